@@ -1,0 +1,62 @@
+import type { NewEvent, RecordedEvent } from '@batchyard/contracts';
+
+/**
+ * What an append expects of the stream: any state, no stream yet, an existing stream, or
+ * a stream whose last event has exactly this 0-based revision.
+ */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
+
+export interface AppendResult {
+  /** Revision of the last event of the stream after the append. */
+  nextRevision: number;
+  /** Global position of the last appended event. */
+  position: number;
+}
+
+export class WrongExpectedRevisionError extends Error {
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number | 'no_stream',
+  ) {
+    super(`stream ${stream}: expected revision ${String(expected)}, actual ${String(actual)}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+export interface ReadStreamOptions {
+  /** First revision to read (inclusive), default 0. */
+  fromRevision?: number;
+  maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Read events strictly after this position; default: from the start. */
+  after?: number;
+  maxCount: number;
+  /** Only these event types (the store may still filter server side or client side). */
+  eventTypes?: readonly string[];
+}
+
+export interface SubscribeOptions {
+  after?: number;
+  eventTypes?: readonly string[];
+  signal: AbortSignal;
+}
+
+/**
+ * The event-store port. Appending an event whose `eventId` is already in the stream at the
+ * same place is idempotent (the retry of a lost acknowledgement succeeds and writes nothing).
+ */
+export interface EventStore {
+  append(stream: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  /** Events of one stream in revision order; an empty array for a stream that does not exist. */
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** A page of the global log in position order. */
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Catch-up subscription: every event after `after`, then live ones, in order, until the signal aborts. */
+  subscribeToAll(options: SubscribeOptions): AsyncIterable<RecordedEvent>;
+  /** Position of the last event in the store, or 0 when empty. */
+  headPosition(): Promise<number>;
+  close(): Promise<void>;
+}

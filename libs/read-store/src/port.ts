@@ -1,0 +1,116 @@
+/** A read-model document: `_id` is the key; `_position` is the global event position last applied. */
+export interface Doc {
+  _id: string;
+  _position?: number;
+  [field: string]: unknown;
+}
+
+export type Scalar = string | number | boolean | null;
+
+/** Conditions on one (dotted) field path. A bare scalar means `$eq`. */
+export type Condition =
+  | Scalar
+  | {
+      $eq?: Scalar;
+      $ne?: Scalar;
+      $in?: readonly Scalar[];
+      $nin?: readonly Scalar[];
+      $gt?: Scalar;
+      $gte?: Scalar;
+      $lt?: Scalar;
+      $lte?: Scalar;
+      $exists?: boolean;
+      /** The field is an array that contains this value. */
+      $has?: Scalar;
+      /** The field is an array that contains at least one of these values. */
+      $hasAny?: readonly Scalar[];
+      /** Case-insensitive substring match on a string field. */
+      $contains?: string;
+    };
+
+/** A filter: every field condition holds (AND); `$or`/`$and` combine sub-filters. */
+export type Filter = { [path: string]: Condition | readonly Filter[] | undefined } & {
+  $or?: readonly Filter[];
+  $and?: readonly Filter[];
+};
+
+export type SortKey = readonly [path: string, direction: 1 | -1];
+
+export interface FindOptions {
+  /** Sort keys; `_id` in the direction of the last key is always appended as the tie-breaker. */
+  sort?: readonly SortKey[];
+  limit?: number;
+  /** Offset paging. */
+  skip?: number;
+  /** Keyset paging: the sort values and `_id` of the last document of the previous page. */
+  after?: { values: readonly unknown[]; id: string };
+}
+
+/**
+ * Write operations. With `position`, an operation applies only when the stored document's
+ * `_position` is lower (or the document is absent), and then stores `_position = position`, so a
+ * replayed event changes nothing.
+ */
+export type WriteOp =
+  | { kind: 'put'; id: string; doc: Record<string, unknown>; position?: number }
+  | {
+      kind: 'patch';
+      id: string;
+      set?: Record<string, unknown>;
+      unset?: readonly string[];
+      inc?: Record<string, number>;
+      /** Create the document (from `set` and `inc`) when absent. */
+      upsert?: boolean;
+      position?: number;
+    }
+  | { kind: 'delete'; id: string; position?: number };
+
+export interface BulkResult {
+  /** Operations that changed something. */
+  applied: number;
+}
+
+export class DuplicateKeyError extends Error {
+  constructor(readonly collection: string, readonly key: string) {
+    super(`duplicate key in ${collection}: ${key}`);
+    this.name = 'DuplicateKeyError';
+  }
+}
+
+export interface IndexSpec {
+  name: string;
+  fields: readonly SortKey[];
+  unique?: boolean;
+}
+
+export interface Collection<T extends Doc = Doc> {
+  readonly name: string;
+  get(id: string): Promise<T | undefined>;
+  getMany(ids: readonly string[]): Promise<T[]>;
+  find(filter: Filter, options?: FindOptions): Promise<T[]>;
+  count(filter: Filter): Promise<number>;
+  /** Inserts; throws DuplicateKeyError when `_id` or a unique index clashes. */
+  insert(doc: T): Promise<void>;
+  /** Inserts many; returns the `_id`s that clashed (the rest are inserted). */
+  insertMany(docs: readonly T[]): Promise<{ duplicates: string[] }>;
+  /** Conditional patch of one document: applies when the document exists and matches `where`. */
+  updateOne(id: string, where: Filter, patch: { set?: Record<string, unknown>; unset?: readonly string[]; inc?: Record<string, number> }): Promise<boolean>;
+  bulkWrite(ops: readonly WriteOp[]): Promise<BulkResult>;
+  deleteMany(filter: Filter): Promise<number>;
+  ensureIndexes(indexes: readonly IndexSpec[]): Promise<void>;
+}
+
+/**
+ * The read-store port. `collection(name)` resolves a logical name through the targets table, so a
+ * rebuilt copy (another physical collection) can be swapped in; `physical(name)` bypasses it.
+ */
+export interface ReadStore {
+  collection<T extends Doc = Doc>(logical: string): Collection<T>;
+  physical<T extends Doc = Doc>(physicalName: string): Collection<T>;
+  /** The physical collection a logical name points at (default: the logical name itself). */
+  target(logical: string): Promise<string>;
+  setTarget(logical: string, physicalName: string): Promise<void>;
+  listCollections(): Promise<string[]>;
+  drop(physicalName: string): Promise<void>;
+  close(): Promise<void>;
+}
