@@ -1,0 +1,99 @@
+import {
+  EventCatalogue,
+  streamName,
+  uuidFrom,
+  type CommandDefinition,
+  type CommandEnvelope,
+  type CommandOutcome,
+  type NewEvent,
+  type RecordedEvent,
+} from '@batchyard/contracts';
+import { WrongExpectedRevisionError, type EventStore } from '@batchyard/event-store';
+import { DomainError, type Decider } from './decider';
+import type { CommandOutcomes } from '@batchyard/command-bus';
+
+export interface CommandRoute {
+  definition: CommandDefinition;
+  decider: Decider<any>;
+}
+
+const eventVersions = new Map(EventCatalogue.map((d) => [d.type, d]));
+const MAX_CONFLICT_RETRIES = 20;
+
+/**
+ * The one command handler: read the aggregate's stream, fold it, decide, append with the expected
+ * revision (retrying only on a revision conflict), and record the outcome by command id. Event ids
+ * derive from the command id, so a redelivered command appends nothing twice.
+ */
+export class CommandHandler {
+  private readonly routes: Map<string, CommandRoute>;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly outcomes: CommandOutcomes,
+    routes: readonly CommandRoute[],
+  ) {
+    this.routes = new Map(routes.map((r) => [r.definition.type, r]));
+  }
+
+  async handle(command: CommandEnvelope): Promise<CommandOutcome> {
+    const known = await this.outcomes.get(command.commandId);
+    if (known) return known;
+    const outcome = await this.decideAndAppend(command);
+    await this.outcomes.record(outcome);
+    return outcome;
+  }
+
+  private async decideAndAppend(command: CommandEnvelope): Promise<CommandOutcome> {
+    const { commandId } = command;
+    const route = this.routes.get(command.type);
+    if (!route) return { commandId, status: 'rejected', error: { code: 'invalid', message: `unknown command ${command.type}` } };
+    const parsed = route.definition.schema.safeParse(command.data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return { commandId, status: 'rejected', error: { code: 'invalid', message: issue.message, field: issue.path.join('.') } };
+    }
+    const stream = streamName(route.definition.category, command.tenant, command.aggregateId);
+    for (let attempt = 0; ; attempt++) {
+      const history = await this.events.readStream(stream);
+      // A redelivery after the append but before the outcome was recorded: the events are there already.
+      const earlier = history.filter((e) => e.causationId === commandId);
+      if (earlier.length) return { commandId, status: 'accepted', position: earlier[earlier.length - 1].position };
+      let decided;
+      try {
+        const state = history.reduce(route.decider.evolve, route.decider.initialState());
+        decided = route.decider.decide({ ...command, data: parsed.data }, state);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return { commandId, status: 'rejected', error: { code: error.code, message: error.message, field: error.field } };
+      }
+      if (decided.length === 0) return { commandId, status: 'accepted', position: lastPosition(history) };
+      const envelopes = decided.map((event, i) => this.envelope(command, event.type, event.data, i));
+      try {
+        const expected = history.length ? history[history.length - 1].revision : 'no_stream';
+        const { position } = await this.events.append(stream, envelopes, expected);
+        return { commandId, status: 'accepted', position };
+      } catch (error) {
+        if (error instanceof WrongExpectedRevisionError && attempt < MAX_CONFLICT_RETRIES) continue;
+        throw error;
+      }
+    }
+  }
+
+  private envelope(command: CommandEnvelope, type: string, data: unknown, index: number): NewEvent {
+    const definition = eventVersions.get(type);
+    if (!definition) throw new Error(`event ${type} has no contract in libs/contracts`);
+    return {
+      eventId: uuidFrom(`${command.commandId}:${index}`),
+      type,
+      version: definition.version,
+      tenant: command.tenant,
+      correlationId: command.correlationId,
+      causationId: command.commandId,
+      occurredAt: new Date().toISOString(),
+      data: definition.schema.parse(data),
+    };
+  }
+}
+
+const lastPosition = (history: readonly RecordedEvent[]) => (history.length ? history[history.length - 1].position : 0);

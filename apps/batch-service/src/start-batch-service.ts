@@ -1,0 +1,45 @@
+import { NestFactory } from '@nestjs/core';
+import { CommandOutcomes } from '@batchyard/command-bus';
+import { StreamCategory, Topics } from '@batchyard/contracts';
+import { BusTransport } from '@batchyard/messaging';
+import { ProjectionRunner } from '@batchyard/projections';
+import { Projections } from '@batchyard/read-models';
+import { ReadStoreDeadLetters, type Infrastructure, type RunningApp } from '@batchyard/runtime';
+import { BatchServiceModule } from './batch-service.module';
+import { CommandHandler } from './command-handling/command-handler';
+import { commandRoutes } from './command-routes';
+import { createEventRelay } from './relay/event-relay';
+
+/**
+ * The write side: command handlers on the bus, the projections that build the read models, and the
+ * relay that publishes appended events to their topics.
+ */
+export async function startBatchService(infra: Infrastructure): Promise<RunningApp> {
+  const logger = infra.logger.child({ app: 'batch-service' });
+  const [events, readStore, bus] = await Promise.all([infra.events(), infra.readStore(), infra.bus()]);
+  const categories = Object.values(StreamCategory);
+  await bus.ensureTopics(categories.flatMap((c) => [{ name: Topics.commands(c) }, { name: Topics.events(c) }]));
+
+  const handler = new CommandHandler(events, new CommandOutcomes(readStore), commandRoutes);
+  const app = await NestFactory.createMicroservice(BatchServiceModule.register(handler), {
+    strategy: new BusTransport({ bus, groupId: 'batch-service', deadLetters: new ReadStoreDeadLetters(readStore) }),
+    logger: ['error', 'warn'],
+  });
+  await app.listen();
+
+  const onError = (name: string) => (error: unknown) => logger.error({ err: error, processor: name }, 'processor failed; retrying');
+  const runners = Projections.map((definition) => new ProjectionRunner(events, readStore, definition, onError(definition.name)));
+  for (const runner of runners) await runner.start();
+  const relay = createEventRelay(events, readStore, bus, onError('relay'));
+  relay.start();
+  logger.info({ adapters: infra.adapters, projections: Projections.map((p) => p.name) }, 'batch service running');
+
+  return {
+    name: 'batch-service',
+    async stop() {
+      await relay.stop();
+      await Promise.all(runners.map((r) => r.stop()));
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { ApiKeyCreated, ApiKeyRevoked, CreateApiKey, CreateTenant, RevokeApiKey, TenantCreated, type CommandEnvelope } from '@batchyard/contracts';
+import { DomainError } from '../command-handling/decider';
+import { tenantDecider } from './tenant.decider';
+
+const hash = 'a'.repeat(64);
+const command = (type: string, data: unknown): CommandEnvelope => ({
+  commandId: 'c1',
+  type,
+  tenant: 'acme',
+  aggregateId: 'acme',
+  correlationId: 'c1',
+  causationId: 'c1',
+  issuedAt: new Date(0).toISOString(),
+  actor: { keyId: 'system', name: 'system', role: 'operator' },
+  data,
+});
+const given = (...events: { type: string; data: unknown }[]) => events.reduce(tenantDecider.evolve, tenantDecider.initialState());
+const created = { type: TenantCreated.type, data: { tenantId: 'acme', name: 'Acme' } };
+const keyCreated = { type: ApiKeyCreated.type, data: { keyId: 'k1', name: 'ci', role: 'user', keyHash: hash } };
+
+describe('tenant decider', () => {
+  it('creates a tenant once', () => {
+    expect(tenantDecider.decide(command(CreateTenant.type, { name: 'Acme' }), given())).toEqual([created]);
+    expect(() => tenantDecider.decide(command(CreateTenant.type, { name: 'Acme' }), given(created))).toThrow(DomainError);
+  });
+
+  it('issues keys only in an existing tenant, each id once', () => {
+    const data = { keyId: 'k1', name: 'ci', role: 'user', keyHash: hash };
+    expect(() => tenantDecider.decide(command(CreateApiKey.type, data), given())).toThrow(/does not exist/);
+    expect(tenantDecider.decide(command(CreateApiKey.type, data), given(created))).toEqual([keyCreated]);
+    expect(() => tenantDecider.decide(command(CreateApiKey.type, data), given(created, keyCreated))).toThrow(/already exists/);
+  });
+
+  it('revokes a key once, carrying its hash for the read model', () => {
+    const revoke = command(RevokeApiKey.type, { keyId: 'k1' });
+    const revoked = { type: ApiKeyRevoked.type, data: { keyId: 'k1', keyHash: hash } };
+    expect(tenantDecider.decide(revoke, given(created, keyCreated))).toEqual([revoked]);
+    expect(tenantDecider.decide(revoke, given(created, keyCreated, revoked))).toEqual([]);
+    try {
+      tenantDecider.decide(command(RevokeApiKey.type, { keyId: 'nope' }), given(created));
+      throw new Error('expected a rejection');
+    } catch (error) {
+      expect((error as DomainError).code).toBe('not_found');
+    }
+  });
+});

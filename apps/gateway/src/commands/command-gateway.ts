@@ -1,0 +1,48 @@
+import type { CommandDefinition } from '@batchyard/contracts';
+import { CommandSender, CommandTimeoutError } from '@batchyard/command-bus';
+import { Checkpoints, ProjectionLagError, projectionCheckpoint, type ProjectionDefinition } from '@batchyard/projections';
+import type { ReadStore } from '@batchyard/read-store';
+import type { Caller } from '../auth/caller';
+import { ApiError } from '../http/api-error';
+import { acceptedPosition } from './outcome-errors';
+
+const READ_YOUR_WRITES_TIMEOUT_MS = 10_000;
+
+/**
+ * How controllers write: send the command, turn a rejection into the dialect's 4xx, then wait until
+ * the projection the caller reads next has caught up with the write (read-your-writes).
+ */
+export class CommandGateway {
+  private readonly checkpoints: Checkpoints;
+
+  constructor(
+    private readonly sender: CommandSender,
+    readStore: ReadStore,
+  ) {
+    this.checkpoints = new Checkpoints(readStore);
+  }
+
+  async execute(
+    definition: CommandDefinition,
+    data: unknown,
+    target: { caller: Caller; aggregateId: string; commandId?: string; readModel: ProjectionDefinition },
+  ): Promise<number> {
+    const { caller, aggregateId, commandId, readModel } = target;
+    try {
+      const outcome = await this.sender.send(definition, data, {
+        tenant: caller.tenant,
+        aggregateId,
+        commandId,
+        actor: { keyId: caller.keyId, name: caller.name, role: caller.role },
+      });
+      const position = acceptedPosition(outcome);
+      await this.checkpoints.waitFor(projectionCheckpoint(readModel), position, READ_YOUR_WRITES_TIMEOUT_MS);
+      return position;
+    } catch (error) {
+      if (error instanceof CommandTimeoutError || error instanceof ProjectionLagError) {
+        throw new ApiError('SERVICE_UNAVAILABLE', 'The batch service did not answer in time; retry with the same Idempotency-Key');
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,16 @@
+import type { CommandOutcome, DomainErrorCode } from '@batchyard/contracts';
+import { ApiError, type ErrorCode } from '../http/api-error';
+
+const byDomainCode: Record<DomainErrorCode, ErrorCode> = {
+  invalid: 'BAD_REQUEST',
+  not_found: 'NOT_FOUND',
+  conflict: 'CONFLICT',
+  forbidden: 'FORBIDDEN',
+};
+
+/** An accepted outcome's position, or the rejection as the ApiError each dialect renders. */
+export function acceptedPosition(outcome: CommandOutcome): number {
+  if (outcome.status === 'accepted') return outcome.position;
+  const { code, message, field } = outcome.error;
+  throw new ApiError(byDomainCode[code], message, field ? [{ code, path: field.split('.'), message }] : []);
+}

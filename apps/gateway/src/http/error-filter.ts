@@ -1,0 +1,50 @@
+import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from '@batchyard/runtime';
+import { ApiError } from './api-error';
+import { dialectOf } from './dialect';
+import { errorBody } from './error-bodies';
+
+/** Maps whatever was thrown to an ApiError: ours as is, Nest's and body-parser's by status, the rest as 500. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    if (status === 404) return new ApiError('NOT_FOUND', 'Not found');
+    return ApiError.fromStatus(status, error.message);
+  }
+  const e = error as { type?: string; status?: number; message?: string };
+  if (e?.type === 'entity.parse.failed') return new ApiError('BAD_REQUEST', 'Malformed JSON in request body');
+  if (e?.type === 'entity.too.large') return new ApiError('PAYLOAD_TOO_LARGE', 'Request body is too large');
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
+    return new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported request body encoding');
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return ApiError.fromStatus(e.status, e.message ?? 'Bad request');
+  return new ApiError('INTERNAL_SERVER_ERROR', 'Internal server error');
+}
+
+export function sendError(req: Request, res: Response, error: ApiError): void {
+  if (res.headersSent) return;
+  res.status(error.status).type('application/json').send(JSON.stringify(errorBody(dialectOf(req.path), error, req.path)));
+}
+
+/** Every error of every route, in the dialect's own shape. */
+@Catch()
+export class DialectErrorFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const error = toApiError(exception);
+    if (error.status >= 500) this.logger.error({ err: exception }, 'request failed');
+    sendError(http.getRequest<Request>(), http.getResponse<Response>(), error);
+  }
+}
+
+/** The same for errors raised by Express middleware (body parsing) before Nest routes the request. */
+export function expressErrorHandler(logger: Logger) {
+  return (exception: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const error = toApiError(exception);
+    if (error.status >= 500) logger.error({ err: exception }, 'request failed');
+    sendError(req, res, error);
+  };
+}

@@ -1,0 +1,51 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
+import { CommandOutcomes, CommandSender } from '@batchyard/command-bus';
+import { StreamCategory, Topics } from '@batchyard/contracts';
+import { ApiKeysProjection } from '@batchyard/read-models';
+import { Checkpoints, projectionCheckpoint } from '@batchyard/projections';
+import type { Infrastructure, RunningApp } from '@batchyard/runtime';
+import { ensureBootstrapKey, type Dispatch } from '@batchyard/tenancy';
+import { CommandGateway } from './commands/command-gateway';
+import { GatewayModule } from './gateway.module';
+import { DialectErrorFilter, expressErrorHandler } from './http/error-filter';
+
+/** JSON bodies above this are refused with 413 in the dialect's shape. */
+export const JSON_BODY_LIMIT = '1mb';
+
+
+export async function startGateway(infra: Infrastructure): Promise<RunningApp> {
+  const logger = infra.logger.child({ app: 'gateway' });
+  const [readStore, bus] = await Promise.all([infra.readStore(), infra.bus()]);
+  await bus.ensureTopics(Object.values(StreamCategory).map((c) => ({ name: Topics.commands(c) })));
+  const sender = new CommandSender(bus, new CommandOutcomes(readStore));
+  const commands = new CommandGateway(sender, readStore);
+
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register({ infra, readStore, commands }), {
+    bodyParser: false,
+    logger: ['error', 'warn'],
+  });
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  // EVRYTHNG's SDK sends `content-type: application/json` on body-less GET and DELETE: an empty body is fine.
+  app.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  app.use(expressErrorHandler(logger));
+  app.useGlobalFilters(new DialectErrorFilter(logger));
+  app.enableShutdownHooks();
+
+  const dispatch: Dispatch = (definition, data, options) => sender.send(definition, data, options);
+  const bootstrap = await ensureBootstrapKey(dispatch, readStore, infra.config.bootstrapKey);
+  await new Checkpoints(readStore).waitFor(projectionCheckpoint(ApiKeysProjection), bootstrap.position, 30_000);
+  if (bootstrap.kind === 'generated') {
+    // Printed once, never stored in clear: keep it.
+    process.stdout.write(
+      `\n  Batchyard generated an operator API key for the default tenant (shown only now):\n\n    ${bootstrap.key}\n\n`,
+    );
+  }
+
+  await app.listen(infra.config.port);
+  const url = await app.getUrl();
+  logger.info({ url, adapters: infra.adapters }, 'gateway listening');
+  return { name: 'gateway', url, stop: () => app.close() };
+}

@@ -1,0 +1,6 @@
+/** Nest injection tokens for the ports the gateway uses. */
+export const READ_STORE = Symbol('READ_STORE');
+export const BLOB_STORE = Symbol('BLOB_STORE');
+export const COMMAND_GATEWAY = Symbol('COMMAND_GATEWAY');
+export const INFRASTRUCTURE = Symbol('INFRASTRUCTURE');
+export const LOGGER = Symbol('LOGGER');

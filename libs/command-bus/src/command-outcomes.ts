@@ -1,0 +1,57 @@
+import { EventEmitter } from 'node:events';
+import type { CommandOutcome } from '@batchyard/contracts';
+import type { Doc, ReadStore } from '@batchyard/read-store';
+
+interface OutcomeDoc extends Doc {
+  outcome: CommandOutcome;
+  recordedAt: string;
+}
+
+const COLLECTION = '_command_outcomes';
+
+/** Same-process wake-ups, so an embedded gateway does not wait for its next poll. */
+const local = new EventEmitter().setMaxListeners(0);
+
+/** Outcomes by command id: the gateway waits on them, and a redelivered command answers from them. */
+export class CommandOutcomes {
+  constructor(private readonly store: ReadStore) {}
+
+  async get(commandId: string): Promise<CommandOutcome | undefined> {
+    return (await this.store.physical<OutcomeDoc>(COLLECTION).get(commandId))?.outcome;
+  }
+
+  async record(outcome: CommandOutcome): Promise<void> {
+    await this.store
+      .physical(COLLECTION)
+      .bulkWrite([{ kind: 'put', id: outcome.commandId, doc: { outcome, recordedAt: new Date().toISOString() } }]);
+    local.emit(outcome.commandId, outcome);
+  }
+
+  /** Resolves with the outcome once recorded (here or by another process), or undefined after the timeout. */
+  async waitFor(commandId: string, timeoutMs: number): Promise<CommandOutcome | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      let pollMs = 5;
+      const finish = (outcome: CommandOutcome | undefined) => {
+        local.off(commandId, finish);
+        clearTimeout(timer);
+        resolve(outcome);
+      };
+      const poll = async () => {
+        try {
+          const outcome = await this.get(commandId);
+          if (outcome) return finish(outcome);
+        } catch (error) {
+          local.off(commandId, finish);
+          return reject(error);
+        }
+        if (Date.now() >= deadline) return finish(undefined);
+        pollMs = Math.min(pollMs * 2, 50);
+        timer = setTimeout(poll, pollMs);
+      };
+      local.on(commandId, finish);
+      void poll();
+    });
+  }
+}

@@ -1,0 +1,2 @@
+export * from './command-outcomes';
+export * from './command-sender';

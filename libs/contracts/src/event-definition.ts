@@ -1,0 +1,22 @@
+import type { z } from 'zod';
+
+/**
+ * A versioned event contract: one schema used by the producer (before append) and by every
+ * consumer (after reading), so both sides agree on the payload.
+ */
+export interface EventDefinition<TType extends string = string, TSchema extends z.ZodType = z.ZodType> {
+  type: TType;
+  version: number;
+  /** The stream category the event lives in; the relay publishes it to that category's topic. */
+  category: string;
+  description: string;
+  schema: TSchema;
+}
+
+export type EventData<D extends EventDefinition> = z.infer<D['schema']>;
+
+export function defineEvent<TType extends string, TSchema extends z.ZodType>(
+  definition: EventDefinition<TType, TSchema>,
+): EventDefinition<TType, TSchema> {
+  return definition;
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { defineEvent } from '../event-definition';
+import { StreamCategory } from '../streams';
+
+/** The fields of a production batch that its dialects can write. */
+export const BatchFieldsSchema = z.object({
+  name: z.string(),
+  description: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+  identifiers: z.record(z.string(), z.string()).optional(),
+  customFields: z.record(z.string(), z.unknown()).optional(),
+  scopes: z.object({ users: z.array(z.string()), projects: z.array(z.string()) }).optional(),
+});
+export type BatchFields = z.infer<typeof BatchFieldsSchema>;
+
+export const BatchCreated = defineEvent({
+  type: 'BatchCreated',
+  version: 1,
+  category: StreamCategory.batch,
+  description:
+    'A production batch was created. `batchId` is its EVRYTHNG id (24 characters), `uuid` its TofuPilot id.',
+  schema: BatchFieldsSchema.extend({
+    batchId: z.string(),
+    uuid: z.uuid(),
+    createdBy: z.object({ keyId: z.string(), name: z.string(), role: z.string() }),
+  }),
+});

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import type { RecordedEvent } from '@batchyard/contracts';
+import type { EventStore } from '@batchyard/event-store';
+import type { ReadStore } from '@batchyard/read-store';
+import { Checkpoints } from './checkpoints';
+import { Leases } from './leases';
+
+export interface ProcessorOptions {
+  /** Checkpoint and lease name. */
+  name: string;
+  eventTypes?: readonly string[];
+  /** Handles one page of events in position order; must be idempotent (a crash replays the page). */
+  handle: (events: RecordedEvent[]) => Promise<void>;
+  /** Called each time the processor has read everything there was (after its first catch-up too). */
+  onCaughtUp?: (position: number) => Promise<void>;
+  batchSize?: number;
+  idlePollMs?: number;
+  leaseTtlMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/**
+ * Follows the event store from a checkpoint kept in the read store, one active instance per name
+ * (a lease), handing pages of events to `handle` and saving the checkpoint after each. The same
+ * machinery runs projections and the Kafka relay.
+ */
+export class CheckpointedProcessor {
+  readonly owner = randomUUID();
+  private readonly checkpoints: Checkpoints;
+  private readonly leases: Leases;
+  private abort = new AbortController();
+  private loop?: Promise<void>;
+  private current = 0;
+
+  constructor(
+    private readonly events: EventStore,
+    readStore: ReadStore,
+    private readonly options: ProcessorOptions,
+  ) {
+    this.checkpoints = new Checkpoints(readStore);
+    this.leases = new Leases(readStore);
+  }
+
+  get position(): number {
+    return this.current;
+  }
+
+  start(): void {
+    this.abort = new AbortController();
+    this.loop = this.run(this.abort.signal);
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.loop;
+    await this.leases.release(this.options.name, this.owner).catch(() => undefined);
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    const { name, batchSize = 1000, idlePollMs = 20, leaseTtlMs = 10_000 } = this.options;
+    let leaseRenewedAt = 0;
+    while (!signal.aborted) {
+      try {
+        if (Date.now() - leaseRenewedAt > leaseTtlMs / 3) {
+          if (!(await this.leases.tryAcquire(name, this.owner, leaseTtlMs))) {
+            await sleep(leaseTtlMs / 3, signal);
+            continue;
+          }
+          leaseRenewedAt = Date.now();
+          this.current = await this.checkpoints.get(name);
+        }
+        // Read the head first: when a filtered page comes back short, nothing of ours lies before it.
+        const head = await this.events.headPosition();
+        const page = await this.events.readAll({ after: this.current, maxCount: batchSize, eventTypes: this.options.eventTypes });
+        if (page.length > 0) {
+          await this.options.handle(page);
+          this.current = page[page.length - 1].position;
+        }
+        if (page.length < batchSize) {
+          const reached = Math.max(this.current, head);
+          // Caught-up work (a projection's target swap) happens before the checkpoint says so.
+          await this.options.onCaughtUp?.(reached);
+          if (reached !== this.current || page.length > 0) {
+            this.current = reached;
+            await this.checkpoints.save(name, reached);
+          }
+          if (page.length === 0) await sleep(idlePollMs, signal);
+        } else {
+          await this.checkpoints.save(name, this.current);
+        }
+      } catch (error) {
+        this.options.onError?.(error);
+        leaseRenewedAt = 0;
+        await sleep(500, signal);
+      }
+    }
+  }
+}

@@ -1,0 +1,5 @@
+export * from './checkpoints';
+export * from './leases';
+export * from './checkpointed-processor';
+export * from './projection-definition';
+export * from './projection-runner';

@@ -1,0 +1,40 @@
+import { DuplicateKeyError, type Doc, type ReadStore } from '@batchyard/read-store';
+
+interface LeaseDoc extends Doc {
+  owner: string;
+  expiresAt: number;
+}
+
+const COLLECTION = '_leases';
+
+/**
+ * A lease kept in the read store: at most one live holder per name across processes. A holder that
+ * dies stops renewing, and another takes over once the lease expires.
+ */
+export class Leases {
+  constructor(private readonly store: ReadStore) {}
+
+  async tryAcquire(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    const leases = this.store.physical<LeaseDoc>(COLLECTION);
+    const now = Date.now();
+    try {
+      await leases.insert({ _id: name, owner, expiresAt: now + ttlMs });
+      return true;
+    } catch (error) {
+      if (!(error instanceof DuplicateKeyError)) throw error;
+    }
+    return leases.updateOne(
+      name,
+      { $or: [{ owner }, { expiresAt: { $lt: now } }] },
+      { set: { owner, expiresAt: now + ttlMs } },
+    );
+  }
+
+  async release(name: string, owner: string): Promise<void> {
+    await this.store.physical<LeaseDoc>(COLLECTION).updateOne(name, { owner }, { set: { expiresAt: 0 } });
+  }
+
+  async holder(name: string): Promise<LeaseDoc | undefined> {
+    return this.store.physical<LeaseDoc>(COLLECTION).get(name);
+  }
+}

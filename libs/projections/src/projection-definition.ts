@@ -1,0 +1,25 @@
+import type { RecordedEvent } from '@batchyard/contracts';
+import type { IndexSpec, WriteOp } from '@batchyard/read-store';
+
+/** One write a projection asks for; the runner adds the event's position as the guard. */
+export interface ProjectionWrite {
+  collection: string;
+  op: WriteOp;
+}
+
+/**
+ * A projection is data, not a process: its name, version, the events it reads, the collections it
+ * owns (logical names, with their indexes) and a pure `apply`. Bumping `version` makes the runner
+ * build a new physical copy from the start and swap it in once caught up.
+ */
+export interface ProjectionDefinition {
+  name: string;
+  version: number;
+  eventTypes: readonly string[];
+  collections: readonly { name: string; indexes: readonly IndexSpec[] }[];
+  apply(event: RecordedEvent): ProjectionWrite[];
+}
+
+export function physicalName(collection: string, version: number, generation = 0): string {
+  return generation ? `${collection}__v${version}_g${generation}` : `${collection}__v${version}`;
+}

@@ -1,0 +1,47 @@
+import { ApiKeyCreated, ApiKeyRevoked, TenantCreated, type EventData, type RecordedEvent, type Role } from '@batchyard/contracts';
+import type { Doc } from '@batchyard/read-store';
+import type { ProjectionDefinition, ProjectionWrite } from '@batchyard/projections';
+
+/** An API key as the gateway looks it up: by the SHA-256 of the presented key. */
+export interface ApiKeyDoc extends Doc {
+  keyId: string;
+  tenant: string;
+  name: string;
+  role: Role;
+  revoked: boolean;
+  createdAt: string;
+}
+
+export interface TenantDoc extends Doc {
+  name: string;
+  createdAt: string;
+}
+
+export const ApiKeysProjection: ProjectionDefinition = {
+  name: 'api-keys',
+  version: 1,
+  eventTypes: [TenantCreated.type, ApiKeyCreated.type, ApiKeyRevoked.type],
+  collections: [
+    { name: 'api_keys', indexes: [{ name: 'by_tenant', fields: [['tenant', 1], ['role', 1]] }] },
+    { name: 'tenants', indexes: [] },
+  ],
+  apply(event: RecordedEvent): ProjectionWrite[] {
+    switch (event.type) {
+      case TenantCreated.type: {
+        const data = event.data as EventData<typeof TenantCreated>;
+        return [{ collection: 'tenants', op: { kind: 'put', id: data.tenantId, doc: { name: data.name, createdAt: event.occurredAt } } }];
+      }
+      case ApiKeyCreated.type: {
+        const data = event.data as EventData<typeof ApiKeyCreated>;
+        const doc = { keyId: data.keyId, tenant: event.tenant, name: data.name, role: data.role, revoked: false, createdAt: event.occurredAt };
+        return [{ collection: 'api_keys', op: { kind: 'put', id: data.keyHash, doc } }];
+      }
+      case ApiKeyRevoked.type: {
+        const data = event.data as EventData<typeof ApiKeyRevoked>;
+        return [{ collection: 'api_keys', op: { kind: 'patch', id: data.keyHash, set: { revoked: true } } }];
+      }
+      default:
+        return [];
+    }
+  },
+};

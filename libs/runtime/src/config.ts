@@ -1,0 +1,43 @@
+import path from 'node:path';
+
+/** Everything the apps read from the environment; adapters are chosen here, by URLs, never by code edits. */
+export interface RuntimeConfig {
+  dataDir: string;
+  port: number;
+  /** Absolute base for Link headers, file and signed URLs; default: the request's own scheme and host. */
+  publicUrl?: string;
+  /** esdb:// or kurrentdb:// → EventStoreDB; unset → SQLite under dataDir. */
+  eventStoreUrl?: string;
+  /** Kafka brokers → Kafka; unset → the durable in-process bus under dataDir. */
+  kafkaBrokers?: string[];
+  /** mongodb:// → MongoDB read models and GridFS; unset → SQLite and files under dataDir. */
+  mongoUrl?: string;
+  bootstrapKey?: string;
+  signingSecret?: string;
+  logLevel: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  const brokers = env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);
+  return {
+    dataDir: path.resolve(env.BATCHYARD_DATA_DIR || 'data'),
+    port: Number(env.PORT || 3000),
+    publicUrl: env.BATCHYARD_PUBLIC_URL?.replace(/\/+$/, '') || undefined,
+    eventStoreUrl: env.EVENTSTORE_URL || undefined,
+    kafkaBrokers: brokers?.length ? brokers : undefined,
+    mongoUrl: env.MONGO_URL || undefined,
+    bootstrapKey: env.BATCHYARD_BOOTSTRAP_KEY || undefined,
+    signingSecret: env.BATCHYARD_SIGNING_SECRET || undefined,
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}
+
+/** What each port runs on, for /health and the start-up log. */
+export function describeAdapters(config: RuntimeConfig) {
+  return {
+    eventStore: config.eventStoreUrl ? 'eventstoredb' : 'sqlite',
+    bus: config.kafkaBrokers ? 'kafka' : 'embedded',
+    readStore: config.mongoUrl ? 'mongodb' : 'sqlite',
+    blobStore: config.mongoUrl ? 'gridfs' : 'files',
+  } as const;
+}

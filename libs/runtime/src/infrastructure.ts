@@ -1,0 +1,62 @@
+import { openBlobStore, type BlobStore } from '@batchyard/blob-store';
+import { openEventStore, type EventStore } from '@batchyard/event-store';
+import { openMessageBus, type MessageBus } from '@batchyard/messaging';
+import { openReadStore, type ReadStore } from '@batchyard/read-store';
+import { describeAdapters, type RuntimeConfig } from './config';
+import { rootLogger, type Logger } from './logger';
+
+/**
+ * The ports of one process, each opened on first use, so an app touches only what it needs (the
+ * gateway never opens the event store) and apps sharing a process share one connection each.
+ */
+export class Infrastructure {
+  readonly logger: Logger;
+  private readonly opened = new Map<string, Promise<{ close(): Promise<void> }>>();
+
+  constructor(readonly config: RuntimeConfig) {
+    this.logger = rootLogger(config.logLevel);
+  }
+
+  get adapters() {
+    return describeAdapters(this.config);
+  }
+
+  events(): Promise<EventStore> {
+    return this.open('events', () => openEventStore({ dataDir: this.config.dataDir, url: this.config.eventStoreUrl }));
+  }
+
+  readStore(): Promise<ReadStore> {
+    return this.open('readStore', () => openReadStore({ dataDir: this.config.dataDir, mongoUrl: this.config.mongoUrl }));
+  }
+
+  bus(): Promise<MessageBus> {
+    return this.open('bus', () =>
+      openMessageBus({ dataDir: this.config.dataDir, kafkaBrokers: this.config.kafkaBrokers, clientId: `batchyard-${process.pid}` }),
+    );
+  }
+
+  blobs(): Promise<BlobStore> {
+    return this.open('blobs', () => openBlobStore({ dataDir: this.config.dataDir, mongoUrl: this.config.mongoUrl }));
+  }
+
+  /** Which ports this process has opened, for /health. */
+  openedPorts(): string[] {
+    return [...this.opened.keys()];
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.opened.values()];
+    this.opened.clear();
+    for (const port of all) await (await port).close().catch(() => undefined);
+  }
+
+  private open<T extends { close(): Promise<void> }>(name: string, factory: () => Promise<T>): Promise<T> {
+    let port = this.opened.get(name);
+    if (!port) {
+      port = factory();
+      this.opened.set(name, port);
+      port.catch(() => this.opened.delete(name));
+    }
+    return port as Promise<T>;
+  }
+}

@@ -1,0 +1,66 @@
+// The composition root: `node dist/libs/runtime/src/launch.js all` (npm start) runs the four apps in
+// one process; `... launch.js gateway` (npm run start:gateway) runs one. Adapters come from the environment.
+import { startBatchService } from '../../../apps/batch-service/src/start-batch-service';
+import { startBulkProcessor } from '../../../apps/bulk-processor/src/start-bulk-processor';
+import { startGateway } from '../../../apps/gateway/src/start-gateway';
+import { startTaskWorker } from '../../../apps/task-worker/src/start-task-worker';
+import { loadConfig, type RuntimeConfig } from './config';
+import { Infrastructure } from './infrastructure';
+import type { RunningApp } from './running-app';
+
+// The write side starts before the gateway, which sends the bootstrap commands.
+const apps: Record<string, (infra: Infrastructure) => Promise<RunningApp>> = {
+  'batch-service': startBatchService,
+  'task-worker': startTaskWorker,
+  'bulk-processor': startBulkProcessor,
+  gateway: startGateway,
+};
+
+export interface Launched {
+  infra: Infrastructure;
+  apps: RunningApp[];
+  stop(): Promise<void>;
+}
+
+export async function launch(names: readonly string[], config: RuntimeConfig = loadConfig()): Promise<Launched> {
+  const selected = names.includes('all') ? Object.keys(apps) : names;
+  const unknown = selected.filter((n) => !apps[n]);
+  if (unknown.length || selected.length === 0) {
+    throw new Error(`usage: launch all | ${Object.keys(apps).join(' | ')} (unknown: ${unknown.join(', ') || 'none given'})`);
+  }
+  const infra = new Infrastructure(config);
+  const running: RunningApp[] = [];
+  try {
+    for (const name of Object.keys(apps).filter((n) => selected.includes(n))) running.push(await apps[name](infra));
+  } catch (error) {
+    await stopAll(infra, running);
+    throw error;
+  }
+  return { infra, apps: running, stop: () => stopAll(infra, running) };
+}
+
+async function stopAll(infra: Infrastructure, running: RunningApp[]): Promise<void> {
+  for (const app of [...running].reverse()) {
+    await app.stop().catch((err) => infra.logger.error({ err, app: app.name }, 'stop failed'));
+  }
+  await infra.close();
+}
+
+if (require.main === module) {
+  launch(process.argv.slice(2)).then(
+    (launched) => {
+      let stopping = false;
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        process.on(signal, () => {
+          if (stopping) return;
+          stopping = true;
+          void launched.stop().then(() => process.exit(0));
+        });
+      }
+    },
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,2 @@
+export * from './tenant-admin';
+export * from './bootstrap-key';

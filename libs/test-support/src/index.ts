@@ -1,0 +1,3 @@
+export * from './batchyard-under-test';
+export * from './http';
+export * from './tenants';

@@ -1,0 +1,38 @@
+// `npm test`: type check, build (the multi-process tests start the compiled apps), then jest.
+// Says up front which tiers run against real servers and which cannot, and why.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 24) {
+  console.error(`Batchyard needs Node 24 (found ${process.version}); run it through npm, which puts node_modules/.bin/node first.`);
+  process.exit(1);
+}
+
+const dockerReachable = Boolean(process.env.DOCKER_HOST) || existsSync('/var/run/docker.sock');
+const tiers = [
+  ['embedded (SQLite event store, read store, bus; files)', true, 'always'],
+  ['Kafka', Boolean(process.env.KAFKA_BROKERS), process.env.KAFKA_BROKERS ?? 'NOT RUN: KAFKA_BROKERS is not set (.ci/run starts a real broker)'],
+  ['MongoDB wire', Boolean(process.env.MONGO_URL), process.env.MONGO_URL ?? 'NOT RUN: MONGO_URL is not set (.ci/run starts a Mongo-wire server)'],
+  [
+    'EventStoreDB',
+    Boolean(process.env.EVENTSTORE_URL) || dockerReachable,
+    process.env.EVENTSTORE_URL ?? (dockerReachable ? 'testcontainers' : 'NOT RUN: no EVENTSTORE_URL and no Docker engine here'),
+  ],
+];
+console.log('\nBatchyard test tiers:');
+for (const [name, on, how] of tiers) console.log(`  ${on ? '[run]    ' : '[NOT RUN]'} ${name}: ${how}`);
+console.log('');
+
+function step(title, command, args) {
+  console.log(`\n== ${title}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', env: process.env });
+  if (result.status !== 0) {
+    console.error(`\n${title} failed (exit ${result.status ?? result.signal})`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+step('type check', 'tsc', ['-p', 'tsconfig.json', '--noEmit']);
+step('build', 'npm', ['run', '--silent', 'build']);
+step('tests', 'jest', ['--ci', ...process.argv.slice(2)]);
