@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { CommandOutcomes } from '@batchyard/command-bus';
 import { StreamCategory, Topics } from '@batchyard/contracts';
-import { BusTransport } from '@batchyard/messaging';
+import { BusExceptionFilter, BusTransport } from '@batchyard/messaging';
 import { ProjectionRunner } from '@batchyard/projections';
 import { Projections } from '@batchyard/read-models';
 import { ReadStoreDeadLetters, type Infrastructure, type RunningApp } from '@batchyard/runtime';
@@ -25,6 +25,7 @@ export async function startBatchService(infra: Infrastructure): Promise<RunningA
     strategy: new BusTransport({ bus, groupId: 'batch-service', deadLetters: new ReadStoreDeadLetters(readStore) }),
     logger: ['error', 'warn'],
   });
+  app.useGlobalFilters(new BusExceptionFilter());
   await app.listen();
 
   const onError = (name: string) => (error: unknown) => logger.error({ err: error, processor: name }, 'processor failed; retrying');

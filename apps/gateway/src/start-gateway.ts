@@ -7,6 +7,8 @@ import { ApiKeysProjection } from '@batchyard/read-models';
 import { Checkpoints, projectionCheckpoint } from '@batchyard/projections';
 import type { Infrastructure, RunningApp } from '@batchyard/runtime';
 import { ensureBootstrapKey, type Dispatch } from '@batchyard/tenancy';
+import { loadSigningSecret } from '@batchyard/http';
+import { SignedBlobs } from './blobs/signed-blobs';
 import { CommandGateway } from './commands/command-gateway';
 import { GatewayModule } from './gateway.module';
 import { DialectErrorFilter, expressErrorHandler } from './http/error-filter';
@@ -17,12 +19,14 @@ export const JSON_BODY_LIMIT = '1mb';
 
 export async function startGateway(infra: Infrastructure): Promise<RunningApp> {
   const logger = infra.logger.child({ app: 'gateway' });
-  const [readStore, bus] = await Promise.all([infra.readStore(), infra.bus()]);
+  const [readStore, bus, blobs] = await Promise.all([infra.readStore(), infra.bus(), infra.blobs()]);
+  const secret = await loadSigningSecret(infra.config.dataDir, infra.config.signingSecret);
+  const signedBlobs = new SignedBlobs(blobs, secret, infra.config.publicUrl);
   await bus.ensureTopics(Object.values(StreamCategory).map((c) => ({ name: Topics.commands(c) })));
   const sender = new CommandSender(bus, new CommandOutcomes(readStore));
   const commands = new CommandGateway(sender, readStore);
 
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register({ infra, readStore, commands }), {
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register({ infra, readStore, commands, signedBlobs }), {
     bodyParser: false,
     logger: ['error', 'warn'],
   });

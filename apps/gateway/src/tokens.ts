@@ -4,3 +4,4 @@ export const BLOB_STORE = Symbol('BLOB_STORE');
 export const COMMAND_GATEWAY = Symbol('COMMAND_GATEWAY');
 export const INFRASTRUCTURE = Symbol('INFRASTRUCTURE');
 export const LOGGER = Symbol('LOGGER');
+export const SIGNED_BLOBS = Symbol('SIGNED_BLOBS');

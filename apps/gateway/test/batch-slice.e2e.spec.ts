@@ -1,17 +1,34 @@
 import { EVRYTHNG_ID_PATTERN } from '@batchyard/contracts';
-import { http, issueKey, revokeKey, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
+import type { RuntimeConfig } from '@batchyard/runtime';
+import {
+  NO_SERVERS,
+  describeTier,
+  distributedOverrides,
+  http,
+  issueKey,
+  revokeKey,
+  startBatchyard,
+  type BatchyardUnderTest,
+} from '@batchyard/test-support';
 
 /**
- * The vertical slice, embedded: POST /batches → command on the bus → batch service appends
- * BatchCreated → projection → GET /batches/:id, with auth, tenancy, idempotency and every bad input.
+ * The vertical slice: POST /batches → command on the bus → batch service appends BatchCreated →
+ * projection → GET /batches/:id, with auth, tenancy, idempotency and every bad input; embedded, and
+ * over real Kafka + the MongoDB wire protocol when the servers are there.
  */
-describe('batch slice through the gateway (embedded)', () => {
+describe('batch slice through the gateway (embedded)', () => sliceTests({}));
+const distributed = distributedOverrides();
+describeTier('batch slice through the gateway (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () =>
+  sliceTests(distributed ?? {}),
+);
+
+function sliceTests(overrides: Partial<RuntimeConfig>) {
   let by: BatchyardUnderTest;
   const auth = () => ({ authorization: by.key });
   const head = async () => (await by.launched.infra.events()).headPosition();
 
   beforeAll(async () => {
-    by = await startBatchyard();
+    by = await startBatchyard(overrides);
   });
   afterAll(async () => {
     await by?.stop();
@@ -25,8 +42,8 @@ describe('batch slice through the gateway (embedded)', () => {
     const res = await http(`${by.url}/health`);
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('ok');
-    expect(res.body.components.readStore).toEqual({ adapter: 'sqlite', status: 'up' });
-    expect(res.body.components.bus).toEqual({ adapter: 'embedded', status: 'up' });
+    expect(res.body.components.readStore).toEqual({ adapter: overrides.mongoUrl ? 'mongodb' : 'sqlite', status: 'up' });
+    expect(res.body.components.bus).toEqual({ adapter: overrides.kafkaBrokers ? 'kafka' : 'embedded', status: 'up' });
   });
 
   it('creates a batch and reads it back at once', async () => {
@@ -128,4 +145,4 @@ describe('batch slice through the gateway (embedded)', () => {
     expect(revoked.status).toBe(401);
     expectEvrythngError(revoked.body, 401);
   });
-});
+}

@@ -12,6 +12,8 @@ export interface RuntimeConfig {
   kafkaBrokers?: string[];
   /** mongodb:// → MongoDB read models and GridFS; unset → SQLite and files under dataDir. */
   mongoUrl?: string;
+  /** Prefix of Kafka topics and consumer groups, so installations can share a cluster. */
+  namespace?: string;
   bootstrapKey?: string;
   signingSecret?: string;
   logLevel: string;
@@ -26,6 +28,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     eventStoreUrl: env.EVENTSTORE_URL || undefined,
     kafkaBrokers: brokers?.length ? brokers : undefined,
     mongoUrl: env.MONGO_URL || undefined,
+    namespace: env.BATCHYARD_NAMESPACE || undefined,
     bootstrapKey: env.BATCHYARD_BOOTSTRAP_KEY || undefined,
     signingSecret: env.BATCHYARD_SIGNING_SECRET || undefined,
     logLevel: env.LOG_LEVEL || 'info',

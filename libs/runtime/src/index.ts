@@ -2,3 +2,4 @@ export * from './config';
 export * from './logger';
 export * from './infrastructure';
 export * from './running-app';
+export * from './dead-letter-store';

@@ -4,6 +4,7 @@ import { openMessageBus, type MessageBus } from '@batchyard/messaging';
 import { openReadStore, type ReadStore } from '@batchyard/read-store';
 import { describeAdapters, type RuntimeConfig } from './config';
 import { rootLogger, type Logger } from './logger';
+import { namespacedBus } from './namespaced-bus';
 
 /**
  * The ports of one process, each opened on first use, so an app touches only what it needs (the
@@ -30,8 +31,11 @@ export class Infrastructure {
   }
 
   bus(): Promise<MessageBus> {
-    return this.open('bus', () =>
-      openMessageBus({ dataDir: this.config.dataDir, kafkaBrokers: this.config.kafkaBrokers, clientId: `batchyard-${process.pid}` }),
+    return this.open('bus', async () =>
+      namespacedBus(
+        await openMessageBus({ dataDir: this.config.dataDir, kafkaBrokers: this.config.kafkaBrokers, clientId: `batchyard-${process.pid}` }),
+        this.config.namespace,
+      ),
     );
   }
 

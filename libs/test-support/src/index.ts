@@ -1,3 +1,5 @@
+export * from './app-processes';
 export * from './batchyard-under-test';
 export * from './http';
 export * from './tenants';
+export * from './tiers';

@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+const LAUNCHER = path.resolve(__dirname, '../../../dist/libs/runtime/src/launch.js');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface AppProcess {
+  name: string;
+  child: ChildProcess;
+  output: () => string;
+  /** SIGKILL, as a crash would: no shutdown hooks run. */
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts one app as its own process, from the compiled code `npm test` builds first. */
+export function startAppProcess(name: string, env: NodeJS.ProcessEnv): AppProcess {
+  if (!existsSync(LAUNCHER)) throw new Error(`${LAUNCHER} is missing: run \`npm run build\` (npm test does)`);
+  const child = spawn(process.execPath, [LAUNCHER, name], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const signal = async (sig: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    await exited;
+  };
+  return { name, child, output: () => output, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
+}
+
+/** Polls `url` until it answers 200 or the process dies or time runs out. */
+export async function waitForHttp(url: string, app: AppProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (app.child.exitCode !== null) throw new Error(`${app.name} exited (${app.child.exitCode}):\n${app.output()}`);
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms:\n${app.output()}`);
+}

@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import type { RuntimeConfig } from '@batchyard/runtime';
+
+/**
+ * The real-server tier of a suite: the overrides that point an installation at real Kafka and the
+ * MongoDB wire protocol (a fresh namespace and database per call), or undefined when the environment
+ * has no servers. A suite that cannot run says so loudly and registers as skipped.
+ */
+export function distributedOverrides(): Partial<RuntimeConfig> | undefined {
+  const brokers = process.env.KAFKA_BROKERS;
+  const mongo = process.env.MONGO_URL;
+  if (!brokers || !mongo) return undefined;
+  const id = `t${randomBytes(4).toString('hex')}`;
+  const url = new URL(mongo);
+  url.pathname = `/batchyard_${id}`;
+  return { kafkaBrokers: brokers.split(','), mongoUrl: url.toString(), namespace: id };
+}
+
+/** As environment variables, for apps started as their own processes. */
+export function overridesAsEnv(overrides: Partial<RuntimeConfig>): NodeJS.ProcessEnv {
+  return {
+    ...(overrides.kafkaBrokers && { KAFKA_BROKERS: overrides.kafkaBrokers.join(',') }),
+    ...(overrides.mongoUrl && { MONGO_URL: overrides.mongoUrl }),
+    ...(overrides.namespace && { BATCHYARD_NAMESPACE: overrides.namespace }),
+  };
+}
+
+export function describeTier(name: string, runs: boolean, why: string, body: () => void): void {
+  if (runs) return describe(name, body);
+  // stderr, not console.warn: jest drops console output of a file whose tests all skip.
+  process.stderr.write(`\n  ***** ${name}: NOT RUN — ${why} *****\n\n`);
+  describe.skip(`${name} (NOT RUN: ${why})`, body);
+}
+
+export const NO_SERVERS = 'KAFKA_BROKERS and MONGO_URL are not set (.ci/run starts a real broker and a Mongo-wire server)';
