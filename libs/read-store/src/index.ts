@@ -1,1 +1,3 @@
 export * from './port';
+export { InvalidNameError, InvalidQueryError } from './shared/errors';
+export { openReadStore } from './open-read-store';

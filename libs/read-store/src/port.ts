@@ -7,7 +7,11 @@ export interface Doc {
 
 export type Scalar = string | number | boolean | null;
 
-/** Conditions on one (dotted) field path. A bare scalar means `$eq`. */
+/**
+ * Conditions on one (dotted) field path. A bare scalar means `$eq`; `null` matches a missing field
+ * too. Ranges are type-bracketed: a number bound matches numbers only, a string bound strings only.
+ * Equality on an array field is unspecified: use `$has`.
+ */
 export type Condition =
   | Scalar
   | {
@@ -37,7 +41,10 @@ export type Filter = { [path: string]: Condition | readonly Filter[] | undefined
 export type SortKey = readonly [path: string, direction: 1 | -1];
 
 export interface FindOptions {
-  /** Sort keys; `_id` in the direction of the last key is always appended as the tie-breaker. */
+  /**
+   * Sort keys; `_id` in the direction of the last key is always appended as the tie-breaker.
+   * Order: missing and null first, then numbers, then strings (booleans and objects: unspecified).
+   */
   sort?: readonly SortKey[];
   limit?: number;
   /** Offset paging. */
@@ -66,11 +73,12 @@ export type WriteOp =
   | { kind: 'delete'; id: string; position?: number };
 
 export interface BulkResult {
-  /** Operations that changed something. */
+  /** Operations that applied (their guard let them through); skipped ones do not count. */
   applied: number;
 }
 
 export class DuplicateKeyError extends Error {
+  /** `key`: the name of the unique index that clashed, `_id` for the document key. */
   constructor(readonly collection: string, readonly key: string) {
     super(`duplicate key in ${collection}: ${key}`);
     this.name = 'DuplicateKeyError';
@@ -95,6 +103,10 @@ export interface Collection<T extends Doc = Doc> {
   insertMany(docs: readonly T[]): Promise<{ duplicates: string[] }>;
   /** Conditional patch of one document: applies when the document exists and matches `where`. */
   updateOne(id: string, where: Filter, patch: { set?: Record<string, unknown>; unset?: readonly string[]; inc?: Record<string, number> }): Promise<boolean>;
+  /**
+   * Applies ops in order (not atomically). An op that clashes with a unique index is skipped, the
+   * rest still apply, then the first clash is thrown as DuplicateKeyError.
+   */
   bulkWrite(ops: readonly WriteOp[]): Promise<BulkResult>;
   deleteMany(filter: Filter): Promise<number>;
   ensureIndexes(indexes: readonly IndexSpec[]): Promise<void>;

@@ -27,11 +27,12 @@ function sortTerms(keys: readonly SortKey[]): SortTerm[] {
   });
 }
 
+const tieBreaker = (terms: readonly SortTerm[]): SortTerm => ({ path: '_id', dir: terms.at(-1)?.dir ?? 1 });
+
 /** Appends `_id` in the direction of the last key, unless `_id` is already a key (nothing after it matters). */
 function withTieBreaker(terms: SortTerm[]): SortTerm[] {
   const id = terms.findIndex((t) => t.path === '_id');
-  if (id >= 0) return terms.slice(0, id + 1);
-  return [...terms, { path: '_id', dir: terms.at(-1)?.dir ?? 1 }];
+  return id >= 0 ? terms.slice(0, id + 1) : [...terms, tieBreaker(terms)];
 }
 
 function count(name: string, v: number | undefined): number | undefined {
@@ -68,5 +69,5 @@ export function indexTerms(spec: IndexSpec): SortTerm[] {
   indexName(spec.name);
   const terms = sortTerms(spec.fields);
   if (terms.length === 0) throw new InvalidQueryError(`index ${spec.name} has no fields`);
-  return spec.unique ? terms : withTieBreaker(terms);
+  return spec.unique || terms.some((t) => t.path === '_id') ? terms : [...terms, tieBreaker(terms)];
 }
