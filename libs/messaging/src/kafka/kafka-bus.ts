@@ -1,0 +1,226 @@
+import {
+  Kafka,
+  Partitioners,
+  logLevel,
+  type Admin,
+  type EachBatchPayload,
+  type IHeaders,
+  type KafkaMessage,
+  type Message,
+  type Producer,
+} from 'kafkajs';
+import type { ConsumeOptions, Consumption, Headers, IncomingMessage, MessageBus, OutgoingMessage } from '../port';
+import { REDELIVERY_DELAY_MS } from '../shared/redelivery';
+import { sleep } from '../shared/sleep';
+import { kafkaLogCreator } from './kafka-log';
+import { PRODUCTION_TIMINGS, type KafkaTimings } from './kafka-settings';
+
+export interface KafkaBusOptions extends Partial<KafkaTimings> {
+  brokers: string[];
+  clientId: string;
+  /** Partitions of a topic this bus creates without a count (on first use, or by `ensureTopics`). */
+  defaultPartitions?: number;
+}
+
+/** The same default as the embedded bus, so a key spreads the same way in both modes. */
+const DEFAULT_PARTITIONS = 4;
+/** Partitions of one consumer handled at the same time, each still in order. */
+const PARTITIONS_IN_PARALLEL = 4;
+/** Offsets are committed at the end of every batch and at least this often within one. */
+const AUTO_COMMIT_INTERVAL_MS = 1000;
+/** A fetch waits at most this long for new messages: it bounds how long `stop()` waits for an idle consumer. */
+const MAX_FETCH_WAIT_MS = 500;
+
+/**
+ * The message bus on Kafka (kafkajs): an idempotent producer acknowledged by all replicas, and one
+ * kafkajs consumer per `consume()` call. A message's offset is resolved only after its handler
+ * resolved; a handler that throws leaves it unresolved, and the next fetch of its partition starts
+ * at it again, so nothing behind it is skipped.
+ *
+ * On Node 24 kafkajs prints a harmless `TimeoutNegativeWarning` (a timer it computes can be
+ * negative, which Node now reports and treats as 1 ms).
+ */
+export class KafkaBus implements MessageBus {
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private adminConnected?: Promise<void>;
+  private readonly timings: KafkaTimings;
+  private readonly defaultPartitions: number;
+  private readonly knownTopics = new Set<string>();
+  private readonly consumptions = new Set<Consumption>();
+
+  /** Connects the producer, so a wrong broker address fails here rather than at the first publish. */
+  static async open(options: KafkaBusOptions): Promise<KafkaBus> {
+    const bus = new KafkaBus(options);
+    await bus.producer.connect();
+    return bus;
+  }
+
+  private constructor(options: KafkaBusOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logLevel: logLevel.WARN,
+      logCreator: kafkaLogCreator,
+    });
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      // One request in flight per broker keeps a key's messages in order across retries.
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    this.admin = this.kafka.admin();
+    this.timings = {
+      sessionTimeoutMs: options.sessionTimeoutMs ?? PRODUCTION_TIMINGS.sessionTimeoutMs,
+      heartbeatMs: options.heartbeatMs ?? PRODUCTION_TIMINGS.heartbeatMs,
+    };
+    this.defaultPartitions = options.defaultPartitions ?? DEFAULT_PARTITIONS;
+  }
+
+  async ensureTopics(topics: readonly { name: string; partitions?: number }[]): Promise<void> {
+    const missing = new Map<string, number>();
+    for (const { name, partitions } of topics) {
+      if (!this.knownTopics.has(name)) missing.set(name, partitions ?? this.defaultPartitions);
+    }
+    if (missing.size === 0) return;
+    await this.connectAdmin();
+    for (const name of await this.admin.listTopics()) missing.delete(name);
+    if (missing.size) {
+      // Answers false rather than failing for topics another process created since they were listed.
+      await this.admin.createTopics({
+        topics: [...missing].map(([topic, numPartitions]) => ({ topic, numPartitions })),
+        waitForLeaders: true,
+      });
+    }
+    for (const { name } of topics) this.knownTopics.add(name);
+  }
+
+  async publish(messages: readonly OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, key, value, headers } of messages) {
+      let batch = byTopic.get(topic);
+      if (!batch) byTopic.set(topic, (batch = []));
+      batch.push({ key, value, headers });
+    }
+    await this.ensureTopics([...byTopic.keys()].map((name) => ({ name })));
+    await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, batch]) => ({ topic, messages: batch })) });
+  }
+
+  async consume(options: ConsumeOptions): Promise<Consumption> {
+    await this.ensureTopics(options.topics.map((name) => ({ name })));
+    const { sessionTimeoutMs, heartbeatMs } = this.timings;
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: sessionTimeoutMs,
+      heartbeatInterval: heartbeatMs,
+      maxWaitTimeInMs: Math.min(MAX_FETCH_WAIT_MS, heartbeatMs),
+      allowAutoTopicCreation: false,
+    });
+    const stopping = new AbortController();
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
+      await consumer.run({
+        autoCommitInterval: AUTO_COMMIT_INTERVAL_MS,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: PARTITIONS_IN_PARALLEL,
+        eachBatch: (payload) => deliverBatch(payload, options.handler, heartbeatMs, stopping.signal),
+      });
+    } catch (error) {
+      await consumer.disconnect();
+      throw error;
+    }
+    const consumption: Consumption = {
+      stop: async () => {
+        stopping.abort();
+        // Waits for the batches in hand, commits what they resolved and leaves the group.
+        await consumer.disconnect();
+        this.consumptions.delete(consumption);
+      },
+    };
+    this.consumptions.add(consumption);
+    return consumption;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumptions].map((consumption) => consumption.stop()));
+    await this.producer.disconnect();
+    if (this.adminConnected) await this.admin.disconnect();
+  }
+
+  private connectAdmin(): Promise<void> {
+    this.adminConnected ??= this.admin.connect().catch((error: unknown) => {
+      this.adminConnected = undefined;
+      throw error;
+    });
+    return this.adminConnected;
+  }
+}
+
+async function deliverBatch(
+  { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload,
+  handler: ConsumeOptions['handler'],
+  heartbeatMs: number,
+  stopping: AbortSignal,
+): Promise<void> {
+  for (const message of batch.messages) {
+    if (!isRunning() || isStale()) return;
+    const { handled, heartbeatError } = await whileHeartbeating(heartbeat, heartbeatMs, async () => {
+      try {
+        await handler(incoming(batch.topic, batch.partition, message));
+        return true;
+      } catch {
+        await sleep(REDELIVERY_DELAY_MS, stopping);
+        return false;
+      }
+    });
+    // Left unresolved, the message is where the next fetch of this partition starts.
+    if (!handled) return;
+    resolveOffset(message.offset);
+    await commitOffsetsIfNecessary();
+    // A rebalance noticed during the handler: kafkajs rejoins the group once this error reaches it.
+    if (heartbeatError) throw heartbeatError;
+    await heartbeat();
+  }
+}
+
+/**
+ * Runs `work` while heartbeating: kafkajs heartbeats only between messages, and a handler that runs
+ * or retries longer than the session timeout would otherwise lose its partitions mid-message.
+ */
+async function whileHeartbeating(
+  heartbeat: () => Promise<void>,
+  intervalMs: number,
+  work: () => Promise<boolean>,
+): Promise<{ handled: boolean; heartbeatError?: unknown }> {
+  let heartbeatError: unknown;
+  const timer = setInterval(() => heartbeat().catch((error: unknown) => (heartbeatError ??= error)), intervalMs);
+  try {
+    return { handled: await work(), heartbeatError };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function incoming(topic: string, partition: number, message: KafkaMessage): IncomingMessage {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString() ?? '',
+    value: message.value?.toString() ?? '',
+    headers: textHeaders(message.headers),
+  };
+}
+
+function textHeaders(headers: IHeaders = {}): Headers {
+  const text: Headers = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) text[name] = first.toString();
+  }
+  return text;
+}

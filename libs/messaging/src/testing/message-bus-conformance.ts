@@ -1,0 +1,246 @@
+import { randomUUID } from 'node:crypto';
+import type { Consumption, IncomingMessage, MessageBus } from '../port';
+import { consumeReliably } from '../reliable/consume-reliably';
+import { DeadLetterHeaders, deadLetterTopic, redrive, type DeadLetter } from '../reliable/dead-letters';
+import { sleep } from '../shared/sleep';
+
+/** Long enough for a Kafka group to join and rebalance on 2 cores; the embedded bus needs milliseconds. */
+const WAIT_MS = 20_000;
+/** How long a test watches for deliveries that must not come. */
+const SETTLE_MS = 500;
+
+export const uniqueName = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** Polls `check` until it holds; fails naming `what` after `timeoutMs`. */
+export async function eventually(check: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+/**
+ * The message-bus port's behaviour, run against every adapter. `open` gives a new bus on the same
+ * underlying log each time it is called (the same file, the same cluster), so reopening is a restart.
+ */
+export function describeMessageBusConformance(name: string, open: () => Promise<MessageBus>): void {
+  describe(`MessageBus conformance: ${name}`, () => {
+    const buses: MessageBus[] = [];
+    const consumptions: Consumption[] = [];
+    const openBus = async () => {
+      const bus = await open();
+      buses.push(bus);
+      return bus;
+    };
+    const track = (consumption: Consumption) => {
+      consumptions.push(consumption);
+      return consumption;
+    };
+    afterEach(async () => {
+      for (const consumption of consumptions.splice(0)) await consumption.stop();
+      for (const bus of buses.splice(0)) await bus.close();
+    });
+
+    /** Consumes into an array; the handler may throw to refuse a message. */
+    async function collect(bus: MessageBus, topic: string, groupId: string, refuse: (m: IncomingMessage) => boolean = () => false) {
+      const received: IncomingMessage[] = [];
+      track(
+        await bus.consume({
+          groupId,
+          topics: [topic],
+          handler: async (message) => {
+            received.push(message);
+            if (refuse(message)) throw new Error(`refused ${message.value}`);
+          },
+        }),
+      );
+      return received;
+    }
+    const values = (messages: IncomingMessage[]) => messages.map((m) => m.value);
+
+    it('delivers a published message with its key, value, headers, partition and offset', async () => {
+      const bus = await openBus();
+      const topic = uniqueName('basic');
+      await bus.ensureTopics([{ name: topic }]);
+      const received = await collect(bus, topic, uniqueName('g'));
+      await bus.publish([{ topic, key: 'k1', value: '{"n":1}', headers: { 'message-id': 'm1', type: 'Tested' } }]);
+      await eventually(() => received.length === 1, 'the message');
+      const [message] = received;
+      expect(message).toMatchObject({ topic, key: 'k1', value: '{"n":1}', headers: { 'message-id': 'm1', type: 'Tested' } });
+      expect(Number.isInteger(message.partition) && message.partition >= 0).toBe(true);
+      expect(message.offset).toMatch(/^\d+$/);
+    });
+
+    it("keeps each key's messages in order across many keys", async () => {
+      const bus = await openBus();
+      const topic = uniqueName('order');
+      const keys = Array.from({ length: 20 }, (_, i) => `key-${i}`);
+      const perKey = 10;
+      for (let round = 0; round < perKey; round += 2) {
+        await bus.publish(
+          [round, round + 1].flatMap((seq) => keys.map((key) => ({ topic, key, value: JSON.stringify({ key, seq }) }))),
+        );
+      }
+      const received = await collect(bus, topic, uniqueName('g'));
+      await eventually(() => received.length >= keys.length * perKey, 'every message');
+      await sleep(SETTLE_MS);
+      expect(received).toHaveLength(keys.length * perKey);
+      const sequences = new Map<string, number[]>();
+      for (const m of received) {
+        const { key, seq } = JSON.parse(m.value) as { key: string; seq: number };
+        sequences.set(key, [...(sequences.get(key) ?? []), seq]);
+      }
+      const inOrder = Array.from({ length: perKey }, (_, i) => i);
+      for (const key of keys) expect(sequences.get(key)).toEqual(inOrder);
+    });
+
+    it('gives every consumer group every message', async () => {
+      const bus = await openBus();
+      const topic = uniqueName('groups');
+      const first = await collect(bus, topic, uniqueName('g1'));
+      const second = await collect(bus, topic, uniqueName('g2'));
+      const sent = Array.from({ length: 20 }, (_, i) => `m${i}`);
+      await bus.publish(sent.map((value, i) => ({ topic, key: `k${i}`, value })));
+      await eventually(() => first.length >= 20 && second.length >= 20, 'both groups');
+      expect(values(first).sort()).toEqual([...sent].sort());
+      expect(values(second).sort()).toEqual([...sent].sort());
+    });
+
+    it('delivers a refused message again, holding the later messages of its key behind it', async () => {
+      const bus = await openBus();
+      const topic = uniqueName('redeliver');
+      let refusals = 0;
+      const received = await collect(bus, topic, uniqueName('g'), (m) => m.value === 'first' && refusals++ === 0);
+      await bus.publish([
+        { topic, key: 'same', value: 'first' },
+        { topic, key: 'same', value: 'second' },
+      ]);
+      await eventually(() => received.length >= 3, 'the redelivery and the next message');
+      await sleep(SETTLE_MS);
+      expect(values(received)).toEqual(['first', 'first', 'second']);
+      expect(received[1].offset).toBe(received[0].offset);
+    });
+
+    it('resumes a group after its committed offset when the bus is reopened', async () => {
+      const topic = uniqueName('resume');
+      const groupId = uniqueName('g');
+      const before = await openBus();
+      const firstRun = await collect(before, topic, groupId);
+      await before.publish(['a', 'b', 'c'].map((value) => ({ topic, key: value, value })));
+      await eventually(() => firstRun.length === 3, 'the first run');
+      await consumptions.pop()!.stop();
+      await buses.pop()!.close();
+
+      const after = await openBus();
+      await after.publish(['d', 'e'].map((value) => ({ topic, key: value, value })));
+      const secondRun = await collect(after, topic, groupId);
+      await eventually(() => secondRun.length >= 2, 'the second run');
+      await sleep(SETTLE_MS);
+      expect(values(secondRun).sort()).toEqual(['d', 'e']);
+    });
+
+    it('starts a new group at the end of the log when fromBeginning is false', async () => {
+      const bus = await openBus();
+      const topic = uniqueName('latest');
+      await bus.publish([{ topic, key: 'k', value: 'old' }]);
+      const received: string[] = [];
+      track(
+        await bus.consume({
+          groupId: uniqueName('g'),
+          topics: [topic],
+          fromBeginning: false,
+          handler: async (m) => void received.push(m.value),
+        }),
+      );
+      // Kafka places a new group at the end when it first fetches, so publish until one arrives.
+      for (let i = 0; received.length === 0; i++) {
+        if (i === 100) throw new Error('no new message arrived');
+        await bus.publish([{ topic, key: 'k', value: `new-${i}` }]);
+        await sleep(200);
+      }
+      expect(received).not.toContain('old');
+    });
+
+    it("shares a group's partitions between its consumers, each message handled once", async () => {
+      const bus = await openBus();
+      const topic = uniqueName('shared');
+      const groupId = uniqueName('g');
+      await bus.ensureTopics([{ name: topic, partitions: 4 }]);
+      const one = await collect(bus, topic, groupId);
+      const other = await collect(bus, topic, groupId);
+      let published = 0;
+      // Members split the partitions once both have joined: publish until both got work.
+      while (one.length === 0 || other.length === 0) {
+        if (published >= 2000) throw new Error(`one consumer got nothing: ${one.length} / ${other.length}`);
+        await bus.publish(Array.from({ length: 20 }, (_, i) => ({ topic, key: `k${i}`, value: `m${published + i}` })));
+        published += 20;
+        await sleep(100);
+      }
+      await eventually(() => one.length + other.length >= published, 'every message');
+      await sleep(SETTLE_MS);
+      const all = [...values(one), ...values(other)];
+      expect(all).toHaveLength(published);
+      expect(new Set(all).size).toBe(published);
+    });
+
+    it('dead-letters a poison message with its error, keeps its key flowing, and redrives it once', async () => {
+      const bus = await openBus();
+      const topic = uniqueName('poison');
+      const groupId = uniqueName('g');
+      const sink: DeadLetter[] = [];
+      const handled: string[] = [];
+      let poisonAttempts = 0;
+      let cured = false;
+      track(
+        await consumeReliably(bus, {
+          groupId,
+          topics: [topic],
+          retries: 2,
+          backoff: { baseMs: 10, maxMs: 20 },
+          deadLetters: { record: async (entry) => void sink.push(entry) },
+          handler: async (m) => {
+            if (m.value === 'poison' && !cured) {
+              poisonAttempts++;
+              throw new Error('cannot digest poison');
+            }
+            handled.push(m.value);
+          },
+        }),
+      );
+      const dlq = await collect(bus, deadLetterTopic(topic), uniqueName('dlq-reader'));
+      await bus.publish([
+        { topic, key: 'same', value: 'poison', headers: { 'message-id': 'p1' } },
+        { topic, key: 'same', value: 'after' },
+      ]);
+      await eventually(() => handled.includes('after') && dlq.length === 1 && sink.length === 1, 'the dead letter and the next message');
+
+      expect(poisonAttempts).toBe(3);
+      expect(handled).toEqual(['after']);
+      const [entry] = sink;
+      expect(entry).toMatchObject({ groupId, topic, key: 'same', value: 'poison', error: 'cannot digest poison', attempts: 3 });
+      expect(entry.headers).toEqual({ 'message-id': 'p1' });
+      expect(entry.stack).toContain('cannot digest poison');
+      const [letter] = dlq;
+      expect(letter).toMatchObject({ topic: deadLetterTopic(topic), key: 'same', value: 'poison' });
+      expect(letter.headers).toMatchObject({
+        'message-id': 'p1',
+        [DeadLetterHeaders.error]: 'cannot digest poison',
+        [DeadLetterHeaders.topic]: topic,
+        [DeadLetterHeaders.partition]: String(entry.partition),
+        [DeadLetterHeaders.offset]: entry.offset,
+        [DeadLetterHeaders.group]: groupId,
+        [DeadLetterHeaders.attempts]: '3',
+      });
+      expect(letter.headers[DeadLetterHeaders.stack]).toContain('cannot digest poison');
+
+      cured = true;
+      await redrive(bus, sink);
+      await eventually(() => handled.includes('poison'), 'the redriven message');
+      await sleep(SETTLE_MS);
+      expect(handled).toEqual(['after', 'poison']);
+      expect(sink).toHaveLength(1);
+      expect(dlq).toHaveLength(1);
+    });
+  });
+}
