@@ -1,7 +1,23 @@
-import { CreateApiKey, CreateBatch, CreateTenant, RevokeApiKey } from '@batchyard/contracts';
+import {
+  ClaimUniqueValue,
+  CreateApiKey,
+  CreateBatch,
+  CreateTenant,
+  CreateUnit,
+  DeleteBatch,
+  DeleteUnit,
+  ReleaseUniqueValue,
+  RevokeApiKey,
+  UpdateBatch,
+  UpdateUnit,
+} from '@batchyard/contracts';
 import { batchDecider } from './batches/batch.decider';
+import { bulkJobCommands, bulkJobDecider } from './bulk-jobs/bulk-job.decider';
+import { resourceCommands, resourceDecider } from './resources/resource.decider';
 import type { CommandRoute } from './command-handling/command-handler';
 import { tenantDecider } from './tenants/tenant.decider';
+import { uniqueValueDecider } from './reservations/unique-value.decider';
+import { unitDecider } from './units/unit.decider';
 
 /** Which decider answers which command. */
 export const commandRoutes: readonly CommandRoute[] = [
@@ -9,4 +25,13 @@ export const commandRoutes: readonly CommandRoute[] = [
   { definition: CreateApiKey, decider: tenantDecider },
   { definition: RevokeApiKey, decider: tenantDecider },
   { definition: CreateBatch, decider: batchDecider },
+  { definition: UpdateBatch, decider: batchDecider },
+  { definition: DeleteBatch, decider: batchDecider },
+  { definition: ClaimUniqueValue, decider: uniqueValueDecider },
+  { definition: ReleaseUniqueValue, decider: uniqueValueDecider },
+  { definition: CreateUnit, decider: unitDecider },
+  { definition: UpdateUnit, decider: unitDecider },
+  { definition: DeleteUnit, decider: unitDecider },
+  ...resourceCommands.map((definition) => ({ definition, decider: resourceDecider })),
+  ...bulkJobCommands.map((definition) => ({ definition, decider: bulkJobDecider })),
 ];

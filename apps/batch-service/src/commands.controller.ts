@@ -22,4 +22,24 @@ export class CommandsController {
   async batchCommand(@Payload() payload: unknown) {
     await this.handler.handle(CommandEnvelopeSchema.parse(payload));
   }
+
+  @EventPattern(Topics.commands(StreamCategory.resource))
+  async resourceCommand(@Payload() payload: unknown) {
+    await this.handler.handle(CommandEnvelopeSchema.parse(payload));
+  }
+
+  @EventPattern(Topics.commands(StreamCategory.unit))
+  async unitCommand(@Payload() payload: unknown) {
+    await this.handler.handle(CommandEnvelopeSchema.parse(payload));
+  }
+
+  @EventPattern(Topics.commands(StreamCategory.reservation))
+  async reservationCommand(@Payload() payload: unknown) {
+    await this.handler.handle(CommandEnvelopeSchema.parse(payload));
+  }
+
+  @EventPattern(Topics.commands(StreamCategory.bulkjob))
+  async bulkJobCommand(@Payload() payload: unknown) {
+    await this.handler.handle(CommandEnvelopeSchema.parse(payload));
+  }
 }

@@ -1,10 +1,30 @@
-import type { Infrastructure, RunningApp } from '@batchyard/runtime';
+import { NestFactory } from '@nestjs/core';
+import { StreamCategory, Topics } from '@batchyard/contracts';
+import { BusExceptionFilter, BusTransport } from '@batchyard/messaging';
+import { ReadStoreDeadLetters, type Infrastructure, type RunningApp } from '@batchyard/runtime';
+import { BulkProcessorModule } from './bulk-processor.module';
+import { startDeadlineSweeper } from './deadline-sweeper';
+import { JobRunner } from './job-runner';
 
-/**
- * The bulk-processor process. It has no consumers yet: PackageX bulk jobs (issue 5) bring them. It starts so that
- * every run mode already has all four apps in place.
- */
+/** The bulk processor: runs PackageX bulk jobs from their events on `batchyard.events.bulkjob`. */
 export async function startBulkProcessor(infra: Infrastructure): Promise<RunningApp> {
-  infra.logger.child({ app: 'bulk-processor' }).info('bulk-processor running (no work types registered yet)');
-  return { name: 'bulk-processor', stop: async () => undefined };
+  const logger = infra.logger.child({ app: 'bulk-processor' });
+  const [events, readStore, bus, blobs] = await Promise.all([infra.events(), infra.readStore(), infra.bus(), infra.blobs()]);
+  await bus.ensureTopics([{ name: Topics.events(StreamCategory.bulkjob) }]);
+  const runner = new JobRunner(events, readStore, blobs);
+  const app = await NestFactory.createMicroservice(BulkProcessorModule.register(runner), {
+    strategy: new BusTransport({ bus, groupId: 'bulk-processor', deadLetters: new ReadStoreDeadLetters(readStore) }),
+    logger: ['error', 'warn'],
+  });
+  app.useGlobalFilters(new BusExceptionFilter());
+  await app.listen();
+  const sweeper = startDeadlineSweeper(readStore, runner, (err) => logger.error({ err }, 'deadline sweep failed'));
+  logger.info('bulk-processor running');
+  return {
+    name: 'bulk-processor',
+    async stop() {
+      sweeper.stop();
+      await app.close();
+    },
+  };
 }

@@ -6,9 +6,18 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import type { SignedBlobs } from './blobs/signed-blobs';
 import { SignedBlobsController } from './blobs/signed-blobs.controller';
 import { CommandGateway } from './commands/command-gateway';
+import { EvrythngAccessController } from './evrythng/access.controller';
 import { EvrythngBatchesController } from './evrythng/batches.controller';
+import { EvrythngThngsController } from './evrythng/thngs.controller';
 import { HealthController } from './health/health.controller';
+import { DocsController } from './docs/docs.controller';
+import { PackagexBatchesController } from './packagex/batches.controller';
+import { PackagexResourcesController } from './packagex/resources.controller';
+import { PackagexUploadController } from './packagex/upload.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { OpsModule } from './ops/ops.module';
+import { TofuPilotBatchesController } from './tofupilot/batches.controller';
+import { TofuPilotUnitsController } from './tofupilot/units.controller';
 import { COMMAND_GATEWAY, INFRASTRUCTURE, READ_STORE, SIGNED_BLOBS } from './tokens';
 
 export interface GatewayDependencies {
@@ -23,7 +32,8 @@ export class GatewayModule {
   static register(deps: GatewayDependencies): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, SignedBlobsController, EvrythngBatchesController],
+      imports: [OpsModule.register(deps)],
+      controllers: [HealthController, DocsController, SignedBlobsController, EvrythngAccessController, EvrythngBatchesController, EvrythngThngsController, PackagexBatchesController, PackagexUploadController, PackagexResourcesController, TofuPilotBatchesController, TofuPilotUnitsController],
       providers: [
         { provide: INFRASTRUCTURE, useValue: deps.infra },
         { provide: READ_STORE, useValue: deps.readStore },

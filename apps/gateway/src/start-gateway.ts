@@ -15,6 +15,8 @@ import { DialectErrorFilter, expressErrorHandler } from './http/error-filter';
 
 /** JSON bodies above this are refused with 413 in the dialect's shape. */
 export const JSON_BODY_LIMIT = '1mb';
+/** `POST /v1/batches` bodies, which may carry a file of up to about 7.5 MB as base64. */
+export const BULK_JOB_BODY_LIMIT = '12mb';
 
 
 export async function startGateway(infra: Infrastructure): Promise<RunningApp> {
@@ -33,6 +35,8 @@ export async function startGateway(infra: Infrastructure): Promise<RunningApp> {
   app.disable('x-powered-by');
   app.set('trust proxy', true);
   // EVRYTHNG's SDK sends `content-type: application/json` on body-less GET and DELETE: an empty body is fine.
+  // PackageX batches carry files as base64 data URLs (docs/bulk-jobs.md); parsed here, the general parser skips them.
+  app.use('/v1/batches', express.json({ limit: BULK_JOB_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(expressErrorHandler(logger));
   app.useGlobalFilters(new DialectErrorFilter(logger));

@@ -6,6 +6,8 @@ import type { ApiKeyDoc, TenantDoc } from '@batchyard/read-models';
 import { Infrastructure, loadConfig } from '@batchyard/runtime';
 import { createApiKey, createTenant, revokeApiKey } from '@batchyard/tenancy';
 import { adminDispatch } from './admin-dispatch';
+import { deadLetterCommands } from './dead-letter-commands';
+import { projectionCommands } from './projection-commands';
 
 const infra = new Infrastructure({ ...loadConfig(), logLevel: process.env.LOG_LEVEL || 'warn' });
 
@@ -68,6 +70,9 @@ keys
       console.log(`${k.keyId}\t${k.role}\t${k.name}\t${k.revoked ? 'revoked' : 'active'}`);
     }
   });
+
+program.addCommand(projectionCommands(infra));
+program.addCommand(deadLetterCommands(infra));
 
 program
   .parseAsync()

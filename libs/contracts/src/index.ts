@@ -6,3 +6,6 @@ export * from './ids';
 export * from './events';
 export * from './commands/command-envelope';
 export * from './commands/command-definitions';
+export * from './commands/bulk-job-commands';
+export * from './commands/resource-commands';
+export * from './commands/unit-commands';

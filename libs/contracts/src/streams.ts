@@ -5,6 +5,10 @@
 export const StreamCategory = {
   tenant: 'tenant',
   batch: 'batch',
+  resource: 'resource',
+  bulkjob: 'bulkjob',
+  unit: 'unit',
+  reservation: 'reservation',
 } as const;
 export type StreamCategory = (typeof StreamCategory)[keyof typeof StreamCategory];
 

@@ -4,6 +4,7 @@ import type { EventStore } from '@batchyard/event-store';
 import type { ReadStore } from '@batchyard/read-store';
 import { Checkpoints } from './checkpoints';
 import { Leases } from './leases';
+import { ProcessorControls, type ProcessorControl } from './processor-control';
 
 export interface ProcessorOptions {
   /** Checkpoint and lease name. */
@@ -13,11 +14,16 @@ export interface ProcessorOptions {
   handle: (events: RecordedEvent[]) => Promise<void>;
   /** Called each time the processor has read everything there was (after its first catch-up too). */
   onCaughtUp?: (position: number) => Promise<void>;
+  /** Told of the processor's control document (a projection's generation) before a rewind it asks for applies. */
+  onControl?: (control: ProcessorControl) => Promise<void>;
   batchSize?: number;
   idlePollMs?: number;
   leaseTtlMs?: number;
   onError?: (error: unknown) => void;
 }
+
+/** How often the lease holder looks for control requests (rewinds, generations). */
+const CONTROL_POLL_MS = 250;
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -40,6 +46,7 @@ export class CheckpointedProcessor {
   readonly owner = randomUUID();
   private readonly checkpoints: Checkpoints;
   private readonly leases: Leases;
+  private readonly controls: ProcessorControls;
   private abort = new AbortController();
   private loop?: Promise<void>;
   private current = 0;
@@ -51,6 +58,7 @@ export class CheckpointedProcessor {
   ) {
     this.checkpoints = new Checkpoints(readStore);
     this.leases = new Leases(readStore);
+    this.controls = new ProcessorControls(readStore);
   }
 
   get position(): number {
@@ -71,6 +79,7 @@ export class CheckpointedProcessor {
   private async run(signal: AbortSignal): Promise<void> {
     const { name, batchSize = 1000, idlePollMs = 20, leaseTtlMs = 10_000 } = this.options;
     let leaseRenewedAt = 0;
+    let controlReadAt = 0;
     while (!signal.aborted) {
       try {
         if (Date.now() - leaseRenewedAt > leaseTtlMs / 3) {
@@ -78,8 +87,13 @@ export class CheckpointedProcessor {
             await sleep(leaseTtlMs / 3, signal);
             continue;
           }
+          if (leaseRenewedAt === 0) controlReadAt = 0;
           leaseRenewedAt = Date.now();
           this.current = await this.checkpoints.get(name);
+        }
+        if (Date.now() - controlReadAt >= CONTROL_POLL_MS) {
+          await this.applyControl(name);
+          controlReadAt = Date.now();
         }
         // Read the head first: when a filtered page comes back short, nothing of ours lies before it.
         const head = await this.events.headPosition();
@@ -102,9 +116,21 @@ export class CheckpointedProcessor {
         }
       } catch (error) {
         this.options.onError?.(error);
+        controlReadAt = 0;
         leaseRenewedAt = 0;
         await sleep(500, signal);
       }
     }
+  }
+
+  private async applyControl(name: string): Promise<void> {
+    const control = await this.controls.get(name);
+    if (!control) return;
+    await this.options.onControl?.(control);
+    if (control.rewindTo === undefined) return;
+    this.current = Math.min(this.current, control.rewindTo);
+    // Saved before the request is cleared, so a lease renewal (which re-reads the checkpoint) cannot undo it.
+    await this.checkpoints.save(name, this.current);
+    await this.controls.clearRewind(name, control.rewindTo);
   }
 }

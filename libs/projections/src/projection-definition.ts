@@ -23,3 +23,9 @@ export interface ProjectionDefinition {
 export function physicalName(collection: string, version: number, generation = 0): string {
   return generation ? `${collection}__v${version}_g${generation}` : `${collection}__v${version}`;
 }
+
+/** The inverse of `physicalName`, or undefined for a name it did not make. */
+export function generationOf(name: string): { collection: string; version: number; generation: number } | undefined {
+  const match = /^(.+)__v(\d+)(?:_g(\d+))?$/.exec(name);
+  return match ? { collection: match[1], version: Number(match[2]), generation: Number(match[3] ?? 0) } : undefined;
+}

@@ -1,4 +1,4 @@
-import { BatchCreated, type EventData, type RecordedEvent } from '@batchyard/contracts';
+import { BatchCreated, BatchDeleted, BatchUpdated, UnitAssignedToBatch, UnitDeleted, type EventData, type RecordedEvent } from '@batchyard/contracts';
 import type { Doc } from '@batchyard/read-store';
 import type { ProjectionDefinition, ProjectionWrite } from '@batchyard/projections';
 
@@ -20,14 +20,20 @@ export interface BatchDoc extends Doc {
   createdAt: number;
   updatedAt: number;
   createdBy: { keyId: string; name: string; role: string };
+  /** `identifiers.number` lower-cased: TofuPilot finds batches by number ignoring case. */
+  numberKey?: string;
+  /** Units (Thngs with a serial number) in the batch. */
+  unitCount: number;
 }
+
+const numberKeyOf = (identifiers?: Record<string, string>) => identifiers?.number?.toLowerCase();
 
 export const batchDocId = (tenant: string, batchId: string) => `${tenant}:${batchId}`;
 
 export const BatchesProjection: ProjectionDefinition = {
   name: 'batches',
   version: 1,
-  eventTypes: [BatchCreated.type],
+  eventTypes: [BatchCreated.type, BatchUpdated.type, BatchDeleted.type, UnitAssignedToBatch.type, UnitDeleted.type],
   collections: [
     {
       name: 'batches',
@@ -35,6 +41,7 @@ export const BatchesProjection: ProjectionDefinition = {
         { name: 'by_tenant_created', fields: [['tenant', 1], ['createdAt', 1]] },
         { name: 'by_tenant_uuid', fields: [['tenant', 1], ['uuid', 1]] },
         { name: 'by_tenant_name', fields: [['tenant', 1], ['name', 1]] },
+        { name: 'by_tenant_number', fields: [['tenant', 1], ['numberKey', 1]] },
       ],
     },
   ],
@@ -49,13 +56,39 @@ export const BatchesProjection: ProjectionDefinition = {
           batchId,
           status: 'EMPTY',
           resourceCountsByProduct: {},
+          ...(numberKeyOf(fields.identifiers) && { numberKey: numberKeyOf(fields.identifiers) }),
+          unitCount: 0,
           createdAt: at,
           updatedAt: at,
         };
         return [{ collection: 'batches', op: { kind: 'put', id: batchDocId(event.tenant, batchId), doc } }];
+      }
+      case BatchUpdated.type: {
+        const { batchId, changes } = event.data as EventData<typeof BatchUpdated>;
+        const set: Record<string, unknown> = { ...changes, updatedAt: Date.parse(event.occurredAt) };
+        const numberKey = numberKeyOf(changes.identifiers);
+        if (numberKey) set.numberKey = numberKey;
+        const unset = changes.identifiers && !numberKey ? ['numberKey'] : [];
+        return [{ collection: 'batches', op: { kind: 'patch', id: batchDocId(event.tenant, batchId), set, unset } }];
+      }
+      case BatchDeleted.type: {
+        const { batchId } = event.data as EventData<typeof BatchDeleted>;
+        return [{ collection: 'batches', op: { kind: 'delete', id: batchDocId(event.tenant, batchId) } }];
+      }
+      case UnitAssignedToBatch.type: {
+        const { batchId, previousBatchId } = event.data as EventData<typeof UnitAssignedToBatch>;
+        return [...countUnit(event.tenant, previousBatchId, -1), ...countUnit(event.tenant, batchId, 1)];
+      }
+      case UnitDeleted.type: {
+        const { batchId } = event.data as EventData<typeof UnitDeleted>;
+        return countUnit(event.tenant, batchId, -1);
       }
       default:
         return [];
     }
   },
 };
+
+function countUnit(tenant: string, batchId: string | null, by: number): ProjectionWrite[] {
+  return batchId ? [{ collection: 'batches', op: { kind: 'patch', id: batchDocId(tenant, batchId), inc: { unitCount: by } } }] : [];
+}

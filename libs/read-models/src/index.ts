@@ -1,9 +1,15 @@
 import type { ProjectionDefinition } from '@batchyard/projections';
 import { ApiKeysProjection } from './api-keys.projection';
 import { BatchesProjection } from './batches.projection';
+import { BulkJobsProjection } from './bulk-jobs.projection';
+import { ItemsProjection } from './items.projection';
+import { ResourcesProjection } from './resources.projection';
 
 export * from './api-keys.projection';
 export * from './batches.projection';
+export * from './bulk-jobs.projection';
+export * from './items.projection';
+export * from './resources.projection';
 
 /** Every projection the batch service runs and the ops tool can rebuild. */
-export const Projections: readonly ProjectionDefinition[] = [ApiKeysProjection, BatchesProjection];
+export const Projections: readonly ProjectionDefinition[] = [ApiKeysProjection, BatchesProjection, ResourcesProjection, BulkJobsProjection, ItemsProjection];

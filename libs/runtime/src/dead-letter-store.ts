@@ -1,7 +1,13 @@
 import type { DeadLetter, DeadLetterSink } from '@batchyard/messaging';
-import type { Doc, ReadStore } from '@batchyard/read-store';
+import type { Doc, Filter, ReadStore } from '@batchyard/read-store';
 
 export type DeadLetterDoc = Doc & Omit<DeadLetter, 'id'>;
+
+export interface DeadLetterQuery {
+  groupId?: string;
+  topic?: string;
+  limit?: number;
+}
 
 const COLLECTION = '_dead_letters';
 
@@ -15,8 +21,27 @@ export class ReadStoreDeadLetters implements DeadLetterSink {
     await this.store.physical(COLLECTION).bulkWrite([{ kind: 'put', id, doc }]);
   }
 
-  async list(limit = 100): Promise<DeadLetter[]> {
-    const docs = await this.store.physical<DeadLetterDoc>(COLLECTION).find({}, { sort: [['deadLetteredAt', 1]], limit });
-    return docs.map(({ _id, _position, ...rest }) => ({ id: _id, ...rest }) as DeadLetter);
+  /** Oldest first. */
+  async list(query: DeadLetterQuery = {}): Promise<DeadLetter[]> {
+    const filter: Filter = {
+      ...(query.groupId !== undefined && { groupId: query.groupId }),
+      ...(query.topic !== undefined && { topic: query.topic }),
+    };
+    const docs = await this.store.physical<DeadLetterDoc>(COLLECTION).find(filter, { sort: [['deadLetteredAt', 1]], limit: query.limit ?? 100 });
+    return docs.map(toDeadLetter);
+  }
+
+  async get(ids: readonly string[]): Promise<DeadLetter[]> {
+    return (await this.store.physical<DeadLetterDoc>(COLLECTION).getMany(ids)).map(toDeadLetter);
+  }
+
+  async count(): Promise<number> {
+    return this.store.physical(COLLECTION).count({});
+  }
+
+  async remove(ids: readonly string[]): Promise<void> {
+    if (ids.length) await this.store.physical(COLLECTION).bulkWrite(ids.map((id) => ({ kind: 'delete', id })));
   }
 }
+
+const toDeadLetter = ({ _id, _position, ...rest }: DeadLetterDoc) => ({ id: _id, ...rest }) as DeadLetter;

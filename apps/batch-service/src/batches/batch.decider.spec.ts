@@ -1,19 +1,22 @@
-import { BatchCreated, CreateBatch, type CommandEnvelope } from '@batchyard/contracts';
+import { BatchCreated, BatchDeleted, BatchUpdated, CreateBatch, DeleteBatch, UpdateBatch, type CommandEnvelope } from '@batchyard/contracts';
 import { DomainError } from '../command-handling/decider';
-import { batchDecider } from './batch.decider';
+import { batchDecider, type BatchState } from './batch.decider';
 
 const actor = { keyId: 'k1', name: 'ci', role: 'operator' as const };
-const create: CommandEnvelope = {
+const command = (type: string, data: unknown): CommandEnvelope => ({
   commandId: 'c1',
-  type: CreateBatch.type,
+  type,
   tenant: 'acme',
   aggregateId: 'b1',
   correlationId: 'c1',
   causationId: 'c1',
   issuedAt: new Date(0).toISOString(),
   actor,
-  data: { batchId: 'b1', uuid: '00000000-0000-4000-8000-000000000000', name: 'Lot 1' },
-};
+  data,
+});
+const create = command(CreateBatch.type, { batchId: 'b1', uuid: '00000000-0000-4000-8000-000000000000', name: 'Lot 1' });
+const fold = (...commands: CommandEnvelope[]): BatchState =>
+  commands.reduce((state, c) => batchDecider.decide(c, state).reduce(batchDecider.evolve, state), batchDecider.initialState());
 
 describe('batch decider', () => {
   it('creates a batch recording who created it', () => {
@@ -22,8 +25,25 @@ describe('batch decider', () => {
   });
 
   it('refuses to create the same batch twice', () => {
-    const state = batchDecider.decide(create, batchDecider.initialState()).reduce(batchDecider.evolve, batchDecider.initialState());
+    const state = fold(create);
     expect(state.exists).toBe(true);
     expect(() => batchDecider.decide(create, state)).toThrow(DomainError);
+  });
+
+  it('records the changed fields of an update, and nothing for an empty one', () => {
+    const update = command(UpdateBatch.type, { batchId: 'b1', changes: { tags: ['a'] } });
+    expect(batchDecider.decide(update, fold(create))).toEqual([{ type: BatchUpdated.type, data: update.data }]);
+    expect(batchDecider.decide(command(UpdateBatch.type, { batchId: 'b1', changes: {} }), fold(create))).toEqual([]);
+  });
+
+  it('deletes a batch once; a missing or deleted batch is not found for update and delete', () => {
+    const del = command(DeleteBatch.type, { batchId: 'b1' });
+    expect(batchDecider.decide(del, fold(create))).toEqual([{ type: BatchDeleted.type, data: { batchId: 'b1' } }]);
+    const update = command(UpdateBatch.type, { batchId: 'b1', changes: { name: 'x' } });
+    for (const state of [batchDecider.initialState(), fold(create, del)]) {
+      for (const c of [update, del]) {
+        expect(() => batchDecider.decide(c, state)).toThrow(expect.objectContaining({ code: 'not_found' }));
+      }
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { CommandDefinition } from '@batchyard/contracts';
 import { CommandSender, CommandTimeoutError } from '@batchyard/command-bus';
+import { commandSeconds } from '@batchyard/observability';
 import { Checkpoints, ProjectionLagError, projectionCheckpoint, type ProjectionDefinition } from '@batchyard/projections';
 import type { ReadStore } from '@batchyard/read-store';
 import type { Caller } from '../auth/caller';
@@ -28,6 +29,8 @@ export class CommandGateway {
     target: { caller: Caller; aggregateId: string; commandId?: string; readModel: ProjectionDefinition },
   ): Promise<number> {
     const { caller, aggregateId, commandId, readModel } = target;
+    const timer = commandSeconds.startTimer({ command: definition.type });
+    let result = 'error';
     try {
       const outcome = await this.sender.send(definition, data, {
         tenant: caller.tenant,
@@ -35,14 +38,18 @@ export class CommandGateway {
         commandId,
         actor: { keyId: caller.keyId, name: caller.name, role: caller.role },
       });
+      result = outcome.status === 'accepted' ? 'read_model_lagging' : 'rejected';
       const position = acceptedPosition(outcome);
       await this.checkpoints.waitFor(projectionCheckpoint(readModel), position, READ_YOUR_WRITES_TIMEOUT_MS);
+      result = 'accepted';
       return position;
     } catch (error) {
       if (error instanceof CommandTimeoutError || error instanceof ProjectionLagError) {
         throw new ApiError('SERVICE_UNAVAILABLE', 'The batch service did not answer in time; retry with the same Idempotency-Key');
       }
       throw error;
+    } finally {
+      timer({ result });
     }
   }
 }

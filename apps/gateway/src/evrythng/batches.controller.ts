@@ -1,25 +1,35 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
-import type { Response } from 'express';
-import { CreateBatch, EVRYTHNG_ID_PATTERN, evrythngIdFrom, newEvrythngId, uuidFrom } from '@batchyard/contracts';
+import { All, Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { CreateBatch, DeleteBatch, EVRYTHNG_ID_PATTERN, UpdateBatch, evrythngIdFrom, newEvrythngId, uuidFrom } from '@batchyard/contracts';
 import { BatchesProjection, batchDocId, type BatchDoc } from '@batchyard/read-models';
 import type { ReadStore } from '@batchyard/read-store';
+import type { Infrastructure } from '@batchyard/runtime';
 import { randomUUID } from 'node:crypto';
 import { CurrentCaller } from '../auth/auth.decorators';
 import type { Caller } from '../auth/caller';
+import { UniqueValues } from '../batch-domain/unique-values';
 import { CommandGateway } from '../commands/command-gateway';
 import { ApiError } from '../http/api-error';
 import { parseInput } from '../http/zod-issues';
 import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
-import { COMMAND_GATEWAY, READ_STORE } from '../tokens';
-import { BatchCreateSchema, batchDocument } from './batch-document';
+import { COMMAND_GATEWAY, INFRASTRUCTURE, READ_STORE } from '../tokens';
+import { BatchCreateSchema, BatchUpdateSchema, batchDocument } from './batch-document';
+import { keysetPage, type ListingFields } from './listing';
+import { requireJsonBody } from '../http/json-body';
+import { publicBase } from '../http/public-base';
 
-/** EVRYTHNG `/batches` (Seed A.2, A.3). */
+/** EVRYTHNG `/batches` (Seed A.2, A.3, A.9, A.10). */
 @Controller('batches')
 export class EvrythngBatchesController {
+  private readonly unique: UniqueValues;
+
   constructor(
     @Inject(COMMAND_GATEWAY) private readonly commands: CommandGateway,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
-  ) {}
+    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+  ) {
+    this.unique = new UniqueValues(commands);
+  }
 
   @Post()
   @HttpCode(201)
@@ -29,10 +39,13 @@ export class EvrythngBatchesController {
     @Req() req: IdempotentRequest,
     @Res({ passthrough: true }) res: Response,
   ) {
+    requireJsonBody(req);
     const fields = parseInput(BatchCreateSchema, body ?? {});
     // Under an Idempotency-Key the ids derive from the command id, so a retried command is the same batch.
     const batchId = req.commandId ? evrythngIdFrom(req.commandId) : newEvrythngId();
     const uuid = req.commandId ? uuidFrom(`batch:${req.commandId}`) : randomUUID();
+    const number = fields.identifiers?.number;
+    if (number) await this.unique.claim(caller, 'batch-number', number, batchId, BatchesProjection, req.commandId);
     await this.commands.execute(CreateBatch, { ...fields, batchId, uuid }, {
       caller,
       aggregateId: batchId,
@@ -43,9 +56,48 @@ export class EvrythngBatchesController {
     return batchDocument(await this.find(caller, batchId));
   }
 
+  @Get()
+  async list(@Query() query: unknown, @CurrentCaller() caller: Caller, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const base = publicBase(this.infra, req);
+    const page = await keysetPage(this.readStore.collection<BatchDoc>('batches'), { tenant: caller.tenant, query, fields: BATCH_FIELDS, base, resourcePath: '/batches' }, (n, v) => res.setHeader(n, v));
+    return page.map(batchDocument);
+  }
+
   @Get(':batchId')
   async read(@Param('batchId') batchId: string, @CurrentCaller() caller: Caller) {
     return batchDocument(await this.find(caller, batchId));
+  }
+
+  @Put(':batchId')
+  async update(@Param('batchId') batchId: string, @Body() body: unknown, @CurrentCaller() caller: Caller, @Req() req: Request) {
+    requireJsonBody(req);
+    const batch = await this.find(caller, batchId);
+    const changes = parseInput(BatchUpdateSchema, body ?? {});
+    // A TofuPilot number given, changed or removed through identifiers: claimed first, the old one released after.
+    const [before, after] = [batch.identifiers?.number, changes.identifiers ? changes.identifiers.number : batch.identifiers?.number];
+    if (after && after !== before) await this.unique.claim(caller, 'batch-number', after, batchId, BatchesProjection);
+    await this.commands.execute(UpdateBatch, { batchId, changes }, { caller, aggregateId: batchId, readModel: BatchesProjection });
+    if (before && before.toLowerCase() !== after?.toLowerCase()) await this.unique.release(caller, 'batch-number', before, batchId, BatchesProjection);
+    return batchDocument(await this.find(caller, batchId));
+  }
+
+  /** Deletes the batch only: its tasks and Thngs stay, as EVRYTHNG documents. */
+  @Delete(':batchId')
+  async remove(@Param('batchId') batchId: string, @CurrentCaller() caller: Caller): Promise<void> {
+    const batch = await this.find(caller, batchId);
+    await this.commands.execute(DeleteBatch, { batchId }, { caller, aggregateId: batchId, readModel: BatchesProjection });
+    const number = batch.identifiers?.number;
+    if (number) await this.unique.release(caller, 'batch-number', number, batchId, BatchesProjection);
+  }
+
+  @All()
+  collectionMethodNotAllowed(@Req() req: Request): never {
+    throw new ApiError('METHOD_NOT_SUPPORTED', `${req.method} is not supported on /batches`);
+  }
+
+  @All(':batchId')
+  itemMethodNotAllowed(@Req() req: Request): never {
+    throw new ApiError('METHOD_NOT_SUPPORTED', `${req.method} is not supported on /batches/:batchId`);
   }
 
   private async find(caller: Caller, batchId: string): Promise<BatchDoc> {
@@ -56,3 +108,11 @@ export class EvrythngBatchesController {
     return doc;
   }
 }
+
+/** Filterable fields of a batch (EVT-OAS x-filterable-fields). */
+const BATCH_FIELDS: ListingFields = {
+  equals: (field) =>
+    field === 'name' || /^identifiers\.\w/.test(field) ? { path: field } : field === 'tags' ? { path: 'tags', contains: true } : undefined,
+  idPath: 'batchId',
+  names: 'name, tags, identifiers.<key>',
+};

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BatchFieldsSchema } from '../events/batch-events';
+import { BatchChangesSchema, BatchFieldsSchema } from '../events/batch-events';
 import { RoleSchema } from '../events/tenant-events';
 import { StreamCategory } from '../streams';
 
@@ -10,7 +10,7 @@ export interface CommandDefinition<TType extends string = string, TSchema extend
   schema: TSchema;
 }
 
-function defineCommand<TType extends string, TSchema extends z.ZodType>(d: CommandDefinition<TType, TSchema>) {
+export function defineCommand<TType extends string, TSchema extends z.ZodType>(d: CommandDefinition<TType, TSchema>) {
   return d;
 }
 
@@ -41,6 +41,18 @@ export const CreateBatch = defineCommand({
   type: 'CreateBatch',
   category: StreamCategory.batch,
   schema: BatchFieldsSchema.extend({ batchId: z.string(), uuid: z.uuid() }),
+});
+
+export const UpdateBatch = defineCommand({
+  type: 'UpdateBatch',
+  category: StreamCategory.batch,
+  schema: z.object({ batchId: z.string(), changes: BatchChangesSchema }),
+});
+
+export const DeleteBatch = defineCommand({
+  type: 'DeleteBatch',
+  category: StreamCategory.batch,
+  schema: z.object({ batchId: z.string() }),
 });
 
 export type CommandData<D extends CommandDefinition> = z.infer<D['schema']>;

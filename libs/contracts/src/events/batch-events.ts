@@ -13,6 +13,10 @@ export const BatchFieldsSchema = z.object({
 });
 export type BatchFields = z.infer<typeof BatchFieldsSchema>;
 
+/** A change to a batch: every field given replaces the stored one whole (nested objects included). */
+export const BatchChangesSchema = BatchFieldsSchema.partial();
+export type BatchChanges = z.infer<typeof BatchChangesSchema>;
+
 export const BatchCreated = defineEvent({
   type: 'BatchCreated',
   version: 1,
@@ -24,4 +28,20 @@ export const BatchCreated = defineEvent({
     uuid: z.uuid(),
     createdBy: z.object({ keyId: z.string(), name: z.string(), role: z.string() }),
   }),
+});
+
+export const BatchUpdated = defineEvent({
+  type: 'BatchUpdated',
+  version: 1,
+  category: StreamCategory.batch,
+  description: 'Fields of a batch were replaced; fields not in `changes` are kept.',
+  schema: z.object({ batchId: z.string(), changes: BatchChangesSchema }),
+});
+
+export const BatchDeleted = defineEvent({
+  type: 'BatchDeleted',
+  version: 1,
+  category: StreamCategory.batch,
+  description: 'A batch was deleted. Its tasks and Thngs are kept (EVRYTHNG semantics).',
+  schema: z.object({ batchId: z.string() }),
 });

@@ -1,9 +1,20 @@
 import type { EventDefinition } from '../event-definition';
-import { BatchCreated } from './batch-events';
+import { BatchCreated, BatchDeleted, BatchUpdated } from './batch-events';
 import { ApiKeyCreated, ApiKeyRevoked, TenantCreated } from './tenant-events';
+import { BulkJobCompleted, BulkJobExpired, BulkJobFailed, BulkJobQueued, BulkJobRequested, BulkJobTimedOut, ChunkProcessed, PhaseCompleted } from './bulk-job-events';
+import { ResourceCreated, ResourceDeleted, ResourceUpdated } from './resource-events';
+import { UniqueValueClaimed, UniqueValueReleased, UnitAssignedToBatch, UnitCreated, UnitDeleted, UnitUpdated } from './unit-events';
 
 export * from './batch-events';
 export * from './tenant-events';
+export * from './bulk-job-events';
+export * from './resource-events';
+export * from './unit-events';
 
 /** Every event contract, for validation on read and for the event catalogue. */
-export const EventCatalogue: readonly EventDefinition[] = [TenantCreated, ApiKeyCreated, ApiKeyRevoked, BatchCreated];
+export const EventCatalogue: readonly EventDefinition[] = [
+  TenantCreated, ApiKeyCreated, ApiKeyRevoked, BatchCreated, BatchUpdated, BatchDeleted,
+  ResourceCreated, ResourceUpdated, ResourceDeleted,
+  UniqueValueClaimed, UniqueValueReleased, UnitCreated, UnitUpdated, UnitAssignedToBatch, UnitDeleted,
+  BulkJobRequested, BulkJobQueued, PhaseCompleted, ChunkProcessed, BulkJobCompleted, BulkJobFailed, BulkJobTimedOut, BulkJobExpired,
+];

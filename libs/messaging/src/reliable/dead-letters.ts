@@ -1,3 +1,4 @@
+import { Topics } from '@batchyard/contracts';
 import type { Headers, IncomingMessage, MessageBus, OutgoingMessage } from '../port';
 import { describeError } from '../shared/describe-error';
 
@@ -39,9 +40,8 @@ export const DeadLetterHeaders = {
 const MAX_ERROR_CHARS = 1000;
 const MAX_STACK_CHARS = 4000;
 
-export function deadLetterTopic(topic: string): string {
-  return `${topic}.dlq`;
-}
+/** The one naming rule lives in the contracts, where consumers read it. */
+export const deadLetterTopic = Topics.deadLetters;
 
 export function deadLetterOf(message: IncomingMessage, groupId: string, error: unknown, attempts: number): DeadLetter {
   const { text, stack } = describeError(error);
