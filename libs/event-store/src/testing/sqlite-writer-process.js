@@ -3,41 +3,7 @@
 // TypeScript sources it requires with swc (the compiler jest uses) through Node's module hooks,
 // which keeps the test independent of a prior `npm run build`.
 const { randomUUID } = require('node:crypto');
-const { existsSync, readFileSync } = require('node:fs');
-const { registerHooks } = require('node:module');
-const { dirname, join, resolve } = require('node:path');
-const { fileURLToPath, pathToFileURL } = require('node:url');
-const swc = require('@swc/core');
-
-const root = resolve(__dirname, '../../../..');
-const { jsc, module: moduleOptions } = JSON.parse(readFileSync(join(root, '.swcrc'), 'utf8'));
-// Resolution is the resolve hook's job, not swc's path rewriting.
-const { paths: _paths, baseUrl: _baseUrl, ...compilerOptions } = jsc;
-
-registerHooks({
-  resolve(specifier, context, nextResolve) {
-    const lib = /^@batchyard\/([\w-]+)$/.exec(specifier);
-    if (lib) return { url: pathToFileURL(join(root, 'libs', lib[1], 'src', 'index.ts')).href, shortCircuit: true };
-    if (specifier.startsWith('.') && context.parentURL?.endsWith('.ts')) {
-      const base = resolve(dirname(fileURLToPath(context.parentURL)), specifier);
-      const file = [`${base}.ts`, join(base, 'index.ts')].find(existsSync);
-      if (file) return { url: pathToFileURL(file).href, shortCircuit: true };
-    }
-    return nextResolve(specifier, context);
-  },
-  load(url, context, nextLoad) {
-    if (!url.endsWith('.ts')) return nextLoad(url, context);
-    const filename = fileURLToPath(url);
-    const { code } = swc.transformSync(readFileSync(filename, 'utf8'), {
-      filename,
-      swcrc: false,
-      jsc: compilerOptions,
-      module: moduleOptions,
-    });
-    return { format: 'commonjs', source: code, shortCircuit: true };
-  },
-});
-
+require('../../../test-support/src/register-typescript.js');
 const { SqliteEventStore } = require('../sqlite/sqlite-event-store.ts');
 
 const [file, writer, roundsArg] = process.argv.slice(2);

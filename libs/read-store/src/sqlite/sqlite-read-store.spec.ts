@@ -21,14 +21,7 @@ describeReadStoreConformance('SQLite', async () => SqliteReadStore.open(dataDir)
  */
 function inChildProcess(body: string, env: Record<string, string>): Promise<void> {
   const script = `
-    const fs = require('node:fs');
-    const { transformSync } = require('@swc/core');
-    require.extensions['.ts'] = (module, filename) => {
-      const { code } = transformSync(fs.readFileSync(filename, 'utf8'), {
-        filename, jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' },
-      });
-      module._compile(code, filename);
-    };
+    require(${JSON.stringify(join(__dirname, '../../../test-support/src/register-typescript.js'))});
     const { SqliteReadStore } = require(${JSON.stringify(join(__dirname, 'sqlite-read-store.ts'))});
     (async () => {
       const store = SqliteReadStore.open(process.env.READ_STORE_DIR);

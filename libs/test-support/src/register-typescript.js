@@ -1,14 +1,13 @@
 // Lets a child process of a test run the TypeScript sources under plain Node: swc (the compiler jest
-// uses) compiles them through Node's module hooks, and @batchyard/* resolves to the libs' sources.
-// The event store's multi-process test carries the same hooks; both could share one copy in
-// test-support.
+// uses) compiles them through Node's module hooks, and @batchyard/* resolves to the libs' sources,
+// so multi-process tests need no prior `npm run build`. Load it with require() first thing.
 const { existsSync, readFileSync } = require('node:fs');
 const { registerHooks } = require('node:module');
 const { dirname, join, resolve } = require('node:path');
 const { fileURLToPath, pathToFileURL } = require('node:url');
 const swc = require('@swc/core');
 
-const root = resolve(__dirname, '../../../..');
+const root = resolve(__dirname, '../../..');
 const { jsc, module: moduleOptions } = JSON.parse(readFileSync(join(root, '.swcrc'), 'utf8'));
 // Resolution is the resolve hook's job, not swc's path rewriting.
 const { paths: _paths, baseUrl: _baseUrl, ...compilerOptions } = jsc;
