@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // `npm run ops -- <command>`: administration of a Batchyard installation, embedded (BATCHYARD_DATA_DIR)
 // or distributed (EVENTSTORE_URL, MONGO_URL), whether or not the services are running.
 import { Command, InvalidArgumentError } from 'commander';

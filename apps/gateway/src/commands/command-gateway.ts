@@ -1,6 +1,6 @@
 import type { CommandDefinition } from '@batchyard/contracts';
 import { CommandSender, CommandTimeoutError } from '@batchyard/command-bus';
-import { commandSeconds } from '@batchyard/observability';
+import { commandSeconds, currentCorrelationId } from '@batchyard/observability';
 import { Checkpoints, ProjectionLagError, projectionCheckpoint, type ProjectionDefinition } from '@batchyard/projections';
 import type { ReadStore } from '@batchyard/read-store';
 import type { Caller } from '../auth/caller';
@@ -26,7 +26,8 @@ export class CommandGateway {
   async execute(
     definition: CommandDefinition,
     data: unknown,
-    target: { caller: Caller; aggregateId: string; commandId?: string; readModel: ProjectionDefinition },
+    /** `readModel`: what the caller reads next; several when the write changes more than one. */
+    target: { caller: Caller; aggregateId: string; commandId?: string; readModel: ProjectionDefinition | readonly ProjectionDefinition[] },
   ): Promise<number> {
     const { caller, aggregateId, commandId, readModel } = target;
     const timer = commandSeconds.startTimer({ command: definition.type });
@@ -36,11 +37,14 @@ export class CommandGateway {
         tenant: caller.tenant,
         aggregateId,
         commandId,
+        correlationId: currentCorrelationId(),
         actor: { keyId: caller.keyId, name: caller.name, role: caller.role },
       });
       result = outcome.status === 'accepted' ? 'read_model_lagging' : 'rejected';
       const position = acceptedPosition(outcome);
-      await this.checkpoints.waitFor(projectionCheckpoint(readModel), position, READ_YOUR_WRITES_TIMEOUT_MS);
+      for (const model of [readModel].flat()) {
+        await this.checkpoints.waitFor(projectionCheckpoint(model), position, READ_YOUR_WRITES_TIMEOUT_MS);
+      }
       result = 'accepted';
       return position;
     } catch (error) {

@@ -52,7 +52,7 @@ export const UpdateBatch = defineCommand({
 export const DeleteBatch = defineCommand({
   type: 'DeleteBatch',
   category: StreamCategory.batch,
-  schema: z.object({ batchId: z.string() }),
+  schema: z.object({ batchId: z.string(), unlinkedUnits: z.array(z.string()).optional() }),
 });
 
 export type CommandData<D extends CommandDefinition> = z.infer<D['schema']>;

@@ -42,6 +42,7 @@ export const BatchDeleted = defineEvent({
   type: 'BatchDeleted',
   version: 1,
   category: StreamCategory.batch,
-  description: 'A batch was deleted. Its tasks and Thngs are kept (EVRYTHNG semantics).',
-  schema: z.object({ batchId: z.string() }),
+  description:
+    'A batch was deleted. Its tasks and Thngs are kept; through TofuPilot its units are unlinked too, listed in `unlinkedUnits` (unit ids).',
+  schema: z.object({ batchId: z.string(), unlinkedUnits: z.array(z.string()).optional() }),
 });

@@ -1,0 +1,99 @@
+import {
+  BulkJobCompleted,
+  BulkJobQueued,
+  BulkJobTimedOut,
+  ChunkProcessed,
+  CompleteBulkJob,
+  EndBulkJob,
+  PhaseCompleted,
+  QueueBulkJob,
+  RecordChunk,
+  RecordPhases,
+  RequestBulkJob,
+  type CommandEnvelope,
+} from '@batchyard/contracts';
+import { DomainError } from '../command-handling/decider';
+import { bulkJobDecider, type BulkJobState } from './bulk-job.decider';
+
+const actor = { keyId: 'k1', name: 'ci', role: 'operator' as const };
+const command = (type: string, data: unknown): CommandEnvelope => ({
+  commandId: 'c1',
+  type,
+  tenant: 'acme',
+  aggregateId: 'batch_1',
+  correlationId: 'c1',
+  causationId: 'c1',
+  issuedAt: new Date(0).toISOString(),
+  actor,
+  data,
+});
+const spec = {
+  jobId: 'batch_1',
+  resource: 'contact' as const,
+  action: 'merge' as const,
+  mode: 'mixed' as const,
+  via: 'api' as const,
+  duplicateHandling: 'ignore_all' as const,
+  properties: {},
+  saveUpload: false,
+  saveResult: false,
+};
+const hash = 'a'.repeat(64);
+const upload = { hash, size: 10, format: 'json' as const, rows: 3 };
+const deadlineAt = new Date(60_000).toISOString();
+const queue = command(QueueBulkJob.type, { spec, upload, deadlineAt });
+const phases = command(RecordPhases.type, {
+  phases: [
+    { phase: 'parsing', total: 3, success: 3, error: 0, ignored: 0 },
+    { phase: 'validation', total: 3, success: 2, error: 1, chunks: [{ hash, size: 5, rows: 2 }] },
+  ],
+});
+const chunk = (n: number) =>
+  command(RecordChunk.type, { phase: 'processing', chunk: n, resource: 'contact', writes: [{ op: 'create', line: 1, id: 'contact_a', fields: { name: 'A' } }], errors: [] });
+const fold = (...commands: CommandEnvelope[]): BulkJobState =>
+  commands.reduce((state, c) => bulkJobDecider.decide(c, state).reduce(bulkJobDecider.evolve, state), bulkJobDecider.initialState());
+
+describe('bulk job decider', () => {
+  it('queues a job once, recording who asked', () => {
+    const events = bulkJobDecider.decide(queue, bulkJobDecider.initialState());
+    expect(events).toEqual([{ type: BulkJobQueued.type, data: { spec: { ...spec, createdBy: actor }, upload, deadlineAt } }]);
+    expect(() => bulkJobDecider.decide(queue, fold(queue))).toThrow(DomainError);
+  });
+
+  it('takes the upload of a requested job once, and refuses an upload for a job never requested', () => {
+    const request = command(RequestBulkJob.type, { ...spec, via: 'file', expiresAt: deadlineAt });
+    const uploadOnly = command(QueueBulkJob.type, { upload, deadlineAt });
+    expect(fold(request).status).toBe('requested');
+    expect(() => bulkJobDecider.decide(uploadOnly, bulkJobDecider.initialState())).toThrow(/not found/);
+    const queued = fold(request, uploadOnly);
+    expect(queued).toMatchObject({ status: 'queued', upload, spec: { resource: 'contact' } });
+    expect(() => bulkJobDecider.decide(uploadOnly, queued)).toThrow(/already has its upload/);
+  });
+
+  it('records each phase once and keeps the validated chunks', () => {
+    const state = fold(queue, phases);
+    expect(state.phases.validation).toMatchObject({ success: 2, error: 1 });
+    expect(state.chunks).toHaveLength(1);
+    expect(bulkJobDecider.decide(phases, fold(queue)).map((e) => e.type)).toEqual([PhaseCompleted.type, PhaseCompleted.type]);
+    expect(() => bulkJobDecider.decide(phases, state)).toThrow(/recorded already/);
+  });
+
+  it('takes processing chunks in order only, once each', () => {
+    const state = fold(queue, phases, chunk(0));
+    expect(state).toMatchObject({ status: 'processing', chunksDone: { processing: 1, cleanup: 0 }, rowsProcessed: 1 });
+    expect(() => bulkJobDecider.decide(chunk(0), state)).toThrow(/expected chunk 1/);
+    expect(() => bulkJobDecider.decide(chunk(2), state)).toThrow(/expected chunk 1/);
+    expect(bulkJobDecider.decide(chunk(1), state)[0].type).toBe(ChunkProcessed.type);
+  });
+
+  it('ends once: nothing is recorded after completed or timed out', () => {
+    const complete = command(CompleteBulkJob.type, { files: {} });
+    const timeOut = command(EndBulkJob.type, { status: BulkJobTimedOut.type, reason: 'late', unprocessed: 2, files: {} });
+    expect(bulkJobDecider.decide(complete, fold(queue, phases))).toEqual([{ type: BulkJobCompleted.type, data: { files: {} } }]);
+    expect(bulkJobDecider.decide(timeOut, fold(queue))).toEqual([{ type: BulkJobTimedOut.type, data: { reason: 'late', unprocessed: 2, files: {} } }]);
+    for (const ended of [fold(queue, complete), fold(queue, timeOut)]) {
+      for (const next of [complete, timeOut, chunk(0), phases]) expect(() => bulkJobDecider.decide(next, ended)).toThrow(DomainError);
+    }
+    expect(fold(queue, timeOut).status).toBe('timed_out');
+  });
+});

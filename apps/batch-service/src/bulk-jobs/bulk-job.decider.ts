@@ -1,0 +1,144 @@
+import {
+  BulkJobCompleted,
+  BulkJobExpired,
+  BulkJobFailed,
+  BulkJobQueued,
+  BulkJobRequested,
+  BulkJobTimedOut,
+  ChunkProcessed,
+  CompleteBulkJob,
+  EndBulkJob,
+  PhaseCompleted,
+  QueueBulkJob,
+  RecordChunk,
+  RecordPhases,
+  RequestBulkJob,
+  type BulkJobSpec,
+  type CommandData,
+  type EventData,
+  type PhaseName,
+} from '@batchyard/contracts';
+import { DomainError, type Decider, type DomainEvent } from '../command-handling/decider';
+
+export type BulkJobStatus = 'none' | 'requested' | 'queued' | 'processing' | 'completed' | 'failed' | 'timed_out' | 'expired';
+type Upload = EventData<typeof BulkJobQueued>['upload'];
+type ChunkRef = NonNullable<EventData<typeof PhaseCompleted>['chunks']>[number];
+
+/** A bulk job as its stream tells it: enough for the processor to know the next step, and for the rules below. */
+export interface BulkJobState {
+  status: BulkJobStatus;
+  spec?: BulkJobSpec;
+  upload?: Upload;
+  deadlineAt?: string;
+  expiresAt?: string;
+  phases: Partial<Record<PhaseName, EventData<typeof PhaseCompleted>>>;
+  /** The validated rows, chunked; processing writes them in this order. */
+  chunks: ChunkRef[];
+  chunksDone: { processing: number; cleanup: number };
+  /** Rows of processing chunks done (written or rejected there). */
+  rowsProcessed: number;
+}
+
+const TERMINAL: readonly BulkJobStatus[] = ['completed', 'failed', 'timed_out', 'expired'];
+const ENDINGS = {
+  [BulkJobFailed.type]: 'failed',
+  [BulkJobTimedOut.type]: 'timed_out',
+  [BulkJobExpired.type]: 'expired',
+} as const;
+
+export const isTerminal = (status: BulkJobStatus) => TERMINAL.includes(status);
+
+function mustBeRunning(state: BulkJobState, jobId: string): void {
+  if (state.status === 'none') throw new DomainError('not_found', `bulk job ${jobId} not found`);
+  if (state.status === 'requested') throw new DomainError('conflict', `bulk job ${jobId} has no upload yet`);
+  if (isTerminal(state.status)) throw new DomainError('conflict', `bulk job ${jobId} is ${state.status}`);
+}
+
+export const bulkJobDecider: Decider<BulkJobState> = {
+  initialState: () => ({ status: 'none', phases: {}, chunks: [], chunksDone: { processing: 0, cleanup: 0 }, rowsProcessed: 0 }),
+
+  decide(command, state): DomainEvent[] {
+    const jobId = command.aggregateId;
+    switch (command.type) {
+      case RequestBulkJob.type: {
+        if (state.status !== 'none') throw new DomainError('conflict', `bulk job ${jobId} already exists`);
+        const data = command.data as CommandData<typeof RequestBulkJob>;
+        return [{ type: BulkJobRequested.type, data: { ...data, createdBy: command.actor } }];
+      }
+      case QueueBulkJob.type: {
+        const { spec, ...rest } = command.data as CommandData<typeof QueueBulkJob>;
+        if (spec) {
+          if (state.status !== 'none') throw new DomainError('conflict', `bulk job ${jobId} already exists`);
+          return [{ type: BulkJobQueued.type, data: { ...rest, spec: { ...spec, createdBy: command.actor } } }];
+        }
+        if (state.status === 'none') throw new DomainError('not_found', `bulk job ${jobId} not found`);
+        if (state.status !== 'requested') throw new DomainError('conflict', `bulk job ${jobId} already has its upload`);
+        return [{ type: BulkJobQueued.type, data: rest }];
+      }
+      case RecordPhases.type: {
+        mustBeRunning(state, jobId);
+        const { phases } = command.data as CommandData<typeof RecordPhases>;
+        for (const phase of phases) {
+          if (state.phases[phase.phase]) throw new DomainError('conflict', `phase ${phase.phase} of ${jobId} is recorded already`);
+        }
+        return phases.map((data) => ({ type: PhaseCompleted.type, data }));
+      }
+      case RecordChunk.type: {
+        mustBeRunning(state, jobId);
+        const data = command.data as CommandData<typeof RecordChunk>;
+        const expected = state.chunksDone[data.phase];
+        if (data.chunk !== expected) throw new DomainError('conflict', `${data.phase} chunk ${data.chunk} of ${jobId}: expected chunk ${expected}`);
+        return [{ type: ChunkProcessed.type, data }];
+      }
+      case CompleteBulkJob.type: {
+        mustBeRunning(state, jobId);
+        return [{ type: BulkJobCompleted.type, data: command.data as CommandData<typeof CompleteBulkJob> }];
+      }
+      case EndBulkJob.type: {
+        if (state.status === 'none') throw new DomainError('not_found', `bulk job ${jobId} not found`);
+        if (isTerminal(state.status)) throw new DomainError('conflict', `bulk job ${jobId} is ${state.status}`);
+        const { status, ...data } = command.data as CommandData<typeof EndBulkJob>;
+        return [{ type: status, data }];
+      }
+      default:
+        throw new DomainError('invalid', `unknown command ${command.type}`);
+    }
+  },
+
+  evolve(state, event): BulkJobState {
+    switch (event.type) {
+      case BulkJobRequested.type: {
+        const { expiresAt, ...spec } = event.data as EventData<typeof BulkJobRequested>;
+        return { ...state, status: 'requested', spec, expiresAt };
+      }
+      case BulkJobQueued.type: {
+        const data = event.data as EventData<typeof BulkJobQueued>;
+        return { ...state, status: 'queued', spec: data.spec ?? state.spec, upload: data.upload, deadlineAt: data.deadlineAt };
+      }
+      case PhaseCompleted.type: {
+        const data = event.data as EventData<typeof PhaseCompleted>;
+        return { ...state, phases: { ...state.phases, [data.phase]: data }, chunks: data.chunks ?? state.chunks };
+      }
+      case ChunkProcessed.type: {
+        const data = event.data as EventData<typeof ChunkProcessed>;
+        const rows = data.phase === 'processing' ? data.writes.length + data.errors.length : 0;
+        return {
+          ...state,
+          status: 'processing',
+          chunksDone: { ...state.chunksDone, [data.phase]: state.chunksDone[data.phase] + 1 },
+          rowsProcessed: state.rowsProcessed + rows,
+        };
+      }
+      case BulkJobCompleted.type:
+        return { ...state, status: 'completed' };
+      case BulkJobFailed.type:
+      case BulkJobTimedOut.type:
+      case BulkJobExpired.type:
+        return { ...state, status: ENDINGS[event.type] };
+      default:
+        return state;
+    }
+  },
+};
+
+export const bulkJobCommands = [RequestBulkJob, QueueBulkJob, RecordPhases, RecordChunk, CompleteBulkJob, EndBulkJob];

@@ -1,0 +1,36 @@
+import { CommandOutcomes } from '@batchyard/command-bus';
+import type { CommandDefinition, CommandOutcome } from '@batchyard/contracts';
+import type { EventStore } from '@batchyard/event-store';
+import type { ReadStore } from '@batchyard/read-store';
+import { CommandHandler } from '../../batch-service/src/command-handling/command-handler';
+import { commandRoutes } from '../../batch-service/src/command-routes';
+
+const PROCESSOR = { keyId: 'bulk-processor', name: 'bulk-processor', role: 'operator' as const };
+
+/**
+ * How the processor records progress: commands on the job, decided by the batch service's own handler and
+ * decider straight against the event store (as the ops tool does), so every step is checked by the job's rules.
+ * Step command ids are deterministic, so a step repeated after a crash or by a second instance appends nothing twice.
+ */
+export class JobCommands {
+  private readonly handler: CommandHandler;
+
+  constructor(events: EventStore, readStore: ReadStore) {
+    this.handler = new CommandHandler(events, new CommandOutcomes(readStore), commandRoutes);
+  }
+
+  async send(definition: CommandDefinition, data: unknown, job: { tenant: string; jobId: string; step: string }): Promise<CommandOutcome> {
+    const commandId = `${job.tenant}:${job.jobId}:${job.step}`;
+    return this.handler.handle({
+      commandId,
+      type: definition.type,
+      tenant: job.tenant,
+      aggregateId: job.jobId,
+      correlationId: job.jobId,
+      causationId: commandId,
+      issuedAt: new Date().toISOString(),
+      actor: PROCESSOR,
+      data,
+    });
+  }
+}

@@ -1,0 +1,35 @@
+import { Readable } from 'node:stream';
+import type { BlobStore } from '@batchyard/blob-store';
+import type { ChunkWrite, RowError } from '@batchyard/contracts';
+
+export async function readBlob(blobs: BlobStore, hash: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await blobs.get(hash)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export async function putJson(blobs: BlobStore, value: unknown) {
+  const { hash, size } = await blobs.put(Buffer.from(JSON.stringify(value)), { contentType: 'application/json' });
+  return { hash, size };
+}
+
+const csvCell = (value: string | number) => {
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+/** The error file, as JSON and CSV: each rejected row's line, field, code and message, in line order. */
+export async function errorFiles(blobs: BlobStore, errors: RowError[]) {
+  if (errors.length === 0) return {};
+  const sorted = [...errors].sort((a, b) => a.line - b.line);
+  const csv = ['line,field,code,message', ...sorted.map((e) => [e.line, e.field, e.code, e.message].map(csvCell).join(','))].join('\n') + '\n';
+  const csvRef = await blobs.put(Readable.from([Buffer.from(csv)]), { contentType: 'text/csv' });
+  return { errorsJson: await putJson(blobs, sorted), errorsCsv: { hash: csvRef.hash, size: csvRef.size } };
+}
+
+const RESULTS = { create: 'created', update: 'updated', delete: 'deleted' } as const;
+
+/** The result file (`save_result`): the id each row was written to and how. */
+export async function resultFile(blobs: BlobStore, writes: ChunkWrite[]) {
+  return putJson(blobs, writes.map((w) => ({ line: w.line, id: w.id, result: RESULTS[w.op] })));
+}

@@ -1,0 +1,295 @@
+import {
+  ChunkProcessed,
+  CompleteBulkJob,
+  EndBulkJob,
+  EventCatalogue,
+  BulkJobExpired,
+  BulkJobFailed,
+  BulkJobTimedOut,
+  RecordChunk,
+  RecordPhases,
+  PhaseCompleted,
+  evrythngIdFrom,
+  streamName,
+  StreamCategory,
+  type ChunkWrite,
+  type EventData,
+  type RowError,
+} from '@batchyard/contracts';
+import { BlobNotFoundError, type BlobStore } from '@batchyard/blob-store';
+import type { EventStore } from '@batchyard/event-store';
+import type { ReadStore } from '@batchyard/read-store';
+import { Checkpoints, projectionCheckpoint } from '@batchyard/projections';
+import { ResourcesProjection, naturalKey, resourceDocId, type ResourceDoc } from '@batchyard/read-models';
+import {
+  BulkLimits,
+  PayloadError,
+  chunkRows,
+  readRows,
+  removeDuplicates,
+  resourceId,
+  validateRow,
+  type InputRow,
+  type RowRules,
+  type ValidRow,
+} from '@batchyard/bulk-jobs';
+import { bulkJobDecider, isTerminal, type BulkJobState } from '../../batch-service/src/bulk-jobs/bulk-job.decider';
+import { errorFiles, putJson, readBlob, resultFile } from './job-files';
+import { JobCommands } from './job-commands';
+
+type PhaseData = EventData<typeof PhaseCompleted>;
+type ChunkData = EventData<typeof ChunkProcessed>;
+type Job = { tenant: string; jobId: string };
+interface Folded {
+  state: BulkJobState;
+  revision: number;
+  lastPosition: number;
+  chunks: ChunkData[];
+}
+
+/** How long one delivery keeps advancing a job; the events it appended bring the job back for the rest. */
+const STEP_BUDGET_MS = 5_000;
+const LOOKUP_BATCH = 500;
+const CACHED_JOBS = 1_000;
+const known = new Set(EventCatalogue.map((d) => d.type));
+
+/**
+ * Runs a bulk job phase by phase: parsing and validation in one step (its two PhaseCompleted events), then one
+ * step per processing chunk (ChunkProcessed), cleanup chunks for overwrite, and the end. Each step reads the
+ * job's stream to find where it stands, so any delivery of any of the job's events resumes it after a crash.
+ */
+export class JobRunner {
+  private readonly commands: JobCommands;
+  private readonly checkpoints: Checkpoints;
+  private readonly folded = new Map<string, Folded>();
+  private readonly ended = new Set<string>();
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly readStore: ReadStore,
+    private readonly blobs: BlobStore,
+  ) {
+    this.commands = new JobCommands(events, readStore);
+    this.checkpoints = new Checkpoints(readStore);
+  }
+
+  async advance(job: Job): Promise<void> {
+    // The job's later events keep arriving after it ended: an ended job stays ended, so they cost nothing.
+    if (this.ended.has(streamName(StreamCategory.bulkjob, job.tenant, job.jobId))) return;
+    const started = Date.now();
+    while (Date.now() - started < STEP_BUDGET_MS) {
+      if (!(await this.step(job, await this.load(job)))) return;
+    }
+  }
+
+  /**
+   * The job's state, folded from its stream. Kept between steps and extended with the events after the last
+   * revision seen (whoever appended them), so a step reads only what is new; a restart folds from the start.
+   */
+  private async load(job: Job): Promise<Folded> {
+    const stream = streamName(StreamCategory.bulkjob, job.tenant, job.jobId);
+    const cached = this.folded.get(stream) ?? { state: bulkJobDecider.initialState(), revision: -1, lastPosition: 0, chunks: [] };
+    const fresh = await this.events.readStream(stream, { fromRevision: cached.revision + 1 });
+    const folded = fresh.filter((e) => known.has(e.type)).reduce(
+      (f, e) => ({
+        state: bulkJobDecider.evolve(f.state, e),
+        revision: e.revision,
+        lastPosition: e.position,
+        chunks: e.type === ChunkProcessed.type ? [...f.chunks, e.data as ChunkData] : f.chunks,
+      }),
+      cached,
+    );
+    this.folded.delete(stream);
+    if (isTerminal(folded.state.status)) this.ended.add(stream);
+    else this.folded.set(stream, folded);
+    // Insertion order is age: the oldest entries go first.
+    for (const cache of [this.folded, this.ended]) if (cache.size > CACHED_JOBS) cache.delete(cache.keys().next().value!);
+    return folded;
+  }
+
+  /** Does the job's next step; false when there is none (ended, or waiting for an upload). */
+  private async step(job: Job, { state, lastPosition, chunks }: Folded): Promise<boolean> {
+    if (state.status === 'none' || isTerminal(state.status)) return false;
+    const now = Date.now();
+    if (state.status === 'requested') {
+      if (!state.expiresAt || now < Date.parse(state.expiresAt)) return false;
+      await this.end(job, state, chunks, BulkJobExpired.type, 'No file was uploaded before the upload URL expired');
+      return true;
+    }
+    if (state.deadlineAt && now >= Date.parse(state.deadlineAt)) {
+      await this.end(job, state, chunks, BulkJobTimedOut.type, 'The batch took too long to process');
+      return true;
+    }
+    const spec = state.spec!;
+    if (!state.phases.validation) {
+      try {
+        await this.commands.send(RecordPhases, { phases: await this.prepare(job, state) }, { ...job, step: 'prepare' });
+      } catch (error) {
+        if (!(error instanceof PayloadError || error instanceof BlobNotFoundError)) throw error;
+        const reason = error instanceof PayloadError ? `Unable to parse the upload: ${error.message}` : 'The upload is missing from the blob store';
+        await this.end(job, state, chunks, BulkJobFailed.type, reason);
+      }
+      return true;
+    }
+    if (state.chunksDone.processing < state.chunks.length) {
+      await this.processChunk(job, state, state.chunksDone.processing);
+      return true;
+    }
+    if (!state.phases.processing) {
+      const validated = state.phases.validation.success;
+      const phase: PhaseData = { phase: 'processing', total: validated, success: validated, error: 0 };
+      await this.commands.send(RecordPhases, { phases: [phase] }, { ...job, step: 'phase:processing' });
+      return true;
+    }
+    if (spec.action === 'overwrite' && !state.phases.cleanup) {
+      await this.cleanupChunk(job, state, chunks, lastPosition);
+      return true;
+    }
+    await this.commands.send(CompleteBulkJob, { files: await this.files(state, chunks) }, { ...job, step: 'complete' });
+    return true;
+  }
+
+  private rules(state: BulkJobState): RowRules {
+    const spec = state.spec!;
+    return { resource: spec.resource, action: spec.action, properties: spec.properties };
+  }
+
+  /** Parsing (read, deduplicate) and validation (shape, ids that exist), then the valid rows cut into chunk blobs. */
+  private async prepare(job: Job, state: BulkJobState): Promise<PhaseData[]> {
+    const upload = state.upload!;
+    const rows: InputRow[] = [];
+    for await (const row of readRows(await this.blobs.get(upload.hash), upload.format)) rows.push(row);
+    const rules = this.rules(state);
+    const { kept, ignored } = removeDuplicates(rows, rules, state.spec!.duplicateHandling);
+
+    const errors: RowError[] = [];
+    let rejected = 0;
+    const valid: ValidRow[] = [];
+    for (const row of kept) {
+      const result = validateRow(row, rules);
+      if (Array.isArray(result)) {
+        errors.push(...result);
+        rejected++;
+      } else valid.push(result);
+    }
+    const existing = await this.existingIds(job, rules, valid);
+    const accepted = valid.filter((row) => {
+      if (row.id === undefined || existing.has(row.id)) return true;
+      errors.push({ line: row.line, field: 'id', code: 'not_found', message: `${rules.resource} ${row.id} does not exist` });
+      rejected++;
+      return false;
+    });
+
+    const chunks = [];
+    for (const slice of cutIntoChunks(accepted, chunkRows())) chunks.push({ ...(await putJson(this.blobs, slice)), rows: slice.length });
+    return [
+      { phase: 'parsing', total: rows.length, success: kept.length, error: 0, ignored },
+      {
+        phase: 'validation',
+        total: kept.length,
+        success: accepted.length,
+        error: rejected,
+        chunks,
+        ...(errors.length && { errors: await putJson(this.blobs, errors) }),
+      },
+    ];
+  }
+
+  private async existingIds(job: Job, rules: RowRules, rows: ValidRow[]): Promise<Set<string>> {
+    const ids = rows.flatMap((r) => (r.id ? [r.id] : []));
+    const found = new Set<string>();
+    const resources = this.readStore.collection<ResourceDoc>('resources');
+    for (let i = 0; i < ids.length; i += LOOKUP_BATCH) {
+      const docs = await resources.getMany(ids.slice(i, i + LOOKUP_BATCH).map((id) => resourceDocId(job.tenant, id)));
+      for (const doc of docs) if (doc.resource === rules.resource) found.add(doc.id);
+    }
+    return found;
+  }
+
+  /** One processing chunk: rows with an id update (or delete) it; rows matched by natural key update; the rest create. */
+  private async processChunk(job: Job, state: BulkJobState, chunk: number): Promise<void> {
+    const rules = this.rules(state);
+    const rows = JSON.parse((await readBlob(this.blobs, state.chunks[chunk].hash)).toString('utf8')) as ValidRow[];
+    const byKey = rules.action === 'delete' ? new Map<string, string>() : await this.idsByKey(job, rules, rows);
+    const writes: ChunkWrite[] = rows.map((row) => {
+      if (rules.action === 'delete') return { op: 'delete', line: row.line, id: row.id! };
+      const key = naturalKey(rules.resource, row.fields);
+      const id = row.id ?? (key !== undefined ? byKey.get(key) : undefined);
+      if (id) return { op: 'update', line: row.line, id, key, fields: row.fields };
+      return { op: 'create', line: row.line, id: resourceId(rules.resource, evrythngIdFrom(`${job.tenant}:${job.jobId}:${row.line}`)), key, fields: row.fields };
+    });
+    const data: ChunkData = { phase: 'processing', chunk, resource: rules.resource, writes, errors: [] };
+    await this.commands.send(RecordChunk, data, { ...job, step: `processing:${chunk}` });
+  }
+
+  private async idsByKey(job: Job, rules: RowRules, rows: ValidRow[]): Promise<Map<string, string>> {
+    const keys = [...new Set(rows.flatMap((r) => (r.id === undefined ? [naturalKey(rules.resource, r.fields)] : [])).filter((k): k is string => k !== undefined))];
+    const byKey = new Map<string, string>();
+    if (keys.length === 0) return byKey;
+    const docs = await this.readStore.collection<ResourceDoc>('resources').find({ tenant: job.tenant, resource: rules.resource, key: { $in: keys } });
+    for (const doc of docs) if (doc.key) byKey.set(doc.key, doc.id);
+    return byKey;
+  }
+
+  /** Overwrite's cleanup: deletes, a chunk at a time, the resources of this type that this job did not write. */
+  private async cleanupChunk(job: Job, state: BulkJobState, chunks: ChunkData[], lastPosition: number): Promise<void> {
+    const rules = this.rules(state);
+    // The resources read model must show every write of this job (and of the previous cleanup chunk) first.
+    await this.checkpoints.waitFor(projectionCheckpoint(ResourcesProjection), lastPosition, 60_000);
+    const stale = await this.readStore.collection<ResourceDoc>('resources').find(
+      { tenant: job.tenant, resource: rules.resource, $or: [{ lastJob: { $exists: false } }, { lastJob: { $ne: job.jobId } }] },
+      { sort: [['createdAt', 1]], limit: chunkRows() },
+    );
+    const chunk = state.chunksDone.cleanup;
+    if (stale.length === 0) {
+      const removed = chunks.filter((c) => c.phase === 'cleanup').reduce((n, c) => n + c.writes.length, 0);
+      const phase: PhaseData = { phase: 'cleanup', total: removed, success: removed, error: 0 };
+      await this.commands.send(RecordPhases, { phases: [phase] }, { ...job, step: 'phase:cleanup' });
+      return;
+    }
+    const writes: ChunkWrite[] = stale.map((doc) => ({ op: 'delete', line: 0, id: doc.id }));
+    await this.commands.send(RecordChunk, { phase: 'cleanup', chunk, resource: rules.resource, writes, errors: [] }, { ...job, step: `cleanup:${chunk}` });
+  }
+
+  /** The error file (validation and processing errors) and, with save_result, the result file. */
+  private async files(state: BulkJobState, chunks: ChunkData[]) {
+    const validationErrors = state.phases.validation?.errors
+      ? (JSON.parse((await readBlob(this.blobs, state.phases.validation.errors.hash)).toString('utf8')) as RowError[])
+      : [];
+    const errors = [...validationErrors, ...chunks.flatMap((c) => c.errors)];
+    const processed = chunks.filter((c) => c.phase === 'processing').flatMap((c) => c.writes);
+    return {
+      ...(await errorFiles(this.blobs, errors)),
+      ...(state.spec?.saveResult && { resultJson: await resultFile(this.blobs, processed) }),
+    };
+  }
+
+  /** Ends a job that cannot complete; rows it never reached are unprocessed. */
+  private async end(job: Job, state: BulkJobState, chunks: ChunkData[], status: typeof BulkJobFailed.type | typeof BulkJobTimedOut.type | typeof BulkJobExpired.type, reason: string) {
+    const rows = state.upload?.rows ?? 0;
+    const parsing = state.phases.parsing;
+    const validation = state.phases.validation;
+    const settled = (parsing?.ignored ?? 0) + (validation?.error ?? 0) + state.rowsProcessed;
+    const unprocessed = Math.max(0, rows - settled);
+    await this.commands.send(EndBulkJob, { status, reason, unprocessed, files: await this.files(state, chunks) }, { ...job, step: 'end' });
+  }
+}
+
+/** Chunks of at most `maxRows` rows and about BulkLimits.chunkBytes of JSON, so a chunk's event stays well under 1 MiB. */
+function cutIntoChunks(rows: readonly ValidRow[], maxRows: number): ValidRow[][] {
+  const chunks: ValidRow[][] = [];
+  let current: ValidRow[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    const size = JSON.stringify(row).length;
+    if (current.length && (current.length >= maxRows || bytes + size > BulkLimits.chunkBytes)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(row);
+    bytes += size;
+  }
+  if (current.length) chunks.push(current);
+  return chunks;
+}

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { EVRYTHNG_ID_PATTERN } from '@batchyard/contracts';
+import type { Filter, FindOptions } from '@batchyard/read-store';
+import { ApiError } from '../http/api-error';
+import { parseInput } from '../http/zod-issues';
+
+const MAX_IDS = 100;
+
+/** The query of a listing (EVT-PAG, EVT-FLT); other parameters are ignored, as EVRYTHNG does. */
+export const ListQuerySchema = z.object({
+  filter: z.string().optional(),
+  ids: z
+    .string()
+    .transform((s) => s.split(',').filter(Boolean))
+    .refine((ids) => ids.length <= MAX_IDS, `ids takes at most ${MAX_IDS} ids`)
+    .refine((ids) => ids.every((id) => EVRYTHNG_ID_PATTERN.test(id)), 'ids must be 24-character EVRYTHNG ids')
+    .optional(),
+  perPage: z.coerce.number().int().min(1).max(100).default(30),
+  sortOrder: z.enum(['DESCENDING', 'ASCENDING']).default('DESCENDING'),
+  nextPageToken: z.string().optional(),
+});
+
+interface ListQuery {
+  filter: Filter;
+  options: FindOptions & { limit: number };
+  perPage: number;
+}
+
+/** Where a resource's `=` filter fields live in its read model: a field name, or how to match it. */
+export interface ListingFields {
+  /** The read-model field an `=` clause on this filter field matches, or undefined when it cannot be filtered on. */
+  equals(field: string): { path: string; contains?: boolean } | undefined;
+  /** The read-model field `?ids=` matches. */
+  idPath: string;
+  /** The filter fields, for the error message. */
+  names: string;
+}
+
+/**
+ * A filter expression as `field<op>value` clauses joined by `&` (all must hold): `=` on the resource's
+ * filterable fields, and `createdAt>` / `createdAt<` (epoch ms).
+ */
+function parseFilter(expression: string, fields: ListingFields): Filter {
+  const filter: Filter = {};
+  const createdAt: { $gt?: number; $lt?: number } = {};
+  for (const clause of expression.split('&')) {
+    const match = /^([A-Za-z_][\w.]*)\s*([=<>])(.*)$/.exec(clause.trim());
+    const field = match?.[1];
+    if (!match || (field !== 'createdAt' && !fields.equals(field!))) {
+      throw filterError(`cannot filter on '${clause}'; use ${fields.names} or createdAt`);
+    }
+    const [, , op, value] = match;
+    if (field === 'createdAt') {
+      const at = Number(value);
+      if (op === '=' || value.trim() === '' || !Number.isFinite(at)) throw filterError('createdAt takes > or < and a number of epoch milliseconds');
+      createdAt[op === '>' ? '$gt' : '$lt'] = at;
+    } else if (op !== '=') {
+      throw filterError(`${field} takes only =`);
+    } else {
+      const target = fields.equals(field!)!;
+      filter[target.path] = target.contains ? { $has: value } : value;
+    }
+  }
+  if (Object.keys(createdAt).length) filter.createdAt = createdAt;
+  return filter;
+}
+
+/** The read-store query of a listing page: keyset on (createdAt, _id), one extra row to tell whether a next page exists. */
+function listQuery(tenant: string, query: unknown, fields: ListingFields): ListQuery {
+  const single = singleValued(query);
+  const q = parseInput(ListQuerySchema, single);
+  const filter: Filter = { ...(q.filter !== undefined && parseFilter(q.filter, fields)), tenant };
+  if (q.ids) filter[fields.idPath] = { $in: q.ids };
+  const direction = q.sortOrder === 'ASCENDING' ? 1 : -1;
+  return {
+    filter,
+    perPage: q.perPage,
+    options: {
+      sort: [['createdAt', direction]],
+      limit: q.perPage + 1,
+      ...(q.nextPageToken !== undefined && { after: decodePageToken(q.nextPageToken) }),
+    },
+  };
+}
+
+function encodePageToken(createdAt: number, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+}
+
+function decodePageToken(token: string): { values: unknown[]; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown[];
+    if (typeof createdAt === 'number' && typeof id === 'string') return { values: [createdAt], id };
+  } catch {
+    // falls through to the 400 below
+  }
+  throw ApiError.validation([{ code: 'invalid_string', path: ['nextPageToken'], message: 'not a page token this server issued' }]);
+}
+
+/**
+ * The next page's URL as the SDK follows it: absolute, the same parameters with a new token, and the
+ * whole URL encoded once more, since the SDK decodes the `Link` target once and requests it as is.
+ */
+function nextLink(base: string, resourcePath: string, query: Record<string, string>, token: string): string {
+  const params = { ...query, nextPageToken: token };
+  const search = Object.entries(params)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join('&');
+  return `<${encodeURIComponent(`${base}${resourcePath}?${search}`)}>; rel="next"`;
+}
+
+/** Each parameter given once: a repeated one (an array after query parsing) is a 400. */
+function singleValued(query: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries((query ?? {}) as Record<string, unknown>)) {
+    if (typeof value !== 'string') {
+      throw ApiError.validation([{ code: 'invalid_type', path: [key], message: `${key} must be given once, as a plain value` }]);
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+function filterError(message: string): ApiError {
+  return ApiError.validation([{ code: 'invalid_format', path: ['filter'], message }]);
+}
+
+/** A page of a keyset listing: `x-result-count`, and `Link` when a further page exists. */
+export async function keysetPage<D extends { _id: string; createdAt: number }>(
+  collection: { find(f: Filter, o: FindOptions): Promise<D[]>; count(f: Filter): Promise<number> },
+  page: { tenant: string; query: unknown; fields: ListingFields; base: string; resourcePath: string },
+  setHeader: (name: string, value: string) => void,
+): Promise<D[]> {
+  const { filter, options, perPage } = listQuery(page.tenant, page.query, page.fields);
+  const [rows, total] = await Promise.all([collection.find(filter, options), collection.count(filter)]);
+  setHeader('x-result-count', String(total));
+  const shown = rows.slice(0, perPage);
+  if (rows.length > perPage) {
+    const last = shown[shown.length - 1];
+    const { nextPageToken: _, ...rest } = singleValued(page.query);
+    setHeader('link', nextLink(page.base, page.resourcePath, rest, encodePageToken(last.createdAt, last._id)));
+  }
+  return shown;
+}

@@ -1,0 +1,52 @@
+import type { DialectDoc } from '../docs/openapi';
+import { BatchCreateSchema, BatchUpdateSchema } from './batch-document';
+import { ListQuerySchema } from './listing';
+
+const id = { type: 'string', pattern: '^[abcdefghkmnpqrstwxyABCDEFGHKMNPQRSTUVWXY0123456789]{24}$' };
+const batch = {
+  type: 'object',
+  required: ['id', 'createdAt', 'updatedAt', 'name', 'status', 'resourceCountsByProduct'],
+  properties: {
+    id,
+    createdAt: { type: 'integer', description: 'epoch ms' },
+    updatedAt: { type: 'integer', description: 'epoch ms' },
+    name: { type: 'string' },
+    description: { type: 'string' },
+    status: { enum: ['EMPTY', 'IN_PROGRESS', 'COMPLETE', 'SEALED'] },
+    resourceCountsByProduct: { type: 'object', additionalProperties: { type: 'integer' } },
+    identifiers: { type: 'object', additionalProperties: { type: 'string' }, description: '`number` is the TofuPilot batch number' },
+    tags: { type: 'array', items: { type: 'string' } },
+    customFields: { type: 'object' },
+    scopes: { type: 'object', properties: { users: { type: 'array' }, projects: { type: 'array' } } },
+  },
+};
+const thng = {
+  type: 'object',
+  required: ['id', 'createdAt', 'updatedAt', 'name', 'identifiers'],
+  properties: { id, createdAt: { type: 'integer' }, updatedAt: { type: 'integer' }, name: { type: 'string' }, identifiers: { type: 'object' }, batch: id },
+};
+const page = { 'x-result-count': 'matching resources', link: '`<url-encoded absolute URL>; rel="next"` while a next page exists' };
+const batchId = { batchId: 'the batch’s 24-character id' };
+
+export const EVRYTHNG_DOC: DialectDoc = {
+  title: 'Batchyard: EVRYTHNG-compatible Batches API',
+  description: 'Works with the `evrythng` npm SDK (Operator scope). See docs/production-batches.md.',
+  servers: ['/'],
+  security: { name: 'apiKey', scheme: { type: 'apiKey', in: 'header', name: 'Authorization' } },
+  errorSchema: {
+    type: 'object',
+    required: ['status', 'errors', 'code', 'moreInfo'],
+    properties: { status: { type: 'integer' }, errors: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 1 }, code: { type: 'string' }, moreInfo: { type: 'string' } },
+  },
+  operations: [
+    { method: 'get', path: '/access', summary: 'The key’s account and operator', responses: { 200: { description: 'KeyAccessDocument' } } },
+    { method: 'get', path: '/operators/{operatorId}', summary: 'The key’s own operator', pathParams: { operatorId: 'actor.id from /access' }, responses: { 200: { description: 'Operator' } } },
+    { method: 'post', path: '/batches', summary: 'Create a batch', body: BatchCreateSchema, responses: { 201: { description: 'Created', schema: batch, headers: { location: '/batches/{id}' } } } },
+    { method: 'get', path: '/batches', summary: 'List batches, newest first', query: ListQuerySchema, responses: { 200: { description: 'A page', schema: { type: 'array', items: batch }, headers: page } } },
+    { method: 'get', path: '/batches/{batchId}', summary: 'Read a batch', pathParams: batchId, responses: { 200: { description: 'The batch', schema: batch } } },
+    { method: 'put', path: '/batches/{batchId}', summary: 'Update any subset; nested fields are replaced', pathParams: batchId, body: BatchUpdateSchema, responses: { 200: { description: 'The updated batch', schema: batch } } },
+    { method: 'delete', path: '/batches/{batchId}', summary: 'Delete a batch (its tasks and Thngs stay)', pathParams: batchId, responses: { 200: { description: 'Deleted, no body' } } },
+    { method: 'get', path: '/thngs', summary: 'List Thngs, newest first', query: ListQuerySchema, responses: { 200: { description: 'A page', schema: { type: 'array', items: thng }, headers: page } } },
+    { method: 'get', path: '/thngs/{thngId}', summary: 'Read a Thng', pathParams: { thngId: 'the Thng’s id' }, responses: { 200: { description: 'The Thng', schema: thng } } },
+  ],
+};

@@ -1,0 +1,32 @@
+import type { ItemDoc } from '@batchyard/read-models';
+
+/**
+ * An item as an EVRYTHNG ThngDocument. A unit's serial number is its name and `identifiers.serial_number`; its
+ * part and revision are `identifiers.part_number` and `identifiers.revision_number` (Batchyard keeps no EVRYTHNG
+ * products). No field is named after a method of the SDK's Thng entity (`redirection`, `locations`, …).
+ */
+export function thngDocument(item: ItemDoc) {
+  return {
+    id: item.thngId,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+    name: item.serialNumber,
+    identifiers: { serial_number: item.serialNumber, part_number: item.partNumber, revision_number: item.revisionNumber },
+    ...(item.batchId && { batch: item.batchId }),
+  };
+}
+
+/** Where each Thng filter field lives in the items read model. */
+const THNG_FILTER_PATHS: Record<string, string> = {
+  name: 'serialNumber',
+  'identifiers.serial_number': 'serialNumber',
+  'identifiers.part_number': 'partNumber',
+  'identifiers.revision_number': 'revisionNumber',
+  batch: 'batchId',
+};
+
+export const THNG_FIELDS = {
+  equals: (field: string) => (THNG_FILTER_PATHS[field] ? { path: THNG_FILTER_PATHS[field] } : undefined),
+  idPath: 'thngId',
+  names: Object.keys(THNG_FILTER_PATHS).join(', '),
+};

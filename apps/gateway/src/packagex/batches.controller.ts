@@ -1,0 +1,184 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { z } from 'zod';
+import {
+  BulkActionSchema,
+  BulkModeSchema,
+  DuplicateHandlingSchema,
+  QueueBulkJob,
+  RequestBulkJob,
+  ResourceTypeSchema,
+  evrythngIdFrom,
+  newEvrythngId,
+} from '@batchyard/contracts';
+import { BulkLimits, ResourceUpdateSchemas, decodeDataUrl, jobDeadlineSeconds, uploadExpirySeconds } from '@batchyard/bulk-jobs';
+import { signUrl } from '@batchyard/http';
+import { BulkJobsProjection, exclusiveSlot, type BulkJobDoc } from '@batchyard/read-models';
+import type { ReadStore } from '@batchyard/read-store';
+import type { Infrastructure } from '@batchyard/runtime';
+import { CurrentCaller } from '../auth/auth.decorators';
+import type { Caller } from '../auth/caller';
+import type { SignedBlobs } from '../blobs/signed-blobs';
+import { CommandGateway } from '../commands/command-gateway';
+import { ApiError } from '../http/api-error';
+import { parseInput, toIssues } from '../http/zod-issues';
+import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
+import { COMMAND_GATEWAY, INFRASTRUCTURE, READ_STORE, SIGNED_BLOBS } from '../tokens';
+import { NO_URLS, bulkJobDocument, type BulkJobUrls } from './bulk-job-document';
+import { findJob, waitForMode } from './bulk-job-reads';
+import { envelope, pageQuery, pagination, publicBase } from './envelope';
+import { CONTENT_TYPES, checkedPayload } from './payload-input';
+import { uploadPath } from './upload.controller';
+
+const CreateBatchSchema = z.strictObject({
+  resource: ResourceTypeSchema,
+  action: BulkActionSchema,
+  mode: BulkModeSchema.default('mixed'),
+  data: z.union([z.array(z.unknown()).min(1).max(BulkLimits.maxRows), z.string().max(BulkLimits.maxDataUrlChars)]).nullable().optional(),
+  properties: z.record(z.string(), z.unknown()).default({}),
+  duplicate_handling: DuplicateHandlingSchema.default('ignore_all'),
+  save_upload: z.boolean().default(false),
+  save_result: z.boolean().default(false),
+});
+type CreateBatch = z.infer<typeof CreateBatchSchema>;
+
+const ListFiltersSchema = z.object({
+  resource: ResourceTypeSchema.optional(),
+  mode: BulkModeSchema.optional(),
+  via: z.enum(['api', 'file']).optional(),
+  status: z.enum(['requested', 'queued', 'processing', 'completed', 'failed', 'timed_out', 'expired']).optional(),
+});
+
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional();
+const IncludeSchema = z.object({
+  include_upload_csv: flag,
+  include_upload_json: flag,
+  include_errors_csv: flag,
+  include_errors_json: flag,
+  include_result_json: flag,
+});
+
+const MERGE_ONLY = new Set(['shipment', 'tracker', 'asset']);
+const SIGNED_URL_SECONDS = 3600;
+
+/** PackageX `/v1/batches` (Seed B): bulk jobs over resources, run by the bulk processor. */
+@Controller('v1/batches')
+export class PackagexBatchesController {
+  constructor(
+    @Inject(COMMAND_GATEWAY) private readonly commands: CommandGateway,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(SIGNED_BLOBS) private readonly signed: SignedBlobs,
+    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  async create(@Body() body: unknown, @CurrentCaller() caller: Caller, @Req() req: IdempotentRequest) {
+    const input = parseInput(CreateBatchSchema, body ?? {});
+    this.checkRules(input);
+    const jobId = `batch_${req.commandId ? evrythngIdFrom(`bulk:${req.commandId}`) : newEvrythngId()}`;
+    const target = { caller, aggregateId: jobId, commandId: req.commandId, readModel: BulkJobsProjection };
+    const spec = {
+      jobId,
+      resource: input.resource,
+      action: input.action,
+      mode: input.mode,
+      via: Array.isArray(input.data) ? ('api' as const) : ('file' as const),
+      duplicateHandling: input.duplicate_handling,
+      properties: input.properties,
+      saveUpload: input.save_upload,
+      saveResult: input.save_result,
+    };
+    if (input.data === undefined || input.data === null) {
+      // No data: the job waits for one upload to its signed URL (docs/bulk-jobs.md).
+      await this.checkExclusive(caller, input);
+      const expiresAt = new Date(Date.now() + uploadExpirySeconds() * 1000).toISOString();
+      await this.commands.execute(RequestBulkJob, { ...spec, expiresAt }, target);
+      const doc = await findJob(this.readStore, caller.tenant, jobId);
+      return envelope(req, 201, 'Batch requested: upload the file to _upload_url', bulkJobDocument(doc, { ...NO_URLS, _upload_url: this.uploadUrl(req, doc) }));
+    }
+    const data = input.data;
+    const payload = await checkedPayload('data', () =>
+      Array.isArray(data) ? { content: Buffer.from(JSON.stringify(data)), format: 'json' } : decodeDataUrl(data),
+    );
+    if (input.mode === 'sync' && payload.rows > BulkLimits.maxSyncRows) {
+      throw ApiError.validation([{ code: 'too_big', path: ['mode'], message: `sync takes at most ${BulkLimits.maxSyncRows} rows; use mixed or async` }]);
+    }
+    await this.checkExclusive(caller, input);
+    const upload = await this.signed.blobs.put(payload.content, { contentType: CONTENT_TYPES[payload.format] });
+    const deadlineAt = new Date(Date.now() + jobDeadlineSeconds() * 1000).toISOString();
+    await this.commands.execute(
+      QueueBulkJob,
+      { spec, upload: { hash: upload.hash, size: upload.size, format: payload.format, rows: payload.rows }, deadlineAt },
+      target,
+    );
+    const doc = await waitForMode(this.readStore, caller.tenant, jobId, input.mode);
+    return envelope(req, 201, 'Batch created', bulkJobDocument(doc));
+  }
+
+  @Get()
+  async list(@Query() query: Record<string, unknown>, @CurrentCaller() caller: Caller, @Req() req: Request) {
+    const { page, limit } = pageQuery(query, 25);
+    const filters = parseInput(ListFiltersSchema, { resource: query.resource, mode: query.mode, via: query.via, status: query.status });
+    const filter = { tenant: caller.tenant, ...filters };
+    const jobs = this.readStore.collection<BulkJobDoc>('bulk_jobs');
+    const [docs, total] = await Promise.all([
+      jobs.find(filter, { sort: [['createdAt', 1]], skip: (page - 1) * limit, limit }),
+      jobs.count(filter),
+    ]);
+    return envelope(req, 200, 'Batches retrieved', docs.map((d) => bulkJobDocument(d)), pagination(page, limit, total));
+  }
+
+  @Get(':id')
+  async read(@Param('id') id: string, @Query() query: Record<string, unknown>, @CurrentCaller() caller: Caller, @Req() req: Request) {
+    const include = parseInput(IncludeSchema, {
+      include_upload_csv: query.include_upload_csv,
+      include_upload_json: query.include_upload_json,
+      include_errors_csv: query.include_errors_csv,
+      include_errors_json: query.include_errors_json,
+      include_result_json: query.include_result_json,
+    });
+    const doc = await findJob(this.readStore, caller.tenant, id);
+    const origin = publicBase(req, this.infra);
+    const url = (ref: { hash: string } | undefined, wanted: boolean | undefined, filename: string) =>
+      ref && wanted ? this.signed.urlFor(origin, ref.hash, { expiresInSeconds: SIGNED_URL_SECONDS, filename }) : null;
+    const savedUpload = doc.saveUpload ? doc.upload : undefined;
+    const urls: BulkJobUrls = {
+      ...NO_URLS,
+      _upload_url: this.uploadUrl(req, doc),
+      _upload_csv_url: url(savedUpload?.format === 'csv' ? savedUpload : undefined, include.include_upload_csv, `${id}-upload.csv`),
+      _upload_json_url: url(savedUpload?.format === 'json' ? savedUpload : undefined, include.include_upload_json, `${id}-upload.json`),
+      _errors_csv_url: url(doc.files.errorsCsv, include.include_errors_csv, `${id}-errors.csv`),
+      _errors_json_url: url(doc.files.errorsJson, include.include_errors_json, `${id}-errors.json`),
+      _result_json_url: url(doc.files.resultJson, include.include_result_json, `${id}-result.json`),
+    };
+    return envelope(req, 200, 'Batch retrieved', bulkJobDocument(doc, urls));
+  }
+
+  /** A requested job's signed upload URL, valid until the job expires; null for every other job. */
+  private uploadUrl(req: Request, doc: BulkJobDoc): string | null {
+    const seconds = (doc.expiresAt ?? 0) - Math.floor(Date.now() / 1000);
+    if (doc.status !== 'requested' || seconds <= 0) return null;
+    return signUrl(publicBase(req, this.infra), uploadPath(doc.tenant, doc.jobId), { secret: this.signed.secret, expiresInSeconds: seconds });
+  }
+
+  /** Rules across fields: which actions a resource allows, and `properties` as the resource's fields. */
+  private checkRules(input: CreateBatch): void {
+    if (MERGE_ONLY.has(input.resource) && input.action !== 'merge') {
+      throw ApiError.validation([{ code: 'invalid_value', path: ['action'], message: `${input.resource} batches allow merge only` }]);
+    }
+    const properties = ResourceUpdateSchemas[input.resource].safeParse(input.properties);
+    if (!properties.success) throw ApiError.validation(toIssues(properties.error).map((i) => ({ ...i, path: ['properties', ...i.path] })));
+  }
+
+  /** One overwrite or delete job per resource type and tenant at a time. */
+  private async checkExclusive(caller: Caller, input: CreateBatch): Promise<void> {
+    if (input.action === 'merge') return;
+    const active = await this.readStore.collection<BulkJobDoc>('bulk_jobs').find({ tenant: caller.tenant, exclusive: exclusiveSlot(input.resource) }, { limit: 1 });
+    if (active.length) {
+      throw new ApiError('CONFLICT', `batch ${active[0].jobId} (${active[0].action} of ${input.resource}) is still running; one overwrite or delete per resource at a time`);
+    }
+  }
+
+
+}

@@ -1,0 +1,299 @@
+import { QueueBulkJob } from '@batchyard/contracts';
+import type { RuntimeConfig } from '@batchyard/runtime';
+import { NO_SERVERS, describeTier, distributedOverrides, http, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
+import { adminDispatch } from '../../ops/src/admin-dispatch';
+
+/** PackageX `/v1/batches` (Seed B): bulk jobs run by the bulk processor, with phases, stats and error files. */
+describe('PackageX batches (embedded)', () => batchTests({}));
+const distributed = distributedOverrides();
+describeTier('PackageX batches (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () => batchTests(distributed ?? {}));
+
+const ENDED = ['completed', 'failed', 'timed_out', 'expired'];
+const csvUrl = (csv: string) => `data:text/csv;base64,${Buffer.from(csv).toString('base64')}`;
+
+function batchTests(overrides: Partial<RuntimeConfig>) {
+  let by: BatchyardUnderTest;
+  const px = () => ({ 'px-api-key': by.key });
+  const head = async () => (await by.launched.infra.events()).headPosition();
+  const post = (body: unknown) => http(`${by.url}/v1/batches`, { method: 'POST', headers: px(), body });
+  const get = (path: string) => http(`${by.url}${path}`, { headers: px() });
+
+  async function ended(id: string) {
+    for (let i = 0; i < 600; i++) {
+      const res = await get(`/v1/batches/${id}`);
+      if (ENDED.includes(res.body.data?.status)) return res.body.data; // 404 until a job sent as a command is projected
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`batch ${id} did not end`);
+  }
+  const rowsAddUp = (batch: any) => {
+    const s = batch.stats;
+    return s.created + s.updated + s.deleted + s.ignored + s.rejected + s.unprocessed;
+  };
+  const allContacts = async () => (await get('/v1/contacts?limit=100')).body.data as any[];
+
+  beforeAll(async () => {
+    by = await startBatchyard(overrides);
+  });
+  afterAll(async () => {
+    await by?.stop();
+  });
+
+  it('merges contacts in mixed mode: answers after validation, then processes, with exact accounting', async () => {
+    const data = [
+      { name: 'Jamie Jones', email: 'jamie@packagex.xyz', phone: '+11234567890' },
+      { name: 'Ann Lee', email: 'ann@example.com' },
+      { name: 'Bad Email', email: 'not-an-email' },
+      { name: 'Dup One', email: 'dup@example.com' },
+      { name: 'Dup Two', email: 'DUP@example.com' },
+      { email: 'noname@example.com' },
+    ];
+    const res = await post({ resource: 'contact', action: 'merge', data, properties: { notes: 'imported' } });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 201, errors: [], code: 'ok', endpoint: '/v1/batches', pagination: null });
+    const batch = res.body.data;
+    expect(batch).toMatchObject({ object: 'batch', resource: 'contact', action: 'merge', mode: 'mixed', via: 'api', duplicate_handling: 'ignore_all' });
+    expect(batch.id).toMatch(/^batch_/);
+    expect(batch.phases.map((p: any) => [p.name, p.mode])).toEqual([['parsing', 'sync'], ['validation', 'sync'], ['processing', 'async']]);
+    expect(batch.phases[0]).toMatchObject({ total: 6, processed: 6, success: 4, error: 0 });
+    expect(batch.phases[1]).toMatchObject({ total: 4, processed: 4, success: 2, error: 2 });
+    expect(batch.created_at).toEqual(expect.any(Number));
+    expect(batch.created_at).toBeLessThan(1e11);
+
+    const done = await ended(batch.id);
+    expect(done.status).toBe('completed');
+    expect(done.stats).toMatchObject({ created: 2, updated: 0, deleted: 0, overwritten: 0, ignored: 2, rejected: 2, unprocessed: 0 });
+    expect(rowsAddUp(done)).toBe(6);
+    expect(done.stats.events).toBeGreaterThanOrEqual(5);
+    expect(done.phases[2]).toMatchObject({ name: 'processing', total: 2, processed: 2, success: 2, error: 0 });
+    expect(done.has_errors_file).toBe(true);
+    const contacts = await allContacts();
+    expect(contacts.find((c) => c.email === 'ann@example.com')).toMatchObject({ name: 'Ann Lee', notes: 'imported', object: 'contact' });
+    expect(contacts.some((c) => c.email?.toLowerCase() === 'dup@example.com')).toBe(false);
+
+    // The error file: every rejected row with line, field, code, message, behind a signed URL.
+    const withUrls = await get(`/v1/batches/${batch.id}?include_errors_json=true&include_errors_csv=true`);
+    const errorsJson = await http(withUrls.body.data._errors_json_url);
+    expect(errorsJson.status).toBe(200);
+    expect(errorsJson.body).toEqual([
+      { line: 3, field: 'email', code: expect.any(String), message: expect.any(String) },
+      { line: 6, field: 'name', code: expect.any(String), message: expect.any(String) },
+    ]);
+    const errorsCsv = await http(withUrls.body.data._errors_csv_url);
+    expect(errorsCsv.text.split('\n')[0]).toBe('line,field,code,message');
+    expect(errorsCsv.text).toMatch(/^3,email,/m);
+    expect(withUrls.body.data._result_json_url).toBeNull();
+
+    // Merging again updates by natural key (email) instead of creating twice.
+    const again = await post({ resource: 'contact', action: 'merge', mode: 'sync', data: [{ name: 'Ann Lee-Smith', email: 'ANN@example.com' }] });
+    expect(again.body.data.status).toBe('completed');
+    expect(again.body.data.stats).toMatchObject({ created: 0, updated: 1 });
+    const ann = (await allContacts()).filter((c) => c.email.toLowerCase() === 'ann@example.com');
+    expect(ann).toHaveLength(1);
+    expect(ann[0].name).toBe('Ann Lee-Smith');
+  });
+
+  it('runs sync to the end before answering and async not at all', async () => {
+    const sync = await post({ resource: 'group', action: 'merge', mode: 'sync', data: [{ name: 'Finance Department', resource: 'contact' }] });
+    expect(sync.status).toBe(201);
+    expect(sync.body.data.status).toBe('completed');
+    expect(sync.body.data.phases.every((p: any) => p.mode === 'sync')).toBe(true);
+
+    const async_ = await post({ resource: 'shipment', action: 'merge', mode: 'async', data: [{ tracking_number: '1Z999AA10123456784' }] });
+    expect(async_.status).toBe(201);
+    expect(async_.body.data.status).toBe('queued');
+    expect(async_.body.data.phases.every((p: any) => p.mode === 'async')).toBe(true);
+    const done = await ended(async_.body.data.id);
+    expect(done.stats).toMatchObject({ created: 1 });
+    const shipments = (await get('/v1/shipments')).body.data;
+    expect(shipments.map((s: any) => s.tracking_number)).toContain('1Z999AA10123456784');
+  });
+
+  it('merges a CSV file given as a base64 data URL, keeping the upload with save_upload', async () => {
+    const csv = 'tracking_number,type,tags\nTRK-1,inbound,fragile;perishable\nTRK-2,outbound,\nTRK-1,inbound,\n';
+    const res = await post({ resource: 'tracker', action: 'merge', mode: 'sync', data: csvUrl(csv), duplicate_handling: 'use_first', save_upload: true, save_result: true });
+    expect(res.status).toBe(201);
+    const batch = res.body.data;
+    expect(batch).toMatchObject({ via: 'file', status: 'completed', has_upload_file: true, has_errors_file: false });
+    expect(batch.stats).toMatchObject({ created: 2, ignored: 1, rejected: 0 });
+    expect(rowsAddUp(batch)).toBe(3);
+    const trackers = (await get('/v1/trackers')).body.data;
+    expect(trackers.find((t: any) => t.tracking_number === 'TRK-1')).toMatchObject({ type: 'inbound', tags: ['fragile', 'perishable'] });
+
+    const withUrls = (await get(`/v1/batches/${batch.id}?include_upload_csv=true&include_result_json=true`)).body.data;
+    expect((await http(withUrls._upload_csv_url)).text).toBe(csv);
+    const result = (await http(withUrls._result_json_url)).body;
+    expect(result.map((r: any) => [r.line, r.result])).toEqual([[2, 'created'], [3, 'created']]);
+    expect(result[0].id).toMatch(/^track_/);
+  });
+
+  it('overwrites: writes the batch and deletes every other group, in a cleanup phase', async () => {
+    await post({ resource: 'group', action: 'merge', mode: 'sync', data: [{ name: 'Old A' }, { name: 'Old B' }, { name: 'Keep' }] });
+    const res = await post({ resource: 'group', action: 'overwrite', mode: 'sync', data: [{ name: 'Keep', notes: 'kept' }, { name: 'New' }] });
+    const batch = res.body.data;
+    expect(batch.status).toBe('completed');
+    expect(batch.phases.map((p: any) => p.name)).toEqual(['parsing', 'validation', 'processing', 'cleanup']);
+    expect(batch.stats).toMatchObject({ created: 1, updated: 1 });
+    expect(batch.stats.overwritten).toBeGreaterThanOrEqual(2);
+    expect(batch.phases[3]).toMatchObject({ total: batch.stats.overwritten, success: batch.stats.overwritten });
+    const groups = (await get('/v1/groups?limit=100')).body.data;
+    expect(groups.map((g: any) => g.name).sort()).toEqual(['Keep', 'New']);
+    expect(groups.find((g: any) => g.name === 'Keep').notes).toBe('kept');
+  });
+
+  it('deletes by id, rejecting rows without a valid id', async () => {
+    const created = await post({ resource: 'contact', action: 'merge', mode: 'sync', data: [{ name: 'Del 1', email: 'd1@example.com' }, { name: 'Del 2', email: 'd2@example.com' }] });
+    const ids = (await allContacts()).filter((c) => c.email.startsWith('d')).map((c) => c.id);
+    expect(created.body.data.stats.created).toBe(2);
+    const res = await post({ resource: 'contact', action: 'delete', mode: 'sync', data: [...ids.map((id) => ({ id })), { name: 'no id' }, { id: 'contact_doesnotexist' }, { id: 'grp_wrongtype' }] });
+    const batch = res.body.data;
+    expect(batch.status).toBe('completed');
+    expect(batch.stats).toMatchObject({ deleted: 2, rejected: 3 });
+    expect(rowsAddUp(batch)).toBe(5);
+    for (const id of ids) expect((await get(`/v1/contacts/${id}`)).status).toBe(404);
+  });
+
+  it('refuses bad batches with 400 in the envelope, naming the field, and queues nothing', async () => {
+    const before = await head();
+    const cases: [unknown, string][] = [
+      [{ resource: 'planet', action: 'merge', data: [{}] }, 'resource'],
+      [{ resource: 'contact', action: 'explode', data: [{}] }, 'action'],
+      [{ resource: 'contact', action: 'merge', mode: 'turbo', data: [{}] }, 'mode'],
+      [{ resource: 'shipment', action: 'overwrite', data: [{ tracking_number: 'x' }] }, 'action'],
+      [{ resource: 'tracker', action: 'delete', data: [{ id: 'track_x' }] }, 'action'],
+      [{ action: 'merge', data: [{}] }, 'resource'],
+      [{ resource: 'contact', data: [{}] }, 'action'],
+      [{ resource: 'contact', action: 'merge', data: [] }, 'data'],
+      [{ resource: 'contact', action: 'merge', data: 'not a data url' }, 'data'],
+      [{ resource: 'contact', action: 'merge', data: csvUrl('name,email\n"unterminated,x\n') }, 'data'],
+      [{ resource: 'contact', action: 'merge', data: `data:text/csv;base64,${Buffer.from([0x6e, 0x61, 0x6d, 0x65, 0x0a, 0xff, 0xfe, 0x0a]).toString('base64')}` }, 'data'],
+      [{ resource: 'contact', action: 'merge', data: `data:image/png;base64,${Buffer.from('x').toString('base64')}` }, 'data'],
+      [{ resource: 'contact', action: 'merge', data: [{ name: 'x' }], properties: { colour: 'red' } }, 'properties.colour'],
+      [{ resource: 'contact', action: 'merge', data: [{ name: 'x' }], surprise: true }, 'surprise'],
+      [{ resource: 'contact', action: 'merge', mode: 'sync', data: Array.from({ length: 1001 }, (_, i) => ({ name: `n${i}` })) }, 'mode'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await post(body);
+      expect({ field, status: res.status }).toEqual({ field, status: 400 });
+      expect(res.body).toMatchObject({ data: null, status: 400, pagination: null, endpoint: '/v1/batches' });
+      expect(res.body.errors.map((e: any) => e.field)).toContain(field);
+    }
+    expect(await head()).toBe(before);
+  });
+
+  it('lists batches chronologically with page/limit and filters', async () => {
+    const all = await get('/v1/batches?limit=100');
+    expect(all.status).toBe(200);
+    const created = all.body.data.map((b: any) => b.created_at);
+    expect(created).toEqual([...created].sort((a: number, b: number) => a - b));
+    expect(all.body.pagination.total_count).toBe(all.body.data.length);
+    const groups = await get('/v1/batches?resource=group&status=completed');
+    expect(groups.body.data.length).toBeGreaterThan(0);
+    expect(groups.body.data.every((b: any) => b.resource === 'group' && b.status === 'completed')).toBe(true);
+    const files = await get('/v1/batches?via=file');
+    expect(files.body.data.every((b: any) => b.via === 'file')).toBe(true);
+    const paged = await get('/v1/batches?limit=1&page=2');
+    expect(paged.body.data).toEqual([all.body.data[1]]);
+    expect(paged.body.pagination).toMatchObject({ limit: 1, page: 2, has_more: true });
+    const bad = await get('/v1/batches?status=sleeping');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('status');
+    expect((await get('/v1/batches/batch_nothere')).status).toBe(404);
+  });
+
+  it('takes a file through the signed _upload_url once: requested → queued → completed', async () => {
+    const res = await post({ resource: 'contact', action: 'merge', save_upload: true });
+    expect(res.status).toBe(201);
+    const batch = res.body.data;
+    expect(batch).toMatchObject({ status: 'requested', via: 'file', has_upload_file: false });
+    expect(batch._upload_url).toMatch(/^http.*\/v1\/batches\/batch_.*\/upload\?.*signature=/);
+    expect((await get(`/v1/batches/${batch.id}`)).body.data._upload_url).toEqual(expect.any(String));
+
+    const forged = batch._upload_url.replace(/signature=[^&]+/, 'signature=AAAA');
+    expect((await http(forged, { method: 'PUT', headers: { 'content-type': 'text/csv' }, raw: 'name\nx\n' })).status).toBe(403);
+    const malformed = await http(batch._upload_url, { method: 'PUT', headers: { 'content-type': 'text/csv' }, raw: 'name,email\n"open,x\n' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors[0].field).toBe('file');
+
+    const csv = 'name,email\nUp Loaded,up@example.com\nBad,not-an-email\n';
+    const uploaded = await http(batch._upload_url, { method: 'PUT', headers: { 'content-type': 'text/csv' }, raw: csv });
+    expect(uploaded.status).toBe(200);
+    expect(uploaded.body.data.status).not.toBe('requested');
+    expect(uploaded.body.data.phases[1]).toMatchObject({ name: 'validation', success: 1, error: 1 });
+    const done = await ended(batch.id);
+    expect(done).toMatchObject({ status: 'completed', has_upload_file: true, has_errors_file: true, _upload_url: null });
+    expect(done.stats).toMatchObject({ created: 1, rejected: 1 });
+    const again = await http(batch._upload_url, { method: 'PUT', headers: { 'content-type': 'text/csv' }, raw: csv });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ status: 409, data: null });
+  });
+
+  it('allows one overwrite or delete per resource type at a time (409), merges alongside', async () => {
+    const first = await post({ resource: 'asset', action: 'merge', data: [{ name: 'A' }], mode: 'sync' });
+    expect(first.status).toBe(201);
+    const holding = await post({ resource: 'contact', action: 'overwrite' });
+    expect(holding.body.data.status).toBe('requested');
+    const before = await head();
+    const second = await post({ resource: 'contact', action: 'delete', data: [{ id: 'contact_x' }] });
+    expect(second.status).toBe(409);
+    expect(second.body).toMatchObject({ status: 409, data: null, code: 'conflict' });
+    expect(await head()).toBe(before);
+    expect((await post({ resource: 'contact', action: 'merge', data: [{ name: 'Alongside' }] })).status).toBe(201);
+    expect((await post({ resource: 'group', action: 'delete', data: [{ id: 'grp_x' }], mode: 'sync' })).status).toBe(201);
+  });
+
+  it('expires a requested batch that gets no upload in time', async () => {
+    process.env.BATCHYARD_BULK_UPLOAD_EXPIRY_SECONDS = '1';
+    try {
+      const res = await post({ resource: 'group', action: 'merge' });
+      const done = await ended(res.body.data.id);
+      expect(done).toMatchObject({ status: 'expired', reason: expect.any(String), _upload_url: null });
+      expect(done.stats.unprocessed).toBe(0);
+      const late = await http(res.body.data._upload_url, { method: 'PUT', headers: { 'content-type': 'text/csv' }, raw: 'name\nx\n' });
+      expect(late.status).toBe(403);
+    } finally {
+      delete process.env.BATCHYARD_BULK_UPLOAD_EXPIRY_SECONDS;
+    }
+  });
+
+  it('times out a batch past its deadline, counting the rows it never reached as unprocessed', async () => {
+    process.env.BATCHYARD_BULK_JOB_DEADLINE_SECONDS = '0';
+    try {
+      const res = await post({ resource: 'asset', action: 'merge', mode: 'async', data: [{ name: 'T1' }, { name: 'T2' }, { name: 'T3' }] });
+      const done = await ended(res.body.data.id);
+      expect(done).toMatchObject({ status: 'timed_out', reason: expect.any(String) });
+      expect(done.stats).toMatchObject({ created: 0, unprocessed: 3 });
+      expect(rowsAddUp(done)).toBe(3);
+    } finally {
+      delete process.env.BATCHYARD_BULK_JOB_DEADLINE_SECONDS;
+    }
+  });
+
+  it('creates one batch for one Idempotency-Key and replays its answer', async () => {
+    const headers = { ...px(), 'idempotency-key': 'px-batch-1' };
+    const body = { resource: 'shipment', action: 'merge', mode: 'sync', data: [{ tracking_number: 'IDEM-1' }] };
+    const first = await http(`${by.url}/v1/batches`, { method: 'POST', headers, body });
+    const second = await http(`${by.url}/v1/batches`, { method: 'POST', headers, body });
+    expect(first.status).toBe(201);
+    expect(second.body).toEqual(first.body);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    const shipments = (await get('/v1/shipments?limit=100')).body.data.filter((s: any) => s.tracking_number === 'IDEM-1');
+    expect(shipments).toHaveLength(1);
+  });
+
+  it('fails a batch whose upload cannot be read, with its reason and every row unprocessed', async () => {
+    // The gateway never queues an unreadable upload, so the command is sent as a lost blob would leave it.
+    const dispatch = await adminDispatch(by.launched.infra);
+    const spec = { jobId: 'batch_lostupload', resource: 'asset', action: 'merge', mode: 'async', via: 'file', duplicateHandling: 'ignore_all', properties: {}, saveUpload: false, saveResult: false };
+    const outcome = await dispatch(QueueBulkJob, { spec, upload: { hash: 'f'.repeat(64), size: 10, format: 'csv', rows: 4 }, deadlineAt: new Date(Date.now() + 60_000).toISOString() }, {
+      tenant: 'default',
+      aggregateId: spec.jobId,
+      actor: { keyId: 'test', name: 'test', role: 'operator' },
+    });
+    expect(outcome.status).toBe('accepted');
+    const done = await ended(spec.jobId);
+    expect(done).toMatchObject({ status: 'failed', reason: expect.stringMatching(/upload/) });
+    expect(done.stats).toMatchObject({ created: 0, unprocessed: 4 });
+    expect(rowsAddUp(done)).toBe(4);
+  });
+}

@@ -1,0 +1,111 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { newApiKey } from '@batchyard/contracts';
+import { openEventStore } from '@batchyard/event-store';
+import { applyEvents } from '@batchyard/projections';
+import { ResourcesProjection, BulkJobsProjection } from '@batchyard/read-models';
+import { openReadStore, type Doc } from '@batchyard/read-store';
+import {
+  NO_SERVERS,
+  describeTier,
+  distributedOverrides,
+  freePort,
+  http,
+  overridesAsEnv,
+  startAppProcess,
+  waitForHttp,
+  type AppProcess,
+} from '@batchyard/test-support';
+
+/**
+ * Reliability promise 4 for bulk jobs: kill -9 the bulk processor mid-processing; after a restart the job
+ * completes with exact stats, every resource exactly once, and read models equal to a rebuild from events.
+ */
+describe('PackageX bulk job survives kill -9 of the bulk processor (embedded stores)', () => crashTests({}, 3000));
+const distributed = distributedOverrides();
+describeTier('PackageX bulk job survives kill -9 of the bulk processor (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () =>
+  // A killed consumer's partitions move after the session timeout: tuned down as decisions.md says.
+  crashTests({ ...overridesAsEnv(distributed ?? {}), KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_MS: '500' }, 400),
+);
+
+function crashTests(serverEnv: NodeJS.ProcessEnv, rows: number) {
+  const key = newApiKey();
+  let dataDir: string;
+  let url: string;
+  let env: NodeJS.ProcessEnv;
+  const apps: AppProcess[] = [];
+  const px = { 'px-api-key': key };
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'batchyard-crash-'));
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    // Small chunks, so that processing spans many steps and the kill lands in the middle of it.
+    env = { ...serverEnv, BATCHYARD_DATA_DIR: dataDir, PORT: String(port), BATCHYARD_BOOTSTRAP_KEY: key, LOG_LEVEL: 'warn', BATCHYARD_BULK_CHUNK_ROWS: '5' };
+    for (const name of ['batch-service', 'bulk-processor', 'gateway']) apps.push(startAppProcess(name, env));
+    await waitForHttp(`${url}/health`, apps[apps.length - 1], 90_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(apps.map((a) => a.stop()));
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('completes with exact stats and no duplicate after the processor is killed and restarted', async () => {
+    const data = Array.from({ length: rows }, (_, i) => ({ name: `Person ${i}`, email: i % 97 === 5 ? `not-an-email-${i}` : `p${i}@example.com` }));
+    data.push({ name: 'Twin', email: 'p1@example.com' });
+    const rejected = data.filter((d) => d.email.startsWith('not-an-email')).length;
+    const res = await http(`${url}/v1/batches`, { method: 'POST', headers: px, body: { resource: 'contact', action: 'merge', mode: 'async', data } });
+    expect(res.status).toBe(201);
+    const id = res.body.data.id;
+    const job = async () => (await http(`${url}/v1/batches/${id}`, { headers: px })).body.data;
+
+    let atKill: any;
+    for (;;) {
+      atKill = await job();
+      if (atKill.phases[2].processed > 0 || atKill.status === 'completed') break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const processor = apps.splice(apps.findIndex((a) => a.name === 'bulk-processor'), 1)[0];
+    await processor.kill();
+    expect(atKill.status).toBe('processing'); // the kill landed mid-processing
+    expect(atKill.phases[2].processed).toBeLessThan(atKill.phases[2].total);
+
+    apps.push(startAppProcess('bulk-processor', env));
+    let done: any;
+    for (let i = 0; i < 1200 && !['completed', 'failed', 'timed_out'].includes((done = await job()).status); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(done.status).toBe('completed');
+    const expectedCreated = data.length - rejected - 2; // p1@example.com twice: both ignored
+    expect(done.stats).toMatchObject({ created: expectedCreated, updated: 0, deleted: 0, ignored: 2, rejected, unprocessed: 0 });
+    expect(done.phases[2]).toMatchObject({ total: expectedCreated, processed: expectedCreated, success: expectedCreated, error: 0 });
+    const listed = await http(`${url}/v1/contacts?limit=1`, { headers: px });
+    expect(listed.body.pagination.total_count).toBe(expectedCreated);
+
+    // The read models equal a rebuild of them from the events alone.
+    const events = await openEventStore({ dataDir });
+    const live = await openReadStore({ dataDir, mongoUrl: serverEnv.MONGO_URL });
+    const rebuildDir = await mkdtemp(path.join(tmpdir(), 'batchyard-rebuild-'));
+    const rebuilt = await openReadStore({ dataDir: rebuildDir });
+    try {
+      for (const definition of [ResourcesProjection, BulkJobsProjection]) {
+        const targets = new Map(definition.collections.map((c) => [c.name, `rebuilt_${c.name}`]));
+        for (let after = 0; ; ) {
+          const page = await events.readAll({ after, maxCount: 500, eventTypes: definition.eventTypes });
+          if (page.length === 0) break;
+          await applyEvents(rebuilt, definition, targets, page);
+          after = page[page.length - 1].position;
+        }
+        for (const [logical, physical] of targets) {
+          const byId = (docs: Doc[]) => docs.sort((a, b) => (a._id < b._id ? -1 : 1));
+          expect(byId(await live.collection(logical).find({}))).toEqual(byId(await rebuilt.physical(physical).find({})));
+        }
+      }
+    } finally {
+      await Promise.all([events.close(), live.close(), rebuilt.close()]);
+      await rm(rebuildDir, { recursive: true, force: true });
+    }
+  }, 180_000);
+}

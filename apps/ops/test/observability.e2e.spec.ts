@@ -1,0 +1,65 @@
+import { Projections } from '@batchyard/read-models';
+import type { RuntimeConfig } from '@batchyard/runtime';
+import { NO_SERVERS, describeTier, distributedOverrides, http, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
+
+describe('gateway metrics and request correlation (embedded)', () => observabilityTests({}));
+const distributed = distributedOverrides();
+describeTier('gateway metrics and request correlation (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () =>
+  observabilityTests(distributed ?? {}),
+);
+
+function observabilityTests(overrides: Partial<RuntimeConfig>) {
+  let by: BatchyardUnderTest;
+  beforeAll(async () => {
+    by = await startBatchyard(overrides);
+  });
+  afterAll(async () => {
+    await by?.stop();
+  });
+
+  const scrape = async () => {
+    const res = await http(`${by.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    return res.text;
+  };
+  const sample = (text: string, series: string) => {
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+    return line === undefined ? undefined : Number(line.slice(series.length + 1));
+  };
+
+  it('counts requests by route and status, times commands, and reports projection lag and dead letters', async () => {
+    const before = await scrape();
+    const created = '{method="POST",route="/batches",status="201"}';
+    const countBefore = sample(before, `batchyard_http_requests_total${created}`) ?? 0;
+
+    expect((await http(`${by.url}/batches`, { method: 'POST', headers: { authorization: by.key }, body: { name: 'Metered' } })).status).toBe(201);
+    expect((await http(`${by.url}/batches`, { method: 'POST', headers: { authorization: by.key }, body: { name: '' } })).status).toBe(400);
+
+    const after = await scrape();
+    expect(sample(after, `batchyard_http_requests_total${created}`)).toBe(countBefore + 1);
+    expect(sample(after, 'batchyard_http_requests_total{method="POST",route="/batches",status="400"}')).toBeGreaterThanOrEqual(1);
+    expect(sample(after, 'batchyard_command_duration_seconds_count{command="CreateBatch",result="accepted"}')).toBeGreaterThanOrEqual(1);
+    for (const p of Projections) expect(sample(after, `batchyard_projection_lag_positions{projection="${p.name}"}`)).toEqual(expect.any(Number));
+    expect(sample(after, 'batchyard_dead_letters')).toBe(0);
+    const commandsLag = sample(after, 'batchyard_consumer_lag_messages{group="batch-service",topic="batchyard.commands.batch"}');
+    if (overrides.kafkaBrokers) expect(commandsLag).toBeGreaterThanOrEqual(0);
+    else expect(commandsLag).toBeUndefined();
+  });
+
+  it('carries the request’s correlation id into the events it causes', async () => {
+    const res = await http(`${by.url}/batches`, { method: 'POST', headers: { authorization: by.key, 'x-correlation-id': 'trace-77' }, body: { name: 'Traced' } });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('x-correlation-id')).toBe('trace-77');
+    const events = await (await by.launched.infra.events()).readAll({ after: 0, maxCount: 10_000, eventTypes: ['BatchCreated'] });
+    const created = events.find((e) => (e.data as { batchId: string }).batchId === res.body.id)!;
+    expect(created.correlationId).toBe('trace-77');
+  });
+
+  it('echoes a caller’s correlation id, and makes one up otherwise', async () => {
+    const given = await http(`${by.url}/health`, { headers: { 'x-correlation-id': 'trace-42' } });
+    expect(given.headers.get('x-correlation-id')).toBe('trace-42');
+    const made = await http(`${by.url}/health`, { headers: { 'x-correlation-id': 'bad id with spaces' } });
+    expect(made.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+}

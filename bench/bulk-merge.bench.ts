@@ -1,0 +1,81 @@
+// `npm run bench`: merges a BENCH_ROWS-row contacts CSV (default 100,000) through POST /v1/batches in embedded
+// mode, end to end (gateway → bulk processor → events → resources read model), and compares its rows/s with a raw
+// csv-parse of the same file plus a bulk insert of the same rows into the same read store, in the same run.
+import { Readable } from 'node:stream';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse';
+import { openReadStore, type Doc } from '@batchyard/read-store';
+import { ResourcesProjection } from '@batchyard/read-models';
+import { http, startBatchyard } from '@batchyard/test-support';
+
+const ROWS = Number(process.env.BENCH_ROWS || 100_000);
+const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
+const perSecond = (count: number, s: number) => Math.round(count / s).toLocaleString('en');
+
+function contactsCsv(): string {
+  const lines = ['name,email,phone,notes'];
+  for (let i = 0; i < ROWS; i++) lines.push(`Person ${i},person${i}@example.com,+1555${String(i).padStart(7, '0')},imported`);
+  return lines.join('\n') + '\n';
+}
+
+/** The raw limit: stream-parse the same CSV and bulk-insert one document per row, nothing else. */
+async function raw(csv: string): Promise<number> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'batchyard-bench-raw-'));
+  const store = await openReadStore({ dataDir });
+  try {
+    const collection = store.physical('raw_contacts');
+    await collection.ensureIndexes(ResourcesProjection.collections[0].indexes);
+    const started = process.hrtime.bigint();
+    let batch: Doc[] = [];
+    let n = 0;
+    for await (const record of Readable.from([Buffer.from(csv)]).pipe(parse({ columns: true }))) {
+      batch.push({ _id: `bench:contact_${n++}`, tenant: 'bench', resource: 'contact', key: record.email, data: record, createdAt: 0, updatedAt: 0 });
+      if (batch.length === 1000) {
+        await collection.insertMany(batch);
+        batch = [];
+      }
+    }
+    if (batch.length) await collection.insertMany(batch);
+    return seconds(started);
+  } finally {
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const csv = contactsCsv();
+  console.log(`bulk merge of ${ROWS.toLocaleString('en')} contacts from a ${(csv.length / 1e6).toFixed(1)} MB CSV`);
+  const rawSeconds = await raw(csv);
+
+  const by = await startBatchyard({ logLevel: 'error' });
+  try {
+    const started = process.hrtime.bigint();
+    const res = await http(`${by.url}/v1/batches`, {
+      method: 'POST',
+      headers: { 'px-api-key': by.key },
+      body: { resource: 'contact', action: 'merge', mode: 'async', data: `data:text/csv;base64,${Buffer.from(csv).toString('base64')}` },
+    });
+    if (res.status !== 201) throw new Error(`POST /v1/batches answered ${res.status}: ${res.text}`);
+    let job = res.body.data;
+    while (!['completed', 'failed', 'timed_out'].includes(job.status)) {
+      await new Promise((r) => setTimeout(r, 100));
+      job = (await http(`${by.url}/v1/batches/${job.id}`, { headers: { 'px-api-key': by.key } })).body.data;
+    }
+    const took = seconds(started);
+    if (job.status !== 'completed' || job.stats.created !== ROWS) throw new Error(`job ended ${job.status} with ${JSON.stringify(job.stats)}`);
+    console.log(`raw parse + bulk insert: ${perSecond(ROWS, rawSeconds)} rows/s (${rawSeconds.toFixed(2)} s)`);
+    console.log(`bulk merge end to end:   ${perSecond(ROWS, took)} rows/s (${took.toFixed(2)} s, ${job.stats.events} events)`);
+    console.log(`peak memory (max RSS of this process, all apps embedded): ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+    console.log(`ratio to raw parse + insert: ${(rawSeconds / took).toFixed(2)} (target ≥ 0.5)`);
+  } finally {
+    await by.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

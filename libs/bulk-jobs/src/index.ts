@@ -1,0 +1,4 @@
+export * from './payload';
+export * from './resource-schemas';
+export * from './row-validation';
+export * from './limits';

@@ -1,0 +1,29 @@
+/** Limits of PackageX bulk jobs (docs/bulk-jobs.md). */
+export const BulkLimits = {
+  /** Rows one job takes. */
+  maxRows: 100_000,
+  /** Rows a sync job takes: it answers only when done. */
+  maxSyncRows: 1_000,
+  /** A base64 data URL in a JSON body (PackageX's "soft cap of about 7.5MB"). */
+  maxDataUrlChars: 10 * 1024 * 1024,
+  /** JSON bytes of the rows of one chunk (its ChunkProcessed event must stay under the store's 1 MiB). */
+  chunkBytes: 512 * 1024,
+  /** JSON bytes of one row: larger rows are rejected (code too_big). */
+  maxRowBytes: 16 * 1024,
+  /** An upload to a requested job's signed URL. */
+  maxUploadBytes: 8 * 1024 * 1024,
+} as const;
+
+const fromEnv = (name: string, fallback: number) => {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value >= 0 ? value : fallback;
+};
+
+/** How long a queued job may take before it ends timed_out (`BATCHYARD_BULK_JOB_DEADLINE_SECONDS`, default 1 hour). */
+export const jobDeadlineSeconds = () => fromEnv('BATCHYARD_BULK_JOB_DEADLINE_SECONDS', 3600);
+
+/** How long a requested job waits for its upload before it ends expired (`BATCHYARD_BULK_UPLOAD_EXPIRY_SECONDS`, default 1 hour). */
+export const uploadExpirySeconds = () => fromEnv('BATCHYARD_BULK_UPLOAD_EXPIRY_SECONDS', 3600);
+
+/** Rows per processing or cleanup chunk, one ChunkProcessed event each (`BATCHYARD_BULK_CHUNK_ROWS`, default 2,000). */
+export const chunkRows = () => Math.max(1, Math.floor(fromEnv('BATCHYARD_BULK_CHUNK_ROWS', 2000)));

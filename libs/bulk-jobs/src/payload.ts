@@ -1,0 +1,124 @@
+import { Readable } from 'node:stream';
+import { parse, CsvError } from 'csv-parse';
+import { CsvFieldKinds } from './resource-schemas';
+
+export type PayloadFormat = 'csv' | 'json';
+
+/** One input row: its line (CSV: the file line where the record ends, header = 1; JSON: the 1-based item index). */
+export interface InputRow {
+  line: number;
+  /** The row as given; for CSV, converted cells (see `csvRecordToFields`). */
+  value: unknown;
+}
+
+/** A payload that cannot be read as a whole: a 400 at submission, a failed job after an upload. */
+export class PayloadError extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message);
+    this.name = 'PayloadError';
+  }
+}
+
+const DATA_URL = /^data:([a-z0-9.+-]+\/[a-z0-9.+-]+)?((?:;[a-z0-9=.+-]+)*),/i;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The format a media type (or, without one, the content itself) says a file is in. */
+export function formatOf(mediaType: string | undefined, content: Buffer): PayloadFormat | undefined {
+  const type = mediaType?.toLowerCase();
+  if (type === 'application/json') return 'json';
+  if (type === 'text/csv' || type === 'application/csv' || type === 'application/vnd.ms-excel') return 'csv';
+  if (type && type !== 'text/plain' && type !== 'application/octet-stream') return undefined;
+  const first = content.toString('utf8', 0, 64).trimStart()[0];
+  return first === '[' ? 'json' : 'csv';
+}
+
+/** Decodes a base64 data URL (PX-CU: "a csv ... file encoded as a base64 data URL"). */
+export function decodeDataUrl(url: string): { content: Buffer; format: PayloadFormat } {
+  const match = DATA_URL.exec(url);
+  if (!match) throw new PayloadError('data must be an array of items or a base64 data URL (data:text/csv;base64,...)');
+  if (!/;base64$/i.test(match[2] ?? '')) throw new PayloadError('the data URL must be base64-encoded (;base64)');
+  const body = url.slice(match[0].length).replace(/\s+/g, '');
+  if (!BASE64.test(body) || body.length % 4 !== 0) throw new PayloadError('the data URL is not valid base64');
+  const content = Buffer.from(body, 'base64');
+  const format = formatOf(match[1], content);
+  if (!format) throw new PayloadError(`unsupported file type ${match[1]}: upload CSV (text/csv) or JSON (application/json)`);
+  return { content, format };
+}
+
+/** Refuses content that is not UTF-8 (with or without a byte-order mark). */
+export function assertUtf8(content: Buffer): void {
+  try {
+    utf8.decode(content);
+  } catch {
+    throw new PayloadError('the file is not UTF-8 encoded');
+  }
+}
+
+/** Rows of a payload, streamed: CSV through csv-parse (header row = field names), JSON as an array of items. */
+export async function* readRows(source: Readable, format: PayloadFormat): AsyncGenerator<InputRow> {
+  if (format === 'json') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of source) chunks.push(chunk as Buffer);
+    const content = Buffer.concat(chunks);
+    assertUtf8(content);
+    let items: unknown;
+    try {
+      items = JSON.parse(content.toString('utf8').replace(/^\uFEFF/, ''));
+    } catch (error) {
+      throw new PayloadError(`the JSON file is malformed: ${(error as Error).message}`);
+    }
+    if (!Array.isArray(items)) throw new PayloadError('the JSON file must hold an array of items');
+    for (let i = 0; i < items.length; i++) yield { line: i + 1, value: items[i] };
+    return;
+  }
+  const parser = source.pipe(
+    parse({ bom: true, columns: (header: string[]) => header.map((h) => h.trim()), skip_empty_lines: true, trim: true, info: true }),
+  );
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      yield { line: info.lines, value: csvRecordToFields(record) };
+    }
+  } catch (error) {
+    if (error instanceof CsvError) throw new PayloadError(`the CSV file is malformed: ${error.message}`, (error as CsvError & { lines?: number }).lines);
+    throw error;
+  }
+}
+
+/** A CSV record as an item: empty cells are absent, `a.b` headers nest, typed fields are converted. */
+function csvRecordToFields(record: Record<string, string>): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [header, cell] of Object.entries(record)) {
+    if (cell === '' || header === '') continue;
+    const path = header.split('.');
+    let target = fields;
+    for (const segment of path.slice(0, -1)) target = (target[segment] ??= {}) as Record<string, unknown>;
+    target[path[path.length - 1]] = convert(path[0], cell);
+  }
+  return fields;
+}
+
+function convert(field: string, cell: string): unknown {
+  switch (CsvFieldKinds[field]) {
+    case 'boolean':
+      return cell === 'true' ? true : cell === 'false' ? false : cell;
+    case 'integer':
+      return /^-?\d+$/.test(cell) ? Number(cell) : cell;
+    case 'list':
+      return cell.split(';').map((s) => s.trim()).filter(Boolean);
+    default:
+      return cell;
+  }
+}
+
+/** Reads a whole payload's rows (bounded by `maxRows`, beyond which it throws). */
+export async function countRows(content: Buffer, format: PayloadFormat, maxRows: number): Promise<number> {
+  let rows = 0;
+  for await (const _ of readRows(Readable.from([content]), format)) {
+    if (++rows > maxRows) throw new PayloadError(`a batch takes at most ${maxRows} rows`);
+  }
+  return rows;
+}

@@ -1,0 +1,56 @@
+import { Readable } from 'node:stream';
+import { PayloadError, decodeDataUrl, readRows } from './payload';
+import { removeDuplicates, validateRow, type RowRules } from './row-validation';
+
+const merge: RowRules = { resource: 'contact', action: 'merge', properties: { notes: 'default' } };
+const rows = (...values: unknown[]) => values.map((value, i) => ({ line: i + 2, value }));
+const collect = async (content: string, format: 'csv' | 'json') => {
+  const out = [];
+  for await (const row of readRows(Readable.from([Buffer.from(content)]), format)) out.push(row);
+  return out;
+};
+
+describe('bulk rows', () => {
+  it('reads CSV with the line of each record, converting typed cells and nesting dotted headers', async () => {
+    const csv = 'name,email,is_primary,alternate_names,metadata.tier\nA,a@x.io,true,x;y,gold\n\n"B, Jr",,false,,\n';
+    expect(await collect(csv, 'csv')).toEqual([
+      { line: 2, value: { name: 'A', email: 'a@x.io', is_primary: true, alternate_names: ['x', 'y'], metadata: { tier: 'gold' } } },
+      { line: 4, value: { name: 'B, Jr', is_primary: false } },
+    ]);
+  });
+
+  it('refuses malformed CSV and JSON that is not an array, as a whole', async () => {
+    await expect(collect('name\n"open\n', 'csv')).rejects.toThrow(PayloadError);
+    await expect(collect('{"name":"x"}', 'json')).rejects.toThrow(/array/);
+    await expect(collect('[{"name":', 'json')).rejects.toThrow(/malformed/);
+  });
+
+  it('decodes base64 data URLs and refuses other URLs', () => {
+    const url = `data:text/csv;base64,${Buffer.from('name\nx\n').toString('base64')}`;
+    expect(decodeDataUrl(url)).toEqual({ content: Buffer.from('name\nx\n'), format: 'csv' });
+    expect(decodeDataUrl(`data:;base64,${Buffer.from('[{}]').toString('base64')}`).format).toBe('json');
+    expect(() => decodeDataUrl('https://example.com/file.csv')).toThrow(PayloadError);
+    expect(() => decodeDataUrl('data:text/csv,name')).toThrow(/base64/);
+    expect(() => decodeDataUrl('data:text/csv;base64,@@@@')).toThrow(/base64/);
+  });
+
+  it('ignores every duplicate with ignore_all, all but the first with use_first', () => {
+    const input = rows({ email: 'A@x.io', name: 'a' }, { email: 'a@x.io', name: 'b' }, { name: 'no key' }, { name: 'no key' }, { id: 'contact_1' }, { id: 'contact_1' });
+    expect(removeDuplicates(input, merge, 'ignore_all')).toMatchObject({ ignored: 4, kept: [{ line: 4 }, { line: 5 }] });
+    expect(removeDuplicates(input, merge, 'use_first')).toMatchObject({ ignored: 2, kept: [{ line: 2 }, { line: 4 }, { line: 5 }, { line: 6 }] });
+  });
+
+  it('validates a row: defaults for creates, partial fields for updates, ids of the right type, one error per problem', () => {
+    expect(validateRow({ line: 2, value: { name: 'A' } }, merge)).toEqual({ line: 2, fields: { name: 'A', notes: 'default' } });
+    expect(validateRow({ line: 3, value: { id: 'contact_9', phone: '1' } }, merge)).toEqual({ line: 3, id: 'contact_9', fields: { phone: '1' } });
+    expect(validateRow({ line: 4, value: { id: 'grp_9' } }, merge)).toEqual([{ line: 4, field: 'id', code: 'invalid_id', message: expect.any(String) }]);
+    expect(validateRow({ line: 5, value: { email: 'bad', colour: 'red' } }, merge)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'name' }), expect.objectContaining({ field: 'colour' }), expect.objectContaining({ field: 'email' })]),
+    );
+    expect(validateRow({ line: 6, value: 'text' }, merge)).toEqual([expect.objectContaining({ code: 'invalid_type' })]);
+    expect(validateRow({ line: 9, value: { name: 'x', metadata: { blob: 'y'.repeat(20_000) } } }, merge)).toEqual([expect.objectContaining({ code: 'too_big' })]);
+    const del: RowRules = { ...merge, action: 'delete' };
+    expect(validateRow({ line: 7, value: { name: 'x' } }, del)).toEqual([expect.objectContaining({ field: 'id', code: 'required' })]);
+    expect(validateRow({ line: 8, value: { id: 'contact_1' } }, del)).toEqual({ line: 8, id: 'contact_1', fields: {} });
+  });
+});

@@ -1,0 +1,79 @@
+import type { z } from 'zod';
+import type { BulkAction, ResourceType, RowError } from '@batchyard/contracts';
+import { naturalKey } from '@batchyard/read-models';
+import { BulkLimits } from './limits';
+import type { InputRow } from './payload';
+import { ResourceCreateSchemas, ResourceUpdateSchemas, isResourceId } from './resource-schemas';
+
+/** A row that passed validation: an update or delete names its `id`; a create or keyed merge does not. */
+export interface ValidRow {
+  line: number;
+  id?: string;
+  fields: Record<string, unknown>;
+}
+
+export interface RowRules {
+  resource: ResourceType;
+  action: BulkAction;
+  /** Defaults for every row without an `id` (PX-CU `properties`). */
+  properties: Record<string, unknown>;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What makes two rows the same item: the `id`, else the natural key; undefined for rows never duplicated. */
+export function duplicateKey(row: InputRow, rules: RowRules): string | undefined {
+  if (!isObject(row.value)) return undefined;
+  if (typeof row.value.id === 'string') return `id:${row.value.id}`;
+  if (rules.action === 'delete') return undefined;
+  const key = naturalKey(rules.resource, { ...rules.properties, ...row.value });
+  return key === undefined ? undefined : `key:${key}`;
+}
+
+/**
+ * The parsing phase's deduplication (PX-MOD `duplicate_handling`): `ignore_all` ignores every row of a
+ * duplicated item, `use_first` keeps the first and ignores the rest.
+ */
+export function removeDuplicates(rows: readonly InputRow[], rules: RowRules, handling: 'ignore_all' | 'use_first'): { kept: InputRow[]; ignored: number } {
+  const keys = rows.map((row) => duplicateKey(row, rules));
+  const counts = new Map<string, number>();
+  for (const key of keys) if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
+  const seen = new Set<string>();
+  const kept = rows.filter((_, i) => {
+    const key = keys[i];
+    if (key === undefined || counts.get(key) === 1) return true;
+    if (handling === 'ignore_all' || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { kept, ignored: rows.length - kept.length };
+}
+
+function issuesToErrors(line: number, error: z.ZodError, prefix: string[] = []): RowError[] {
+  return error.issues.map((issue) => {
+    const path = [...prefix, ...issue.path.map(String)];
+    if (issue.code === 'unrecognized_keys') return { line, field: [...path, issue.keys[0]].join('.'), code: issue.code, message: `Unknown field '${issue.keys[0]}'` };
+    return { line, field: path.join('.'), code: issue.code, message: issue.message };
+  });
+}
+
+/** The validation phase for one row, without the store: shape, required fields, id format. */
+export function validateRow(row: InputRow, rules: RowRules): ValidRow | RowError[] {
+  const { line, value } = row;
+  if (!isObject(value)) return [{ line, field: '', code: 'invalid_type', message: 'a row must be an object' }];
+  if (JSON.stringify(value).length > BulkLimits.maxRowBytes) {
+    return [{ line, field: '', code: 'too_big', message: `a row takes at most ${BulkLimits.maxRowBytes} bytes of JSON` }];
+  }
+  const { id, ...fields } = value;
+  if (id !== undefined && (typeof id !== 'string' || !isResourceId(rules.resource, id))) {
+    return [{ line, field: 'id', code: 'invalid_id', message: `id must be a ${rules.resource} id` }];
+  }
+  if (rules.action === 'delete') {
+    if (id === undefined) return [{ line, field: 'id', code: 'required', message: 'A valid id is required for each item' }];
+    return { line, id, fields: {} };
+  }
+  const schema = id === undefined ? ResourceCreateSchemas[rules.resource] : ResourceUpdateSchemas[rules.resource];
+  const parsed = schema.safeParse(id === undefined ? { ...rules.properties, ...fields } : fields);
+  if (!parsed.success) return issuesToErrors(line, parsed.error);
+  return id === undefined ? { line, fields: parsed.data } : { line, id, fields: parsed.data };
+}

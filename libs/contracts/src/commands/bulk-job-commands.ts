@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import {
+  BulkJobCompleted,
+  BulkJobExpired,
+  BulkJobFailed,
+  BulkJobRequested,
+  BulkJobSpecSchema,
+  BulkJobTimedOut,
+  ChunkProcessed,
+  PhaseCompleted,
+  UploadSchema,
+} from '../events/bulk-job-events';
+import { StreamCategory } from '../streams';
+import { defineCommand } from './command-definitions';
+
+export const RequestBulkJob = defineCommand({
+  type: 'RequestBulkJob',
+  category: StreamCategory.bulkjob,
+  schema: BulkJobRequested.schema.omit({ createdBy: true }),
+});
+
+/** Queues a job with its payload: a new job (with `spec`) or a requested one whose upload arrived. */
+export const QueueBulkJob = defineCommand({
+  type: 'QueueBulkJob',
+  category: StreamCategory.bulkjob,
+  schema: z.object({
+    spec: BulkJobSpecSchema.omit({ createdBy: true }).optional(),
+    upload: UploadSchema,
+    deadlineAt: z.iso.datetime(),
+  }),
+});
+
+/** The bulk processor records its progress as commands on the job, so a repeated step appends nothing twice. */
+export const RecordPhases = defineCommand({
+  type: 'RecordPhases',
+  category: StreamCategory.bulkjob,
+  schema: z.object({ phases: z.array(PhaseCompleted.schema).min(1) }),
+});
+
+export const RecordChunk = defineCommand({
+  type: 'RecordChunk',
+  category: StreamCategory.bulkjob,
+  schema: ChunkProcessed.schema,
+});
+
+export const CompleteBulkJob = defineCommand({
+  type: 'CompleteBulkJob',
+  category: StreamCategory.bulkjob,
+  schema: BulkJobCompleted.schema,
+});
+
+export const EndBulkJob = defineCommand({
+  type: 'EndBulkJob',
+  category: StreamCategory.bulkjob,
+  schema: BulkJobFailed.schema.extend({ status: z.enum([BulkJobFailed.type, BulkJobTimedOut.type, BulkJobExpired.type]) }),
+});

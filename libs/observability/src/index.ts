@@ -1,0 +1,3 @@
+export * from './metrics';
+export * from './correlation';
+export * from './kafka-consumer-lag';

@@ -1,0 +1,48 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One registry per process: every app in it reports into the same `/metrics`. */
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry, prefix: 'batchyard_process_' });
+
+export const httpRequests = new Counter({
+  name: 'batchyard_http_requests_total',
+  help: 'HTTP requests answered by the gateway, by method, matched route and status.',
+  labelNames: ['method', 'route', 'status'] as const,
+  registers: [metricsRegistry],
+});
+
+export const httpRequestSeconds = new Histogram({
+  name: 'batchyard_http_request_duration_seconds',
+  help: 'Time to answer an HTTP request, by method and matched route.',
+  labelNames: ['method', 'route'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [metricsRegistry],
+});
+
+export const commandSeconds = new Histogram({
+  name: 'batchyard_command_duration_seconds',
+  help: 'From sending a command to its read model reaching the write (read-your-writes), by command type and result.',
+  labelNames: ['command', 'result'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [metricsRegistry],
+});
+
+export const projectionLag = new Gauge({
+  name: 'batchyard_projection_lag_positions',
+  help: 'Event-store positions between the furthest checkpoint (the relay follows the head) and a projection checkpoint.',
+  labelNames: ['projection'] as const,
+  registers: [metricsRegistry],
+});
+
+export const consumerLag = new Gauge({
+  name: 'batchyard_consumer_lag_messages',
+  help: 'Messages a consumer group has not committed yet, per topic (Kafka only: the embedded bus has one process).',
+  labelNames: ['group', 'topic'] as const,
+  registers: [metricsRegistry],
+});
+
+export const deadLetters = new Gauge({
+  name: 'batchyard_dead_letters',
+  help: 'Dead-lettered messages waiting for `ops dlq redrive`.',
+  registers: [metricsRegistry],
+});
