@@ -187,6 +187,9 @@ export const BulkJobsProjection: ProjectionDefinition = {
         { name: 'by_tenant_created', fields: [['tenant', 1], ['createdAt', 1]] },
         { name: 'by_tenant_status', fields: [['tenant', 1], ['status', 1]] },
         { name: 'by_tenant_exclusive', fields: [['tenant', 1], ['exclusive', 1]] },
+        // The bulk processor's deadline sweep, across tenants.
+        { name: 'by_status_deadline', fields: [['status', 1], ['deadlineAt', 1]] },
+        { name: 'by_status_expiry', fields: [['status', 1], ['expiresAt', 1]] },
       ],
     },
   ],
