@@ -25,10 +25,14 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
+/** Server settings a child must not inherit from the test run: each tier says which servers it uses. */
+const SERVER_VARIABLES = ['KAFKA_BROKERS', 'MONGO_URL', 'EVENTSTORE_URL', 'BATCHYARD_NAMESPACE'];
+
 /** Starts one app as its own process, from the compiled code `npm test` builds first. */
 export function startAppProcess(name: string, env: NodeJS.ProcessEnv): AppProcess {
   if (!existsSync(LAUNCHER)) throw new Error(`${LAUNCHER} is missing: run \`npm run build\` (npm test does)`);
-  const child = spawn(process.execPath, [LAUNCHER, name], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !SERVER_VARIABLES.includes(k)));
+  const child = spawn(process.execPath, [LAUNCHER, name], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));

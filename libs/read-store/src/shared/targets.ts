@@ -13,7 +13,8 @@ const caches = new Map<string, Map<string, { physical: string; at: number }>>();
 
 /**
  * Resolves logical names, caching each answer for up to a second: reads stay cheap, and a swap made
- * by another process is seen within that second.
+ * by another process is seen within that second. A name with no target yet is not cached: the first
+ * swap (a projection's first catch-up) must be seen at once by a process waiting on its checkpoint.
  */
 export class Targets {
   private readonly cache: Map<string, { physical: string; at: number }>;
@@ -27,7 +28,8 @@ export class Targets {
   async resolve(logical: string): Promise<string> {
     const hit = this.cache.get(collectionName(logical));
     if (hit && Date.now() - hit.at < TTL_MS) return hit.physical;
-    const physical = (await this.table.load(logical)) ?? logical;
+    const physical = await this.table.load(logical);
+    if (physical === undefined) return logical;
     this.cache.set(logical, { physical, at: Date.now() });
     return physical;
   }
