@@ -10,11 +10,13 @@ import {
   RevokeApiKey,
   UpdateBatch,
   UpdateUnit,
+  taskCommands,
 } from '@batchyard/contracts';
 import { batchDecider } from './batches/batch.decider';
 import { bulkJobCommands, bulkJobDecider } from './bulk-jobs/bulk-job.decider';
 import { resourceCommands, resourceDecider } from './resources/resource.decider';
 import type { CommandRoute } from './command-handling/command-handler';
+import { taskDecider } from './tasks/task.decider';
 import { tenantDecider } from './tenants/tenant.decider';
 import { uniqueValueDecider } from './reservations/unique-value.decider';
 import { unitDecider } from './units/unit.decider';
@@ -34,4 +36,5 @@ export const commandRoutes: readonly CommandRoute[] = [
   { definition: DeleteUnit, decider: unitDecider },
   ...resourceCommands.map((definition) => ({ definition, decider: resourceDecider })),
   ...bulkJobCommands.map((definition) => ({ definition, decider: bulkJobDecider })),
+  ...taskCommands.map((definition) => ({ definition, decider: taskDecider })),
 ];

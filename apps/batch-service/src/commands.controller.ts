@@ -42,4 +42,9 @@ export class CommandsController {
   async bulkJobCommand(@Payload() payload: unknown) {
     await this.handler.handle(CommandEnvelopeSchema.parse(payload));
   }
+
+  @EventPattern(Topics.commands(StreamCategory.task))
+  async taskCommand(@Payload() payload: unknown) {
+    await this.handler.handle(CommandEnvelopeSchema.parse(payload));
+  }
 }

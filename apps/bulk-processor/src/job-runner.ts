@@ -33,6 +33,7 @@ import {
   type RowRules,
   type ValidRow,
 } from '@batchyard/bulk-jobs';
+import { workItems } from '@batchyard/observability';
 import { bulkJobDecider, isTerminal, type BulkJobState } from '../../batch-service/src/bulk-jobs/bulk-job.decider';
 import { errorFiles, putJson, readBlob, resultFile } from './job-files';
 import { JobCommands } from './job-commands';
@@ -220,6 +221,7 @@ export class JobRunner {
     });
     const data: ChunkData = { phase: 'processing', chunk, resource: rules.resource, writes, errors: [] };
     await this.commands.send(RecordChunk, data, { ...job, step: `processing:${chunk}` });
+    workItems.inc({ kind: 'bulk_rows' }, writes.length);
   }
 
   private async idsByKey(job: Job, rules: RowRules, rows: ValidRow[]): Promise<Map<string, string>> {

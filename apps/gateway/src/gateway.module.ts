@@ -9,6 +9,8 @@ import { CommandGateway } from './commands/command-gateway';
 import { EvrythngAccessController } from './evrythng/access.controller';
 import { EvrythngBatchesController } from './evrythng/batches.controller';
 import { EvrythngThngsController } from './evrythng/thngs.controller';
+import { EvrythngTasksController } from './evrythng/tasks.controller';
+import { RedirectionsModule } from './evrythng/redirections.module';
 import { HealthController } from './health/health.controller';
 import { DocsController } from './docs/docs.controller';
 import { PackagexBatchesController } from './packagex/batches.controller';
@@ -32,8 +34,8 @@ export class GatewayModule {
   static register(deps: GatewayDependencies): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [OpsModule.register(deps)],
-      controllers: [HealthController, DocsController, SignedBlobsController, EvrythngAccessController, EvrythngBatchesController, EvrythngThngsController, PackagexBatchesController, PackagexUploadController, PackagexResourcesController, TofuPilotBatchesController, TofuPilotUnitsController],
+      imports: [OpsModule.register(deps), RedirectionsModule.register(deps.readStore)],
+      controllers: [HealthController, DocsController, SignedBlobsController, EvrythngAccessController, EvrythngBatchesController, EvrythngTasksController, EvrythngThngsController, PackagexBatchesController, PackagexUploadController, PackagexResourcesController, TofuPilotBatchesController, TofuPilotUnitsController],
       providers: [
         { provide: INFRASTRUCTURE, useValue: deps.infra },
         { provide: READ_STORE, useValue: deps.readStore },

@@ -47,6 +47,31 @@ function observabilityTests(overrides: Partial<RuntimeConfig>) {
     else expect(commandsLag).toBeUndefined();
   });
 
+  it('counts the rows bulk jobs process', async () => {
+    const rows = 'batchyard_work_items_total{kind="bulk_rows"}';
+    const before = sample(await scrape(), rows) ?? 0;
+    const body = { resource: 'contact', action: 'merge', mode: 'sync', data: [{ name: 'Ada' }, { name: 'Grace' }, { name: 'Edsger' }] };
+    const job = await http(`${by.url}/v1/batches`, { method: 'POST', headers: { 'px-api-key': by.key }, body });
+    expect(job.body.data.status).toBe('completed');
+    expect(sample(await scrape(), rows)).toBe(before + 3);
+  });
+
+  it('counts the items tasks generate', async () => {
+    const items = 'batchyard_work_items_total{kind="task_items"}';
+    const before = sample(await scrape(), items) ?? 0;
+    const batch = await http(`${by.url}/batches`, { method: 'POST', headers: { authorization: by.key }, body: { name: 'Metered lot' } });
+    const inputParameters = { type: 'FIXED_AMOUNT', generateThngs: true, generateRedirections: false, thngTemplate: { name: 'T' }, quantity: 5 };
+    const task = await http(`${by.url}/batches/${batch.body.id}/tasks`, { method: 'POST', headers: { authorization: by.key }, body: { type: 'POPULATING', inputParameters } });
+    expect(task.status).toBe(202);
+    const location = task.headers.get('location')!;
+    for (let i = 0; i < 200; i++) {
+      const status = (await http(new URL(location, by.url).toString(), { headers: { authorization: by.key } })).body.status;
+      if (status === 'EXECUTED') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(sample(await scrape(), items)).toBe(before + 5);
+  });
+
   it('carries the request’s correlation id into the events it causes', async () => {
     const res = await http(`${by.url}/batches`, { method: 'POST', headers: { authorization: by.key, 'x-correlation-id': 'trace-77' }, body: { name: 'Traced' } });
     expect(res.status).toBe(201);

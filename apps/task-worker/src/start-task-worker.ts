@@ -1,10 +1,21 @@
-import type { Infrastructure, RunningApp } from '@batchyard/runtime';
+import { NestFactory } from '@nestjs/core';
+import { StreamCategory, Topics } from '@batchyard/contracts';
+import { BusExceptionFilter, BusTransport } from '@batchyard/messaging';
+import { ReadStoreDeadLetters, type Infrastructure, type RunningApp } from '@batchyard/runtime';
+import { TaskRunner } from './task-runner';
+import { TaskWorkerModule } from './task-worker.module';
 
-/**
- * The task-worker process. It has no consumers yet: EVRYTHNG tasks (issue 4) bring them. It starts so that
- * every run mode already has all four apps in place.
- */
+/** The task worker: runs EVRYTHNG tasks from their events on `batchyard.events.task`. */
 export async function startTaskWorker(infra: Infrastructure): Promise<RunningApp> {
-  infra.logger.child({ app: 'task-worker' }).info('task-worker running (no work types registered yet)');
-  return { name: 'task-worker', stop: async () => undefined };
+  const logger = infra.logger.child({ app: 'task-worker' });
+  const [events, readStore, bus] = await Promise.all([infra.events(), infra.readStore(), infra.bus()]);
+  await bus.ensureTopics([{ name: Topics.events(StreamCategory.task) }]);
+  const app = await NestFactory.createMicroservice(TaskWorkerModule.register(new TaskRunner(events, readStore)), {
+    strategy: new BusTransport({ bus, groupId: 'task-worker', deadLetters: new ReadStoreDeadLetters(readStore) }),
+    logger: ['error', 'warn'],
+  });
+  app.useGlobalFilters(new BusExceptionFilter());
+  await app.listen();
+  logger.info('task-worker running');
+  return { name: 'task-worker', stop: () => app.close() };
 }

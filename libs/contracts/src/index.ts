@@ -9,3 +9,4 @@ export * from './commands/command-definitions';
 export * from './commands/bulk-job-commands';
 export * from './commands/resource-commands';
 export * from './commands/unit-commands';
+export * from './commands/task-commands';

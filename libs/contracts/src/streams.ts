@@ -9,6 +9,7 @@ export const StreamCategory = {
   bulkjob: 'bulkjob',
   unit: 'unit',
   reservation: 'reservation',
+  task: 'task',
 } as const;
 export type StreamCategory = (typeof StreamCategory)[keyof typeof StreamCategory];
 

@@ -46,3 +46,10 @@ export const deadLetters = new Gauge({
   help: 'Dead-lettered messages waiting for `ops dlq redrive`.',
   registers: [metricsRegistry],
 });
+
+export const workItems = new Counter({
+  name: 'batchyard_work_items_total',
+  help: 'Items the long-running workers have recorded (bulk-job rows per chunk, task items per chunk), by kind.',
+  labelNames: ['kind'] as const,
+  registers: [metricsRegistry],
+});

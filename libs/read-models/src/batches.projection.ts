@@ -1,4 +1,15 @@
-import { BatchCreated, BatchDeleted, BatchUpdated, UnitAssignedToBatch, UnitDeleted, type EventData, type RecordedEvent } from '@batchyard/contracts';
+import {
+  BatchCreated,
+  BatchDeleted,
+  BatchUpdated,
+  ItemsGenerated,
+  TaskCompleted,
+  TaskStarted,
+  UnitAssignedToBatch,
+  UnitDeleted,
+  type EventData,
+  type RecordedEvent,
+} from '@batchyard/contracts';
 import type { Doc } from '@batchyard/read-store';
 import type { ProjectionDefinition, ProjectionWrite } from '@batchyard/projections';
 
@@ -33,7 +44,7 @@ export const batchDocId = (tenant: string, batchId: string) => `${tenant}:${batc
 export const BatchesProjection: ProjectionDefinition = {
   name: 'batches',
   version: 1,
-  eventTypes: [BatchCreated.type, BatchUpdated.type, BatchDeleted.type, UnitAssignedToBatch.type, UnitDeleted.type],
+  eventTypes: [BatchCreated.type, BatchUpdated.type, BatchDeleted.type, UnitAssignedToBatch.type, UnitDeleted.type, TaskStarted.type, ItemsGenerated.type, TaskCompleted.type],
   collections: [
     {
       name: 'batches',
@@ -82,6 +93,18 @@ export const BatchesProjection: ProjectionDefinition = {
       case UnitDeleted.type: {
         const { batchId } = event.data as EventData<typeof UnitDeleted>;
         return countUnit(event.tenant, batchId, -1);
+      }
+      // A batch follows its tasks: IN_PROGRESS while one runs, COMPLETE once one has completed, with its Thngs counted by product.
+      case TaskStarted.type:
+      case TaskCompleted.type: {
+        const { batchId } = event.data as EventData<typeof TaskStarted>;
+        const status: BatchStatus = event.type === TaskStarted.type ? 'IN_PROGRESS' : 'COMPLETE';
+        return [{ collection: 'batches', op: { kind: 'patch', id: batchDocId(event.tenant, batchId), set: { status, updatedAt: Date.parse(event.occurredAt) } } }];
+      }
+      case ItemsGenerated.type: {
+        const { batchId, thngTemplate, count } = event.data as EventData<typeof ItemsGenerated>;
+        const product = thngTemplate?.product;
+        return product ? [{ collection: 'batches', op: { kind: 'patch', id: batchDocId(event.tenant, batchId), inc: { [`resourceCountsByProduct.${product}`]: count } } }] : [];
       }
       default:
         return [];

@@ -4,12 +4,14 @@ import { BatchesProjection } from './batches.projection';
 import { BulkJobsProjection } from './bulk-jobs.projection';
 import { ItemsProjection } from './items.projection';
 import { ResourcesProjection } from './resources.projection';
+import { TasksProjection } from './tasks.projection';
 
 export * from './api-keys.projection';
 export * from './batches.projection';
 export * from './bulk-jobs.projection';
 export * from './items.projection';
 export * from './resources.projection';
+export * from './tasks.projection';
 
 /** Every projection the batch service runs and the ops tool can rebuild. */
-export const Projections: readonly ProjectionDefinition[] = [ApiKeysProjection, BatchesProjection, ResourcesProjection, BulkJobsProjection, ItemsProjection];
+export const Projections: readonly ProjectionDefinition[] = [ApiKeysProjection, BatchesProjection, ResourcesProjection, BulkJobsProjection, ItemsProjection, TasksProjection];

@@ -1,11 +1,15 @@
-import type { ItemDoc } from '@batchyard/read-models';
+import { isGeneratedThng, type GeneratedThngDoc, type ItemDoc } from '@batchyard/read-models';
 
 /**
  * An item as an EVRYTHNG ThngDocument. A unit's serial number is its name and `identifiers.serial_number`; its
  * part and revision are `identifiers.part_number` and `identifiers.revision_number` (Batchyard keeps no EVRYTHNG
  * products). No field is named after a method of the SDK's Thng entity (`redirection`, `locations`, …).
  */
-export function thngDocument(item: ItemDoc) {
+export function thngDocument(item: ItemDoc | GeneratedThngDoc) {
+  if (isGeneratedThng(item)) {
+    const { template } = item;
+    return { id: item.thngId, createdAt: item.createdAt, updatedAt: item.updatedAt, ...template, ...(item.batchId && { batch: item.batchId }), createdByTask: item.createdByTask };
+  }
   return {
     id: item.thngId,
     createdAt: item.createdAt,

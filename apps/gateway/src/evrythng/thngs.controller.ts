@@ -1,7 +1,7 @@
 import { All, Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { EVRYTHNG_ID_PATTERN } from '@batchyard/contracts';
-import type { ItemDoc } from '@batchyard/read-models';
+import type { GeneratedThngDoc, ItemDoc } from '@batchyard/read-models';
 import type { ReadStore } from '@batchyard/read-store';
 import type { Infrastructure } from '@batchyard/runtime';
 import { CurrentCaller } from '../auth/auth.decorators';
@@ -21,7 +21,7 @@ export class EvrythngThngsController {
   ) {}
 
   private get items() {
-    return this.readStore.collection<ItemDoc>('items');
+    return this.readStore.collection<ItemDoc | GeneratedThngDoc>('items');
   }
 
   @Get()

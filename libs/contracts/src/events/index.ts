@@ -3,6 +3,7 @@ import { BatchCreated, BatchDeleted, BatchUpdated } from './batch-events';
 import { ApiKeyCreated, ApiKeyRevoked, TenantCreated } from './tenant-events';
 import { BulkJobCompleted, BulkJobExpired, BulkJobFailed, BulkJobQueued, BulkJobRequested, BulkJobTimedOut, ChunkProcessed, PhaseCompleted } from './bulk-job-events';
 import { ResourceCreated, ResourceDeleted, ResourceUpdated } from './resource-events';
+import { ItemsGenerated, TaskCancelRequested, TaskCompleted, TaskFailed, TaskQueued, TaskStarted } from './task-events';
 import { UniqueValueClaimed, UniqueValueReleased, UnitAssignedToBatch, UnitCreated, UnitDeleted, UnitUpdated } from './unit-events';
 
 export * from './batch-events';
@@ -10,6 +11,7 @@ export * from './tenant-events';
 export * from './bulk-job-events';
 export * from './resource-events';
 export * from './unit-events';
+export * from './task-events';
 
 /** Every event contract, for validation on read and for the event catalogue. */
 export const EventCatalogue: readonly EventDefinition[] = [
@@ -17,4 +19,5 @@ export const EventCatalogue: readonly EventDefinition[] = [
   ResourceCreated, ResourceUpdated, ResourceDeleted,
   UniqueValueClaimed, UniqueValueReleased, UnitCreated, UnitUpdated, UnitAssignedToBatch, UnitDeleted,
   BulkJobRequested, BulkJobQueued, PhaseCompleted, ChunkProcessed, BulkJobCompleted, BulkJobFailed, BulkJobTimedOut, BulkJobExpired,
+  TaskQueued, TaskStarted, ItemsGenerated, TaskCompleted, TaskFailed, TaskCancelRequested,
 ];

@@ -1,0 +1,76 @@
+import { CancelTask, CompleteTask, FailTask, ItemsGenerated, QueueTask, RecordItems, StartTask, TaskCancelRequested, TaskFailed, TaskQueued, TaskStarted, type CommandEnvelope } from '@batchyard/contracts';
+import { DomainError } from '../command-handling/decider';
+import { taskDecider, type TaskState } from './task.decider';
+
+const actor = { keyId: 'k1', name: 'ci', role: 'operator' as const };
+const command = (type: string, data: unknown): CommandEnvelope => ({
+  commandId: 'c1',
+  type,
+  tenant: 'acme',
+  aggregateId: 't1',
+  correlationId: 'c1',
+  causationId: 'c1',
+  issuedAt: new Date(0).toISOString(),
+  actor,
+  data,
+});
+const spec = {
+  taskId: 't1',
+  batchId: 'b1',
+  type: 'POPULATING',
+  inputParameters: { type: 'FIXED_AMOUNT', generateThngs: true, generateRedirections: false, thngTemplate: { name: 'x' }, quantity: 1_500 },
+};
+const queue = command(QueueTask.type, spec);
+const start = command(StartTask.type, { batchId: 'b1' });
+const chunk = (n: number, count = 1_000, clashes: { index: number; shortId: string }[] = []) =>
+  command(RecordItems.type, { batchId: 'b1', chunk: n, first: n * 1_000, count, clashes });
+const fold = (...commands: CommandEnvelope[]): TaskState =>
+  commands.reduce((state, c) => taskDecider.decide(c, state).reduce(taskDecider.evolve, state), taskDecider.initialState());
+
+describe('task decider', () => {
+  it('queues a task once, recording who asked', () => {
+    expect(taskDecider.decide(queue, taskDecider.initialState())).toEqual([{ type: TaskQueued.type, data: { ...spec, createdBy: actor } }]);
+    expect(() => taskDecider.decide(queue, fold(queue))).toThrow(DomainError);
+  });
+
+  it('refuses steps of a task that does not exist', () => {
+    expect(() => taskDecider.decide(start, taskDecider.initialState())).toThrow(DomainError);
+  });
+
+  it('starts once; a repeated start records nothing', () => {
+    expect(taskDecider.decide(start, fold(queue))).toEqual([{ type: TaskStarted.type, data: { batchId: 'b1' } }]);
+    expect(taskDecider.decide(start, fold(queue, start))).toEqual([]);
+  });
+
+  it('records chunks in order: a repeated chunk records nothing, a skipped one is refused', () => {
+    const state = fold(queue, start, chunk(0));
+    expect(state).toMatchObject({ nextChunk: 1, items: 1_000, clashes: 0 });
+    expect(taskDecider.decide(chunk(0), state)).toEqual([]);
+    expect(() => taskDecider.decide(chunk(2), state)).toThrow(DomainError);
+    expect(taskDecider.decide(chunk(1, 500), state)).toEqual([{ type: ItemsGenerated.type, data: chunk(1, 500).data }]);
+    expect(() => taskDecider.decide(chunk(0), fold(queue))).toThrow(DomainError);
+  });
+
+  it('counts clashes and ends once; nothing is recorded after the end', () => {
+    const state = fold(queue, start, chunk(0, 1_000, [{ index: 3, shortId: 'abc' }]), chunk(1, 500));
+    expect(state).toMatchObject({ items: 1_500, clashes: 1 });
+    const complete = command(CompleteTask.type, { batchId: 'b1', status: 'EXECUTED_WITH_FAILURES', totalThngsCreated: 1_500, totalUrlBindingsCreated: 0, failedOperationsAmount: 1 });
+    const ended = fold(queue, start, chunk(0), complete);
+    expect(ended.status).toBe('EXECUTED_WITH_FAILURES');
+    expect(taskDecider.decide(complete, ended)).toEqual([]);
+    expect(taskDecider.decide(chunk(1), ended)).toEqual([]);
+    expect(fold(queue, start, command(FailTask.type, { batchId: 'b1', error: 'gone' })).status).toBe('FAILED');
+  });
+
+  it('cancels a pending or running task once; afterwards only its end is recorded; an ended task cannot be cancelled', () => {
+    const cancel = command(CancelTask.type, { batchId: 'b1' });
+    expect(taskDecider.decide(cancel, fold(queue, start))).toEqual([{ type: TaskCancelRequested.type, data: { batchId: 'b1' } }]);
+    const cancelling = fold(queue, start, cancel);
+    expect(cancelling.status).toBe('CANCELLING');
+    expect(taskDecider.decide(cancel, cancelling)).toEqual([]);
+    expect(taskDecider.decide(chunk(0), cancelling)).toEqual([]);
+    const fail = command(FailTask.type, { batchId: 'b1', error: 'Cancelled' });
+    expect(taskDecider.decide(fail, cancelling)).toEqual([{ type: TaskFailed.type, data: fail.data }]);
+    expect(() => taskDecider.decide(cancel, fold(queue, start, cancel, fail))).toThrow(DomainError);
+  });
+});

@@ -1,0 +1,96 @@
+import {
+  CancelTask,
+  CompleteTask,
+  FailTask,
+  ItemsGenerated,
+  QueueTask,
+  RecordItems,
+  StartTask,
+  TaskCancelRequested,
+  TaskCompleted,
+  TaskFailed,
+  TaskQueued,
+  TaskStarted,
+  type CommandData,
+  type EventData,
+  type TaskSpec,
+} from '@batchyard/contracts';
+import { DomainError, type Decider } from '../command-handling/decider';
+
+export type TaskStatus = 'NEW' | 'PENDING' | 'EXECUTING' | 'CANCELLING' | 'EXECUTED' | 'EXECUTED_WITH_FAILURES' | 'FAILED';
+
+export interface TaskState {
+  status: TaskStatus;
+  spec?: TaskSpec;
+  /** The next chunk to record; chunks are recorded in order. */
+  nextChunk: number;
+  /** Items recorded so far, and how many of their redirections clashed. */
+  items: number;
+  clashes: number;
+}
+
+const TERMINAL: readonly TaskStatus[] = ['EXECUTED', 'EXECUTED_WITH_FAILURES', 'FAILED'];
+export const isTerminal = (status: TaskStatus) => TERMINAL.includes(status);
+
+/**
+ * A task's life: queued, started, its chunks in order, then completed or failed. A step already taken answers
+ * with no events, so the worker may repeat any step after a crash.
+ */
+export const taskDecider: Decider<TaskState> = {
+  initialState: () => ({ status: 'NEW', nextChunk: 0, items: 0, clashes: 0 }),
+
+  decide(command, state) {
+    if (command.type === QueueTask.type) {
+      if (state.status !== 'NEW') throw new DomainError('conflict', `task ${command.aggregateId} already exists`);
+      return [{ type: TaskQueued.type, data: { ...(command.data as CommandData<typeof QueueTask>), createdBy: command.actor } }];
+    }
+    if (state.status === 'NEW') throw new DomainError('not_found', `Task ${command.aggregateId} not found`);
+    if (command.type === CancelTask.type) {
+      if (isTerminal(state.status)) throw new DomainError('conflict', `Task ${command.aggregateId} has already ended`);
+      return state.status === 'CANCELLING' ? [] : [{ type: TaskCancelRequested.type, data: command.data }];
+    }
+    if (isTerminal(state.status)) return [];
+    // Once cancelling, only the end is recorded: a chunk or completion still in flight is dropped.
+    if (state.status === 'CANCELLING' && command.type !== FailTask.type) return [];
+    switch (command.type) {
+      case StartTask.type:
+        return state.status === 'PENDING' ? [{ type: TaskStarted.type, data: command.data }] : [];
+      case RecordItems.type: {
+        const data = command.data as CommandData<typeof RecordItems>;
+        if (state.status !== 'EXECUTING') throw new DomainError('conflict', 'task has not started');
+        if (data.chunk < state.nextChunk) return [];
+        if (data.chunk > state.nextChunk) throw new DomainError('conflict', `chunk ${data.chunk} before chunk ${state.nextChunk}`);
+        return [{ type: ItemsGenerated.type, data }];
+      }
+      case CompleteTask.type:
+        return [{ type: TaskCompleted.type, data: command.data as CommandData<typeof CompleteTask> }];
+      case FailTask.type:
+        return [{ type: TaskFailed.type, data: command.data as CommandData<typeof FailTask> }];
+      default:
+        throw new DomainError('invalid', `unknown command ${command.type}`);
+    }
+  },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case TaskQueued.type: {
+        const { createdBy: _, ...spec } = event.data as EventData<typeof TaskQueued>;
+        return { ...state, status: 'PENDING', spec };
+      }
+      case TaskStarted.type:
+        return { ...state, status: 'EXECUTING' };
+      case ItemsGenerated.type: {
+        const data = event.data as EventData<typeof ItemsGenerated>;
+        return { ...state, nextChunk: data.chunk + 1, items: state.items + data.count, clashes: state.clashes + data.clashes.length };
+      }
+      case TaskCompleted.type:
+        return { ...state, status: (event.data as EventData<typeof TaskCompleted>).status };
+      case TaskCancelRequested.type:
+        return { ...state, status: 'CANCELLING' };
+      case TaskFailed.type:
+        return { ...state, status: 'FAILED' };
+      default:
+        return state;
+    }
+  },
+};

@@ -1,0 +1,128 @@
+import { All, Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { CancelTask, EVRYTHNG_ID_PATTERN, QueueTask, evrythngIdFrom, newEvrythngId } from '@batchyard/contracts';
+import { BatchesProjection, ItemsProjection, TasksProjection, batchDocId, taskDocId, type BatchDoc, type TaskDoc, type TaskLogDoc } from '@batchyard/read-models';
+import { Checkpoints, projectionCheckpoint } from '@batchyard/projections';
+import type { Filter, FindOptions, ReadStore } from '@batchyard/read-store';
+import type { Infrastructure } from '@batchyard/runtime';
+import { CurrentCaller } from '../auth/auth.decorators';
+import type { Caller } from '../auth/caller';
+import { CommandGateway } from '../commands/command-gateway';
+import { ApiError } from '../http/api-error';
+import { requireJsonBody } from '../http/json-body';
+import { publicBase } from '../http/public-base';
+import { parseInput } from '../http/zod-issues';
+import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
+import { COMMAND_GATEWAY, INFRASTRUCTURE, READ_STORE } from '../tokens';
+import { keysetPage } from './listing';
+import { TASK_FIELDS, TaskCreateSchema, taskDocument, taskLogDocument } from './task-document';
+
+const MAX_LOGS = 1_000;
+
+/** EVRYTHNG `/batches/:batchId/tasks` (Seed A.4 to A.7); the task worker does the work. */
+@Controller('batches/:batchId/tasks')
+export class EvrythngTasksController {
+  constructor(
+    @Inject(COMMAND_GATEWAY) private readonly commands: CommandGateway,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+  ) {
+    this.checkpoints = new Checkpoints(readStore);
+  }
+
+  private readonly checkpoints: Checkpoints;
+
+  private get tasks() {
+    return this.readStore.collection<TaskDoc>('tasks');
+  }
+
+  /** 202 and the task's Location, as EVRYTHNG answers; the task is PENDING when the answer leaves. */
+  @Post()
+  @HttpCode(202)
+  async create(
+    @Param('batchId') batchId: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+    @Req() req: IdempotentRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
+    requireJsonBody(req);
+    await this.findBatch(caller, batchId);
+    const spec = parseInput(TaskCreateSchema, body ?? {});
+    const taskId = req.commandId ? evrythngIdFrom(`task:${req.commandId}`) : newEvrythngId();
+    await this.commands.execute(QueueTask, { ...spec, taskId, batchId }, { caller, aggregateId: taskId, commandId: req.commandId, readModel: TasksProjection });
+    res.location(`/batches/${batchId}/tasks/${taskId}`);
+  }
+
+  @Get()
+  async list(@Param('batchId') batchId: string, @Query() query: unknown, @CurrentCaller() caller: Caller, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    await this.findBatch(caller, batchId);
+    // Only this batch's tasks: a `batch=` filter naming another batch matches nothing.
+    const scoped = (filter: Filter): Filter | undefined =>
+      filter.batchId === undefined || filter.batchId === batchId ? { ...filter, batchId } : undefined;
+    const collection = {
+      find: async (f: Filter, o: FindOptions) => (scoped(f) ? this.tasks.find(scoped(f)!, o) : []),
+      count: async (f: Filter) => (scoped(f) ? this.tasks.count(scoped(f)!) : 0),
+    };
+    const base = publicBase(this.infra, req);
+    const page = await keysetPage(collection, { tenant: caller.tenant, query, fields: TASK_FIELDS, base, resourcePath: `/batches/${batchId}/tasks` }, (n, v) => res.setHeader(n, v));
+    return Promise.all(page.map((task) => this.document(task)));
+  }
+
+  @Get(':taskId')
+  async read(@Param('batchId') batchId: string, @Param('taskId') taskId: string, @CurrentCaller() caller: Caller) {
+    return this.document(await this.findTask(caller, batchId, taskId));
+  }
+
+  /** The task's error log, oldest first; the spec gives it no paging, so it answers the first 1,000 entries. */
+  @Get(':taskId/logs')
+  async logs(@Param('batchId') batchId: string, @Param('taskId') taskId: string, @CurrentCaller() caller: Caller) {
+    await this.findTask(caller, batchId, taskId);
+    const logs = await this.readStore
+      .collection<TaskLogDoc>('task_logs')
+      .find({ tenant: caller.tenant, taskId }, { sort: [['index', 1]], limit: MAX_LOGS });
+    return logs.map(taskLogDocument);
+  }
+
+  /**
+   * Batchyard's addition to the EVRYTHNG API: cancels a pending or running task. 202 with the task, CANCELLING; the
+   * worker then ends it FAILED, keeping the items made so far. An ended task is 409.
+   */
+  @Post(':taskId/cancel')
+  @HttpCode(202)
+  async cancel(@Param('batchId') batchId: string, @Param('taskId') taskId: string, @CurrentCaller() caller: Caller) {
+    await this.findTask(caller, batchId, taskId);
+    await this.commands.execute(CancelTask, { batchId }, { caller, aggregateId: taskId, readModel: TasksProjection });
+    return this.document(await this.findTask(caller, batchId, taskId));
+  }
+
+  @All(['', ':taskId', ':taskId/logs', ':taskId/cancel'])
+  methodNotAllowed(@Req() req: Request): never {
+    throw new ApiError('METHOD_NOT_SUPPORTED', `${req.method} is not supported on ${req.path}`);
+  }
+
+  /**
+   * A task ends, to its readers, once its Thngs, redirections and batch show all of its work: until the items,
+   * batches and tasks read models (the last written collection by collection) reach the event that ended it, it still reads EXECUTING (CANCELLING when cancelled).
+   */
+  private async document(task: TaskDoc) {
+    if (task.endPosition === undefined) return taskDocument(task);
+    const reached = await Promise.all([ItemsProjection, BatchesProjection, TasksProjection].map((p) => this.checkpoints.get(projectionCheckpoint(p))));
+    if (Math.min(...reached) >= task.endPosition) return taskDocument(task);
+    const { completedAt: _, endPosition: __, error: ___, ...running } = task;
+    return taskDocument({ ...running, status: task.cancelled ? 'CANCELLING' : 'EXECUTING' });
+  }
+
+  private async findBatch(caller: Caller, batchId: string): Promise<BatchDoc> {
+    const doc = EVRYTHNG_ID_PATTERN.test(batchId) ? await this.readStore.collection<BatchDoc>('batches').get(batchDocId(caller.tenant, batchId)) : undefined;
+    if (!doc) throw new ApiError('NOT_FOUND', `Batch ${batchId} not found`);
+    return doc;
+  }
+
+  /** A task of this batch; tasks stay readable after their batch is deleted, as EVRYTHNG keeps them. */
+  private async findTask(caller: Caller, batchId: string, taskId: string): Promise<TaskDoc> {
+    const task = EVRYTHNG_ID_PATTERN.test(taskId) ? await this.tasks.get(taskDocId(caller.tenant, taskId)) : undefined;
+    if (!task || task.batchId !== batchId) throw new ApiError('NOT_FOUND', `Task ${taskId} not found`);
+    return task;
+  }
+}

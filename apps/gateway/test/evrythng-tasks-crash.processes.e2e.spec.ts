@@ -1,0 +1,121 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { newApiKey } from '@batchyard/contracts';
+import { openEventStore } from '@batchyard/event-store';
+import { applyEvents } from '@batchyard/projections';
+import { ItemsProjection, TasksProjection } from '@batchyard/read-models';
+import { openReadStore, type Doc } from '@batchyard/read-store';
+import {
+  NO_SERVERS,
+  describeTier,
+  distributedOverrides,
+  freePort,
+  http,
+  overridesAsEnv,
+  startAppProcess,
+  waitForHttp,
+  type AppProcess,
+} from '@batchyard/test-support';
+
+/**
+ * A task survives kill -9 of the task worker mid-task: after a restart it ends with exactly N Thngs, N redirections
+ * and one result, and the read models equal a rebuild from the events.
+ */
+describe('EVRYTHNG task survives kill -9 of the task worker (embedded stores)', () => crashTests({}, 30_000));
+const distributed = distributedOverrides();
+describeTier('EVRYTHNG task survives kill -9 of the task worker (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () =>
+  // A killed consumer's partitions move after the session timeout: tuned down as decisions.md says.
+  crashTests({ ...overridesAsEnv(distributed ?? {}), KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_MS: '500' }, 4_000),
+);
+
+function crashTests(serverEnv: NodeJS.ProcessEnv, quantity: number) {
+  const key = newApiKey();
+  let dataDir: string;
+  let url: string;
+  let env: NodeJS.ProcessEnv;
+  const apps: AppProcess[] = [];
+  const auth = { authorization: key };
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'batchyard-task-crash-'));
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    env = { ...serverEnv, BATCHYARD_DATA_DIR: dataDir, PORT: String(port), BATCHYARD_BOOTSTRAP_KEY: key, LOG_LEVEL: 'warn' };
+    for (const name of ['batch-service', 'task-worker', 'gateway']) apps.push(startAppProcess(name, env));
+    await waitForHttp(`${url}/health`, apps[apps.length - 1], 90_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(apps.map((a) => a.stop()));
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('ends with exactly N Thngs, N redirections and one result after the worker is killed and restarted', async () => {
+    const batchId = (await http(`${url}/batches`, { method: 'POST', headers: auth, body: { name: 'Crash' } })).body.id;
+    const body = {
+      type: 'POPULATING',
+      inputParameters: {
+        type: 'FIXED_AMOUNT',
+        generateThngs: true,
+        generateRedirections: true,
+        defaultRedirectUrl: 'https://example.com/{evrythngId}',
+        thngTemplate: { name: 'Crash' },
+        shortDomain: 'crash.test',
+        quantity,
+      },
+    };
+    const location = (await http(`${url}/batches/${batchId}/tasks`, { method: 'POST', headers: auth, body })).headers.get('location')!;
+    const task = async () => (await http(`${url}${location}`, { headers: auth })).body;
+
+    let atKill: any;
+    for (;;) {
+      atKill = await task();
+      if (atKill.progress.totalAmount > 0 || atKill.status !== 'PENDING') break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const worker = apps.splice(apps.findIndex((a) => a.name === 'task-worker'), 1)[0];
+    await worker.kill();
+    expect(atKill.status).toBe('EXECUTING'); // the kill landed mid-task
+    expect(atKill.progress.totalAmount).toBeLessThan(2 * quantity);
+
+    apps.push(startAppProcess('task-worker', env));
+    let done: any;
+    for (let i = 0; i < 1200 && !['EXECUTED', 'EXECUTED_WITH_FAILURES', 'FAILED'].includes((done = await task()).status); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(done.status).toBe('EXECUTED');
+    expect(done.result).toMatchObject({ totalCount: 2 * quantity, totalThngsCreated: quantity, totalUrlBindingsCreated: quantity, failedOperationsAmount: 0 });
+    const thngs = await http(`${url}/thngs?filter=${encodeURIComponent(`batch=${batchId}`)}&perPage=1`, { headers: auth });
+    expect(thngs.headers.get('x-result-count')).toBe(String(quantity));
+
+    const events = await openEventStore({ dataDir });
+    const live = await openReadStore({ dataDir, mongoUrl: serverEnv.MONGO_URL });
+    const rebuildDir = await mkdtemp(path.join(tmpdir(), 'batchyard-rebuild-'));
+    const rebuilt = await openReadStore({ dataDir: rebuildDir });
+    try {
+      const taskEvents = await events.readStream(`task-default.${done.id}`);
+      expect(taskEvents.filter((e) => e.type === 'TaskCompleted')).toHaveLength(1);
+      expect(taskEvents.filter((e) => e.type === 'ItemsGenerated').reduce((n, e) => n + (e.data as { count: number }).count, 0)).toBe(quantity);
+      expect(await live.collection('redirections').count({ taskId: done.id })).toBe(quantity);
+
+      // The read models equal a rebuild of them from the events alone.
+      for (const definition of [ItemsProjection, TasksProjection]) {
+        const targets = new Map(definition.collections.map((c) => [c.name, `rebuilt_${c.name}`]));
+        for (let after = 0; ; ) {
+          const page = await events.readAll({ after, maxCount: 200, eventTypes: definition.eventTypes });
+          if (page.length === 0) break;
+          await applyEvents(rebuilt, definition, targets, page);
+          after = page[page.length - 1].position;
+        }
+        for (const [logical, physical] of targets) {
+          const byId = (docs: Doc[]) => docs.sort((a, b) => (a._id < b._id ? -1 : 1));
+          expect(byId(await live.collection(logical).find({}))).toEqual(byId(await rebuilt.physical(physical).find({})));
+        }
+      }
+    } finally {
+      await Promise.all([events.close(), live.close(), rebuilt.close()]);
+      await rm(rebuildDir, { recursive: true, force: true });
+    }
+  }, 240_000);
+}

@@ -1,0 +1,38 @@
+import { CommandOutcomes } from '@batchyard/command-bus';
+import type { CommandDefinition, CommandOutcome } from '@batchyard/contracts';
+import type { EventStore } from '@batchyard/event-store';
+import type { ReadStore } from '@batchyard/read-store';
+import { CommandHandler } from '../../batch-service/src/command-handling/command-handler';
+import { commandRoutes } from '../../batch-service/src/command-routes';
+
+const WORKER = { keyId: 'task-worker', name: 'task-worker', role: 'operator' as const };
+
+/**
+ * How the worker records a task's progress: commands decided by the batch service's own handler and the task's
+ * decider straight against the event store. Step command ids are deterministic, so a step repeated after a crash
+ * or by a second worker answers from its recorded outcome and appends nothing twice.
+ */
+export class TaskCommands {
+  private readonly handler: CommandHandler;
+
+  constructor(events: EventStore, readStore: ReadStore) {
+    this.handler = new CommandHandler(events, new CommandOutcomes(readStore), commandRoutes);
+  }
+
+  async send(definition: CommandDefinition, data: unknown, task: { tenant: string; taskId: string; step: string }): Promise<CommandOutcome> {
+    const commandId = `${task.tenant}:task:${task.taskId}:${task.step}`;
+    const outcome = await this.handler.handle({
+      commandId,
+      type: definition.type,
+      tenant: task.tenant,
+      aggregateId: task.taskId,
+      correlationId: task.taskId,
+      causationId: commandId,
+      issuedAt: new Date().toISOString(),
+      actor: WORKER,
+      data,
+    });
+    if (outcome.status !== 'accepted') throw new Error(`${definition.type} of task ${task.taskId} was rejected: ${JSON.stringify(outcome)}`);
+    return outcome;
+  }
+}

@@ -1,0 +1,116 @@
+import {
+  CompleteTask,
+  EventCatalogue,
+  FailTask,
+  RecordItems,
+  StartTask,
+  TASK_CHUNK_SIZE,
+  streamName,
+  StreamCategory,
+  chunkItems,
+  taskQuantity,
+  type EventData,
+  type ItemsGenerated,
+} from '@batchyard/contracts';
+import type { EventStore } from '@batchyard/event-store';
+import type { ReadStore } from '@batchyard/read-store';
+import { batchDocId, type BatchDoc } from '@batchyard/read-models';
+import { workItems } from '@batchyard/observability';
+import { isTerminal, taskDecider, type TaskState } from '../../batch-service/src/tasks/task.decider';
+import { ShortIdClaims } from './short-id-claims';
+import { TaskCommands } from './task-commands';
+
+type Task = { tenant: string; taskId: string };
+
+/** How long one delivery keeps advancing a task; the events it appended bring the task back for the rest. */
+const STEP_BUDGET_MS = 5_000;
+const known = new Set(EventCatalogue.map((d) => d.type));
+
+/**
+ * Runs a task step by step: start, one chunk of items per step, then complete. Each step reads the task's stream
+ * to find where it stands and only a chunk's worth of items is ever in memory, so any delivery of any of the
+ * task's events resumes it after a crash, whatever the task's size.
+ */
+export class TaskRunner {
+  private readonly commands: TaskCommands;
+  private readonly claims: ShortIdClaims;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly readStore: ReadStore,
+  ) {
+    this.commands = new TaskCommands(events, readStore);
+    this.claims = new ShortIdClaims(readStore);
+  }
+
+  async advance(task: Task): Promise<void> {
+    const stream = streamName(StreamCategory.task, task.tenant, task.taskId);
+    let state = taskDecider.initialState();
+    let revision = 0;
+    const deadline = Date.now() + STEP_BUDGET_MS;
+    for (;;) {
+      for (const event of await this.events.readStream(stream, { fromRevision: revision })) {
+        if (known.has(event.type)) state = taskDecider.evolve(state, event);
+        revision = event.revision + 1;
+      }
+      if (state.status === 'NEW' || isTerminal(state.status) || Date.now() > deadline) return;
+      await this.step(task, state);
+      // Embedded stores answer synchronously: let other work of this process (requests, projections) in between chunks.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private async step(task: Task, state: TaskState): Promise<void> {
+    const spec = state.spec!;
+    const at = (step: string) => ({ ...task, step });
+    if (state.status === 'CANCELLING') {
+      await this.commands.send(FailTask, { batchId: spec.batchId, error: `Cancelled after ${state.items} of ${taskQuantity(spec.inputParameters)} items` }, at('fail'));
+      return;
+    }
+    if (state.status === 'PENDING') {
+      await this.commands.send(StartTask, { batchId: spec.batchId }, at('start'));
+      return;
+    }
+    const quantity = taskQuantity(spec.inputParameters);
+    if (state.items < quantity) {
+      if (!(await this.readStore.collection<BatchDoc>('batches').get(batchDocId(task.tenant, spec.batchId)))) {
+        await this.commands.send(FailTask, { batchId: spec.batchId, error: `Batch ${spec.batchId} was deleted` }, at('fail'));
+        return;
+      }
+      const chunk = state.nextChunk;
+      const count = Math.min(TASK_CHUNK_SIZE, quantity - state.items);
+      await this.commands.send(RecordItems, await this.chunk(task, state, chunk, count), at(`chunk:${chunk}`));
+      workItems.inc({ kind: 'task_items' }, count);
+      return;
+    }
+    const { generateThngs, generateRedirections } = spec.inputParameters;
+    await this.commands.send(
+      CompleteTask,
+      {
+        batchId: spec.batchId,
+        status: state.clashes ? 'EXECUTED_WITH_FAILURES' : 'EXECUTED',
+        totalThngsCreated: generateThngs ? state.items : 0,
+        totalUrlBindingsCreated: generateRedirections ? state.items - state.clashes : 0,
+        failedOperationsAmount: state.clashes,
+      },
+      at('complete'),
+    );
+  }
+
+  private async chunk(task: Task, state: TaskState, chunk: number, count: number): Promise<EventData<typeof ItemsGenerated>> {
+    const { batchId, inputParameters: input } = state.spec!;
+    const first = state.items;
+    const redirect = input.generateRedirections ? { shortDomain: input.shortDomain!, url: input.defaultRedirectUrl! } : undefined;
+    const slice = <T>(list: readonly T[]) => list.slice(first, first + count);
+    const given = {
+      ...(input.type === 'LIST_BASED' && { shortIds: slice(input.inputData).map((d) => d.shortId) }),
+      ...(input.type === 'IDENTIFIERS_LIST_BASED' && { identifier: { key: input.customIdentifier.key, values: slice(input.customIdentifier.values) } }),
+    };
+    let clashes: { index: number; shortId: string }[] = [];
+    if (redirect) {
+      const items = [...chunkItems(task.taskId, { chunk, first, count, ...given })];
+      clashes = (await this.claims.claim(task.tenant, task.taskId, redirect.shortDomain, items)).map(({ index, shortId }) => ({ index, shortId }));
+    }
+    return { batchId, chunk, first, count, ...(input.generateThngs && { thngTemplate: input.thngTemplate }), ...(redirect && { redirect }), ...given, clashes };
+  }
+}

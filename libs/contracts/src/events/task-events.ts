@@ -1,0 +1,215 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { defineEvent } from '../event-definition';
+import { evrythngIdFrom } from '../ids';
+import { StreamCategory } from '../streams';
+
+/** The most items one FIXED_AMOUNT task may generate (documented in docs/tasks.md). */
+export const MAX_TASK_QUANTITY = 1_000_000;
+/** Items per ItemsGenerated event: one event per chunk, never one per item. */
+export const TASK_CHUNK_SIZE = 1_000;
+export const DEFAULT_SHORT_DOMAIN = 'tn.gg';
+
+/** The part of a ThngDocument (Seed A.8) a task's `thngTemplate` may set; every generated Thng is shaped by it. */
+export const ThngTemplateSchema = z.strictObject({
+  name: z.string().trim().min(1).max(256),
+  type: z.string().max(256).optional(),
+  description: z.string().max(4096).optional(),
+  tags: z.array(z.string().max(256)).max(60).optional(),
+  customFields: z.record(z.string(), z.unknown()).optional(),
+  identifiers: z.record(z.string(), z.string()).optional(),
+  product: z.string().regex(/^[A-Za-z0-9]{24}$/, 'product must be a 24-character id').optional(),
+});
+export type ThngTemplate = z.infer<typeof ThngTemplateSchema>;
+
+/**
+ * FIXED_AMOUNT input (Seed A.5). As the official CLI does, `defaultRedirectUrl`, `shortDomain` and
+ * `shortIdTemplate` are required only when redirections are generated.
+ */
+export const FixedAmountInputSchema = z
+  .strictObject({
+    type: z.literal('FIXED_AMOUNT'),
+    generateThngs: z.boolean(),
+    generateRedirections: z.boolean(),
+    defaultRedirectUrl: z.url({ protocol: /^https?$/ }).optional(),
+    thngTemplate: ThngTemplateSchema,
+    shortDomain: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'shortDomain must be a domain name').optional(),
+    quantity: z.number().int().min(1).max(MAX_TASK_QUANTITY),
+    shortIdTemplate: z.strictObject({ type: z.literal('THNG_ID') }).optional(),
+  })
+  .refine((p) => p.generateThngs || p.generateRedirections, { message: 'generateThngs or generateRedirections must be true', path: ['generateThngs'] })
+  .refine((p) => !p.generateRedirections || p.defaultRedirectUrl, { message: 'defaultRedirectUrl is required with generateRedirections', path: ['defaultRedirectUrl'] })
+  .refine((p) => !p.generateRedirections || p.shortDomain, { message: 'shortDomain is required with generateRedirections', path: ['shortDomain'] });
+export type FixedAmountInput = z.infer<typeof FixedAmountInputSchema>;
+
+const ShortIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a short ID is 1 to 64 letters, digits, _ or -');
+
+/** LIST_BASED input (Seed A.5): one Thng and one redirection per short ID given in the task itself. */
+export const ListBasedInputSchema = z
+  .strictObject({
+    type: z.literal('LIST_BASED'),
+    generateThngs: z.boolean(),
+    generateRedirections: z.literal(true, 'LIST_BASED tasks always generate redirections'),
+    defaultRedirectUrl: z.url({ protocol: /^https?$/ }),
+    thngTemplate: ThngTemplateSchema,
+    shortDomain: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'shortDomain must be a domain name'),
+    inputData: z.array(z.strictObject({ shortId: ShortIdSchema })).min(1).max(MAX_TASK_QUANTITY),
+    shortIdTemplate: z.strictObject({ type: z.literal('THNG_ID') }).optional(),
+  });
+
+/** IDENTIFIERS_LIST_BASED input (Seed A.5): one Thng per value, with `identifiers[key] = value`; no redirections. */
+export const IdentifiersListBasedInputSchema = z.strictObject({
+  type: z.literal('IDENTIFIERS_LIST_BASED'),
+  generateThngs: z.literal(true, 'IDENTIFIERS_LIST_BASED tasks always generate Thngs'),
+  generateRedirections: z.literal(false, 'IDENTIFIERS_LIST_BASED tasks generate no redirections'),
+  thngTemplate: ThngTemplateSchema,
+  customIdentifier: z.strictObject({
+    key: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'customIdentifier.key is 1 to 64 letters, digits, _, . or -'),
+    values: z.array(z.string().min(1).max(256)).min(1).max(MAX_TASK_QUANTITY),
+  }),
+});
+
+export const PopulatingInputSchema = z.discriminatedUnion('type', [FixedAmountInputSchema, ListBasedInputSchema, IdentifiersListBasedInputSchema]);
+export type PopulatingInput = z.infer<typeof PopulatingInputSchema>;
+
+/** How many items a task makes. */
+export function taskQuantity(input: PopulatingInput): number {
+  switch (input.type) {
+    case 'FIXED_AMOUNT':
+      return input.quantity;
+    case 'LIST_BASED':
+      return input.inputData.length;
+    case 'IDENTIFIERS_LIST_BASED':
+      return input.customIdentifier.values.length;
+  }
+}
+
+export const OutputParametersSchema = z.strictObject({ type: z.literal('CSV'), columns: z.array(z.enum(['SHORT_ID', 'THNG'])).min(1).optional() });
+
+export const TaskSpecSchema = z.object({
+  taskId: z.string(),
+  batchId: z.string(),
+  type: z.literal('POPULATING'),
+  inputParameters: PopulatingInputSchema,
+  outputParameters: OutputParametersSchema.optional(),
+  tags: z.array(z.string()).optional(),
+  customFields: z.record(z.string(), z.unknown()).optional(),
+});
+export type TaskSpec = z.infer<typeof TaskSpecSchema>;
+
+const ActorSchema = z.object({ keyId: z.string(), name: z.string(), role: z.string() });
+
+export const TaskQueued = defineEvent({
+  type: 'TaskQueued',
+  version: 1,
+  category: StreamCategory.task,
+  description: 'An EVRYTHNG task was accepted for a batch and waits for the task worker.',
+  schema: TaskSpecSchema.extend({ createdBy: ActorSchema }),
+});
+
+export const TaskStarted = defineEvent({
+  type: 'TaskStarted',
+  version: 1,
+  category: StreamCategory.task,
+  description: 'The task worker began a task; `batchId` lets the batch follow its tasks.',
+  schema: z.object({ batchId: z.string() }),
+});
+
+export const TaskCancelRequested = defineEvent({
+  type: 'TaskCancelRequested',
+  version: 1,
+  category: StreamCategory.task,
+  description: 'A caller asked to cancel a pending or running task (CANCELLING); the worker ends it with TaskFailed, keeping the items made so far.',
+  schema: z.object({ batchId: z.string() }),
+});
+
+/** One item of a chunk that could not get its short ID: it was already claimed on that short domain. */
+export const ItemClashSchema = z.object({ index: z.number().int().nonnegative(), shortId: z.string() });
+
+export const ItemsGenerated = defineEvent({
+  type: 'ItemsGenerated',
+  version: 1,
+  category: StreamCategory.task,
+  description:
+    'One chunk of a task: items `first` .. `first + count - 1`, each expanded deterministically (ids from task, chunk and index, see `taskItem`). ' +
+    'Items whose short ID clashed keep their Thng but get no redirection.',
+  schema: z.object({
+    batchId: z.string(),
+    chunk: z.number().int().nonnegative(),
+    first: z.number().int().nonnegative(),
+    count: z.number().int().positive(),
+    thngTemplate: ThngTemplateSchema.optional(),
+    redirect: z.object({ shortDomain: z.string(), url: z.string() }).optional(),
+    /** The chunk's short IDs when the task gave them (LIST_BASED), in item order. */
+    shortIds: z.array(z.string()).optional(),
+    /** The chunk's identifier values (IDENTIFIERS_LIST_BASED), in item order. */
+    identifier: z.object({ key: z.string(), values: z.array(z.string()) }).optional(),
+    clashes: z.array(ItemClashSchema),
+  }),
+});
+
+export const TaskCompleted = defineEvent({
+  type: 'TaskCompleted',
+  version: 1,
+  category: StreamCategory.task,
+  description: 'Every item of the task was generated; EXECUTED_WITH_FAILURES when some redirections clashed.',
+  schema: z.object({
+    batchId: z.string(),
+    status: z.enum(['EXECUTED', 'EXECUTED_WITH_FAILURES']),
+    totalThngsCreated: z.number().int().nonnegative(),
+    totalUrlBindingsCreated: z.number().int().nonnegative(),
+    failedOperationsAmount: z.number().int().nonnegative(),
+  }),
+});
+
+export const TaskFailed = defineEvent({
+  type: 'TaskFailed',
+  version: 1,
+  category: StreamCategory.task,
+  description: 'The task could not run to its end (for example, its batch was deleted).',
+  schema: z.object({ batchId: z.string(), error: z.string() }),
+});
+
+const SHORT_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * The ids of item `index` of chunk `chunk` of a task: a 24-character Thng id and an 8-character,
+ * case-sensitive alphanumeric short ID (EVRYTHNG's default shape), the same however often they are derived.
+ */
+export function taskItem(taskId: string, chunk: number, index: number): { thngId: string; shortId: string } {
+  const seed = `${taskId}:${chunk}:${index}`;
+  const digest = createHash('sha256').update(`short:${seed}`).digest();
+  let shortId = '';
+  for (let i = 0; i < 8; i++) shortId += SHORT_ID_ALPHABET[digest[i] % SHORT_ID_ALPHABET.length];
+  return { thngId: evrythngIdFrom(`thng:${seed}`), shortId };
+}
+
+/** One item of a chunk as every consumer expands it: ids derived from (task, chunk, index), or given by the task. */
+export interface ChunkItem {
+  index: number;
+  thngId: string;
+  shortId: string;
+  identifiers?: Record<string, string>;
+}
+
+export function* chunkItems(taskId: string, data: Pick<z.infer<typeof ItemsGenerated.schema>, 'chunk' | 'first' | 'count' | 'shortIds' | 'identifier'>): Generator<ChunkItem> {
+  for (let offset = 0; offset < data.count; offset++) {
+    const index = data.first + offset;
+    const derived = taskItem(taskId, data.chunk, index);
+    yield {
+      index,
+      thngId: derived.thngId,
+      shortId: data.shortIds?.[offset] ?? derived.shortId,
+      ...(data.identifier && { identifiers: { [data.identifier.key]: data.identifier.values[offset] } }),
+    };
+  }
+}
+
+export function redirectTarget(url: string, thngId: string): string {
+  return url.replaceAll('{evrythngId}', thngId);
+}
+
+/** The task id of a `task-<tenant>.<taskId>` stream (task ids hold no dot). */
+export function taskIdOf(stream: string): string {
+  return stream.slice(stream.lastIndexOf('.') + 1);
+}

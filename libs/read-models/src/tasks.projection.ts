@@ -1,0 +1,136 @@
+import {
+  ItemsGenerated,
+  TaskCancelRequested,
+  TaskCompleted,
+  TaskFailed,
+  TaskQueued,
+  TaskStarted,
+  redirectTarget,
+  taskIdOf,
+  chunkItems,
+  type EventData,
+  type RecordedEvent,
+  type TaskSpec,
+} from '@batchyard/contracts';
+import type { Doc } from '@batchyard/read-store';
+import type { ProjectionDefinition, ProjectionWrite } from '@batchyard/projections';
+
+export type TaskStatus = 'PENDING' | 'EXECUTING' | 'CANCELLING' | 'EXECUTED' | 'EXECUTED_WITH_FAILURES' | 'FAILED';
+
+/** One EVRYTHNG task with its running counts. Keyed `<tenant>:<taskId>`. */
+export interface TaskDoc extends Doc, Omit<TaskSpec, 'taskId'> {
+  tenant: string;
+  taskId: string;
+  status: TaskStatus;
+  thngs: number;
+  urlBindings: number;
+  failedUrlBindings: number;
+  error?: string;
+  createdAt: number;
+  updatedAt: number;
+  completedAt?: number;
+  /** The position of the event that ended the task: the gateway shows it ended once the items and batches have caught up with it. */
+  endPosition?: number;
+  /** Set when a cancel was asked for. */
+  cancelled?: boolean;
+  createdBy: { keyId: string; name: string; role: string };
+}
+
+/** One task log entry (Seed A.7): a redirection whose short ID was taken. Keyed `<tenant>:<taskId>:<index>`. */
+export interface TaskLogDoc extends Doc {
+  tenant: string;
+  taskId: string;
+  index: number;
+  message: string;
+  payload: { shortId: string; thng?: string };
+  createdAt: number;
+}
+
+/** A short URL: `https://<shortDomain>/<shortId>` answers 307 to `target`. Keyed `<shortDomain>/<shortId>`, unique across tenants. */
+export interface RedirectionDoc extends Doc {
+  tenant: string;
+  shortDomain: string;
+  shortId: string;
+  target: string;
+  thngId: string;
+  taskId: string;
+  createdAt: number;
+}
+
+export const taskDocId = (tenant: string, taskId: string) => `${tenant}:${taskId}`;
+export const redirectionDocId = (shortDomain: string, shortId: string) => `${shortDomain.toLowerCase()}/${shortId}`;
+
+export const TasksProjection: ProjectionDefinition = {
+  name: 'tasks',
+  version: 1,
+  eventTypes: [TaskQueued.type, TaskStarted.type, ItemsGenerated.type, TaskCompleted.type, TaskFailed.type, TaskCancelRequested.type],
+  collections: [
+    { name: 'tasks', indexes: [{ name: 'by_tenant_created', fields: [['tenant', 1], ['createdAt', 1]] }] },
+    { name: 'task_logs', indexes: [{ name: 'by_tenant_task', fields: [['tenant', 1], ['taskId', 1], ['index', 1]] }] },
+    { name: 'redirections', indexes: [] },
+  ],
+  apply(event: RecordedEvent): ProjectionWrite[] {
+    const at = Date.parse(event.occurredAt);
+    const taskId = taskIdOf(event.stream);
+    const id = taskDocId(event.tenant, taskId);
+    const patch = (set: Record<string, unknown>, inc?: Record<string, number>): ProjectionWrite => ({
+      collection: 'tasks',
+      op: { kind: 'patch', id, set: { ...set, updatedAt: at }, ...(inc && { inc }) },
+    });
+    switch (event.type) {
+      case TaskQueued.type: {
+        const { taskId: _, ...spec } = event.data as EventData<typeof TaskQueued>;
+        const doc: Omit<TaskDoc, '_id'> = { ...spec, tenant: event.tenant, taskId, status: 'PENDING', thngs: 0, urlBindings: 0, failedUrlBindings: 0, createdAt: at, updatedAt: at };
+        return [{ collection: 'tasks', op: { kind: 'put', id, doc } }];
+      }
+      case TaskStarted.type:
+        return [patch({ status: 'EXECUTING' })];
+      case TaskCancelRequested.type:
+        return [patch({ status: 'CANCELLING', cancelled: true })];
+      case ItemsGenerated.type:
+        return itemsGenerated(event.tenant, taskId, event.data as EventData<typeof ItemsGenerated>, at, patch);
+      case TaskCompleted.type:
+        return [patch({ status: (event.data as EventData<typeof TaskCompleted>).status, completedAt: at, endPosition: event.position })];
+      case TaskFailed.type:
+        return [patch({ status: 'FAILED', error: (event.data as EventData<typeof TaskFailed>).error, completedAt: at, endPosition: event.position })];
+      default:
+        return [];
+    }
+  },
+};
+
+function itemsGenerated(
+  tenant: string,
+  taskId: string,
+  data: EventData<typeof ItemsGenerated>,
+  at: number,
+  patch: (set: Record<string, unknown>, inc: Record<string, number>) => ProjectionWrite,
+): ProjectionWrite[] {
+  const { redirect, clashes } = data;
+  const writes: ProjectionWrite[] = [
+    patch({}, {
+      thngs: data.thngTemplate ? data.count : 0,
+      urlBindings: redirect ? data.count - clashes.length : 0,
+      failedUrlBindings: redirect ? clashes.length : 0,
+    }),
+  ];
+  if (!redirect) return writes;
+  const clashed = new Set(clashes.map((c) => c.index));
+  for (const { index, thngId, shortId } of chunkItems(taskId, data)) {
+    if (clashed.has(index)) {
+      const log: Omit<TaskLogDoc, '_id'> = {
+        tenant,
+        taskId,
+        index,
+        message: `Failed to generate UrlBinding for [${shortId}]: uniqueness constraint violated.`,
+        payload: { shortId, ...(data.thngTemplate && { thng: thngId }) },
+        createdAt: at,
+      };
+      writes.push({ collection: 'task_logs', op: { kind: 'put', id: `${tenant}:${taskId}:${index}`, doc: log } });
+      continue;
+    }
+    const doc: Omit<RedirectionDoc, '_id'> = { tenant, shortDomain: redirect.shortDomain, shortId, target: redirectTarget(redirect.url, thngId), thngId, taskId, createdAt: at };
+    writes.push({ collection: 'redirections', op: { kind: 'put', id: redirectionDocId(redirect.shortDomain, shortId), doc } });
+  }
+  return writes;
+}
