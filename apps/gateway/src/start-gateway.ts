@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
-import { CommandOutcomes, CommandSender } from '@batchyard/command-bus';
+import { CommandOutcomes, CommandSender, CommandTimeoutError } from '@batchyard/command-bus';
 import { StreamCategory, Topics } from '@batchyard/contracts';
 import { ApiKeysProjection } from '@batchyard/read-models';
 import { Checkpoints, projectionCheckpoint } from '@batchyard/projections';
@@ -43,7 +43,7 @@ export async function startGateway(infra: Infrastructure): Promise<RunningApp> {
   app.enableShutdownHooks();
 
   const dispatch: Dispatch = (definition, data, options) => sender.send(definition, data, options);
-  const bootstrap = await ensureBootstrapKey(dispatch, readStore, infra.config.bootstrapKey);
+  const bootstrap = await untilBatchServiceAnswers(logger, () => ensureBootstrapKey(dispatch, readStore, infra.config.bootstrapKey));
   await new Checkpoints(readStore).waitFor(projectionCheckpoint(ApiKeysProjection), bootstrap.position, 30_000);
   if (bootstrap.kind === 'generated') {
     // Printed once, never stored in clear: keep it.
@@ -56,4 +56,19 @@ export async function startGateway(infra: Infrastructure): Promise<RunningApp> {
   const url = await app.getUrl();
   logger.info({ url, adapters: infra.adapters }, 'gateway listening');
   return { name: 'gateway', url, stop: () => app.close() };
+}
+
+/**
+ * The gateway may start before the batch service has joined its consumer group (distributed mode, a
+ * loaded machine): the bootstrap commands have fixed ids, so sending them again is harmless.
+ */
+async function untilBatchServiceAnswers<T>(logger: Infrastructure['logger'], attempt: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof CommandTimeoutError) || i === attempts) throw error;
+      logger.warn({ attempt: i }, 'the batch service has not answered the bootstrap commands yet; retrying');
+    }
+  }
 }

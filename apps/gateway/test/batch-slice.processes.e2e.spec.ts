@@ -36,8 +36,8 @@ function processTests(serverEnv: NodeJS.ProcessEnv) {
     url = `http://127.0.0.1:${port}`;
     const env = { ...serverEnv, BATCHYARD_DATA_DIR: dataDir, PORT: String(port), BATCHYARD_BOOTSTRAP_KEY: key, LOG_LEVEL: 'warn' };
     for (const name of ['batch-service', 'task-worker', 'bulk-processor', 'gateway']) apps.push(startAppProcess(name, env));
-    await waitForHttp(`${url}/health`, apps[apps.length - 1], 90_000);
-  }, 120_000);
+    await waitForHttp(`${url}/health`, apps[apps.length - 1], 170_000);
+  }, 200_000);
 
   afterAll(async () => {
     await Promise.all(apps.map((a) => a.stop()));

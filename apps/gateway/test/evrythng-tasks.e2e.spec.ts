@@ -182,7 +182,8 @@ function taskTests(overrides: Partial<RuntimeConfig>) {
     const location = (await http(`${by.url}/batches/${batchId}/tasks`, { method: 'POST', headers: auth(), body: fixedAmount(300_000, { generateRedirections: false }) })).headers.get('location')!;
     const cancelled = await http(`${by.url}${location}/cancel`, { method: 'POST', headers: auth() });
     expect(cancelled.status).toBe(202);
-    expect(cancelled.body.status).toBe('CANCELLING');
+    // The answer shows the task as it stands: the worker may already have ended it.
+    expect(['CANCELLING', 'FAILED']).toContain(cancelled.body.status);
     const task = await untilEnded(location);
     expect(task.status).toBe('FAILED');
     expect(task.result).toMatchObject({ type: 'ERROR', error: expect.stringMatching(/^Cancelled after \d+ of 300000 items$/) });

@@ -44,8 +44,8 @@ function crashTests(serverEnv: NodeJS.ProcessEnv, rows: number) {
     // Small chunks, so that processing spans many steps and the kill lands in the middle of it.
     env = { ...serverEnv, BATCHYARD_DATA_DIR: dataDir, PORT: String(port), BATCHYARD_BOOTSTRAP_KEY: key, LOG_LEVEL: 'warn', BATCHYARD_BULK_CHUNK_ROWS: '5' };
     for (const name of ['batch-service', 'bulk-processor', 'gateway']) apps.push(startAppProcess(name, env));
-    await waitForHttp(`${url}/health`, apps[apps.length - 1], 90_000);
-  }, 120_000);
+    await waitForHttp(`${url}/health`, apps[apps.length - 1], 170_000);
+  }, 200_000);
 
   afterAll(async () => {
     await Promise.all(apps.map((a) => a.stop()));
