@@ -1,17 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { newApiKey } from '@batchyard/contracts';
 import {
   NO_SERVERS,
   describeTier,
   distributedOverrides,
-  freePort,
   http,
   overridesAsEnv,
-  startAppProcess,
-  waitForHttp,
-  type AppProcess,
+  startAppCluster,
+  type AppCluster,
 } from '@batchyard/test-support';
 
 /**
@@ -26,23 +21,15 @@ describeTier('batch slice, one process per app (Kafka + MongoDB wire)', Boolean(
 
 function processTests(serverEnv: NodeJS.ProcessEnv) {
   const key = newApiKey();
-  let dataDir: string;
+  let cluster: AppCluster;
   let url: string;
-  const apps: AppProcess[] = [];
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'batchyard-procs-'));
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    const env = { ...serverEnv, BATCHYARD_DATA_DIR: dataDir, PORT: String(port), BATCHYARD_BOOTSTRAP_KEY: key, LOG_LEVEL: 'warn' };
-    for (const name of ['batch-service', 'task-worker', 'bulk-processor', 'gateway']) apps.push(startAppProcess(name, env));
-    await waitForHttp(`${url}/health`, apps[apps.length - 1], 170_000);
+    cluster = await startAppCluster(['batch-service', 'task-worker', 'bulk-processor', 'gateway'], key, serverEnv);
+    ({ url } = cluster);
   }, 200_000);
 
-  afterAll(async () => {
-    await Promise.all(apps.map((a) => a.stop()));
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => cluster?.stop());
 
   it('creates a batch through the gateway process and reads it back', async () => {
     const created = await http(`${url}/batches`, { method: 'POST', headers: { authorization: key }, body: { name: 'Cross-process' } });

@@ -10,12 +10,10 @@ import {
   NO_SERVERS,
   describeTier,
   distributedOverrides,
-  freePort,
   http,
   overridesAsEnv,
-  startAppProcess,
-  waitForHttp,
-  type AppProcess,
+  startAppCluster,
+  type AppCluster,
 } from '@batchyard/test-support';
 
 /**
@@ -31,25 +29,17 @@ describeTier('EVRYTHNG task survives kill -9 of the task worker (Kafka + MongoDB
 
 function crashTests(serverEnv: NodeJS.ProcessEnv, quantity: number) {
   const key = newApiKey();
-  let dataDir: string;
+  let cluster: AppCluster;
   let url: string;
-  let env: NodeJS.ProcessEnv;
-  const apps: AppProcess[] = [];
+  let dataDir: string;
   const auth = { authorization: key };
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'batchyard-task-crash-'));
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    env = { ...serverEnv, BATCHYARD_DATA_DIR: dataDir, PORT: String(port), BATCHYARD_BOOTSTRAP_KEY: key, LOG_LEVEL: 'warn' };
-    for (const name of ['batch-service', 'task-worker', 'gateway']) apps.push(startAppProcess(name, env));
-    await waitForHttp(`${url}/health`, apps[apps.length - 1], 170_000);
+    cluster = await startAppCluster(['batch-service', 'task-worker', 'gateway'], key, serverEnv);
+    ({ url, dataDir } = cluster);
   }, 200_000);
 
-  afterAll(async () => {
-    await Promise.all(apps.map((a) => a.stop()));
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => cluster?.stop());
 
   it('ends with exactly N Thngs, N redirections and one result after the worker is killed and restarted', async () => {
     const batchId = (await http(`${url}/batches`, { method: 'POST', headers: auth, body: { name: 'Crash' } })).body.id;
@@ -74,12 +64,11 @@ function crashTests(serverEnv: NodeJS.ProcessEnv, quantity: number) {
       if (atKill.progress.totalAmount > 0 || atKill.status !== 'PENDING') break;
       await new Promise((r) => setTimeout(r, 5));
     }
-    const worker = apps.splice(apps.findIndex((a) => a.name === 'task-worker'), 1)[0];
-    await worker.kill();
+    await cluster.kill('task-worker');
     expect(atKill.status).toBe('EXECUTING'); // the kill landed mid-task
     expect(atKill.progress.totalAmount).toBeLessThan(2 * quantity);
 
-    apps.push(startAppProcess('task-worker', env));
+    cluster.restart('task-worker');
     let done: any;
     for (let i = 0; i < 1200 && !['EXECUTED', 'EXECUTED_WITH_FAILURES', 'FAILED'].includes((done = await task()).status); i++) {
       await new Promise((r) => setTimeout(r, 100));

@@ -10,12 +10,10 @@ import {
   NO_SERVERS,
   describeTier,
   distributedOverrides,
-  freePort,
   http,
   overridesAsEnv,
-  startAppProcess,
-  waitForHttp,
-  type AppProcess,
+  startAppCluster,
+  type AppCluster,
 } from '@batchyard/test-support';
 
 /**
@@ -31,26 +29,18 @@ describeTier('PackageX bulk job survives kill -9 of the bulk processor (Kafka + 
 
 function crashTests(serverEnv: NodeJS.ProcessEnv, rows: number) {
   const key = newApiKey();
-  let dataDir: string;
+  let cluster: AppCluster;
   let url: string;
-  let env: NodeJS.ProcessEnv;
-  const apps: AppProcess[] = [];
+  let dataDir: string;
   const px = { 'px-api-key': key };
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'batchyard-crash-'));
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
     // Small chunks, so that processing spans many steps and the kill lands in the middle of it.
-    env = { ...serverEnv, BATCHYARD_DATA_DIR: dataDir, PORT: String(port), BATCHYARD_BOOTSTRAP_KEY: key, LOG_LEVEL: 'warn', BATCHYARD_BULK_CHUNK_ROWS: '5' };
-    for (const name of ['batch-service', 'bulk-processor', 'gateway']) apps.push(startAppProcess(name, env));
-    await waitForHttp(`${url}/health`, apps[apps.length - 1], 170_000);
+    cluster = await startAppCluster(['batch-service', 'bulk-processor', 'gateway'], key, { ...serverEnv, BATCHYARD_BULK_CHUNK_ROWS: '5' });
+    ({ url, dataDir } = cluster);
   }, 200_000);
 
-  afterAll(async () => {
-    await Promise.all(apps.map((a) => a.stop()));
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => cluster?.stop());
 
   it('completes with exact stats and no duplicate after the processor is killed and restarted', async () => {
     const data = Array.from({ length: rows }, (_, i) => ({ name: `Person ${i}`, email: i % 97 === 5 ? `not-an-email-${i}` : `p${i}@example.com` }));
@@ -67,12 +57,11 @@ function crashTests(serverEnv: NodeJS.ProcessEnv, rows: number) {
       if (atKill.phases[2].processed > 0 || atKill.status === 'completed') break;
       await new Promise((r) => setTimeout(r, 10));
     }
-    const processor = apps.splice(apps.findIndex((a) => a.name === 'bulk-processor'), 1)[0];
-    await processor.kill();
+    await cluster.kill('bulk-processor');
     expect(atKill.status).toBe('processing'); // the kill landed mid-processing
     expect(atKill.phases[2].processed).toBeLessThan(atKill.phases[2].total);
 
-    apps.push(startAppProcess('bulk-processor', env));
+    cluster.restart('bulk-processor');
     let done: any;
     for (let i = 0; i < 1200 && !['completed', 'failed', 'timed_out'].includes((done = await job()).status); i++) {
       await new Promise((r) => setTimeout(r, 100));

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -57,4 +59,48 @@ export async function waitForHttp(url: string, app: AppProcess, timeoutMs = 60_0
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${url} not ready after ${timeoutMs} ms:\n${app.output()}`);
+}
+
+/** Several apps as their own processes on one fresh data directory and a free port, as in production. */
+export interface AppCluster {
+  url: string;
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  /** SIGKILL one app, as a crash would. */
+  kill(name: string): Promise<void>;
+  /** Starts a killed app again on the same environment. */
+  restart(name: string): void;
+  stop(): Promise<void>;
+}
+
+/** Starts `names` in order (the gateway last) with `key` as the bootstrap key, and waits for the gateway's health. */
+export async function startAppCluster(names: readonly string[], key: string, serverEnv: NodeJS.ProcessEnv = {}): Promise<AppCluster> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'batchyard-procs-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env = { ...serverEnv, BATCHYARD_DATA_DIR: dataDir, PORT: String(port), BATCHYARD_BOOTSTRAP_KEY: key, LOG_LEVEL: 'warn' };
+  const apps = names.map((name) => startAppProcess(name, env));
+  const cluster: AppCluster = {
+    url,
+    dataDir,
+    env,
+    async kill(name) {
+      const index = apps.findIndex((a) => a.name === name);
+      await apps.splice(index, 1)[0].kill();
+    },
+    restart(name) {
+      apps.push(startAppProcess(name, env));
+    },
+    async stop() {
+      await Promise.all(apps.map((a) => a.stop()));
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  try {
+    await waitForHttp(`${url}/health`, apps[apps.length - 1], 170_000);
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
+  return cluster;
 }
