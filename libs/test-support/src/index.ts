@@ -3,3 +3,4 @@ export * from './batchyard-under-test';
 export * from './http';
 export * from './tenants';
 export * from './tiers';
+export * from './rebuild-check';
