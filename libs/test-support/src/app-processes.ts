@@ -46,11 +46,16 @@ export function startAppProcess(name: string, env: NodeJS.ProcessEnv): AppProces
   return { name, child, output: () => output, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
 }
 
-/** Polls `url` until it answers 200 or the process dies or time runs out. */
-export async function waitForHttp(url: string, app: AppProcess, timeoutMs = 60_000): Promise<void> {
+/** What each app printed, to explain a failure: the cause is often in another app than the one that failed. */
+const outputs = (apps: readonly AppProcess[]) =>
+  apps.map((a) => `--- ${a.name} (exit ${a.child.exitCode ?? a.child.signalCode ?? 'running'}):\n${a.output()}`).join('\n');
+
+/** Polls `url` until it answers 200 or the process dies or time runs out; a failure shows what `others` printed too. */
+export async function waitForHttp(url: string, app: AppProcess, timeoutMs = 60_000, others: readonly AppProcess[] = []): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const all = [app, ...others.filter((o) => o !== app)];
   while (Date.now() < deadline) {
-    if (app.child.exitCode !== null) throw new Error(`${app.name} exited (${app.child.exitCode}):\n${app.output()}`);
+    if (app.child.exitCode !== null) throw new Error(`${app.name} exited (${app.child.exitCode}):\n${outputs(all)}`);
     try {
       if ((await fetch(url)).status === 200) return;
     } catch {
@@ -58,7 +63,7 @@ export async function waitForHttp(url: string, app: AppProcess, timeoutMs = 60_0
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`${url} not ready after ${timeoutMs} ms:\n${app.output()}`);
+  throw new Error(`${url} not ready after ${timeoutMs} ms:\n${outputs(all)}`);
 }
 
 /** Several apps as their own processes on one fresh data directory and a free port, as in production. */
@@ -97,7 +102,7 @@ export async function startAppCluster(names: readonly string[], key: string, ser
     },
   };
   try {
-    await waitForHttp(`${url}/health`, apps[apps.length - 1], 170_000);
+    await waitForHttp(`${url}/health`, apps[apps.length - 1], 170_000, apps);
   } catch (error) {
     await cluster.stop();
     throw error;

@@ -6,9 +6,9 @@ import {
   type CommandEnvelope,
   type CommandOutcome,
   type NewEvent,
-  type RecordedEvent,
 } from '@batchyard/contracts';
 import { WrongExpectedRevisionError, type EventStore } from '@batchyard/event-store';
+import { AggregateCache } from './aggregate-cache';
 import { DomainError, type Decider } from './decider';
 import type { CommandOutcomes } from '@batchyard/command-bus';
 
@@ -21,12 +21,13 @@ const eventVersions = new Map(EventCatalogue.map((d) => [d.type, d]));
 const MAX_CONFLICT_RETRIES = 20;
 
 /**
- * The one command handler: read the aggregate's stream, fold it, decide, append with the expected
- * revision (retrying only on a revision conflict), and record the outcome by command id. Event ids
- * derive from the command id, so a redelivered command appends nothing twice.
+ * The one command handler: load the aggregate (folded, cached, caught up with its stream), decide, append
+ * with the expected revision (retrying only on a revision conflict), and record the outcome by command id.
+ * Event ids derive from the command id, so a redelivered command appends nothing twice.
  */
 export class CommandHandler {
   private readonly routes: Map<string, CommandRoute>;
+  private readonly aggregates: AggregateCache;
 
   constructor(
     private readonly events: EventStore,
@@ -34,6 +35,7 @@ export class CommandHandler {
     routes: readonly CommandRoute[],
   ) {
     this.routes = new Map(routes.map((r) => [r.definition.type, r]));
+    this.aggregates = new AggregateCache(events);
   }
 
   async handle(command: CommandEnvelope): Promise<CommandOutcome> {
@@ -55,22 +57,21 @@ export class CommandHandler {
     }
     const stream = streamName(route.definition.category, command.tenant, command.aggregateId);
     for (let attempt = 0; ; attempt++) {
-      const history = await this.events.readStream(stream);
+      const aggregate = await this.aggregates.load(stream, route.decider);
       // A redelivery after the append but before the outcome was recorded: the events are there already.
-      const earlier = history.filter((e) => e.causationId === commandId);
-      if (earlier.length) return { commandId, status: 'accepted', position: earlier[earlier.length - 1].position };
+      const earlier = aggregate.causedBy.get(commandId);
+      if (earlier !== undefined) return { commandId, status: 'accepted', position: earlier };
       let decided;
       try {
-        const state = history.reduce(route.decider.evolve, route.decider.initialState());
-        decided = route.decider.decide({ ...command, data: parsed.data }, state);
+        decided = route.decider.decide({ ...command, data: parsed.data }, aggregate.state);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         return { commandId, status: 'rejected', error: { code: error.code, message: error.message, field: error.field } };
       }
-      if (decided.length === 0) return { commandId, status: 'accepted', position: lastPosition(history) };
+      if (decided.length === 0) return { commandId, status: 'accepted', position: aggregate.position };
       const envelopes = decided.map((event, i) => this.envelope(command, event.type, event.data, i));
       try {
-        const expected = history.length ? history[history.length - 1].revision : 'no_stream';
+        const expected = aggregate.revision >= 0 ? aggregate.revision : 'no_stream';
         const { position } = await this.events.append(stream, envelopes, expected);
         return { commandId, status: 'accepted', position };
       } catch (error) {
@@ -95,5 +96,3 @@ export class CommandHandler {
     };
   }
 }
-
-const lastPosition = (history: readonly RecordedEvent[]) => (history.length ? history[history.length - 1].position : 0);

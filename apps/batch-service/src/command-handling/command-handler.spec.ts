@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateApiKey, CreateTenant, streamName, StreamCategory, type CommandEnvelope } from '@batchyard/contracts';
+import { CommandOutcomes } from '@batchyard/command-bus';
+import { SqliteEventStore } from '@batchyard/event-store';
+import { openReadStore, type ReadStore } from '@batchyard/read-store';
+import { tenantDecider } from '../tenants/tenant.decider';
+import { CommandHandler } from './command-handler';
+
+const routes = [CreateTenant, CreateApiKey].map((definition) => ({ definition, decider: tenantDecider }));
+const stream = streamName(StreamCategory.tenant, 'acme', 'acme');
+const command = (commandId: string, type: string, data: unknown): CommandEnvelope => ({
+  commandId,
+  type,
+  tenant: 'acme',
+  aggregateId: 'acme',
+  correlationId: commandId,
+  causationId: commandId,
+  issuedAt: new Date(0).toISOString(),
+  actor: { keyId: 'system', name: 'system', role: 'operator' },
+  data,
+});
+const key = (n: number) => command(`key-${n}`, CreateApiKey.type, { keyId: `k${n}`, name: 'ci', role: 'user', keyHash: 'a'.repeat(64) });
+
+describe('CommandHandler', () => {
+  let dir: string;
+  let events: SqliteEventStore;
+  let readStore: ReadStore;
+  const handler = () => new CommandHandler(events, new CommandOutcomes(readStore), routes);
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'command-handler-'));
+    events = new SqliteEventStore(join(dir, 'events.sqlite'));
+    readStore = await openReadStore({ dataDir: dir });
+  });
+  afterEach(async () => {
+    await events.close();
+    await readStore.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('appends what the decider decides and answers a repeated command from its outcome', async () => {
+    const h = handler();
+    const created = await h.handle(command('create', CreateTenant.type, { name: 'Acme' }));
+    expect(created).toMatchObject({ status: 'accepted' });
+    expect(await h.handle(command('create', CreateTenant.type, { name: 'Acme' }))).toEqual(created);
+    expect(await h.handle(command('again', CreateTenant.type, { name: 'Acme' }))).toMatchObject({ status: 'rejected' });
+    expect((await events.readStream(stream)).map((e) => e.type)).toEqual(['TenantCreated']);
+  });
+
+  it('appends nothing twice for a command whose events are in the stream but whose outcome was lost', async () => {
+    const first = handler();
+    await first.handle(command('create', CreateTenant.type, { name: 'Acme' }));
+    const appended = await first.handle(key(1));
+    await readStore.physical('_command_outcomes').bulkWrite([{ kind: 'delete', id: 'key-1' }]);
+    // Both a handler that folded the stream before and a fresh one (a restarted process) see the events.
+    expect(await first.handle(key(1))).toEqual(appended);
+    expect(await handler().handle(key(1))).toEqual(appended);
+    expect(await events.readStream(stream)).toHaveLength(2);
+  });
+
+  it('decides on events another instance appended since it last folded the stream', async () => {
+    const [a, b] = [handler(), handler()];
+    await a.handle(command('create', CreateTenant.type, { name: 'Acme' }));
+    await a.handle(key(1));
+    await b.handle(key(2));
+    // a's folded state predates k2: it must catch up, or it would accept a second k2 or append at a stale revision.
+    expect(await a.handle(command('key-2-again', CreateApiKey.type, { keyId: 'k2', name: 'ci', role: 'user', keyHash: 'a'.repeat(64) }))).toMatchObject({
+      status: 'rejected',
+    });
+    expect(await a.handle(key(3))).toMatchObject({ status: 'accepted' });
+    expect((await events.readStream(stream)).map((e) => e.revision)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('retries on a revision conflict when two instances decide at once', async () => {
+    const [a, b] = [handler(), handler()];
+    await a.handle(command('create', CreateTenant.type, { name: 'Acme' }));
+    await b.handle(key(0));
+    const outcomes = await Promise.all([1, 2, 3, 4].map((n) => (n % 2 ? a : b).handle(key(n))));
+    expect(outcomes.every((o) => o.status === 'accepted')).toBe(true);
+    expect(await events.readStream(stream)).toHaveLength(6);
+  });
+});
