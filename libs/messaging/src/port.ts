@@ -30,10 +30,24 @@ export interface Consumption {
   stop(): Promise<void>;
 }
 
+export interface PartitionLag {
+  groupId: string;
+  topic: string;
+  partition: number;
+  /** Messages published to the partition that the group has not committed (all of them before its first commit). */
+  lag: number;
+}
+
 /** The message-bus port: Kafka in distributed mode, a durable in-process log in embedded mode. */
 export interface MessageBus {
   ensureTopics(topics: readonly { name: string; partitions?: number }[]): Promise<void>;
   publish(messages: readonly OutgoingMessage[]): Promise<void>;
   consume(options: ConsumeOptions): Promise<Consumption>;
+  /**
+   * Lag of the consumer groups whose id starts with `groupPrefix` (every group when omitted), on each
+   * partition of each topic they have consumed, whether or not a member is running now; ordered by
+   * group, topic and partition.
+   */
+  consumerLag(groupPrefix?: string): Promise<PartitionLag[]>;
   close(): Promise<void>;
 }

@@ -18,6 +18,10 @@ export function namespacedBus(bus: MessageBus, namespace: string | undefined): M
         topics: options.topics.map((t) => prefix + t),
         handler: (message) => options.handler({ ...message, topic: message.topic.slice(prefix.length) }),
       }),
+    consumerLag: async (groupPrefix = '') =>
+      (await bus.consumerLag(prefix + groupPrefix))
+        .filter((lag) => lag.topic.startsWith(prefix))
+        .map((lag) => ({ ...lag, groupId: lag.groupId.slice(prefix.length), topic: lag.topic.slice(prefix.length) })),
     close: () => bus.close(),
   };
 }

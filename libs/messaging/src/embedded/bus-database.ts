@@ -1,4 +1,5 @@
 import { DatabaseSync } from 'node:sqlite';
+import type { PartitionLag } from '../port';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS partitions (
@@ -153,6 +154,11 @@ export class BusDatabase {
     });
   }
 
+  /** Every partition of every topic a group has joined or committed on, for groups whose id starts with `groupPrefix`. */
+  lag(groupPrefix: string): PartitionLag[] {
+    return this.sql.lag.all(groupPrefix) as unknown as PartitionLag[];
+  }
+
   /** Changes whenever another connection commits: how consumers notice other processes' publishes. */
   dataVersion(): number {
     return Number(this.sql.dataVersion.get()!.data_version);
@@ -200,6 +206,13 @@ function prepareStatements(db: DatabaseSync) {
       WHERE partition_leases.owner = excluded.owner OR partition_leases.expires_at <= ?6`),
     releaseLease: prepare('DELETE FROM partition_leases WHERE group_id = ? AND topic = ? AND partition = ? AND owner = ?'),
     releaseLeasesOf: prepare('DELETE FROM partition_leases WHERE group_id = ? AND owner = ?'),
+    // Like Kafka's: a partition the group never committed on lags by every offset it has handed out.
+    lag: prepare(`SELECT g.group_id AS groupId, p.topic, p.partition, MAX(0, p.next_offset - COALESCE(o.next_offset, 0)) AS lag
+      FROM (SELECT group_id, topic FROM group_offsets UNION SELECT group_id, topic FROM group_members) g
+      JOIN partitions p ON p.topic = g.topic
+      LEFT JOIN group_offsets o ON (o.group_id, o.topic, o.partition) = (g.group_id, p.topic, p.partition)
+      WHERE substr(g.group_id, 1, length(?1)) = ?1
+      ORDER BY g.group_id, p.topic, p.partition`),
     dataVersion: prepare('PRAGMA data_version'),
     prune: prepare('DELETE FROM messages WHERE published_at < ?'),
   };

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { ConsumeOptions, Consumption, MessageBus, OutgoingMessage } from '../port';
+import type { ConsumeOptions, Consumption, MessageBus, OutgoingMessage, PartitionLag } from '../port';
 import { BusDatabase } from './bus-database';
 import { signal } from './change-signal';
 import { GroupMember, type GroupTimings } from './group-member';
@@ -79,6 +79,10 @@ export class EmbeddedBus implements MessageBus {
         if (this.members.size === 0) this.unwatchOtherProcesses();
       },
     };
+  }
+
+  async consumerLag(groupPrefix = ''): Promise<PartitionLag[]> {
+    return this.db.lag(groupPrefix);
   }
 
   async close(): Promise<void> {

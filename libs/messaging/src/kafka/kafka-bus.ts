@@ -9,7 +9,7 @@ import {
   type Message,
   type Producer,
 } from 'kafkajs';
-import type { ConsumeOptions, Consumption, Headers, IncomingMessage, MessageBus, OutgoingMessage } from '../port';
+import type { ConsumeOptions, Consumption, Headers, IncomingMessage, MessageBus, OutgoingMessage, PartitionLag } from '../port';
 import { REDELIVERY_DELAY_MS } from '../shared/redelivery';
 import { sleep } from '../shared/sleep';
 import { kafkaLogCreator } from './kafka-log';
@@ -143,6 +143,26 @@ export class KafkaBus implements MessageBus {
     };
     this.consumptions.add(consumption);
     return consumption;
+  }
+
+  /** Committed offsets against high watermarks, as Kafka's own tools measure lag. */
+  async consumerLag(groupPrefix = ''): Promise<PartitionLag[]> {
+    await this.connectAdmin();
+    const { groups } = await this.admin.listGroups();
+    const ends = new Map<string, Promise<{ partition: number; high: string }[]>>();
+    const lags: PartitionLag[] = [];
+    for (const groupId of groups.map((g) => g.groupId).filter((id) => id.startsWith(groupPrefix))) {
+      for (const { topic, partitions } of await this.admin.fetchOffsets({ groupId })) {
+        if (!ends.has(topic)) ends.set(topic, this.admin.fetchTopicOffsets(topic));
+        const committed = new Map(partitions.map((p) => [p.partition, Number(p.offset)]));
+        for (const { partition, high } of await ends.get(topic)!) {
+          // -1 (or no entry): the group never committed on this partition.
+          const offset = Math.max(0, committed.get(partition) ?? 0);
+          lags.push({ groupId, topic, partition, lag: Math.max(0, Number(high) - offset) });
+        }
+      }
+    }
+    return lags.sort((a, b) => a.groupId.localeCompare(b.groupId) || a.topic.localeCompare(b.topic) || a.partition - b.partition);
   }
 
   async close(): Promise<void> {

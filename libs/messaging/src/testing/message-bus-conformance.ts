@@ -12,9 +12,9 @@ const SETTLE_MS = 500;
 export const uniqueName = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 /** Polls `check` until it holds; fails naming `what` after `timeoutMs`. */
-export async function eventually(check: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
+export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = WAIT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(10);
   }
@@ -182,6 +182,32 @@ export function describeMessageBusConformance(name: string, open: () => Promise<
       const all = [...values(one), ...values(other)];
       expect(all).toHaveLength(published);
       expect(new Set(all).size).toBe(published);
+    });
+
+    it("measures a group's lag on every partition of its topics, down to zero once it has caught up", async () => {
+      const bus = await openBus();
+      const topic = uniqueName('lag');
+      const groupId = uniqueName('g');
+      await bus.ensureTopics([{ name: topic, partitions: 2 }]);
+      const keys = Array.from({ length: 20 }, (_, i) => `k${i}`);
+      await bus.publish(keys.map((key) => ({ topic, key, value: key })));
+      const lagOf = async () => (await bus.consumerLag(groupId)).filter((l) => l.topic === topic);
+      const total = async () => (await lagOf()).reduce((sum, l) => sum + l.lag, 0);
+
+      const received = await collect(bus, topic, groupId);
+      await eventually(() => received.length === keys.length, 'every message');
+      await consumptions.pop()!.stop();
+      await eventually(async () => (await total()) === 0, 'the lag to reach zero');
+      expect((await lagOf()).map(({ groupId: g, partition }) => [g, partition])).toEqual([
+        [groupId, 0],
+        [groupId, 1],
+      ]);
+
+      await bus.publish(keys.slice(0, 7).map((key) => ({ topic, key, value: `${key}-again` })));
+      await eventually(async () => (await total()) === 7, 'the lag to count the new messages');
+      const partitionOf = new Map(received.map((m) => [m.key, m.partition]));
+      for (const { partition, lag } of await lagOf()) expect(lag).toBe(keys.slice(0, 7).filter((k) => partitionOf.get(k) === partition).length);
+      expect(await bus.consumerLag(uniqueName('nobody'))).toEqual([]);
     });
 
     it('dead-letters a poison message with its error, keeps its key flowing, and redrives it once', async () => {
