@@ -1,3 +1,2 @@
 export * from './metrics';
 export * from './correlation';
-export * from './kafka-consumer-lag';

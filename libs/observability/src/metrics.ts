@@ -36,8 +36,8 @@ export const projectionLag = new Gauge({
 
 export const consumerLag = new Gauge({
   name: 'batchyard_consumer_lag_messages',
-  help: 'Messages a consumer group has not committed yet, per topic (Kafka only: the embedded bus has one process).',
-  labelNames: ['group', 'topic'] as const,
+  help: 'Messages a consumer group has not committed yet, per topic and partition.',
+  labelNames: ['group', 'topic', 'partition'] as const,
   registers: [metricsRegistry],
 });
 

@@ -3,3 +3,5 @@ export * from './logger';
 export * from './infrastructure';
 export * from './running-app';
 export * from './dead-letter-store';
+export * from './health';
+export * from './process-metrics';

@@ -1,7 +1,6 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import type { ReadStore } from '@batchyard/read-store';
 import type { Infrastructure } from '@batchyard/runtime';
-import { INFRASTRUCTURE, READ_STORE } from '../tokens';
+import { INFRASTRUCTURE } from '../tokens';
 import { AsyncApiController } from './asyncapi.controller';
 import { MetricsController } from './metrics.controller';
 import { RequestObservability } from './request-observability.middleware';
@@ -9,13 +8,12 @@ import { RequestObservability } from './request-observability.middleware';
 /** What operators and event consumers read from the gateway: `/metrics`, `/asyncapi.json`, request metrics and logs. */
 @Module({})
 export class OpsModule implements NestModule {
-  static register(deps: { infra: Infrastructure; readStore: ReadStore }): DynamicModule {
+  static register(deps: { infra: Infrastructure }): DynamicModule {
     return {
       module: OpsModule,
       controllers: [AsyncApiController, MetricsController],
       providers: [
         { provide: INFRASTRUCTURE, useValue: deps.infra },
-        { provide: READ_STORE, useValue: deps.readStore },
         RequestObservability,
       ],
     };
