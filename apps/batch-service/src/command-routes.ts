@@ -1,4 +1,5 @@
 import {
+  AcquireBulkLock,
   ClaimUniqueValue,
   CreateApiKey,
   CreateBatch,
@@ -6,6 +7,7 @@ import {
   CreateUnit,
   DeleteBatch,
   DeleteUnit,
+  ReleaseBulkLock,
   ReleaseUniqueValue,
   RevokeApiKey,
   UpdateBatch,
@@ -18,6 +20,7 @@ import { resourceCommands, resourceDecider } from './resources/resource.decider'
 import type { CommandRoute } from './command-handling/command-handler';
 import { taskDecider } from './tasks/task.decider';
 import { tenantDecider } from './tenants/tenant.decider';
+import { bulkLockDecider } from './reservations/bulk-lock.decider';
 import { uniqueValueDecider } from './reservations/unique-value.decider';
 import { unitDecider } from './units/unit.decider';
 
@@ -31,6 +34,8 @@ export const commandRoutes: readonly CommandRoute[] = [
   { definition: DeleteBatch, decider: batchDecider },
   { definition: ClaimUniqueValue, decider: uniqueValueDecider },
   { definition: ReleaseUniqueValue, decider: uniqueValueDecider },
+  { definition: AcquireBulkLock, decider: bulkLockDecider },
+  { definition: ReleaseBulkLock, decider: bulkLockDecider },
   { definition: CreateUnit, decider: unitDecider },
   { definition: UpdateUnit, decider: unitDecider },
   { definition: DeleteUnit, decider: unitDecider },

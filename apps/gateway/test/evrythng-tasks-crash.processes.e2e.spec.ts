@@ -2,27 +2,13 @@ import { newApiKey } from '@batchyard/contracts';
 import { openEventStore } from '@batchyard/event-store';
 import { ItemsProjection, TasksProjection } from '@batchyard/read-models';
 import { openReadStore } from '@batchyard/read-store';
-import {
-  NO_SERVERS,
-  describeTier,
-  distributedOverrides,
-  expectReadModelsEqualRebuild,
-  http,
-  overridesAsEnv,
-  startAppCluster,
-  type AppCluster,
-} from '@batchyard/test-support';
+import { describeProcessTiers, expectReadModelsEqualRebuild, http, startAppCluster, type AppCluster } from '@batchyard/test-support';
 
 /**
  * A task survives kill -9 of the task worker mid-task: after a restart it ends with exactly N Thngs, N redirections
  * and one result, and the read models equal a rebuild from the events.
  */
-describe('EVRYTHNG task survives kill -9 of the task worker (embedded stores)', () => crashTests({}, 30_000));
-const distributed = distributedOverrides();
-describeTier('EVRYTHNG task survives kill -9 of the task worker (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () =>
-  // A killed consumer's partitions move after the session timeout: tuned down as decisions.md says.
-  crashTests({ ...overridesAsEnv(distributed ?? {}), KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_MS: '500' }, 4_000),
-);
+describeProcessTiers('EVRYTHNG task survives kill -9 of the task worker', { embedded: 30_000, distributed: 4_000 }, crashTests);
 
 function crashTests(serverEnv: NodeJS.ProcessEnv, quantity: number) {
   const key = newApiKey();

@@ -2,27 +2,13 @@ import { newApiKey } from '@batchyard/contracts';
 import { openEventStore } from '@batchyard/event-store';
 import { ResourcesProjection, BulkJobsProjection } from '@batchyard/read-models';
 import { openReadStore } from '@batchyard/read-store';
-import {
-  NO_SERVERS,
-  describeTier,
-  distributedOverrides,
-  expectReadModelsEqualRebuild,
-  http,
-  overridesAsEnv,
-  startAppCluster,
-  type AppCluster,
-} from '@batchyard/test-support';
+import { describeProcessTiers, expectReadModelsEqualRebuild, http, startAppCluster, type AppCluster } from '@batchyard/test-support';
 
 /**
  * Reliability promise 4 for bulk jobs: kill -9 the bulk processor mid-processing; after a restart the job
  * completes with exact stats, every resource exactly once, and read models equal to a rebuild from events.
  */
-describe('PackageX bulk job survives kill -9 of the bulk processor (embedded stores)', () => crashTests({}, 3000));
-const distributed = distributedOverrides();
-describeTier('PackageX bulk job survives kill -9 of the bulk processor (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () =>
-  // A killed consumer's partitions move after the session timeout: tuned down as decisions.md says.
-  crashTests({ ...overridesAsEnv(distributed ?? {}), KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_MS: '500' }, 400),
-);
+describeProcessTiers('PackageX bulk job survives kill -9 of the bulk processor', { embedded: 3000, distributed: 400 }, crashTests);
 
 function crashTests(serverEnv: NodeJS.ProcessEnv, rows: number) {
   const key = newApiKey();

@@ -33,3 +33,15 @@ export function describeTier(name: string, runs: boolean, why: string, body: () 
 }
 
 export const NO_SERVERS = 'KAFKA_BROKERS and MONGO_URL are not set (.ci/run starts a real broker and a Mongo-wire server)';
+
+/**
+ * A crash test in both tiers: each app as its own process on embedded stores, and over Kafka + MongoDB wire
+ * with the session timeout tuned down (decisions.md), so a killed consumer's partitions move within seconds.
+ */
+export function describeProcessTiers<Size>(name: string, sizes: { embedded: Size; distributed: Size }, body: (serverEnv: NodeJS.ProcessEnv, size: Size) => void): void {
+  describe(`${name} (embedded stores)`, () => body({}, sizes.embedded));
+  const distributed = distributedOverrides();
+  describeTier(`${name} (Kafka + MongoDB wire)`, Boolean(distributed), NO_SERVERS, () =>
+    body({ ...overridesAsEnv(distributed ?? {}), KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_MS: '500' }, sizes.distributed),
+  );
+}

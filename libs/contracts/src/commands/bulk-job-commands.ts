@@ -6,6 +6,8 @@ import {
   BulkJobRequested,
   BulkJobSpecSchema,
   BulkJobTimedOut,
+  BulkLockAcquired,
+  BulkLockReleased,
   ChunkProcessed,
   PhaseCompleted,
   UploadSchema,
@@ -54,3 +56,7 @@ export const EndBulkJob = defineCommand({
   category: StreamCategory.bulkjob,
   schema: BulkJobFailed.schema.extend({ status: z.enum([BulkJobFailed.type, BulkJobTimedOut.type, BulkJobExpired.type]) }),
 });
+
+/** Aggregate id of the lock commands: `bulkLockId(resource)`. */
+export const AcquireBulkLock = defineCommand({ type: 'AcquireBulkLock', category: StreamCategory.reservation, schema: BulkLockAcquired.schema });
+export const ReleaseBulkLock = defineCommand({ type: 'ReleaseBulkLock', category: StreamCategory.reservation, schema: BulkLockReleased.schema });

@@ -136,3 +136,28 @@ export const BulkJobExpired = defineEvent({
   description: 'A requested job got no upload before its signed URL expired.',
   schema: EndedSchema,
 });
+
+/**
+ * One overwrite or delete job per resource type and tenant at a time: the job holds a lock, a stream of its own
+ * (`reservation-<tenant>.bulk-lock:<resource>`), so the event store's expected-revision check, not a read model,
+ * decides which of two jobs requested at once runs.
+ */
+const BulkLockSchema = z.object({ resource: ResourceTypeSchema, jobId: z.string() });
+export const bulkLockId = (resource: string) => `bulk-lock:${resource}`;
+
+export const BulkLockAcquired = defineEvent({
+  type: 'BulkLockAcquired',
+  version: 1,
+  category: StreamCategory.reservation,
+  description:
+    'An overwrite or delete job took its resource type, until it ends. `heldUntil` bounds a lock whose job never started (its request died before queueing it): past it, another job may take the lock.',
+  schema: BulkLockSchema.extend({ heldUntil: z.iso.datetime() }),
+});
+
+export const BulkLockReleased = defineEvent({
+  type: 'BulkLockReleased',
+  version: 1,
+  category: StreamCategory.reservation,
+  description: 'The job holding the lock of its resource type ended (or was refused), so the next overwrite or delete may start.',
+  schema: BulkLockSchema,
+});

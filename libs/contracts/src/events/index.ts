@@ -1,7 +1,18 @@
 import type { EventDefinition } from '../event-definition';
 import { BatchCreated, BatchDeleted, BatchUpdated } from './batch-events';
 import { ApiKeyCreated, ApiKeyRevoked, TenantCreated } from './tenant-events';
-import { BulkJobCompleted, BulkJobExpired, BulkJobFailed, BulkJobQueued, BulkJobRequested, BulkJobTimedOut, ChunkProcessed, PhaseCompleted } from './bulk-job-events';
+import {
+  BulkJobCompleted,
+  BulkJobExpired,
+  BulkJobFailed,
+  BulkJobQueued,
+  BulkJobRequested,
+  BulkJobTimedOut,
+  BulkLockAcquired,
+  BulkLockReleased,
+  ChunkProcessed,
+  PhaseCompleted,
+} from './bulk-job-events';
 import { ResourceCreated, ResourceDeleted, ResourceUpdated } from './resource-events';
 import { ItemsGenerated, TaskCancelRequested, TaskCompleted, TaskFailed, TaskQueued, TaskStarted } from './task-events';
 import { UniqueValueClaimed, UniqueValueReleased, UnitAssignedToBatch, UnitCreated, UnitDeleted, UnitUpdated } from './unit-events';
@@ -19,5 +30,6 @@ export const EventCatalogue: readonly EventDefinition[] = [
   ResourceCreated, ResourceUpdated, ResourceDeleted,
   UniqueValueClaimed, UniqueValueReleased, UnitCreated, UnitUpdated, UnitAssignedToBatch, UnitDeleted,
   BulkJobRequested, BulkJobQueued, PhaseCompleted, ChunkProcessed, BulkJobCompleted, BulkJobFailed, BulkJobTimedOut, BulkJobExpired,
+  BulkLockAcquired, BulkLockReleased,
   TaskQueued, TaskStarted, ItemsGenerated, TaskCompleted, TaskFailed, TaskCancelRequested,
 ];

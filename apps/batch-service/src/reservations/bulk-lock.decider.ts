@@ -1,0 +1,42 @@
+import { AcquireBulkLock, BulkLockAcquired, BulkLockReleased, ReleaseBulkLock, type CommandData, type EventData } from '@batchyard/contracts';
+import { DomainError, type Decider } from '../command-handling/decider';
+
+/** Which overwrite or delete job holds a resource type of a tenant (one stream per type), and until when at most. */
+export interface BulkLockState {
+  holder?: EventData<typeof BulkLockAcquired>;
+}
+
+export const bulkLockDecider: Decider<BulkLockState> = {
+  initialState: () => ({}),
+
+  decide(command, { holder }) {
+    switch (command.type) {
+      case AcquireBulkLock.type: {
+        const acquire = command.data as CommandData<typeof AcquireBulkLock>;
+        if (holder?.jobId === acquire.jobId) return []; // a retry of the same request
+        // Past `heldUntil` the holder's job has ended or never started; a lock is never held for ever.
+        if (holder && Date.parse(command.issuedAt) < Date.parse(holder.heldUntil)) {
+          throw new DomainError('conflict', `batch ${holder.jobId} (${holder.resource}) is still running: one overwrite or delete per resource at a time`);
+        }
+        return [{ type: BulkLockAcquired.type, data: acquire }];
+      }
+      case ReleaseBulkLock.type: {
+        const release = command.data as CommandData<typeof ReleaseBulkLock>;
+        return holder?.jobId === release.jobId ? [{ type: BulkLockReleased.type, data: release }] : [];
+      }
+      default:
+        throw new DomainError('invalid', `unknown command ${command.type}`);
+    }
+  },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case BulkLockAcquired.type:
+        return { holder: event.data as EventData<typeof BulkLockAcquired> };
+      case BulkLockReleased.type:
+        return {};
+      default:
+        return state;
+    }
+  },
+};
