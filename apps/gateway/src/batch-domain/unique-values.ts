@@ -1,7 +1,9 @@
 import { ClaimUniqueValue, ReleaseUniqueValue, claimId, uuidFrom, type UniqueValueKind } from '@batchyard/contracts';
 import type { ProjectionDefinition } from '@batchyard/projections';
 import type { Caller } from '../auth/caller';
+import { Inject, Injectable } from '@nestjs/common';
 import type { CommandGateway } from '../commands/command-gateway';
+import { COMMAND_GATEWAY } from '../tokens';
 
 /**
  * Batch numbers and serial numbers are unique per tenant ignoring case, whichever dialect sets them:
@@ -9,8 +11,9 @@ import type { CommandGateway } from '../commands/command-gateway';
  * releases the old one after a rename or a delete. Under an Idempotency-Key the claim's command id
  * derives from the request's, so a retry after a crash re-claims for the same owner and goes on.
  */
+@Injectable()
 export class UniqueValues {
-  constructor(private readonly commands: CommandGateway) {}
+  constructor(@Inject(COMMAND_GATEWAY) private readonly commands: CommandGateway) {}
 
   claim(caller: Caller, kind: UniqueValueKind, value: string, ownerId: string, readModel: ProjectionDefinition, requestCommandId?: string) {
     return this.commands.execute(ClaimUniqueValue, { kind, value, ownerId }, {

@@ -21,15 +21,12 @@ import { publicBase } from '../http/public-base';
 /** EVRYTHNG `/batches` (Seed A.2, A.3, A.9, A.10). */
 @Controller('batches')
 export class EvrythngBatchesController {
-  private readonly unique: UniqueValues;
-
   constructor(
     @Inject(COMMAND_GATEWAY) private readonly commands: CommandGateway,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
-  ) {
-    this.unique = new UniqueValues(commands);
-  }
+    @Inject(UniqueValues) private readonly unique: UniqueValues,
+  ) {}
 
   @Post()
   @HttpCode(201)

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { CreateBatch, DeleteBatch, UpdateBatch, evrythngIdFrom, newEvrythngId, uuidFrom } from '@batchyard/contracts';
 import { BatchesProjection, ItemsProjection } from '@batchyard/read-models';
-import type { Filter, ReadStore } from '@batchyard/read-store';
+import type { Filter } from '@batchyard/read-store';
 import { randomUUID } from 'node:crypto';
 import { AllowRoles, CurrentCaller } from '../auth/auth.decorators';
 import type { Caller } from '../auth/caller';
@@ -10,7 +10,7 @@ import { CommandGateway } from '../commands/command-gateway';
 import { requireJsonBody } from '../http/json-body';
 import { parseInput } from '../http/zod-issues';
 import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
-import { COMMAND_GATEWAY, READ_STORE } from '../tokens';
+import { COMMAND_GATEWAY } from '../tokens';
 import { offsetPage } from './offset-page';
 import { TofuLookups } from './tofupilot-lookups';
 import { BatchCreateBody, BatchListQuery, BatchUpdateBody } from './tofupilot-schemas';
@@ -20,16 +20,11 @@ import { batchListItem, batchNumber, batchWithUnits } from './tofupilot-views';
 @Controller(['api/v2/batches', 'v2/batches'])
 @AllowRoles('operator', 'user', 'station')
 export class TofuPilotBatchesController {
-  private readonly lookups: TofuLookups;
-  private readonly unique: UniqueValues;
-
   constructor(
     @Inject(COMMAND_GATEWAY) private readonly commands: CommandGateway,
-    @Inject(READ_STORE) readStore: ReadStore,
-  ) {
-    this.lookups = new TofuLookups(readStore);
-    this.unique = new UniqueValues(commands);
-  }
+    @Inject(TofuLookups) private readonly lookups: TofuLookups,
+    @Inject(UniqueValues) private readonly unique: UniqueValues,
+  ) {}
 
   @Get()
   async list(@Query() query: unknown, @CurrentCaller() caller: Caller) {

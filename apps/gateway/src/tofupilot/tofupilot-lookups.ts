@@ -1,11 +1,14 @@
 import { batchDocId, type BatchDoc, type ItemDoc } from '@batchyard/read-models';
 import type { Filter, FindOptions, ReadStore } from '@batchyard/read-store';
+import { Inject, Injectable } from '@nestjs/common';
 import { ApiError } from '../http/api-error';
+import { READ_STORE } from '../tokens';
 import { batchNumber } from './tofupilot-views';
 
 /** TofuPilot addresses batches by number and units by serial number, both ignoring case. */
+@Injectable()
 export class TofuLookups {
-  constructor(private readonly readStore: ReadStore) {}
+  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
 
   get batches() {
     return this.readStore.collection<BatchDoc>('batches');

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { CreateUnit, DeleteUnit, UpdateUnit, evrythngIdFrom, uuidFrom } from '@batchyard/contracts';
 import { BatchesProjection, ItemsProjection, type ItemDoc } from '@batchyard/read-models';
-import type { Filter, ReadStore } from '@batchyard/read-store';
+import type { Filter } from '@batchyard/read-store';
 import { randomUUID } from 'node:crypto';
 import { AllowRoles, CurrentCaller } from '../auth/auth.decorators';
 import type { Caller } from '../auth/caller';
@@ -10,7 +10,7 @@ import { CommandGateway } from '../commands/command-gateway';
 import { requireJsonBody } from '../http/json-body';
 import { parseInput } from '../http/zod-issues';
 import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
-import { COMMAND_GATEWAY, READ_STORE } from '../tokens';
+import { COMMAND_GATEWAY } from '../tokens';
 import { offsetPage } from './offset-page';
 import { TofuLookups } from './tofupilot-lookups';
 import { UnitCreateBody, UnitDeleteQuery, UnitListQuery, UnitUpdateBody } from './tofupilot-schemas';
@@ -22,16 +22,11 @@ const SORT_FIELDS = { serial_number: 'serialKey', part_number: 'partNumber' } as
 @Controller(['api/v2/units', 'v2/units'])
 @AllowRoles('operator', 'user', 'station')
 export class TofuPilotUnitsController {
-  private readonly lookups: TofuLookups;
-  private readonly unique: UniqueValues;
-
   constructor(
     @Inject(COMMAND_GATEWAY) private readonly commands: CommandGateway,
-    @Inject(READ_STORE) readStore: ReadStore,
-  ) {
-    this.lookups = new TofuLookups(readStore);
-    this.unique = new UniqueValues(commands);
-  }
+    @Inject(TofuLookups) private readonly lookups: TofuLookups,
+    @Inject(UniqueValues) private readonly unique: UniqueValues,
+  ) {}
 
   /** Parts and revisions need no creating: a unit names them by number (see docs/production-batches.md). */
   @Post()
