@@ -19,13 +19,14 @@ export class JobCommands {
     this.handler = new CommandHandler(events, new CommandOutcomes(readStore), commandRoutes);
   }
 
-  async send(definition: CommandDefinition, data: unknown, job: { tenant: string; jobId: string; step: string }): Promise<CommandOutcome> {
+  /** `aggregateId`: the job's, unless the step is about another aggregate (the job's lock). */
+  async send(definition: CommandDefinition, data: unknown, job: { tenant: string; jobId: string; step: string }, aggregateId = job.jobId): Promise<CommandOutcome> {
     const commandId = `${job.tenant}:${job.jobId}:${job.step}`;
     return this.handler.handle({
       commandId,
       type: definition.type,
       tenant: job.tenant,
-      aggregateId: job.jobId,
+      aggregateId,
       correlationId: job.jobId,
       causationId: commandId,
       issuedAt: new Date().toISOString(),

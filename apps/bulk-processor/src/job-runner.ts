@@ -8,7 +8,9 @@ import {
   BulkJobTimedOut,
   RecordChunk,
   RecordPhases,
+  ReleaseBulkLock,
   PhaseCompleted,
+  bulkLockId,
   evrythngIdFrom,
   streamName,
   StreamCategory,
@@ -146,8 +148,20 @@ export class JobRunner {
       await this.cleanupChunk(job, state, chunks, lastPosition);
       return true;
     }
-    await this.commands.send(CompleteBulkJob, { files: await this.files(state, chunks) }, { ...job, step: 'complete' });
+    const files = await this.files(state, chunks);
+    await this.releaseLock(job, state);
+    await this.commands.send(CompleteBulkJob, { files }, { ...job, step: 'complete' });
     return true;
+  }
+
+  /**
+   * An overwrite or delete job gives its resource type back just before its final event (its last steps write no
+   * resources), so whoever sees it ended can start the next; a crash in between repeats both, each at most once.
+   */
+  private async releaseLock(job: Job, state: BulkJobState): Promise<void> {
+    const { resource, action } = state.spec!;
+    if (action === 'merge') return;
+    await this.commands.send(ReleaseBulkLock, { resource, jobId: job.jobId }, { ...job, step: 'release-lock' }, bulkLockId(resource));
   }
 
   private rules(state: BulkJobState): RowRules {
@@ -273,7 +287,9 @@ export class JobRunner {
     const validation = state.phases.validation;
     const settled = (parsing?.ignored ?? 0) + (validation?.error ?? 0) + state.rowsProcessed;
     const unprocessed = Math.max(0, rows - settled);
-    await this.commands.send(EndBulkJob, { status, reason, unprocessed, files: await this.files(state, chunks) }, { ...job, step: 'end' });
+    const files = await this.files(state, chunks);
+    await this.releaseLock(job, state);
+    await this.commands.send(EndBulkJob, { status, reason, unprocessed, files }, { ...job, step: 'end' });
   }
 }
 

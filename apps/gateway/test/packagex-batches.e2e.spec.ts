@@ -242,30 +242,52 @@ function batchTests(overrides: Partial<RuntimeConfig>) {
     expect((await post({ resource: 'group', action: 'delete', data: [{ id: 'grp_x' }], mode: 'sync' })).status).toBe(201);
   });
 
-  it('expires a requested batch that gets no upload in time', async () => {
+  it('takes one of two overwrites sent at once (the other is 409, nothing queued) and the next once the first has ended', async () => {
+    const overwrite = (name: string) => post({ resource: 'group', action: 'overwrite', mode: 'async', data: [{ name }] });
+    const groupBatches = async () => (await get('/v1/batches?resource=group')).body.pagination.total_count;
+    const before = await groupBatches();
+    const answers = await Promise.all([overwrite('Race A'), overwrite('Race B')]);
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+    const refused = answers.find((a) => a.status === 409)!;
+    expect(refused.body).toMatchObject({ status: 409, data: null, code: 'conflict', endpoint: '/v1/batches' });
+    expect(await groupBatches()).toBe(before + 1);
+    const accepted = answers.find((a) => a.status === 201)!;
+    expect((await ended(accepted.body.data.id)).status).toBe('completed');
+    const next = await overwrite('Race C');
+    expect(next.status).toBe(201);
+    expect((await ended(next.body.data.id)).status).toBe('completed');
+  });
+
+  it('expires a requested batch that gets no upload in time, releasing its overwrite lock', async () => {
     // Long enough that the answer to the POST still carries the upload URL on a loaded machine.
     process.env.BATCHYARD_BULK_UPLOAD_EXPIRY_SECONDS = '4';
     try {
-      const res = await post({ resource: 'group', action: 'merge' });
+      const res = await post({ resource: 'group', action: 'overwrite' });
       expect(res.body.data._upload_url).toEqual(expect.any(String));
       const done = await ended(res.body.data.id);
       expect(done).toMatchObject({ status: 'expired', reason: expect.any(String), _upload_url: null });
       expect(done.stats.unprocessed).toBe(0);
       const late = await http(res.body.data._upload_url, { method: 'PUT', headers: { 'content-type': 'text/csv' }, raw: 'name\nx\n' });
       expect(late.status).toBe(403);
+      // The deadline sweeper ended it, and gave the lock back.
+      const next = await post({ resource: 'group', action: 'overwrite' });
+      expect(next.status).toBe(201);
+      expect((await ended(next.body.data.id)).status).toBe('expired');
     } finally {
       delete process.env.BATCHYARD_BULK_UPLOAD_EXPIRY_SECONDS;
     }
   });
 
-  it('times out a batch past its deadline, counting the rows it never reached as unprocessed', async () => {
+  it('times out a batch past its deadline, counting the rows it never reached as unprocessed, releasing its lock', async () => {
     process.env.BATCHYARD_BULK_JOB_DEADLINE_SECONDS = '0';
+    const overwrite = () => post({ resource: 'group', action: 'overwrite', mode: 'async', data: [{ name: 'T1' }, { name: 'T2' }, { name: 'T3' }] });
     try {
-      const res = await post({ resource: 'asset', action: 'merge', mode: 'async', data: [{ name: 'T1' }, { name: 'T2' }, { name: 'T3' }] });
+      const res = await overwrite();
       const done = await ended(res.body.data.id);
       expect(done).toMatchObject({ status: 'timed_out', reason: expect.any(String) });
       expect(done.stats).toMatchObject({ created: 0, unprocessed: 3 });
       expect(rowsAddUp(done)).toBe(3);
+      expect((await overwrite()).status).toBe(201);
     } finally {
       delete process.env.BATCHYARD_BULK_JOB_DEADLINE_SECONDS;
     }

@@ -53,7 +53,7 @@ describe('bulk job and resource projections', () => {
     expect(queued).toEqual([
       {
         collection: 'bulk_jobs',
-        op: expect.objectContaining({ kind: 'put', id: 'acme:batch_1', doc: expect.objectContaining({ status: 'queued', rows: 6, createdAt: 1767225610, exclusive: 'exclusive:contact' }) }),
+        op: expect.objectContaining({ kind: 'put', id: 'acme:batch_1', doc: expect.objectContaining({ status: 'queued', rows: 6, createdAt: 1767225610 }) }),
       },
     ]);
     const validation = BulkJobsProjection.apply(event(PhaseCompleted.type, { phase: 'validation', total: 5, success: 3, error: 2, chunks: [{ hash, size: 1, rows: 3 }] }));
@@ -68,12 +68,11 @@ describe('bulk job and resource projections', () => {
     });
   });
 
-  it('releases the overwrite slot and records why a job ended', () => {
-    expect(BulkJobsProjection.apply(event(BulkJobCompleted.type, { files: {} }))[0].op).toMatchObject({ set: { status: 'completed' }, unset: ['exclusive'] });
+  it('records how a job ended and why', () => {
+    expect(BulkJobsProjection.apply(event(BulkJobCompleted.type, { files: {} }))[0].op).toMatchObject({ set: { status: 'completed' } });
     expect(BulkJobsProjection.apply(event(BulkJobTimedOut.type, { reason: 'late', unprocessed: 3, files: {} }))[0].op).toMatchObject({
       set: { status: 'timed_out', reason: 'late' },
       inc: { 'stats.unprocessed': 3 },
-      unset: ['exclusive'],
     });
   });
 

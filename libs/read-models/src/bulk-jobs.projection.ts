@@ -63,14 +63,9 @@ export interface BulkJobDoc extends Doc {
   createdAt: number;
   updatedAt: number;
   updatedBy: string;
-  /** Overwrite and delete jobs of one resource type hold this until they end (one at a time per tenant). */
-  exclusive?: string;
 }
 
 export const bulkJobDocId = (tenant: string, jobId: string) => `${tenant}:${jobId}`;
-
-/** The value of `exclusive` that an active overwrite or delete job of `resource` holds. */
-export const exclusiveSlot = (resource: string) => `exclusive:${resource}`;
 
 const ZERO_STATS: BulkJobStats = { created: 0, updated: 0, deleted: 0, overwritten: 0, ignored: 0, rejected: 0, unprocessed: 0, events: 0 };
 
@@ -95,14 +90,12 @@ function newJob(event: RecordedEvent, spec: BulkJobSpec, status: BulkJobStatus):
     createdAt: at,
     updatedAt: at,
     updatedBy: spec.createdBy.keyId,
-    ...(spec.action !== 'merge' && { exclusive: exclusiveSlot(spec.resource) }),
   };
 }
 
 interface JobPatch {
   set: Record<string, unknown>;
   inc: Record<string, number>;
-  unset?: string[];
 }
 
 /** Every later event patches the job: progress counters are increments, guarded by the event's position. */
@@ -151,7 +144,7 @@ function changes(event: RecordedEvent): JobPatch | undefined {
     case BulkJobCompleted.type: {
       const data = event.data as EventData<typeof BulkJobCompleted>;
       Object.assign(p.set, { status: 'completed', files: data.files });
-      return { ...p, unset: ['exclusive'] };
+      return p;
     }
     case BulkJobFailed.type:
     case BulkJobTimedOut.type:
@@ -160,7 +153,7 @@ function changes(event: RecordedEvent): JobPatch | undefined {
       const status = { [BulkJobFailed.type]: 'failed', [BulkJobTimedOut.type]: 'timed_out', [BulkJobExpired.type]: 'expired' }[event.type];
       Object.assign(p.set, { status, reason: data.reason, files: data.files });
       p.inc['stats.unprocessed'] = data.unprocessed;
-      return { ...p, unset: ['exclusive'] };
+      return p;
     }
     default:
       return undefined;
@@ -186,7 +179,6 @@ export const BulkJobsProjection: ProjectionDefinition = {
       indexes: [
         { name: 'by_tenant_created', fields: [['tenant', 1], ['createdAt', 1]] },
         { name: 'by_tenant_status', fields: [['tenant', 1], ['status', 1]] },
-        { name: 'by_tenant_exclusive', fields: [['tenant', 1], ['exclusive', 1]] },
         // The bulk processor's deadline sweep, across tenants.
         { name: 'by_status_deadline', fields: [['status', 1], ['deadlineAt', 1]] },
         { name: 'by_status_expiry', fields: [['status', 1], ['expiresAt', 1]] },

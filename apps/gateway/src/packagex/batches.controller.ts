@@ -13,7 +13,7 @@ import {
 } from '@batchyard/contracts';
 import { BulkLimits, ResourceUpdateSchemas, decodeDataUrl, jobDeadlineSeconds, uploadExpirySeconds } from '@batchyard/bulk-jobs';
 import { signUrl } from '@batchyard/http';
-import { BulkJobsProjection, exclusiveSlot, type BulkJobDoc } from '@batchyard/read-models';
+import { BulkJobsProjection, type BulkJobDoc } from '@batchyard/read-models';
 import type { ReadStore } from '@batchyard/read-store';
 import type { Infrastructure } from '@batchyard/runtime';
 import { CurrentCaller } from '../auth/auth.decorators';
@@ -25,6 +25,7 @@ import { parseInput, toIssues } from '../http/zod-issues';
 import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
 import { COMMAND_GATEWAY, INFRASTRUCTURE, READ_STORE, SIGNED_BLOBS } from '../tokens';
 import { NO_URLS, bulkJobDocument, type BulkJobUrls } from './bulk-job-document';
+import { BulkJobLocks } from './bulk-job-locks';
 import { findJob, waitForMode } from './bulk-job-reads';
 import { envelope, pageQuery, pagination, publicBase } from './envelope';
 import { CONTENT_TYPES, checkedPayload } from './payload-input';
@@ -64,12 +65,16 @@ const SIGNED_URL_SECONDS = 3600;
 /** PackageX `/v1/batches` (Seed B): bulk jobs over resources, run by the bulk processor. */
 @Controller('v1/batches')
 export class PackagexBatchesController {
+  private readonly locks: BulkJobLocks;
+
   constructor(
     @Inject(COMMAND_GATEWAY) private readonly commands: CommandGateway,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(SIGNED_BLOBS) private readonly signed: SignedBlobs,
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
-  ) {}
+  ) {
+    this.locks = new BulkJobLocks(commands);
+  }
 
   @Post()
   @HttpCode(201)
@@ -91,9 +96,10 @@ export class PackagexBatchesController {
     };
     if (input.data === undefined || input.data === null) {
       // No data: the job waits for one upload to its signed URL (docs/bulk-jobs.md).
-      await this.checkExclusive(caller, input);
       const expiresAt = new Date(Date.now() + uploadExpirySeconds() * 1000).toISOString();
-      await this.commands.execute(RequestBulkJob, { ...spec, expiresAt }, target);
+      // An upload may arrive until expiresAt and then gets its own deadline.
+      const endsBy = Date.parse(expiresAt) + jobDeadlineSeconds() * 1000;
+      await this.locks.queueHolding(caller, spec, endsBy, req.commandId, () => this.commands.execute(RequestBulkJob, { ...spec, expiresAt }, target));
       const doc = await findJob(this.readStore, caller.tenant, jobId);
       return envelope(req, 201, 'Batch requested: upload the file to _upload_url', bulkJobDocument(doc, { ...NO_URLS, _upload_url: this.uploadUrl(req, doc) }));
     }
@@ -104,14 +110,15 @@ export class PackagexBatchesController {
     if (input.mode === 'sync' && payload.rows > BulkLimits.maxSyncRows) {
       throw ApiError.validation([{ code: 'too_big', path: ['mode'], message: `sync takes at most ${BulkLimits.maxSyncRows} rows; use mixed or async` }]);
     }
-    await this.checkExclusive(caller, input);
-    const upload = await this.signed.blobs.put(payload.content, { contentType: CONTENT_TYPES[payload.format] });
     const deadlineAt = new Date(Date.now() + jobDeadlineSeconds() * 1000).toISOString();
-    await this.commands.execute(
-      QueueBulkJob,
-      { spec, upload: { hash: upload.hash, size: upload.size, format: payload.format, rows: payload.rows }, deadlineAt },
-      target,
-    );
+    await this.locks.queueHolding(caller, spec, Date.parse(deadlineAt), req.commandId, async () => {
+      const upload = await this.signed.blobs.put(payload.content, { contentType: CONTENT_TYPES[payload.format] });
+      await this.commands.execute(
+        QueueBulkJob,
+        { spec, upload: { hash: upload.hash, size: upload.size, format: payload.format, rows: payload.rows }, deadlineAt },
+        target,
+      );
+    });
     const doc = await waitForMode(this.readStore, caller.tenant, jobId, input.mode);
     return envelope(req, 201, 'Batch created', bulkJobDocument(doc));
   }
@@ -170,15 +177,4 @@ export class PackagexBatchesController {
     const properties = ResourceUpdateSchemas[input.resource].safeParse(input.properties);
     if (!properties.success) throw ApiError.validation(toIssues(properties.error).map((i) => ({ ...i, path: ['properties', ...i.path] })));
   }
-
-  /** One overwrite or delete job per resource type and tenant at a time. */
-  private async checkExclusive(caller: Caller, input: CreateBatch): Promise<void> {
-    if (input.action === 'merge') return;
-    const active = await this.readStore.collection<BulkJobDoc>('bulk_jobs').find({ tenant: caller.tenant, exclusive: exclusiveSlot(input.resource) }, { limit: 1 });
-    if (active.length) {
-      throw new ApiError('CONFLICT', `batch ${active[0].jobId} (${active[0].action} of ${input.resource}) is still running; one overwrite or delete per resource at a time`);
-    }
-  }
-
-
 }
