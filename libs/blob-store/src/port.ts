@@ -17,8 +17,8 @@ export class BlobNotFoundError extends Error {
 /** The blob-store port: files under the data directory, or GridFS. Putting the same content twice stores it once. */
 export interface BlobStore {
   put(content: Readable | Buffer, options?: { contentType?: string }): Promise<BlobRef>;
-  /** Streams the content; rejects with BlobNotFoundError. */
-  get(hash: string): Promise<Readable>;
+  /** Streams the content, from byte `start` on (0 by default); rejects with BlobNotFoundError. */
+  get(hash: string, options?: { start?: number }): Promise<Readable>;
   stat(hash: string): Promise<BlobRef | undefined>;
   delete(hash: string): Promise<void>;
   close(): Promise<void>;

@@ -48,12 +48,12 @@ export class FileBlobStore implements BlobStore {
     }
   }
 
-  async get(hash: string): Promise<Readable> {
+  async get(hash: string, options: { start?: number } = {}): Promise<Readable> {
     if (!isBlobHash(hash)) throw new BlobNotFoundError(hash);
     try {
       // Opened before returning, so a missing blob rejects here and a later delete cannot cut the read short.
       const handle = await fs.open(this.blobPath(hash), 'r');
-      return handle.createReadStream();
+      return handle.createReadStream({ start: options.start });
     } catch (error) {
       if (isNotFound(error)) throw new BlobNotFoundError(hash);
       throw error;

@@ -67,10 +67,10 @@ export class GridFsBlobStore implements BlobStore {
     }
   }
 
-  async get(hash: string): Promise<Readable> {
+  async get(hash: string, options: { start?: number } = {}): Promise<Readable> {
     const file = await this.find(hash);
     if (!file) throw new BlobNotFoundError(hash);
-    return this.bucket.openDownloadStream(file._id);
+    return this.bucket.openDownloadStream(file._id, { start: Math.min(options.start ?? 0, file.length) });
   }
 
   async stat(hash: string): Promise<BlobRef | undefined> {

@@ -65,6 +65,15 @@ export function describeBlobStoreConformance(name: string, open: () => Promise<B
       expect(await subject.leftovers()).toBe(0);
     });
 
+    it('reads a blob from a byte offset on, and nothing from its end', async () => {
+      const content = randomBytes(700_000);
+      const ref = await store.put(content);
+      for (const start of [0, 1, 261_121, content.length - 1]) {
+        expect((await readAll(await store.get(ref.hash, { start }))).equals(content.subarray(start))).toBe(true);
+      }
+      expect(await readAll(await store.get(ref.hash, { start: content.length }))).toEqual(Buffer.alloc(0));
+    });
+
     it('hashes a stream of strings as the bytes they encode', async () => {
       const ref = await store.put(Readable.from(['sérial,', 'part\n']));
       const bytes = Buffer.from('sérial,part\n', 'utf8');
