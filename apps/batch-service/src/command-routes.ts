@@ -12,10 +12,12 @@ import {
   RevokeApiKey,
   UpdateBatch,
   UpdateUnit,
+  fileCommands,
   taskCommands,
 } from '@batchyard/contracts';
 import { batchDecider } from './batches/batch.decider';
 import { bulkJobCommands, bulkJobDecider } from './bulk-jobs/bulk-job.decider';
+import { fileDecider } from './files/file.decider';
 import { resourceCommands, resourceDecider } from './resources/resource.decider';
 import type { CommandRoute } from './command-handling/command-handler';
 import { taskDecider } from './tasks/task.decider';
@@ -42,4 +44,5 @@ export const commandRoutes: readonly CommandRoute[] = [
   ...resourceCommands.map((definition) => ({ definition, decider: resourceDecider })),
   ...bulkJobCommands.map((definition) => ({ definition, decider: bulkJobDecider })),
   ...taskCommands.map((definition) => ({ definition, decider: taskDecider })),
+  ...fileCommands.map((definition) => ({ definition, decider: fileDecider })),
 ];

@@ -47,4 +47,9 @@ export class CommandsController {
   async taskCommand(@Payload() payload: unknown) {
     await this.handler.handle(CommandEnvelopeSchema.parse(payload));
   }
+
+  @EventPattern(Topics.commands(StreamCategory.file))
+  async fileCommand(@Payload() payload: unknown) {
+    await this.handler.handle(CommandEnvelopeSchema.parse(payload));
+  }
 }

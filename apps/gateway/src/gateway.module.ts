@@ -8,6 +8,7 @@ import { SignedBlobsController } from './blobs/signed-blobs.controller';
 import { CommandGateway } from './commands/command-gateway';
 import { EvrythngAccessController } from './evrythng/access.controller';
 import { EvrythngBatchesController } from './evrythng/batches.controller';
+import { EvrythngFilesController } from './evrythng/files.controller';
 import { EvrythngThngsController } from './evrythng/thngs.controller';
 import { EvrythngTasksController } from './evrythng/tasks.controller';
 import { RedirectionsModule } from './evrythng/redirections.module';
@@ -37,7 +38,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [OpsModule.register(deps), RedirectionsModule.register(deps.readStore)],
-      controllers: [HealthController, DocsController, SignedBlobsController, EvrythngAccessController, EvrythngBatchesController, EvrythngTasksController, EvrythngThngsController, PackagexBatchesController, PackagexUploadController, PackagexResourcesController, TofuPilotBatchesController, TofuPilotUnitsController],
+      controllers: [HealthController, DocsController, SignedBlobsController, EvrythngAccessController, EvrythngBatchesController, EvrythngTasksController, EvrythngThngsController, EvrythngFilesController, PackagexBatchesController, PackagexUploadController, PackagexResourcesController, TofuPilotBatchesController, TofuPilotUnitsController],
       providers: [
         { provide: INFRASTRUCTURE, useValue: deps.infra },
         { provide: READ_STORE, useValue: deps.readStore },

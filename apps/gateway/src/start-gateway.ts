@@ -10,6 +10,7 @@ import { ensureBootstrapKey, type Dispatch } from '@batchyard/tenancy';
 import { loadSigningSecret } from '@batchyard/http';
 import { SignedBlobs } from './blobs/signed-blobs';
 import { CommandGateway } from './commands/command-gateway';
+import { isFileUpload } from './evrythng/files.controller';
 import { GatewayModule } from './gateway.module';
 import { DialectErrorFilter, expressErrorHandler } from './http/error-filter';
 
@@ -37,7 +38,8 @@ export async function startGateway(infra: Infrastructure): Promise<RunningApp> {
   // EVRYTHNG's SDK sends `content-type: application/json` on body-less GET and DELETE: an empty body is fine.
   // PackageX batches carry files as base64 data URLs (docs/bulk-jobs.md); parsed here, the general parser skips them.
   app.use('/v1/batches', express.json({ limit: BULK_JOB_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
-  app.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  const json = express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) => (isFileUpload(req.path) ? next() : json(req, res, next)));
   app.use(expressErrorHandler(logger));
   app.useGlobalFilters(new DialectErrorFilter(logger));
   app.enableShutdownHooks();

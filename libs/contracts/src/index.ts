@@ -10,3 +10,4 @@ export * from './commands/bulk-job-commands';
 export * from './commands/resource-commands';
 export * from './commands/unit-commands';
 export * from './commands/task-commands';
+export * from './commands/file-commands';

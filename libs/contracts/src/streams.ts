@@ -10,6 +10,7 @@ export const StreamCategory = {
   unit: 'unit',
   reservation: 'reservation',
   task: 'task',
+  file: 'file',
 } as const;
 export type StreamCategory = (typeof StreamCategory)[keyof typeof StreamCategory];
 

@@ -4,6 +4,9 @@ import { signUrl } from '@batchyard/http';
 /** Where signed blob downloads are served; the signature is the only credential. */
 export const SIGNED_BLOBS_PATH = '/signed/blobs';
 
+/** Who acts for a tenant through a signed upload URL: whoever holds it. */
+export const SIGNED_UPLOADER = { keyId: 'signed-upload-url', name: 'signed upload URL', role: 'user' as const };
+
 /** Issues signed, expiring download URLs for blobs, for every dialect's file fields. */
 export class SignedBlobs {
   constructor(

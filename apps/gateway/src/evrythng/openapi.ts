@@ -1,5 +1,6 @@
 import type { DialectDoc } from '../docs/openapi';
 import { BatchCreateSchema, BatchUpdateSchema } from './batch-document';
+import { FileCreateSchema } from './file-document';
 import { ListQuerySchema } from './listing';
 
 const id = { type: 'string', pattern: '^[abcdefghkmnpqrstwxyABCDEFGHKMNPQRSTUVWXY0123456789]{24}$' };
@@ -25,8 +26,26 @@ const thng = {
   required: ['id', 'createdAt', 'updatedAt', 'name', 'identifiers'],
   properties: { id, createdAt: { type: 'integer' }, updatedAt: { type: 'integer' }, name: { type: 'string' }, identifiers: { type: 'object' }, batch: id },
 };
+const file = {
+  type: 'object',
+  required: ['id', 'createdAt', 'updatedAt', 'name', 'type', 'privateAccess', 'uploadUrl'],
+  properties: {
+    id,
+    createdAt: { type: 'integer' },
+    updatedAt: { type: 'integer' },
+    name: { type: 'string' },
+    type: { type: 'string', description: 'MIME type; the upload must be sent with it as Content-Type' },
+    privateAccess: { type: 'boolean' },
+    tags: { type: 'array', items: { type: 'string' } },
+    customFields: { type: 'object' },
+    uploadUrl: { type: 'string', description: 'signed; PUT the bytes to it within 30 minutes' },
+    contentUrl: { type: 'string', description: 'signed download URL, once uploaded (30 minutes for a private file, a year for a public one)' },
+    size: { type: 'integer', description: 'bytes, once uploaded' },
+  },
+};
 const page = { 'x-result-count': 'matching resources', link: '`<url-encoded absolute URL>; rel="next"` while a next page exists' };
 const batchId = { batchId: 'the batch’s 24-character id' };
+const fileId = { fileId: 'the file’s 24-character id' };
 
 export const EVRYTHNG_DOC: DialectDoc = {
   title: 'Batchyard: EVRYTHNG-compatible Batches API',
@@ -48,5 +67,11 @@ export const EVRYTHNG_DOC: DialectDoc = {
     { method: 'delete', path: '/batches/{batchId}', summary: 'Delete a batch (its tasks and Thngs stay)', pathParams: batchId, responses: { 200: { description: 'Deleted, no body' } } },
     { method: 'get', path: '/thngs', summary: 'List Thngs, newest first', query: ListQuerySchema, responses: { 200: { description: 'A page', schema: { type: 'array', items: thng }, headers: page } } },
     { method: 'get', path: '/thngs/{thngId}', summary: 'Read a Thng', pathParams: { thngId: 'the Thng’s id' }, responses: { 200: { description: 'The Thng', schema: thng } } },
+    { method: 'post', path: '/files', summary: 'Create a file record; PUT its bytes to `uploadUrl`', body: FileCreateSchema, responses: { 201: { description: 'Created', schema: file, headers: { location: '/files/{id}' } } } },
+    { method: 'get', path: '/files', summary: 'List files, newest first (filter on name, tags)', query: ListQuerySchema, responses: { 200: { description: 'A page', schema: { type: 'array', items: file }, headers: page } } },
+    { method: 'get', path: '/files/{fileId}', summary: 'Read a file record', pathParams: fileId, responses: { 200: { description: 'The file', schema: file } } },
+    { method: 'delete', path: '/files/{fileId}', summary: 'Delete a file record', pathParams: fileId, responses: { 200: { description: 'Deleted, no body' } } },
+    { method: 'put', path: '/files/{fileId}/upload', summary: 'The signed `uploadUrl`: the file’s bytes, Content-Type the file’s type; no key', pathParams: fileId, responses: { 200: { description: 'The file', schema: file }, 413: { description: 'Above BATCHYARD_FILE_MAX_BYTES' }, 415: { description: 'Content-Type is not the file’s type' } } },
+    { method: 'get', path: '/files/{fileId}/content', summary: 'The signed `contentUrl`: the file’s bytes; no key', pathParams: fileId, responses: { 200: { description: 'The bytes' } } },
   ],
 };

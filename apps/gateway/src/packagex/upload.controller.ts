@@ -6,7 +6,7 @@ import { verifySignedUrl } from '@batchyard/http';
 import { BulkJobsProjection } from '@batchyard/read-models';
 import type { ReadStore } from '@batchyard/read-store';
 import { Public } from '../auth/auth.decorators';
-import type { SignedBlobs } from '../blobs/signed-blobs';
+import { SIGNED_UPLOADER, type SignedBlobs } from '../blobs/signed-blobs';
 import { CommandGateway } from '../commands/command-gateway';
 import { ApiError } from '../http/api-error';
 import { COMMAND_GATEWAY, READ_STORE, SIGNED_BLOBS } from '../tokens';
@@ -17,9 +17,6 @@ import { CONTENT_TYPES, checkedPayload } from './payload-input';
 
 /** The path a requested job's `_upload_url` signs: the tenant rides in the signed query, as no key is sent. */
 export const uploadPath = (tenant: string, jobId: string) => `/v1/batches/${jobId}/upload?tenant=${encodeURIComponent(tenant)}`;
-
-/** The uploader of a signed URL: whoever holds it acts for the job's tenant. */
-const SIGNED_UPLOADER = { keyId: 'signed-upload-url', name: 'signed upload URL', role: 'user' as const };
 
 /**
  * `PUT <_upload_url>` with the file (CSV or JSON) as the body: queues a requested job, once. The signature is

@@ -14,6 +14,7 @@ import {
   PhaseCompleted,
 } from './bulk-job-events';
 import { ResourceCreated, ResourceDeleted, ResourceUpdated } from './resource-events';
+import { FileCreated, FileDeleted, FileUploaded } from './file-events';
 import { ItemsGenerated, TaskCancelRequested, TaskCompleted, TaskFailed, TaskQueued, TaskStarted } from './task-events';
 import { UniqueValueClaimed, UniqueValueReleased, UnitAssignedToBatch, UnitCreated, UnitDeleted, UnitUpdated } from './unit-events';
 
@@ -23,6 +24,7 @@ export * from './bulk-job-events';
 export * from './resource-events';
 export * from './unit-events';
 export * from './task-events';
+export * from './file-events';
 
 /** Every event contract, for validation on read and for the event catalogue. */
 export const EventCatalogue: readonly EventDefinition[] = [
@@ -32,4 +34,5 @@ export const EventCatalogue: readonly EventDefinition[] = [
   BulkJobRequested, BulkJobQueued, PhaseCompleted, ChunkProcessed, BulkJobCompleted, BulkJobFailed, BulkJobTimedOut, BulkJobExpired,
   BulkLockAcquired, BulkLockReleased,
   TaskQueued, TaskStarted, ItemsGenerated, TaskCompleted, TaskFailed, TaskCancelRequested,
+  FileCreated, FileUploaded, FileDeleted,
 ];
