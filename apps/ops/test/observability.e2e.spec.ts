@@ -1,6 +1,16 @@
 import { Projections } from '@batchyard/read-models';
 import type { RuntimeConfig } from '@batchyard/runtime';
-import { NO_SERVERS, describeTier, distributedOverrides, http, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
+import {
+  NO_SERVERS,
+  describeTier,
+  distributedOverrides,
+  http,
+  runFixedAmountTask,
+  sample,
+  scrape as scrapeAt,
+  startBatchyard,
+  type BatchyardUnderTest,
+} from '@batchyard/test-support';
 
 describe('gateway metrics and request correlation (embedded)', () => observabilityTests({}));
 const distributed = distributedOverrides();
@@ -17,16 +27,7 @@ function observabilityTests(overrides: Partial<RuntimeConfig>) {
     await by?.stop();
   });
 
-  const scrape = async () => {
-    const res = await http(`${by.url}/metrics`);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
-    return res.text;
-  };
-  const sample = (text: string, series: string) => {
-    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-    return line === undefined ? undefined : Number(line.slice(series.length + 1));
-  };
+  const scrape = () => scrapeAt(by.url);
 
   it('counts requests by route and status, times commands, and reports projection lag and dead letters', async () => {
     const before = await scrape();
@@ -61,16 +62,7 @@ function observabilityTests(overrides: Partial<RuntimeConfig>) {
   it('counts the items tasks generate', async () => {
     const items = 'batchyard_work_items_total{kind="task_items"}';
     const before = sample(await scrape(), items) ?? 0;
-    const batch = await http(`${by.url}/batches`, { method: 'POST', headers: { authorization: by.key }, body: { name: 'Metered lot' } });
-    const inputParameters = { type: 'FIXED_AMOUNT', generateThngs: true, generateRedirections: false, thngTemplate: { name: 'T' }, quantity: 5 };
-    const task = await http(`${by.url}/batches/${batch.body.id}/tasks`, { method: 'POST', headers: { authorization: by.key }, body: { type: 'POPULATING', inputParameters } });
-    expect(task.status).toBe(202);
-    const location = task.headers.get('location')!;
-    for (let i = 0; i < 200; i++) {
-      const status = (await http(new URL(location, by.url).toString(), { headers: { authorization: by.key } })).body.status;
-      if (status === 'EXECUTED') break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    expect((await runFixedAmountTask(by.url, by.key, 5)).status).toBe('EXECUTED');
     expect(sample(await scrape(), items)).toBe(before + 5);
   });
 

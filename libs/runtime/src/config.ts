@@ -4,6 +4,8 @@ import path from 'node:path';
 export interface RuntimeConfig {
   dataDir: string;
   port: number;
+  /** `/metrics` and `/health` of a process without the gateway; unset → its first app's default port (launch.ts). */
+  metricsPort?: number;
   /** Absolute base for Link headers, file and signed URLs; default: the request's own scheme and host. */
   publicUrl?: string;
   /** esdb:// or kurrentdb:// → EventStoreDB; unset → SQLite under dataDir. */
@@ -24,6 +26,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
   return {
     dataDir: path.resolve(env.BATCHYARD_DATA_DIR || 'data'),
     port: Number(env.PORT || 3000),
+    metricsPort: env.METRICS_PORT ? Number(env.METRICS_PORT) : undefined,
     publicUrl: env.BATCHYARD_PUBLIC_URL?.replace(/\/+$/, '') || undefined,
     eventStoreUrl: env.EVENTSTORE_URL || undefined,
     kafkaBrokers: brokers?.length ? brokers : undefined,

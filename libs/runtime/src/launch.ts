@@ -6,14 +6,19 @@ import { startGateway } from '../../../apps/gateway/src/start-gateway';
 import { startTaskWorker } from '../../../apps/task-worker/src/start-task-worker';
 import { loadConfig, type RuntimeConfig } from './config';
 import { Infrastructure } from './infrastructure';
+import { serveOpsEndpoint } from './ops-endpoint';
 import type { RunningApp } from './running-app';
 
-// The write side starts before the gateway, which sends the bootstrap commands.
-const apps: Record<string, (infra: Infrastructure) => Promise<RunningApp>> = {
-  'batch-service': startBatchService,
-  'task-worker': startTaskWorker,
-  'bulk-processor': startBulkProcessor,
-  gateway: startGateway,
+/**
+ * The write side starts before the gateway, which sends the bootstrap commands. A process without the
+ * gateway serves `/metrics` and `/health` on METRICS_PORT, by default its first app's port here (one
+ * each, so the apps of one machine do not clash); with the gateway, the gateway serves them.
+ */
+const apps: Record<string, { start: (infra: Infrastructure) => Promise<RunningApp>; metricsPort?: number }> = {
+  'batch-service': { start: startBatchService, metricsPort: 9101 },
+  'task-worker': { start: startTaskWorker, metricsPort: 9102 },
+  'bulk-processor': { start: startBulkProcessor, metricsPort: 9103 },
+  gateway: { start: startGateway },
 };
 
 export interface Launched {
@@ -28,10 +33,12 @@ export async function launch(names: readonly string[], config: RuntimeConfig = l
   if (unknown.length || selected.length === 0) {
     throw new Error(`usage: launch all | ${Object.keys(apps).join(' | ')} (unknown: ${unknown.join(', ') || 'none given'})`);
   }
+  const ordered = Object.keys(apps).filter((n) => selected.includes(n));
   const infra = new Infrastructure(config);
   const running: RunningApp[] = [];
   try {
-    for (const name of Object.keys(apps).filter((n) => selected.includes(n))) running.push(await apps[name](infra));
+    for (const name of ordered) running.push(await apps[name].start(infra));
+    if (!ordered.includes('gateway')) running.push(await serveOpsEndpoint(infra, config.metricsPort ?? apps[ordered[0]].metricsPort!));
   } catch (error) {
     await stopAll(infra, running);
     throw error;

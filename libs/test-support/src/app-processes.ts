@@ -34,7 +34,8 @@ const SERVER_VARIABLES = ['KAFKA_BROKERS', 'MONGO_URL', 'EVENTSTORE_URL', 'BATCH
 export function startAppProcess(name: string, env: NodeJS.ProcessEnv): AppProcess {
   if (!existsSync(LAUNCHER)) throw new Error(`${LAUNCHER} is missing: run \`npm run build\` (npm test does)`);
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !SERVER_VARIABLES.includes(k)));
-  const child = spawn(process.execPath, [LAUNCHER, name], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Any free metrics port unless the caller picks one: the apps' default ports would clash between tests.
+  const child = spawn(process.execPath, [LAUNCHER, name], { env: { ...inherited, METRICS_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -71,6 +72,8 @@ export interface AppCluster {
   url: string;
   dataDir: string;
   env: NodeJS.ProcessEnv;
+  /** Where app `name` (not the gateway, which serves its own) serves `/metrics` and `/health`. */
+  metricsUrl(name: string): string;
   /** SIGKILL one app, as a crash would. */
   kill(name: string): Promise<void>;
   /** Starts a killed app again on the same environment. */
@@ -78,23 +81,27 @@ export interface AppCluster {
   stop(): Promise<void>;
 }
 
-/** Starts `names` in order (the gateway last) with `key` as the bootstrap key, and waits for the gateway's health. */
+/** Starts `names` in order (the gateway last) with `key` as the bootstrap key, and waits for every app's health. */
 export async function startAppCluster(names: readonly string[], key: string, serverEnv: NodeJS.ProcessEnv = {}): Promise<AppCluster> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'batchyard-procs-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env = { ...serverEnv, BATCHYARD_DATA_DIR: dataDir, PORT: String(port), BATCHYARD_BOOTSTRAP_KEY: key, LOG_LEVEL: 'warn' };
-  const apps = names.map((name) => startAppProcess(name, env));
+  const metricsPorts = new Map<string, number>();
+  for (const name of names) metricsPorts.set(name, await freePort());
+  const start = (name: string) => startAppProcess(name, { ...env, METRICS_PORT: String(metricsPorts.get(name)) });
+  const apps = names.map(start);
   const cluster: AppCluster = {
     url,
     dataDir,
     env,
+    metricsUrl: (name) => `http://127.0.0.1:${metricsPorts.get(name)}`,
     async kill(name) {
       const index = apps.findIndex((a) => a.name === name);
       await apps.splice(index, 1)[0].kill();
     },
     restart(name) {
-      apps.push(startAppProcess(name, env));
+      apps.push(start(name));
     },
     async stop() {
       await Promise.all(apps.map((a) => a.stop()));
@@ -102,7 +109,10 @@ export async function startAppCluster(names: readonly string[], key: string, ser
     },
   };
   try {
-    await waitForHttp(`${url}/health`, apps[apps.length - 1], 170_000, apps);
+    for (const app of apps) {
+      const base = app.name === 'gateway' ? url : cluster.metricsUrl(app.name);
+      await waitForHttp(`${base}/health`, app, 170_000, apps);
+    }
   } catch (error) {
     await cluster.stop();
     throw error;

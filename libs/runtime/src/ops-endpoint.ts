@@ -1,0 +1,42 @@
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { metricsRegistry } from '@batchyard/observability';
+import { checkHealth } from './health';
+import type { Infrastructure } from './infrastructure';
+import { scrapeMetrics } from './process-metrics';
+import type { RunningApp } from './running-app';
+
+/**
+ * `GET /metrics` and `GET /health` of a process that runs no gateway (the gateway serves both
+ * itself), so the workers' counters, the lags and their ports' health can be scraped when each app
+ * runs as its own process.
+ */
+export async function serveOpsEndpoint(infra: Infrastructure, port: number): Promise<RunningApp> {
+  const server = createServer((req, res) => {
+    const path = req.url?.split('?')[0];
+    if (req.method !== 'GET' || (path !== '/metrics' && path !== '/health')) return send(res, 404, 'text/plain', 'not found\n');
+    (path === '/metrics' ? metrics(infra, res) : health(infra, res)).catch((error: Error) => send(res, 500, 'text/plain', `${error.message}\n`));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`metrics port ${port} is taken: set METRICS_PORT (0 for any free port)`) : error),
+    );
+    server.listen(port, resolve);
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  infra.logger.info({ url }, 'metrics and health listening');
+  return { name: 'ops-endpoint', url, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+async function metrics(infra: Infrastructure, res: ServerResponse): Promise<void> {
+  send(res, 200, metricsRegistry.contentType, await scrapeMetrics(infra));
+}
+
+async function health(infra: Infrastructure, res: ServerResponse): Promise<void> {
+  const result = await checkHealth(infra);
+  send(res, result.status === 'ok' ? 200 : 503, 'application/json', JSON.stringify(result));
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.writeHead(status, { 'content-type': contentType }).end(body);
+}
