@@ -8,9 +8,9 @@ import { TaskWorkerModule } from './task-worker.module';
 /** The task worker: runs EVRYTHNG tasks from their events on `batchyard.events.task`. */
 export async function startTaskWorker(infra: Infrastructure): Promise<RunningApp> {
   const logger = infra.logger.child({ app: 'task-worker' });
-  const [events, readStore, bus] = await Promise.all([infra.events(), infra.readStore(), infra.bus()]);
+  const [events, readStore, bus, blobs] = await Promise.all([infra.events(), infra.readStore(), infra.bus(), infra.blobs()]);
   await bus.ensureTopics([{ name: Topics.events(StreamCategory.task) }]);
-  const app = await NestFactory.createMicroservice(TaskWorkerModule.register(new TaskRunner(events, readStore)), {
+  const app = await NestFactory.createMicroservice(TaskWorkerModule.register(new TaskRunner(events, readStore, blobs)), {
     strategy: new BusTransport({ bus, groupId: 'task-worker', deadLetters: new ReadStoreDeadLetters(readStore) }),
     logger: ['error', 'warn'],
   });

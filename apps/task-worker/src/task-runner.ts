@@ -3,21 +3,26 @@ import {
   EventCatalogue,
   FailTask,
   RecordItems,
+  RecordResultFile,
   StartTask,
   TASK_CHUNK_SIZE,
   streamName,
   StreamCategory,
   chunkItems,
+  resultColumns,
   taskQuantity,
   type EventData,
   type ItemsGenerated,
 } from '@batchyard/contracts';
+import type { BlobStore } from '@batchyard/blob-store';
 import type { EventStore } from '@batchyard/event-store';
 import type { ReadStore } from '@batchyard/read-store';
 import { batchDocId, type BatchDoc } from '@batchyard/read-models';
 import { workItems } from '@batchyard/observability';
 import { isTerminal, taskDecider, type TaskState } from '../../batch-service/src/tasks/task.decider';
+import { ResultFiles } from './result-files';
 import { ShortIdClaims } from './short-id-claims';
+import { shortIdCodes } from './short-id-generation';
 import { TaskCommands } from './task-commands';
 
 type Task = { tenant: string; taskId: string };
@@ -34,13 +39,16 @@ const known = new Set(EventCatalogue.map((d) => d.type));
 export class TaskRunner {
   private readonly commands: TaskCommands;
   private readonly claims: ShortIdClaims;
+  private readonly resultFiles: ResultFiles;
 
   constructor(
     private readonly events: EventStore,
     private readonly readStore: ReadStore,
+    blobs: BlobStore,
   ) {
     this.commands = new TaskCommands(events, readStore);
     this.claims = new ShortIdClaims(readStore);
+    this.resultFiles = new ResultFiles(events, blobs);
   }
 
   async advance(task: Task): Promise<void> {
@@ -83,14 +91,18 @@ export class TaskRunner {
       workItems.inc({ kind: 'task_items' }, count);
       return;
     }
-    const { generateThngs, generateRedirections } = spec.inputParameters;
+    if (resultColumns(spec) && !state.resultFile) {
+      await this.commands.send(RecordResultFile, { batchId: spec.batchId, ...(await this.resultFiles.write(task.tenant, spec, state.items)) }, at('result-file'));
+      return;
+    }
+    const input = spec.type === 'POPULATING' ? spec.inputParameters : undefined;
     await this.commands.send(
       CompleteTask,
       {
         batchId: spec.batchId,
         status: state.clashes ? 'EXECUTED_WITH_FAILURES' : 'EXECUTED',
-        totalThngsCreated: generateThngs ? state.items : 0,
-        totalUrlBindingsCreated: generateRedirections ? state.items - state.clashes : 0,
+        totalThngsCreated: input?.generateThngs ? state.items : 0,
+        totalUrlBindingsCreated: input?.generateRedirections ? state.items - state.clashes : 0,
         failedOperationsAmount: state.clashes,
       },
       at('complete'),
@@ -98,8 +110,12 @@ export class TaskRunner {
   }
 
   private async chunk(task: Task, state: TaskState, chunk: number, count: number): Promise<EventData<typeof ItemsGenerated>> {
-    const { batchId, inputParameters: input } = state.spec!;
+    const spec = state.spec!;
     const first = state.items;
+    if (spec.type === 'SHORT_ID_GENERATION') {
+      return { batchId: spec.batchId, chunk, first, count, shortIds: shortIdCodes(spec.inputParameters, spec.shortIdKey)(first, count), clashes: [] };
+    }
+    const { batchId, inputParameters: input } = spec;
     const redirect = input.generateRedirections ? { shortDomain: input.shortDomain!, url: input.defaultRedirectUrl! } : undefined;
     const slice = <T>(list: readonly T[]) => list.slice(first, first + count);
     const given = {

@@ -4,12 +4,14 @@ import {
   TaskCompleted,
   TaskFailed,
   TaskQueued,
+  TaskResultFileWritten,
   TaskStarted,
   redirectTarget,
   taskIdOf,
   chunkItems,
   type EventData,
   type RecordedEvent,
+  type ResultFile,
   type TaskSpec,
 } from '@batchyard/contracts';
 import type { Doc } from '@batchyard/read-store';
@@ -17,14 +19,21 @@ import type { ProjectionDefinition, ProjectionWrite } from '@batchyard/projectio
 
 export type TaskStatus = 'PENDING' | 'EXECUTING' | 'CANCELLING' | 'EXECUTED' | 'EXECUTED_WITH_FAILURES' | 'FAILED';
 
-/** One EVRYTHNG task with its running counts. Keyed `<tenant>:<taskId>`. */
-export interface TaskDoc extends Doc, Omit<TaskSpec, 'taskId'> {
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** One EVRYTHNG task with its running counts. Keyed `<tenant>:<taskId>`. A SHORT_ID_GENERATION task's key stays out. */
+export type TaskDoc = Doc & DistributiveOmit<TaskSpec, 'taskId' | 'shortIdKey'> & TaskProgress;
+
+interface TaskProgress {
   tenant: string;
   taskId: string;
   status: TaskStatus;
   thngs: number;
   urlBindings: number;
   failedUrlBindings: number;
+  /** Codes made by a SHORT_ID_GENERATION task. */
+  shortIds: number;
+  resultFile?: ResultFile;
   error?: string;
   createdAt: number;
   updatedAt: number;
@@ -63,7 +72,7 @@ export const redirectionDocId = (shortDomain: string, shortId: string) => `${sho
 export const TasksProjection: ProjectionDefinition = {
   name: 'tasks',
   version: 1,
-  eventTypes: [TaskQueued.type, TaskStarted.type, ItemsGenerated.type, TaskCompleted.type, TaskFailed.type, TaskCancelRequested.type],
+  eventTypes: [TaskQueued.type, TaskStarted.type, ItemsGenerated.type, TaskResultFileWritten.type, TaskCompleted.type, TaskFailed.type, TaskCancelRequested.type],
   collections: [
     { name: 'tasks', indexes: [{ name: 'by_tenant_created', fields: [['tenant', 1], ['createdAt', 1]] }] },
     { name: 'task_logs', indexes: [{ name: 'by_tenant_task', fields: [['tenant', 1], ['taskId', 1], ['index', 1]] }] },
@@ -79,8 +88,8 @@ export const TasksProjection: ProjectionDefinition = {
     });
     switch (event.type) {
       case TaskQueued.type: {
-        const { taskId: _, ...spec } = event.data as EventData<typeof TaskQueued>;
-        const doc: Omit<TaskDoc, '_id'> = { ...spec, tenant: event.tenant, taskId, status: 'PENDING', thngs: 0, urlBindings: 0, failedUrlBindings: 0, createdAt: at, updatedAt: at };
+        const { taskId: _, shortIdKey: __, ...spec } = event.data as EventData<typeof TaskQueued> & { shortIdKey?: string };
+        const doc: Omit<TaskDoc, '_id'> = { ...spec, tenant: event.tenant, taskId, status: 'PENDING', thngs: 0, urlBindings: 0, failedUrlBindings: 0, shortIds: 0, createdAt: at, updatedAt: at };
         return [{ collection: 'tasks', op: { kind: 'put', id, doc } }];
       }
       case TaskStarted.type:
@@ -89,6 +98,10 @@ export const TasksProjection: ProjectionDefinition = {
         return [patch({ status: 'CANCELLING', cancelled: true })];
       case ItemsGenerated.type:
         return itemsGenerated(event.tenant, taskId, event.data as EventData<typeof ItemsGenerated>, at, patch);
+      case TaskResultFileWritten.type: {
+        const { batchId: _, ...resultFile } = event.data as EventData<typeof TaskResultFileWritten>;
+        return [patch({ resultFile })];
+      }
       case TaskCompleted.type:
         return [patch({ status: (event.data as EventData<typeof TaskCompleted>).status, completedAt: at, endPosition: event.position })];
       case TaskFailed.type:
@@ -112,6 +125,8 @@ function itemsGenerated(
       thngs: data.thngTemplate ? data.count : 0,
       urlBindings: redirect ? data.count - clashes.length : 0,
       failedUrlBindings: redirect ? clashes.length : 0,
+      // Neither Thngs nor redirections: a SHORT_ID_GENERATION chunk, codes only.
+      shortIds: data.thngTemplate || redirect ? 0 : data.count,
     }),
   ];
   if (!redirect) return writes;

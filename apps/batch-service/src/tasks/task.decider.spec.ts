@@ -1,4 +1,19 @@
-import { CancelTask, CompleteTask, FailTask, ItemsGenerated, QueueTask, RecordItems, StartTask, TaskCancelRequested, TaskFailed, TaskQueued, TaskStarted, type CommandEnvelope } from '@batchyard/contracts';
+import {
+  CancelTask,
+  CompleteTask,
+  FailTask,
+  ItemsGenerated,
+  QueueTask,
+  RecordItems,
+  RecordResultFile,
+  StartTask,
+  TaskCancelRequested,
+  TaskFailed,
+  TaskQueued,
+  TaskResultFileWritten,
+  TaskStarted,
+  type CommandEnvelope,
+} from '@batchyard/contracts';
 import { DomainError } from '../command-handling/decider';
 import { taskDecider, type TaskState } from './task.decider';
 
@@ -72,5 +87,42 @@ describe('task decider', () => {
     const fail = command(FailTask.type, { batchId: 'b1', error: 'Cancelled' });
     expect(taskDecider.decide(fail, cancelling)).toEqual([{ type: TaskFailed.type, data: fail.data }]);
     expect(() => taskDecider.decide(cancel, fold(queue, start, cancel, fail))).toThrow(DomainError);
+  });
+});
+
+describe('task decider: result files', () => {
+  const withFile = { ...spec, outputParameters: { type: 'CSV', columns: ['SHORT_ID', 'THNG'] } };
+  const shortIds = {
+    taskId: 't1',
+    batchId: 'b1',
+    type: 'SHORT_ID_GENERATION',
+    inputParameters: { quantity: 1_000, shortIdTemplate: { type: 'PSEUDO_RANDOM', length: 10 } },
+    shortIdKey: 'k'.repeat(43),
+  };
+  const file = command(RecordResultFile.type, { batchId: 'b1', hash: 'h1', size: 12, format: 'CSV', rows: 1_500 });
+  const complete = command(CompleteTask.type, { batchId: 'b1', status: 'EXECUTED', totalThngsCreated: 1_500, totalUrlBindingsCreated: 0, failedOperationsAmount: 0 });
+
+  it('queues a SHORT_ID_GENERATION task', () => {
+    expect(taskDecider.decide(command(QueueTask.type, shortIds), taskDecider.initialState())).toEqual([{ type: TaskQueued.type, data: { ...shortIds, createdBy: actor } }]);
+  });
+
+  it('records the result file once, and only while the task runs', () => {
+    const state = fold(command(QueueTask.type, withFile), start, chunk(0), chunk(1, 500));
+    expect(taskDecider.decide(file, state)).toEqual([{ type: TaskResultFileWritten.type, data: file.data }]);
+    const written = fold(command(QueueTask.type, withFile), start, chunk(0), chunk(1, 500), file);
+    expect(written.resultFile).toEqual({ hash: 'h1', size: 12, format: 'CSV', rows: 1_500 });
+    // A second writer after a crash may have made other bytes (another zlib): the first file recorded stays.
+    expect(taskDecider.decide(command(RecordResultFile.type, { ...file.data as object, hash: 'h2' }), written)).toEqual([]);
+    expect(() => taskDecider.decide(file, fold(command(QueueTask.type, withFile)))).toThrow(DomainError);
+    expect(taskDecider.decide(file, fold(command(QueueTask.type, withFile), start, command(CancelTask.type, { batchId: 'b1' })))).toEqual([]);
+  });
+
+  it('completes a task that asks for a file only once the file is written', () => {
+    const ran = [command(QueueTask.type, withFile), start, chunk(0), chunk(1, 500)];
+    expect(() => taskDecider.decide(complete, fold(...ran))).toThrow(/result file/);
+    expect(fold(...ran, file, complete).status).toBe('EXECUTED');
+    const shortIdTask = [command(QueueTask.type, shortIds), start, chunk(0)];
+    expect(() => taskDecider.decide(complete, fold(...shortIdTask))).toThrow(/result file/);
+    expect(fold(queue, start, chunk(0), chunk(1, 500), complete).status).toBe('EXECUTED');
   });
 });

@@ -5,14 +5,18 @@ import {
   ItemsGenerated,
   QueueTask,
   RecordItems,
+  RecordResultFile,
   StartTask,
   TaskCancelRequested,
   TaskCompleted,
   TaskFailed,
   TaskQueued,
+  TaskResultFileWritten,
   TaskStarted,
+  resultColumns,
   type CommandData,
   type EventData,
+  type ResultFile,
   type TaskSpec,
 } from '@batchyard/contracts';
 import { DomainError, type Decider } from '../command-handling/decider';
@@ -27,6 +31,8 @@ export interface TaskState {
   /** Items recorded so far, and how many of their redirections clashed. */
   items: number;
   clashes: number;
+  /** The result file, once written. */
+  resultFile?: ResultFile;
 }
 
 const TERMINAL: readonly TaskStatus[] = ['EXECUTED', 'EXECUTED_WITH_FAILURES', 'FAILED'];
@@ -62,7 +68,11 @@ export const taskDecider: Decider<TaskState> = {
         if (data.chunk > state.nextChunk) throw new DomainError('conflict', `chunk ${data.chunk} before chunk ${state.nextChunk}`);
         return [{ type: ItemsGenerated.type, data }];
       }
+      case RecordResultFile.type:
+        if (state.status !== 'EXECUTING') throw new DomainError('conflict', 'task has not started');
+        return state.resultFile ? [] : [{ type: TaskResultFileWritten.type, data: command.data as CommandData<typeof RecordResultFile> }];
       case CompleteTask.type:
+        if (resultColumns(state.spec!) && !state.resultFile) throw new DomainError('conflict', 'the task\'s result file has not been written');
         return [{ type: TaskCompleted.type, data: command.data as CommandData<typeof CompleteTask> }];
       case FailTask.type:
         return [{ type: TaskFailed.type, data: command.data as CommandData<typeof FailTask> }];
@@ -82,6 +92,10 @@ export const taskDecider: Decider<TaskState> = {
       case ItemsGenerated.type: {
         const data = event.data as EventData<typeof ItemsGenerated>;
         return { ...state, nextChunk: data.chunk + 1, items: state.items + data.count, clashes: state.clashes + data.clashes.length };
+      }
+      case TaskResultFileWritten.type: {
+        const { batchId: _, ...resultFile } = event.data as EventData<typeof TaskResultFileWritten>;
+        return { ...state, resultFile };
       }
       case TaskCompleted.type:
         return { ...state, status: (event.data as EventData<typeof TaskCompleted>).status };

@@ -1,23 +1,41 @@
 import { z } from 'zod';
-import { OutputParametersSchema, PopulatingInputSchema } from '@batchyard/contracts';
+import { OutputParametersSchema, PopulatingInputSchema, ShortIdGenerationInputSchema } from '@batchyard/contracts';
 import type { TaskDoc, TaskLogDoc } from '@batchyard/read-models';
 import type { ListingFields } from './listing';
 
-/** A POST /batches/:id/tasks body (Seed A.4, A.5): POPULATING with FIXED_AMOUNT, LIST_BASED or IDENTIFIERS_LIST_BASED input. */
-export const TaskCreateSchema = z.strictObject({
-  type: z.literal('POPULATING', 'type must be POPULATING'),
-  inputParameters: PopulatingInputSchema,
-  outputParameters: OutputParametersSchema.optional(),
+const taskFields = {
   tags: z.array(z.string().max(256)).max(60).optional(),
   customFields: z.record(z.string(), z.unknown()).optional(),
-});
+};
+
+/**
+ * A POST /batches/:id/tasks body (Seed A.4 to A.6): POPULATING with FIXED_AMOUNT, LIST_BASED or IDENTIFIERS_LIST_BASED
+ * input, or SHORT_ID_GENERATION (whose document has no `outputParameters`: its result file always has the codes).
+ */
+export const TaskCreateSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('POPULATING'), inputParameters: PopulatingInputSchema, outputParameters: OutputParametersSchema.optional(), ...taskFields }),
+    z.strictObject({ type: z.literal('SHORT_ID_GENERATION'), inputParameters: ShortIdGenerationInputSchema, ...taskFields }),
+  ],
+  { error: 'type must be POPULATING or SHORT_ID_GENERATION' },
+);
 
 const TERMINAL = ['EXECUTED', 'EXECUTED_WITH_FAILURES', 'FAILED'];
 
-/** A task as an EVRYTHNG TaskDocument: progress while it runs, result once it ended; never a top-level `errors`. */
-export function taskDocument(task: TaskDoc) {
-  const totalAmount = task.thngs + task.urlBindings;
+/** Where a task's result file is downloaded with the tenant's key (`base` is the public URL). */
+export const resultLocation = (base: string, task: TaskDoc) => `${base}/batches/${task.batchId}/tasks/${task.taskId}/result`;
+
+/**
+ * A task as an EVRYTHNG TaskDocument: progress while it runs, result once it ended, with the result file's absolute
+ * `location` under `base`; never a top-level `errors`. A SHORT_ID_GENERATION task counts its codes.
+ */
+export function taskDocument(task: TaskDoc, base: string) {
+  const codes = task.type === 'SHORT_ID_GENERATION';
+  const totalAmount = codes ? task.shortIds : task.thngs + task.urlBindings;
   const failed = task.failedUrlBindings;
+  const made = codes ? {} : { totalThngsCreated: task.thngs, totalUrlBindingsCreated: task.urlBindings };
+  const file = task.resultFile && { location: resultLocation(base, task), format: task.resultFile.format };
   return {
     id: task.taskId,
     type: task.type,
@@ -29,16 +47,18 @@ export function taskDocument(task: TaskDoc) {
     ...(task.tags && { tags: task.tags }),
     ...(task.customFields && { customFields: task.customFields }),
     inputParameters: task.inputParameters,
-    ...(task.outputParameters && { outputParameters: task.outputParameters }),
+    ...(task.type === 'POPULATING' && task.outputParameters && { outputParameters: task.outputParameters }),
     progress: {
-      contributions: { [task.taskId]: { thngs: task.thngs, urlBindings: task.urlBindings, failedThngs: 0, failedUrlBindings: failed } },
+      contributions: {
+        [task.taskId]: codes ? { shortIds: task.shortIds } : { thngs: task.thngs, urlBindings: task.urlBindings, failedThngs: 0, failedUrlBindings: failed },
+      },
       totalAmount,
     },
     ...(TERMINAL.includes(task.status) && {
       result:
         task.status === 'FAILED'
           ? { type: 'ERROR', error: task.error, failedOperationsAmount: failed }
-          : { type: task.type, totalCount: totalAmount, totalThngsCreated: task.thngs, totalUrlBindingsCreated: task.urlBindings, failedOperationsAmount: failed },
+          : { type: task.type, totalCount: totalAmount, ...made, failedOperationsAmount: failed, ...file },
     }),
   };
 }

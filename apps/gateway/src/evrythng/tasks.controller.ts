@@ -1,11 +1,14 @@
 import { All, Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { randomBytes } from 'node:crypto';
 import { CancelTask, EVRYTHNG_ID_PATTERN, QueueTask, evrythngIdFrom, newEvrythngId } from '@batchyard/contracts';
 import { BatchesProjection, ItemsProjection, TasksProjection, batchDocId, taskDocId, type BatchDoc, type TaskDoc, type TaskLogDoc } from '@batchyard/read-models';
 import { Checkpoints, projectionCheckpoint } from '@batchyard/projections';
 import type { Filter, FindOptions, ReadStore } from '@batchyard/read-store';
 import type { Infrastructure } from '@batchyard/runtime';
 import { CurrentCaller } from '../auth/auth.decorators';
+import { sendBlob } from '../blobs/send-blob';
+import type { SignedBlobs } from '../blobs/signed-blobs';
 import type { Caller } from '../auth/caller';
 import { CommandGateway } from '../commands/command-gateway';
 import { ApiError } from '../http/api-error';
@@ -13,7 +16,7 @@ import { requireJsonBody } from '../http/json-body';
 import { publicBase } from '../http/public-base';
 import { parseInput } from '../http/zod-issues';
 import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
-import { COMMAND_GATEWAY, INFRASTRUCTURE, READ_STORE } from '../tokens';
+import { COMMAND_GATEWAY, INFRASTRUCTURE, READ_STORE, SIGNED_BLOBS } from '../tokens';
 import { keysetPage } from './listing';
 import { TASK_FIELDS, TaskCreateSchema, taskDocument, taskLogDocument } from './task-document';
 
@@ -26,6 +29,7 @@ export class EvrythngTasksController {
     @Inject(COMMAND_GATEWAY) private readonly commands: CommandGateway,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    @Inject(SIGNED_BLOBS) private readonly signed: SignedBlobs,
   ) {
     this.checkpoints = new Checkpoints(readStore);
   }
@@ -50,7 +54,9 @@ export class EvrythngTasksController {
     await this.findBatch(caller, batchId);
     const spec = parseInput(TaskCreateSchema, body ?? {});
     const taskId = req.commandId ? evrythngIdFrom(`task:${req.commandId}`) : newEvrythngId();
-    await this.commands.execute(QueueTask, { ...spec, taskId, batchId }, { caller, aggregateId: taskId, commandId: req.commandId, readModel: TasksProjection });
+    // A SHORT_ID_GENERATION task's codes are a permutation keyed by a secret of its own.
+    const queued = spec.type === 'SHORT_ID_GENERATION' ? { ...spec, taskId, batchId, shortIdKey: randomBytes(32).toString('base64url') } : { ...spec, taskId, batchId };
+    await this.commands.execute(QueueTask, queued, { caller, aggregateId: taskId, commandId: req.commandId, readModel: TasksProjection });
     res.location(`/batches/${batchId}/tasks/${taskId}`);
   }
 
@@ -66,12 +72,20 @@ export class EvrythngTasksController {
     };
     const base = publicBase(this.infra, req);
     const page = await keysetPage(collection, { tenant: caller.tenant, query, fields: TASK_FIELDS, base, resourcePath: `/batches/${batchId}/tasks` }, (n, v) => res.setHeader(n, v));
-    return Promise.all(page.map((task) => this.document(task)));
+    return Promise.all(page.map((task) => this.document(task, base)));
   }
 
   @Get(':taskId')
-  async read(@Param('batchId') batchId: string, @Param('taskId') taskId: string, @CurrentCaller() caller: Caller) {
-    return this.document(await this.findTask(caller, batchId, taskId));
+  async read(@Param('batchId') batchId: string, @Param('taskId') taskId: string, @CurrentCaller() caller: Caller, @Req() req: Request) {
+    return this.document(await this.findTask(caller, batchId, taskId), publicBase(this.infra, req));
+  }
+
+  /** The task's result file (its `result.location`), for the tenant's keys only: another tenant's task is not found. */
+  @Get(':taskId/result')
+  async result(@Param('batchId') batchId: string, @Param('taskId') taskId: string, @CurrentCaller() caller: Caller, @Res() res: Response): Promise<void> {
+    const { resultFile } = await this.findTask(caller, batchId, taskId);
+    if (!resultFile) throw new ApiError('NOT_FOUND', `Task ${taskId} has no result file`);
+    await sendBlob(res, this.signed.blobs, resultFile.hash, `${taskId}.${resultFile.format.toLowerCase()}`);
   }
 
   /** The task's error log, oldest first; the spec gives it no paging, so it answers the first 1,000 entries. */
@@ -90,13 +104,13 @@ export class EvrythngTasksController {
    */
   @Post(':taskId/cancel')
   @HttpCode(202)
-  async cancel(@Param('batchId') batchId: string, @Param('taskId') taskId: string, @CurrentCaller() caller: Caller) {
+  async cancel(@Param('batchId') batchId: string, @Param('taskId') taskId: string, @CurrentCaller() caller: Caller, @Req() req: Request) {
     await this.findTask(caller, batchId, taskId);
     await this.commands.execute(CancelTask, { batchId }, { caller, aggregateId: taskId, readModel: TasksProjection });
-    return this.document(await this.findTask(caller, batchId, taskId));
+    return this.document(await this.findTask(caller, batchId, taskId), publicBase(this.infra, req));
   }
 
-  @All(['', ':taskId', ':taskId/logs', ':taskId/cancel'])
+  @All(['', ':taskId', ':taskId/logs', ':taskId/cancel', ':taskId/result'])
   methodNotAllowed(@Req() req: Request): never {
     throw new ApiError('METHOD_NOT_SUPPORTED', `${req.method} is not supported on ${req.path}`);
   }
@@ -105,12 +119,12 @@ export class EvrythngTasksController {
    * A task ends, to its readers, once its Thngs, redirections and batch show all of its work: until the items,
    * batches and tasks read models (the last written collection by collection) reach the event that ended it, it still reads EXECUTING (CANCELLING when cancelled).
    */
-  private async document(task: TaskDoc) {
-    if (task.endPosition === undefined) return taskDocument(task);
+  private async document(task: TaskDoc, base: string) {
+    if (task.endPosition === undefined) return taskDocument(task, base);
     const reached = await Promise.all([ItemsProjection, BatchesProjection, TasksProjection].map((p) => this.checkpoints.get(projectionCheckpoint(p))));
-    if (Math.min(...reached) >= task.endPosition) return taskDocument(task);
+    if (Math.min(...reached) >= task.endPosition) return taskDocument(task, base);
     const { completedAt: _, endPosition: __, error: ___, ...running } = task;
-    return taskDocument({ ...running, status: task.cancelled ? 'CANCELLING' : 'EXECUTING' });
+    return taskDocument({ ...running, status: task.cancelled ? 'CANCELLING' : 'EXECUTING' }, base);
   }
 
   private async findBatch(caller: Caller, batchId: string): Promise<BatchDoc> {

@@ -15,7 +15,7 @@ import {
 } from './bulk-job-events';
 import { ResourceCreated, ResourceDeleted, ResourceUpdated } from './resource-events';
 import { FileCreated, FileDeleted, FileUploaded } from './file-events';
-import { ItemsGenerated, TaskCancelRequested, TaskCompleted, TaskFailed, TaskQueued, TaskStarted } from './task-events';
+import { ItemsGenerated, TaskCancelRequested, TaskCompleted, TaskFailed, TaskQueued, TaskResultFileWritten, TaskStarted } from './task-events';
 import { UniqueValueClaimed, UniqueValueReleased, UnitAssignedToBatch, UnitCreated, UnitDeleted, UnitUpdated } from './unit-events';
 
 export * from './batch-events';
@@ -33,6 +33,6 @@ export const EventCatalogue: readonly EventDefinition[] = [
   UniqueValueClaimed, UniqueValueReleased, UnitCreated, UnitUpdated, UnitAssignedToBatch, UnitDeleted,
   BulkJobRequested, BulkJobQueued, PhaseCompleted, ChunkProcessed, BulkJobCompleted, BulkJobFailed, BulkJobTimedOut, BulkJobExpired,
   BulkLockAcquired, BulkLockReleased,
-  TaskQueued, TaskStarted, ItemsGenerated, TaskCompleted, TaskFailed, TaskCancelRequested,
+  TaskQueued, TaskStarted, ItemsGenerated, TaskResultFileWritten, TaskCompleted, TaskFailed, TaskCancelRequested,
   FileCreated, FileUploaded, FileDeleted,
 ];

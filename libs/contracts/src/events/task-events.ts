@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { defineEvent } from '../event-definition';
 import { evrythngIdFrom } from '../ids';
 import { StreamCategory } from '../streams';
+import { SHORT_ID_ALPHABET, ShortIdTemplateSchema, shortIdTemplateProblems } from './short-id-template';
+
+export * from './short-id-template';
 
 /** The most items one FIXED_AMOUNT task may generate (documented in docs/tasks.md). */
 export const MAX_TASK_QUANTITY = 1_000_000;
@@ -72,10 +75,29 @@ export const IdentifiersListBasedInputSchema = z.strictObject({
 export const PopulatingInputSchema = z.discriminatedUnion('type', [FixedAmountInputSchema, ListBasedInputSchema, IdentifiersListBasedInputSchema]);
 export type PopulatingInput = z.infer<typeof PopulatingInputSchema>;
 
+/**
+ * SHORT_ID_GENERATION input (Seed A.6): `quantity` codes shaped by `shortIdTemplate`, each distinct, which the
+ * template's length must be able to hold. `type` is not in the spec's document; it is accepted for clients that send it.
+ */
+export const ShortIdGenerationInputSchema = z
+  .strictObject({
+    type: z.literal('SHORT_ID_GENERATION').optional(),
+    quantity: z.number().int().min(1).max(MAX_TASK_QUANTITY),
+    shortIdTemplate: ShortIdTemplateSchema,
+  })
+  .superRefine((input, ctx) => {
+    for (const problem of shortIdTemplateProblems(input.shortIdTemplate, input.quantity)) {
+      ctx.addIssue({ code: 'custom', path: ['shortIdTemplate', ...problem.path], message: problem.message });
+    }
+  });
+export type ShortIdGenerationInput = z.infer<typeof ShortIdGenerationInputSchema>;
+
 /** How many items a task makes. */
-export function taskQuantity(input: PopulatingInput): number {
+export function taskQuantity(input: PopulatingInput | ShortIdGenerationInput): number {
   switch (input.type) {
     case 'FIXED_AMOUNT':
+    case 'SHORT_ID_GENERATION':
+    case undefined:
       return input.quantity;
     case 'LIST_BASED':
       return input.inputData.length;
@@ -84,17 +106,30 @@ export function taskQuantity(input: PopulatingInput): number {
   }
 }
 
-export const OutputParametersSchema = z.strictObject({ type: z.literal('CSV'), columns: z.array(z.enum(['SHORT_ID', 'THNG'])).min(1).optional() });
+const ResultColumnSchema = z.enum(['SHORT_ID', 'THNG']);
+export type ResultColumn = z.infer<typeof ResultColumnSchema>;
+export const OutputParametersSchema = z.strictObject({ type: z.literal('CSV'), columns: z.array(ResultColumnSchema).min(1).optional() });
 
-export const TaskSpecSchema = z.object({
+const TaskSpecBaseSchema = z.object({
   taskId: z.string(),
   batchId: z.string(),
-  type: z.literal('POPULATING'),
-  inputParameters: PopulatingInputSchema,
-  outputParameters: OutputParametersSchema.optional(),
   tags: z.array(z.string()).optional(),
   customFields: z.record(z.string(), z.unknown()).optional(),
 });
+
+export const TaskSpecSchema = z.discriminatedUnion('type', [
+  TaskSpecBaseSchema.extend({
+    type: z.literal('POPULATING'),
+    inputParameters: PopulatingInputSchema,
+    outputParameters: OutputParametersSchema.optional(),
+  }),
+  TaskSpecBaseSchema.extend({
+    type: z.literal('SHORT_ID_GENERATION'),
+    inputParameters: ShortIdGenerationInputSchema,
+    /** The task's own secret key of its pseudo-random codes (base64url), chosen by the gateway; never shown. */
+    shortIdKey: z.string().min(43),
+  }),
+]);
 export type TaskSpec = z.infer<typeof TaskSpecSchema>;
 
 const ActorSchema = z.object({ keyId: z.string(), name: z.string(), role: z.string() });
@@ -104,7 +139,7 @@ export const TaskQueued = defineEvent({
   version: 1,
   category: StreamCategory.task,
   description: 'An EVRYTHNG task was accepted for a batch and waits for the task worker.',
-  schema: TaskSpecSchema.extend({ createdBy: ActorSchema }),
+  schema: TaskSpecSchema.and(z.object({ createdBy: ActorSchema })),
 });
 
 export const TaskStarted = defineEvent({
@@ -162,6 +197,32 @@ export const TaskCompleted = defineEvent({
   }),
 });
 
+/** The result file: rows of the columns asked for, in item order; ZIP (holding the CSV) above a size the worker documents. */
+export const ResultFileSchema = z.object({
+  hash: z.string(),
+  size: z.number().int().nonnegative(),
+  format: z.enum(['CSV', 'ZIP']),
+  rows: z.number().int().nonnegative(),
+});
+export type ResultFile = z.infer<typeof ResultFileSchema>;
+
+/**
+ * The columns of a task's result file, or undefined when it has none: a SHORT_ID_GENERATION task always has one (its
+ * purpose, Seed A.6), a POPULATING task when its `outputParameters` ask for it (both columns unless they say).
+ */
+export function resultColumns(spec: TaskSpec): ResultColumn[] | undefined {
+  if (spec.type === 'SHORT_ID_GENERATION') return ['SHORT_ID'];
+  return spec.outputParameters && (spec.outputParameters.columns ?? ['SHORT_ID', 'THNG']);
+}
+
+export const TaskResultFileWritten = defineEvent({
+  type: 'TaskResultFileWritten',
+  version: 1,
+  category: StreamCategory.task,
+  description: 'The task\'s result file (TaskResultDocument `location` and `format`) is in the blob store under `hash`; written after the last chunk, before the task completes.',
+  schema: ResultFileSchema.extend({ batchId: z.string() }),
+});
+
 export const TaskFailed = defineEvent({
   type: 'TaskFailed',
   version: 1,
@@ -169,8 +230,6 @@ export const TaskFailed = defineEvent({
   description: 'The task could not run to its end (for example, its batch was deleted).',
   schema: z.object({ batchId: z.string(), error: z.string() }),
 });
-
-const SHORT_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /**
  * The ids of item `index` of chunk `chunk` of a task: a 24-character Thng id and an 8-character,

@@ -63,6 +63,9 @@ export class KafkaBus implements MessageBus {
       brokers: options.brokers,
       logLevel: logLevel.WARN,
       logCreator: kafkaLogCreator,
+      // A topic just created may not have its leaders known to every broker connection yet ("not the leader",
+      // "does not host this topic-partition"): kafkajs's default 5 retries (≈ 9 s) ran out on a loaded broker.
+      retry: { initialRetryTime: 200, maxRetryTime: 5_000, retries: 12 },
     });
     this.producer = this.kafka.producer({
       idempotent: true,

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import type { ShortIdGenerationInput, ShortIdTemplate } from '@batchyard/contracts';
+import { KeyedPermutation, shortIdCodes } from './short-id-generation';
+
+const key = () => randomBytes(32).toString('base64url');
+const codes = (shortIdTemplate: ShortIdTemplate, first: number, count: number, k = key()) =>
+  shortIdCodes({ quantity: first + count, shortIdTemplate } as ShortIdGenerationInput, k)(first, count);
+
+describe('SEQUENTIAL short IDs', () => {
+  it('counts from start by increment, padded with zeros to the full length (prefix, suffix and separators included)', () => {
+    const template: ShortIdTemplate = { type: 'SEQUENTIAL', length: 14, start: 7, increment: 5, prefix: 'AB', suffix: 'Z', separator: '-' };
+    expect(codes(template, 0, 3)).toEqual(['AB-000000007-Z', 'AB-000000012-Z', 'AB-000000017-Z']);
+    expect(codes(template, 1_000, 1)).toEqual(['AB-000005007-Z']);
+    expect(codes(template, 0, 50).every((c) => c.length === 14)).toBe(true);
+  });
+
+  it('pads with the padding character, and puts a separator only beside a prefix or suffix that is there', () => {
+    expect(codes({ type: 'SEQUENTIAL', length: 6, padding: 'CHAR', paddingChar: 'x', separator: '_', suffix: 'q' }, 0, 2)).toEqual(['xxx1_q', 'xxx2_q']);
+    expect(codes({ type: 'SEQUENTIAL', length: 4, padding: 'ZERO', prefix: 'P' }, 98, 2)).toEqual(['P099', 'P100']);
+  });
+
+  it('writes numbers as they come without a length, starting at 1', () => {
+    expect(codes({ type: 'SEQUENTIAL', prefix: 'lot' }, 0, 3)).toEqual(['lot1', 'lot2', 'lot3']);
+    expect(codes({ type: 'SEQUENTIAL' }, 9, 2)).toEqual(['10', '11']);
+  });
+});
+
+describe('PSEUDO_RANDOM short IDs', () => {
+  it('makes 100,000 distinct codes of the full length from the alphabet, chunk by chunk the same as at once', () => {
+    const k = key();
+    const template: ShortIdTemplate = { type: 'PSEUDO_RANDOM', length: 11, prefix: 'X', separator: '-' };
+    const all = codes(template, 0, 100_000, k);
+    expect(new Set(all).size).toBe(100_000);
+    expect(all.every((c) => /^X-[A-Za-z0-9]{9}$/.test(c))).toBe(true);
+    expect(codes(template, 40_000, 1_000, k)).toEqual(all.slice(40_000, 41_000));
+    expect(codes(template, 0, 1_000)).not.toEqual(all.slice(0, 1_000));
+  });
+
+  it('shows no simple increment pattern between neighbours', () => {
+    const all = codes({ type: 'PSEUDO_RANDOM' }, 0, 10_000);
+    expect(all.every((c) => c.length === 8)).toBe(true);
+    const value = (code: string) => [...code].reduce((n, ch) => n * 62n + BigInt('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'.indexOf(ch)), 0n);
+    const steps = all.slice(1).map((c, i) => value(c) - value(all[i]));
+    expect(new Set(steps).size).toBeGreaterThan(9_990);
+    // Neighbours share their first character about once in 62 times, as random codes do.
+    const samePrefix = all.slice(1).filter((c, i) => c[0] === all[i][0]).length;
+    expect(samePrefix).toBeLessThan(400);
+    // Every position uses the whole alphabet.
+    for (let position = 0; position < 8; position++) expect(new Set(all.map((c) => c[position])).size).toBe(62);
+  });
+
+  it('is a permutation of every core of its width, with one, two and three limbs', () => {
+    // The whole domain of one and two characters; the first 20,000 indices of three and eleven.
+    for (const digits of [1, 2, 3, 11]) {
+      const size = Math.min(62 ** digits, 20_000);
+      const cores = new KeyedPermutation(randomBytes(32), digits).cores(Array.from({ length: size }, (_, i) => i));
+      expect(new Set(cores).size).toBe(size);
+      expect(cores.every((core) => core.length === digits && /^[A-Za-z0-9]+$/.test(core))).toBe(true);
+    }
+  });
+
+  it('makes the widest cores (20 characters) too', () => {
+    const all = codes({ type: 'PSEUDO_RANDOM', length: 24, prefix: 'abc', separator: '-' }, 999_000, 1_000);
+    expect(new Set(all).size).toBe(1_000);
+    expect(all.every((c) => /^abc-[A-Za-z0-9]{20}$/.test(c))).toBe(true);
+  });
+});
