@@ -11,6 +11,7 @@ import { EvrythngBatchesController } from './evrythng/batches.controller';
 import { EvrythngFilesController } from './evrythng/files.controller';
 import { EvrythngThngsController } from './evrythng/thngs.controller';
 import { EvrythngTasksController } from './evrythng/tasks.controller';
+import { TaskInputChecks } from './evrythng/task-input-checks';
 import { RedirectionsModule } from './evrythng/redirections.module';
 import { HealthController } from './health/health.controller';
 import { DocsController } from './docs/docs.controller';
@@ -46,6 +47,7 @@ export class GatewayModule {
         { provide: SIGNED_BLOBS, useValue: deps.signedBlobs },
         UniqueValues,
         TofuLookups,
+        TaskInputChecks,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],

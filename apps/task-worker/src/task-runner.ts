@@ -2,6 +2,7 @@ import {
   CompleteTask,
   EventCatalogue,
   FailTask,
+  OpenTaskInput,
   RecordItems,
   RecordResultFile,
   StartTask,
@@ -21,6 +22,7 @@ import { batchDocId, type BatchDoc } from '@batchyard/read-models';
 import { workItems } from '@batchyard/observability';
 import { isTerminal, taskDecider, type TaskState } from '../../batch-service/src/tasks/task.decider';
 import { ResultFiles } from './result-files';
+import { FileInput, refusedRows, rowsRead } from './file-input';
 import { ShortIdClaims } from './short-id-claims';
 import { shortIdCodes } from './short-id-generation';
 import { TaskCommands } from './task-commands';
@@ -39,6 +41,7 @@ const known = new Set(EventCatalogue.map((d) => d.type));
 export class TaskRunner {
   private readonly commands: TaskCommands;
   private readonly claims: ShortIdClaims;
+  private readonly fileInput: FileInput;
   private readonly resultFiles: ResultFiles;
 
   constructor(
@@ -48,6 +51,7 @@ export class TaskRunner {
   ) {
     this.commands = new TaskCommands(events, readStore);
     this.claims = new ShortIdClaims(readStore);
+    this.fileInput = new FileInput(readStore, blobs);
     this.resultFiles = new ResultFiles(events, blobs);
   }
 
@@ -72,21 +76,27 @@ export class TaskRunner {
     const spec = state.spec!;
     const at = (step: string) => ({ ...task, step });
     if (state.status === 'CANCELLING') {
-      await this.commands.send(FailTask, { batchId: spec.batchId, error: `Cancelled after ${state.items} of ${taskQuantity(spec.inputParameters)} items` }, at('fail'));
+      await this.commands.send(FailTask, { batchId: spec.batchId, error: `Cancelled after ${state.items} of ${taskQuantity(spec.inputParameters, state.input)} items` }, at('fail'));
       return;
     }
     if (state.status === 'PENDING') {
       await this.commands.send(StartTask, { batchId: spec.batchId }, at('start'));
       return;
     }
-    const quantity = taskQuantity(spec.inputParameters);
-    if (state.items < quantity) {
+    if (spec.inputParameters.type === 'FILE_BASED' && !state.input) {
+      const opened = await this.fileInput.open(task, spec.batchId, spec.inputParameters);
+      if ('error' in opened) await this.commands.send(FailTask, opened, at('fail'));
+      else await this.commands.send(OpenTaskInput, opened, at('open-input'));
+      return;
+    }
+    const quantity = taskQuantity(spec.inputParameters, state.input);
+    if (rowsRead(state) < quantity) {
       if (!(await this.readStore.collection<BatchDoc>('batches').get(batchDocId(task.tenant, spec.batchId)))) {
         await this.commands.send(FailTask, { batchId: spec.batchId, error: `Batch ${spec.batchId} was deleted` }, at('fail'));
         return;
       }
       const chunk = state.nextChunk;
-      const count = Math.min(TASK_CHUNK_SIZE, quantity - state.items);
+      const count = Math.min(TASK_CHUNK_SIZE, quantity - rowsRead(state));
       await this.commands.send(RecordItems, await this.chunk(task, state, chunk, count), at(`chunk:${chunk}`));
       workItems.inc({ kind: 'task_items' }, count);
       return;
@@ -100,10 +110,10 @@ export class TaskRunner {
       CompleteTask,
       {
         batchId: spec.batchId,
-        status: state.clashes ? 'EXECUTED_WITH_FAILURES' : 'EXECUTED',
+        status: state.clashes + refusedRows(state) ? 'EXECUTED_WITH_FAILURES' : 'EXECUTED',
         totalThngsCreated: input?.generateThngs ? state.items : 0,
         totalUrlBindingsCreated: input?.generateRedirections ? state.items - state.clashes : 0,
-        failedOperationsAmount: state.clashes,
+        failedOperationsAmount: state.clashes + refusedRows(state),
       },
       at('complete'),
     );
@@ -121,6 +131,7 @@ export class TaskRunner {
     const given = {
       ...(input.type === 'LIST_BASED' && { shortIds: slice(input.inputData).map((d) => d.shortId) }),
       ...(input.type === 'IDENTIFIERS_LIST_BASED' && { identifier: { key: input.customIdentifier.key, values: slice(input.customIdentifier.values) } }),
+      ...(input.type === 'FILE_BASED' && (await this.fileInput.chunk(state, count))),
     };
     let clashes: { index: number; shortId: string }[] = [];
     if (redirect) {

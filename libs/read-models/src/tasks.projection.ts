@@ -10,6 +10,7 @@ import {
   taskIdOf,
   chunkItems,
   type EventData,
+  type RejectedRow,
   type RecordedEvent,
   type ResultFile,
   type TaskSpec,
@@ -51,7 +52,7 @@ export interface TaskLogDoc extends Doc {
   taskId: string;
   index: number;
   message: string;
-  payload: { shortId: string; thng?: string };
+  payload: { shortId?: string; thng?: string };
   createdAt: number;
 }
 
@@ -120,15 +121,17 @@ function itemsGenerated(
   patch: (set: Record<string, unknown>, inc: Record<string, number>) => ProjectionWrite,
 ): ProjectionWrite[] {
   const { redirect, clashes } = data;
+  const refused = data.file?.rejected ?? [];
   const writes: ProjectionWrite[] = [
     patch({}, {
       thngs: data.thngTemplate ? data.count : 0,
       urlBindings: redirect ? data.count - clashes.length : 0,
-      failedUrlBindings: redirect ? clashes.length : 0,
+      failedUrlBindings: redirect ? clashes.length + refused.length : 0,
       // Neither Thngs nor redirections: a SHORT_ID_GENERATION chunk, codes only.
       shortIds: data.thngTemplate || redirect ? 0 : data.count,
     }),
   ];
+  writes.push(...refused.map((row) => refusedRowLog(tenant, taskId, data.first, row, at)));
   if (!redirect) return writes;
   const clashed = new Set(clashes.map((c) => c.index));
   for (const { index, thngId, shortId } of chunkItems(taskId, data)) {
@@ -148,4 +151,10 @@ function itemsGenerated(
     writes.push({ collection: 'redirections', op: { kind: 'put', id: redirectionDocId(redirect.shortDomain, shortId), doc } });
   }
   return writes;
+}
+
+/** A FILE_BASED row that made no item, logged by its line; `index` is the chunk's first item, so logs read in file order. */
+function refusedRowLog(tenant: string, taskId: string, index: number, row: RejectedRow, at: number): ProjectionWrite {
+  const doc: Omit<TaskLogDoc, '_id'> = { tenant, taskId, index, message: `Line ${row.line}: ${row.error}`, payload: { ...(row.shortId !== undefined && { shortId: row.shortId }) }, createdAt: at };
+  return { collection: 'task_logs', op: { kind: 'put', id: `${tenant}:${taskId}:line:${String(row.line).padStart(10, '0')}`, doc } };
 }

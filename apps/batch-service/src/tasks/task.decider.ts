@@ -3,6 +3,7 @@ import {
   CompleteTask,
   FailTask,
   ItemsGenerated,
+  OpenTaskInput,
   QueueTask,
   RecordItems,
   RecordResultFile,
@@ -10,12 +11,14 @@ import {
   TaskCancelRequested,
   TaskCompleted,
   TaskFailed,
+  TaskInputOpened,
   TaskQueued,
   TaskResultFileWritten,
   TaskStarted,
   resultColumns,
   type CommandData,
   type EventData,
+  type FileCursor,
   type ResultFile,
   type TaskSpec,
 } from '@batchyard/contracts';
@@ -31,6 +34,8 @@ export interface TaskState {
   /** Items recorded so far, and how many of their redirections clashed. */
   items: number;
   clashes: number;
+  /** A FILE_BASED task's input, once opened, and where its next chunk starts. */
+  input?: Omit<EventData<typeof TaskInputOpened>, 'batchId' | 'offset' | 'line'> & { next: FileCursor };
   /** The result file, once written. */
   resultFile?: ResultFile;
 }
@@ -61,6 +66,9 @@ export const taskDecider: Decider<TaskState> = {
     switch (command.type) {
       case StartTask.type:
         return state.status === 'PENDING' ? [{ type: TaskStarted.type, data: command.data }] : [];
+      case OpenTaskInput.type:
+        if (state.status !== 'EXECUTING') throw new DomainError('conflict', 'task has not started');
+        return state.input ? [] : [{ type: TaskInputOpened.type, data: command.data as CommandData<typeof OpenTaskInput> }];
       case RecordItems.type: {
         const data = command.data as CommandData<typeof RecordItems>;
         if (state.status !== 'EXECUTING') throw new DomainError('conflict', 'task has not started');
@@ -89,9 +97,14 @@ export const taskDecider: Decider<TaskState> = {
       }
       case TaskStarted.type:
         return { ...state, status: 'EXECUTING' };
+      case TaskInputOpened.type: {
+        const { batchId: _, offset, line, ...input } = event.data as EventData<typeof TaskInputOpened>;
+        return { ...state, input: { ...input, next: { offset, line, row: 0 } } };
+      }
       case ItemsGenerated.type: {
         const data = event.data as EventData<typeof ItemsGenerated>;
-        return { ...state, nextChunk: data.chunk + 1, items: state.items + data.count, clashes: state.clashes + data.clashes.length };
+        const input = data.file && state.input && { ...state.input, next: data.file.next };
+        return { ...state, nextChunk: data.chunk + 1, items: state.items + data.count, clashes: state.clashes + data.clashes.length, ...(input && { input }) };
       }
       case TaskResultFileWritten.type: {
         const { batchId: _, ...resultFile } = event.data as EventData<typeof TaskResultFileWritten>;

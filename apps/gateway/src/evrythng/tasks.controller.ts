@@ -18,6 +18,7 @@ import { parseInput } from '../http/zod-issues';
 import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
 import { COMMAND_GATEWAY, INFRASTRUCTURE, READ_STORE, SIGNED_BLOBS } from '../tokens';
 import { keysetPage } from './listing';
+import { TaskInputChecks } from './task-input-checks';
 import { TASK_FIELDS, TaskCreateSchema, taskDocument, taskLogDocument } from './task-document';
 
 const MAX_LOGS = 1_000;
@@ -29,6 +30,7 @@ export class EvrythngTasksController {
     @Inject(COMMAND_GATEWAY) private readonly commands: CommandGateway,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    @Inject(TaskInputChecks) private readonly inputChecks: TaskInputChecks,
     @Inject(SIGNED_BLOBS) private readonly signed: SignedBlobs,
   ) {
     this.checkpoints = new Checkpoints(readStore);
@@ -53,6 +55,7 @@ export class EvrythngTasksController {
     requireJsonBody(req);
     await this.findBatch(caller, batchId);
     const spec = parseInput(TaskCreateSchema, body ?? {});
+    await this.inputChecks.check(caller, spec.inputParameters, publicBase(this.infra, req));
     const taskId = req.commandId ? evrythngIdFrom(`task:${req.commandId}`) : newEvrythngId();
     // A SHORT_ID_GENERATION task's codes are a permutation keyed by a secret of its own.
     const queued = spec.type === 'SHORT_ID_GENERATION' ? { ...spec, taskId, batchId, shortIdKey: randomBytes(32).toString('base64url') } : { ...spec, taskId, batchId };

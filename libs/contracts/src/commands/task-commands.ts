@@ -1,4 +1,5 @@
 import { ItemsGenerated, TaskCancelRequested, TaskCompleted, TaskFailed, TaskResultFileWritten, TaskSpecSchema, TaskStarted } from '../events/task-events';
+import { TaskInputOpened } from '../events/task-input-file';
 import { StreamCategory } from '../streams';
 import { defineCommand } from './command-definitions';
 
@@ -6,6 +7,7 @@ export const QueueTask = defineCommand({ type: 'QueueTask', category: StreamCate
 
 /** The task worker records its progress as commands on the task, so a step repeated after a crash appends nothing twice. */
 export const StartTask = defineCommand({ type: 'StartTask', category: StreamCategory.task, schema: TaskStarted.schema });
+export const OpenTaskInput = defineCommand({ type: 'OpenTaskInput', category: StreamCategory.task, schema: TaskInputOpened.schema });
 export const RecordItems = defineCommand({ type: 'RecordItems', category: StreamCategory.task, schema: ItemsGenerated.schema });
 export const RecordResultFile = defineCommand({ type: 'RecordResultFile', category: StreamCategory.task, schema: TaskResultFileWritten.schema });
 export const CompleteTask = defineCommand({ type: 'CompleteTask', category: StreamCategory.task, schema: TaskCompleted.schema });
@@ -13,4 +15,4 @@ export const FailTask = defineCommand({ type: 'FailTask', category: StreamCatego
 
 export const CancelTask = defineCommand({ type: 'CancelTask', category: StreamCategory.task, schema: TaskCancelRequested.schema });
 
-export const taskCommands = [QueueTask, StartTask, RecordItems, RecordResultFile, CompleteTask, FailTask, CancelTask] as const;
+export const taskCommands = [QueueTask, StartTask, OpenTaskInput, RecordItems, RecordResultFile, CompleteTask, FailTask, CancelTask] as const;

@@ -16,6 +16,7 @@ import {
 import { ResourceCreated, ResourceDeleted, ResourceUpdated } from './resource-events';
 import { FileCreated, FileDeleted, FileUploaded } from './file-events';
 import { ItemsGenerated, TaskCancelRequested, TaskCompleted, TaskFailed, TaskQueued, TaskResultFileWritten, TaskStarted } from './task-events';
+import { TaskInputOpened } from './task-input-file';
 import { UniqueValueClaimed, UniqueValueReleased, UnitAssignedToBatch, UnitCreated, UnitDeleted, UnitUpdated } from './unit-events';
 
 export * from './batch-events';
@@ -25,6 +26,7 @@ export * from './resource-events';
 export * from './unit-events';
 export * from './task-events';
 export * from './file-events';
+export * from './task-input-file';
 
 /** Every event contract, for validation on read and for the event catalogue. */
 export const EventCatalogue: readonly EventDefinition[] = [
@@ -34,5 +36,5 @@ export const EventCatalogue: readonly EventDefinition[] = [
   BulkJobRequested, BulkJobQueued, PhaseCompleted, ChunkProcessed, BulkJobCompleted, BulkJobFailed, BulkJobTimedOut, BulkJobExpired,
   BulkLockAcquired, BulkLockReleased,
   TaskQueued, TaskStarted, ItemsGenerated, TaskResultFileWritten, TaskCompleted, TaskFailed, TaskCancelRequested,
-  FileCreated, FileUploaded, FileDeleted,
+  FileCreated, FileUploaded, FileDeleted, TaskInputOpened,
 ];

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineEvent } from '../event-definition';
 import { evrythngIdFrom } from '../ids';
 import { StreamCategory } from '../streams';
+import { FileChunkSchema } from './task-input-file';
 import { SHORT_ID_ALPHABET, ShortIdTemplateSchema, shortIdTemplateProblems } from './short-id-template';
 
 export * from './short-id-template';
@@ -45,7 +46,7 @@ export const FixedAmountInputSchema = z
   .refine((p) => !p.generateRedirections || p.shortDomain, { message: 'shortDomain is required with generateRedirections', path: ['shortDomain'] });
 export type FixedAmountInput = z.infer<typeof FixedAmountInputSchema>;
 
-const ShortIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a short ID is 1 to 64 letters, digits, _ or -');
+export const ShortIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a short ID is 1 to 64 letters, digits, _ or -');
 
 /** LIST_BASED input (Seed A.5): one Thng and one redirection per short ID given in the task itself. */
 export const ListBasedInputSchema = z
@@ -72,7 +73,20 @@ export const IdentifiersListBasedInputSchema = z.strictObject({
   }),
 });
 
-export const PopulatingInputSchema = z.discriminatedUnion('type', [FixedAmountInputSchema, ListBasedInputSchema, IdentifiersListBasedInputSchema]);
+/**
+ * FILE_BASED input (Seed A.5): one item per data row of a CSV (or of the one CSV in a ZIP) uploaded to Batchyard's
+ * /files, `location` being the file's `contentUrl`; as for LIST_BASED, the CLI forces redirections. `headers` (to fetch a
+ * remote file) is accepted and unused. The file's columns: docs/tasks.md.
+ */
+export const FileBasedInputSchema = ListBasedInputSchema.omit({ type: true, inputData: true }).extend({
+  type: z.literal('FILE_BASED'),
+  generateRedirections: z.literal(true, 'FILE_BASED tasks always generate redirections'),
+  location: z.url({ protocol: /^https?$/, error: 'location must be the contentUrl of a file uploaded to /files' }),
+  format: z.enum(['CSV', 'ZIP']),
+  headers: z.record(z.string(), z.string()).optional(),
+});
+
+export const PopulatingInputSchema = z.discriminatedUnion('type', [FixedAmountInputSchema, ListBasedInputSchema, IdentifiersListBasedInputSchema, FileBasedInputSchema]);
 export type PopulatingInput = z.infer<typeof PopulatingInputSchema>;
 
 /**
@@ -92,9 +106,11 @@ export const ShortIdGenerationInputSchema = z
   });
 export type ShortIdGenerationInput = z.infer<typeof ShortIdGenerationInputSchema>;
 
-/** How many items a task makes. */
-export function taskQuantity(input: PopulatingInput | ShortIdGenerationInput): number {
+/** How many items a task makes; a FILE_BASED task's are its file's rows, known once the worker has opened it (`opened`). */
+export function taskQuantity(input: PopulatingInput | ShortIdGenerationInput, opened?: { rows: number }): number {
   switch (input.type) {
+    case 'FILE_BASED':
+      return opened?.rows ?? 0;
     case 'FIXED_AMOUNT':
     case 'SHORT_ID_GENERATION':
     case undefined:
@@ -172,7 +188,7 @@ export const ItemsGenerated = defineEvent({
     batchId: z.string(),
     chunk: z.number().int().nonnegative(),
     first: z.number().int().nonnegative(),
-    count: z.number().int().positive(),
+    count: z.number().int().nonnegative(),
     thngTemplate: ThngTemplateSchema.optional(),
     redirect: z.object({ shortDomain: z.string(), url: z.string() }).optional(),
     /** The chunk's short IDs when the task gave them (LIST_BASED), in item order. */
@@ -180,6 +196,8 @@ export const ItemsGenerated = defineEvent({
     /** The chunk's identifier values (IDENTIFIERS_LIST_BASED), in item order. */
     identifier: z.object({ key: z.string(), values: z.array(z.string()) }).optional(),
     clashes: z.array(ItemClashSchema),
+    /** FILE_BASED: the cursor after the chunk's rows (a chunk of refused rows only has no items), and those refused rows. */
+    file: FileChunkSchema.optional(),
   }),
 });
 

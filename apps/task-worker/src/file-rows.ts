@@ -1,0 +1,39 @@
+import { ShortIdSchema } from '@batchyard/contracts';
+
+/** Where a FILE_BASED file's values are: a `shortId` column, an `identifiers.<key>` column, or both (docs/tasks.md). */
+export interface InputColumns {
+  width: number;
+  shortId?: number;
+  identifier?: { key: string; index: number };
+}
+
+const IDENTIFIER = /^identifiers\.([A-Za-z0-9_.-]{1,64})$/;
+const MAX_IDENTIFIER = 256;
+
+/** The columns of a header row, or why the file cannot be read. */
+export function inputColumns(header: readonly string[], generateThngs: boolean): InputColumns | { error: string } {
+  const columns: InputColumns = { width: header.length };
+  for (const [index, name] of header.entries()) {
+    const key = IDENTIFIER.exec(name)?.[1];
+    if (name === 'shortId' && columns.shortId === undefined) columns.shortId = index;
+    else if (key && !columns.identifier) columns.identifier = { key, index };
+    else return { error: `The file's header has ${name === 'shortId' || key ? 'a second' : 'an unknown'} column '${name}': it takes shortId and one identifiers.<key>` };
+  }
+  if (columns.shortId === undefined && !columns.identifier) return { error: 'The file\'s header names no shortId or identifiers.<key> column' };
+  if (columns.identifier && !generateThngs) return { error: `The file's ${header[columns.identifier.index]} column needs generateThngs` };
+  return columns;
+}
+
+/** One data row: its short ID and identifier value, or why it makes no item (with its short ID, to log). */
+export type FileRow = { shortId?: string; identifier?: string } | { error: string; shortId?: string };
+
+export function fileRow(cells: readonly string[], columns: InputColumns): FileRow {
+  const shortId = columns.shortId === undefined ? undefined : cells[columns.shortId];
+  const identifier = columns.identifier && cells[columns.identifier.index];
+  if (cells.length !== columns.width) return { error: `The row has ${cells.length} cells; the header has ${columns.width}`, shortId };
+  if (shortId !== undefined && !ShortIdSchema.safeParse(shortId).success) return { error: `Invalid short ID '${shortId}': 1 to 64 letters, digits, _ or -`, shortId: shortId || undefined };
+  if (identifier !== undefined && (identifier === '' || identifier.length > MAX_IDENTIFIER)) {
+    return { error: `identifiers.${columns.identifier!.key} must be 1 to ${MAX_IDENTIFIER} characters`, shortId };
+  }
+  return { shortId, identifier };
+}
