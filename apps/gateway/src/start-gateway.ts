@@ -55,6 +55,11 @@ export async function startGateway(infra: Infrastructure): Promise<RunningApp> {
   }
 
   await app.listen(infra.config.port);
+  // Longer than clients' and proxies' idle keep-alive (Node's fetch keeps 4 s, load balancers often 60 s): a socket the
+  // server closes as the client reuses it is a connection reset the client sees.
+  const server = app.getHttpServer();
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const url = await app.getUrl();
   logger.info({ url, adapters: infra.adapters }, 'gateway listening');
   return { name: 'gateway', url, stop: () => app.close() };
