@@ -153,7 +153,7 @@ function fileTaskTests(overrides: Partial<RuntimeConfig>) {
       [fileBased(theirs.contentUrl, 'CSV'), 404, /not found/],
       [fileBased(notUploadedUrl, 'CSV'), 400, /has not been uploaded/],
       [fileBased(csv.contentUrl, 'ZIP'), 400, /format is ZIP but .* is not a ZIP/],
-      [fileBased(csv.contentUrl, 'JSON'), 400, /format/],
+      [fileBased(csv.contentUrl, 'JSON' as 'CSV'), 400, /format/],
       [fileBased(csv.contentUrl, 'CSV', { generateRedirections: false }), 400, /always generate redirections/],
       [fileBased(csv.contentUrl, 'CSV', { shortDomain: undefined }), 400, /shortDomain/],
       [fileBased(csv.contentUrl, 'CSV', { inputData: [] }), 400, /inputData/],
