@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse';
+import { createdResourceIds } from '@batchyard/bulk-jobs';
 import { openReadStore, type Doc } from '@batchyard/read-store';
 import { ResourcesProjection } from '@batchyard/read-models';
 import { http, startBatchyard } from '@batchyard/test-support';
@@ -20,7 +21,11 @@ function contactsCsv(): string {
   return lines.join('\n') + '\n';
 }
 
-/** The raw limit: stream-parse the same CSV and bulk-insert one document per row, nothing else. */
+/**
+ * The raw limit: stream-parse the same CSV and bulk-insert one document per row, nothing else. Its ids are made
+ * as a bulk job makes the ids of the resources it creates (`createdResourceIds`), so both sides insert keys in
+ * the same order.
+ */
 async function raw(csv: string): Promise<number> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'batchyard-bench-raw-'));
   const store = await openReadStore({ dataDir });
@@ -28,10 +33,12 @@ async function raw(csv: string): Promise<number> {
     const collection = store.physical('raw_contacts');
     await collection.ensureIndexes(ResourcesProjection.collections[0].indexes);
     const started = process.hrtime.bigint();
+    const idOf = createdResourceIds('contact', 'bench', 'batch_raw');
     let batch: Doc[] = [];
-    let n = 0;
+    let line = 1;
     for await (const record of Readable.from([Buffer.from(csv)]).pipe(parse({ columns: true }))) {
-      batch.push({ _id: `bench:contact_${n++}`, tenant: 'bench', resource: 'contact', key: record.email, data: record, createdAt: 0, updatedAt: 0 });
+      const id = idOf(++line);
+      batch.push({ _id: `bench:${id}`, tenant: 'bench', resource: 'contact', id, key: record.email, data: record, createdAt: 0, updatedAt: 0 });
       if (batch.length === 1000) {
         await collection.insertMany(batch);
         batch = [];

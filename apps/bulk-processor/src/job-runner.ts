@@ -11,7 +11,6 @@ import {
   ReleaseBulkLock,
   PhaseCompleted,
   bulkLockId,
-  evrythngIdFrom,
   streamName,
   StreamCategory,
   type ChunkWrite,
@@ -27,9 +26,9 @@ import {
   BulkLimits,
   PayloadError,
   chunkRows,
+  createdResourceIds,
   readRows,
   removeDuplicates,
-  resourceId,
   validateRow,
   type InputRow,
   type RowRules,
@@ -226,12 +225,13 @@ export class JobRunner {
     const rules = this.rules(state);
     const rows = JSON.parse((await readBlob(this.blobs, state.chunks[chunk].hash)).toString('utf8')) as ValidRow[];
     const byKey = rules.action === 'delete' ? new Map<string, string>() : await this.idsByKey(job, rules, rows);
+    const createdId = createdResourceIds(rules.resource, job.tenant, job.jobId);
     const writes: ChunkWrite[] = rows.map((row) => {
       if (rules.action === 'delete') return { op: 'delete', line: row.line, id: row.id! };
       const key = naturalKey(rules.resource, row.fields);
       const id = row.id ?? (key !== undefined ? byKey.get(key) : undefined);
       if (id) return { op: 'update', line: row.line, id, key, fields: row.fields };
-      return { op: 'create', line: row.line, id: resourceId(rules.resource, evrythngIdFrom(`${job.tenant}:${job.jobId}:${row.line}`)), key, fields: row.fields };
+      return { op: 'create', line: row.line, id: createdId(row.line), key, fields: row.fields };
     });
     const data: ChunkData = { phase: 'processing', chunk, resource: rules.resource, writes, errors: [] };
     await this.commands.send(RecordChunk, data, { ...job, step: `processing:${chunk}` });

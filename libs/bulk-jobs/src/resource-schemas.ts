@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ResourceIdPrefixes, type ResourceType } from '@batchyard/contracts';
+import { ResourceIdPrefixes, sequentialIdsFrom, type ResourceType } from '@batchyard/contracts';
 
 const text = (max = 1024) => z.string().trim().min(1).max(max);
 const metadata = z.record(z.string(), z.unknown());
@@ -71,4 +71,13 @@ export function isResourceId(resource: ResourceType, id: string): boolean {
 
 export function resourceId(resource: ResourceType, suffix: string): string {
   return `${ResourceIdPrefixes[resource]}_${suffix}`;
+}
+
+/**
+ * Ids of the resources a bulk job creates, by row line. They derive from (tenant, job, line), so a chunk decided
+ * twice creates the same ids, and follow line order within the job, so its inserts append to the key index.
+ */
+export function createdResourceIds(resource: ResourceType, tenant: string, jobId: string): (line: number) => string {
+  const suffixOf = sequentialIdsFrom(`${tenant}:${jobId}`);
+  return (line) => resourceId(resource, suffixOf(line));
 }
