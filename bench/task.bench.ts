@@ -25,7 +25,7 @@ async function main(): Promise<void> {
         generateRedirections: true,
         defaultRedirectUrl: 'https://example.com/{evrythngId}',
         thngTemplate: { name: 'Bench', tags: ['bench'] },
-        shortDomain: 'bench.test',
+        shortDomain: 'tn.gg',
         quantity: ITEMS,
       },
     };

@@ -1,4 +1,5 @@
 import {
+  AddShortDomain,
   AcquireBulkLock,
   ClaimUniqueValue,
   CreateApiKey,
@@ -9,6 +10,7 @@ import {
   DeleteUnit,
   ReleaseBulkLock,
   ReleaseUniqueValue,
+  RemoveShortDomain,
   RevokeApiKey,
   UpdateBatch,
   UpdateUnit,
@@ -31,6 +33,8 @@ export const commandRoutes: readonly CommandRoute[] = [
   { definition: CreateTenant, decider: tenantDecider },
   { definition: CreateApiKey, decider: tenantDecider },
   { definition: RevokeApiKey, decider: tenantDecider },
+  { definition: AddShortDomain, decider: tenantDecider },
+  { definition: RemoveShortDomain, decider: tenantDecider },
   { definition: CreateBatch, decider: batchDecider },
   { definition: UpdateBatch, decider: batchDecider },
   { definition: DeleteBatch, decider: batchDecider },

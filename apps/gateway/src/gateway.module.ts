@@ -12,6 +12,7 @@ import { EvrythngFilesController } from './evrythng/files.controller';
 import { EvrythngThngsController } from './evrythng/thngs.controller';
 import { EvrythngTasksController } from './evrythng/tasks.controller';
 import { TaskInputChecks } from './evrythng/task-input-checks';
+import { EvrythngShortDomainsController, ShortDomains } from './evrythng/short-domains';
 import { RedirectionsModule } from './evrythng/redirections.module';
 import { HealthController } from './health/health.controller';
 import { DocsController } from './docs/docs.controller';
@@ -39,7 +40,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [OpsModule.register(deps), RedirectionsModule.register(deps.readStore)],
-      controllers: [HealthController, DocsController, SignedBlobsController, EvrythngAccessController, EvrythngBatchesController, EvrythngTasksController, EvrythngThngsController, EvrythngFilesController, PackagexBatchesController, PackagexUploadController, PackagexResourcesController, TofuPilotBatchesController, TofuPilotUnitsController],
+      controllers: [HealthController, DocsController, SignedBlobsController, EvrythngAccessController, EvrythngBatchesController, EvrythngTasksController, EvrythngThngsController, EvrythngFilesController, EvrythngShortDomainsController, PackagexBatchesController, PackagexUploadController, PackagexResourcesController, TofuPilotBatchesController, TofuPilotUnitsController],
       providers: [
         { provide: INFRASTRUCTURE, useValue: deps.infra },
         { provide: READ_STORE, useValue: deps.readStore },
@@ -48,6 +49,7 @@ export class GatewayModule {
         UniqueValues,
         TofuLookups,
         TaskInputChecks,
+        ShortDomains,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],

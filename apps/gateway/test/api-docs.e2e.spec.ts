@@ -24,7 +24,7 @@ describe('API documents at /docs', () => {
   it('documents every EVRYTHNG route with its auth header and error shape', () => {
     const doc = docs.evrythng;
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/access', '/batches', '/batches/{batchId}', '/files', '/files/{fileId}', '/files/{fileId}/content', '/files/{fileId}/upload', '/operators/{operatorId}', '/thngs', '/thngs/{thngId}']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/access', '/accounts/{accountId}/shortDomains', '/batches', '/batches/{batchId}', '/files', '/files/{fileId}', '/files/{fileId}/content', '/files/{fileId}/upload', '/operators/{operatorId}', '/thngs', '/thngs/{thngId}']);
     expect(Object.keys(doc.paths['/batches/{batchId}']).sort()).toEqual(['delete', 'get', 'put']);
     expect(doc.components.securitySchemes.apiKey).toEqual({ type: 'apiKey', in: 'header', name: 'Authorization' });
     const perPage = doc.paths['/batches'].get.parameters.find((p: any) => p.name === 'perPage');

@@ -34,7 +34,7 @@ function crashTests(serverEnv: NodeJS.ProcessEnv, quantity: number) {
         generateRedirections: true,
         defaultRedirectUrl: 'https://example.com/{evrythngId}',
         thngTemplate: { name: 'Crash' },
-        shortDomain: 'crash.test',
+        shortDomain: 'tn.gg',
         quantity,
       },
     };

@@ -9,6 +9,7 @@ import { createApiKey, createTenant, revokeApiKey } from '@batchyard/tenancy';
 import { adminDispatch } from './admin-dispatch';
 import { deadLetterCommands } from './dead-letter-commands';
 import { projectionCommands } from './projection-commands';
+import { shortDomainCommands } from './short-domain-commands';
 
 const infra = new Infrastructure({ ...loadConfig(), logLevel: process.env.LOG_LEVEL || 'warn' });
 
@@ -41,6 +42,7 @@ tenants
       console.log(`${t._id}\t${t.name}\t${t.createdAt}`);
     }
   });
+tenants.addCommand(shortDomainCommands(infra));
 
 const keys = program.command('keys').description('API keys');
 keys

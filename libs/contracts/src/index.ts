@@ -11,3 +11,4 @@ export * from './commands/resource-commands';
 export * from './commands/unit-commands';
 export * from './commands/task-commands';
 export * from './commands/file-commands';
+export * from './commands/short-domain-commands';

@@ -1,2 +1,3 @@
 export * from './tenant-admin';
 export * from './bootstrap-key';
+export * from './short-domains';

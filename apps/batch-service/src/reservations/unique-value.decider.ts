@@ -7,7 +7,7 @@ export interface ClaimState {
 }
 
 type Claim = CommandData<typeof ClaimUniqueValue>;
-const label = { 'batch-number': 'Batch number', 'serial-number': 'Unit with serial number' } as const;
+const label = { 'batch-number': 'Batch number', 'serial-number': 'Unit with serial number', 'short-domain': 'Short domain' } as const;
 
 export const uniqueValueDecider: Decider<ClaimState> = {
   initialState: () => ({}),

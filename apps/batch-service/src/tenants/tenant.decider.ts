@@ -1,13 +1,27 @@
-import { ApiKeyCreated, ApiKeyRevoked, CreateApiKey, CreateTenant, RevokeApiKey, TenantCreated, type CommandData } from '@batchyard/contracts';
+import {
+  AddShortDomain,
+  ApiKeyCreated,
+  ApiKeyRevoked,
+  CreateApiKey,
+  CreateTenant,
+  RemoveShortDomain,
+  RevokeApiKey,
+  TenantCreated,
+  TenantShortDomainAdded,
+  TenantShortDomainRemoved,
+  type CommandData,
+} from '@batchyard/contracts';
 import { DomainError, type Decider, type DomainEvent } from '../command-handling/decider';
 
 export interface TenantState {
   exists: boolean;
   keys: Map<string, { keyHash: string; revoked: boolean }>;
+  /** Its own short domains, besides the shared default. */
+  domains: ReadonlySet<string>;
 }
 
 export const tenantDecider: Decider<TenantState> = {
-  initialState: () => ({ exists: false, keys: new Map() }),
+  initialState: () => ({ exists: false, keys: new Map(), domains: new Set() }),
 
   decide(command, state) {
     switch (command.type) {
@@ -28,6 +42,16 @@ export const tenantDecider: Decider<TenantState> = {
         if (!key) throw new DomainError('not_found', `key ${keyId} does not exist`, 'keyId');
         return key.revoked ? [] : [{ type: ApiKeyRevoked.type, data: { keyId, keyHash: key.keyHash } }];
       }
+      case AddShortDomain.type: {
+        if (!state.exists) throw new DomainError('not_found', `tenant ${command.tenant} does not exist`, 'tenant');
+        const { domain } = command.data as CommandData<typeof AddShortDomain>;
+        return state.domains.has(domain) ? [] : [{ type: TenantShortDomainAdded.type, data: { domain } }];
+      }
+      case RemoveShortDomain.type: {
+        const { domain } = command.data as CommandData<typeof RemoveShortDomain>;
+        if (!state.domains.has(domain)) throw new DomainError('not_found', `tenant ${command.tenant} has no short domain ${domain}`, 'domain');
+        return [{ type: TenantShortDomainRemoved.type, data: { domain } }];
+      }
       default:
         throw new DomainError('invalid', `unknown command ${command.type}`);
     }
@@ -44,6 +68,13 @@ export const tenantDecider: Decider<TenantState> = {
       case ApiKeyRevoked.type: {
         const { keyId, keyHash } = event.data as { keyId: string; keyHash: string };
         return { ...state, keys: new Map(state.keys).set(keyId, { keyHash, revoked: true }) };
+      }
+      case TenantShortDomainAdded.type:
+        return { ...state, domains: new Set(state.domains).add((event.data as { domain: string }).domain) };
+      case TenantShortDomainRemoved.type: {
+        const domains = new Set(state.domains);
+        domains.delete((event.data as { domain: string }).domain);
+        return { ...state, domains };
       }
       default:
         return state;

@@ -67,6 +67,7 @@ export const EVRYTHNG_DOC: DialectDoc = {
     { method: 'delete', path: '/batches/{batchId}', summary: 'Delete a batch (its tasks and Thngs stay)', pathParams: batchId, responses: { 200: { description: 'Deleted, no body' } } },
     { method: 'get', path: '/thngs', summary: 'List Thngs, newest first', query: ListQuerySchema, responses: { 200: { description: 'A page', schema: { type: 'array', items: thng }, headers: page } } },
     { method: 'get', path: '/thngs/{thngId}', summary: 'Read a Thng', pathParams: { thngId: 'the Thng’s id' }, responses: { 200: { description: 'The Thng', schema: thng } } },
+    { method: 'get', path: '/accounts/{accountId}/shortDomains', summary: 'The account’s short domains: tn.gg, then its own', pathParams: { accountId: 'account from /access (the tenant)' }, responses: { 200: { description: 'Domain names', schema: { type: 'array', items: { type: 'string' } } } } },
     { method: 'post', path: '/files', summary: 'Create a file record; PUT its bytes to `uploadUrl`', body: FileCreateSchema, responses: { 201: { description: 'Created', schema: file, headers: { location: '/files/{id}' } } } },
     { method: 'get', path: '/files', summary: 'List files, newest first (filter on name, tags)', query: ListQuerySchema, responses: { 200: { description: 'A page', schema: { type: 'array', items: file }, headers: page } } },
     { method: 'get', path: '/files/{fileId}', summary: 'Read a file record', pathParams: fileId, responses: { 200: { description: 'The file', schema: file } } },

@@ -6,10 +6,12 @@ import type { Caller } from '../auth/caller';
 import type { SignedBlobs } from '../blobs/signed-blobs';
 import { ApiError } from '../http/api-error';
 import { READ_STORE, SIGNED_BLOBS } from '../tokens';
+import { ShortDomains } from './short-domains';
 
 /** The fields of a task's input the checks look at, whichever its type. */
 interface CheckedInput {
   type?: string;
+  shortDomain?: string;
   location?: string;
   format?: string;
 }
@@ -25,10 +27,18 @@ export class TaskInputChecks {
   constructor(
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(SIGNED_BLOBS) private readonly signed: SignedBlobs,
+    @Inject(ShortDomains) private readonly shortDomains: ShortDomains,
   ) {}
 
   async check(caller: Caller, input: CheckedInput, base: string): Promise<void> {
+    if (input.shortDomain !== undefined) await this.checkShortDomain(caller, input.shortDomain);
     if (input.type === 'FILE_BASED') await this.checkFile(caller, input.location!, input.format!, base);
+  }
+
+  /** A task names the shared default short domain or one of its tenant's own. */
+  private async checkShortDomain(caller: Caller, shortDomain: string): Promise<void> {
+    const ours = await this.shortDomains.of(caller.tenant);
+    if (!ours.includes(shortDomain.toLowerCase())) throw invalid('shortDomain', `shortDomain ${shortDomain} is not one of this account's short domains (${ours.join(', ')})`);
   }
 
   /** A FILE_BASED `location` is the `contentUrl` of one of the caller's uploaded files, of the format it says. */

@@ -17,6 +17,7 @@ import { ResourceCreated, ResourceDeleted, ResourceUpdated } from './resource-ev
 import { FileCreated, FileDeleted, FileUploaded } from './file-events';
 import { ItemsGenerated, TaskCancelRequested, TaskCompleted, TaskFailed, TaskQueued, TaskResultFileWritten, TaskStarted } from './task-events';
 import { TaskInputOpened } from './task-input-file';
+import { TenantShortDomainAdded, TenantShortDomainRemoved } from './short-domain-events';
 import { UniqueValueClaimed, UniqueValueReleased, UnitAssignedToBatch, UnitCreated, UnitDeleted, UnitUpdated } from './unit-events';
 
 export * from './batch-events';
@@ -27,6 +28,7 @@ export * from './unit-events';
 export * from './task-events';
 export * from './file-events';
 export * from './task-input-file';
+export * from './short-domain-events';
 
 /** Every event contract, for validation on read and for the event catalogue. */
 export const EventCatalogue: readonly EventDefinition[] = [
@@ -37,4 +39,5 @@ export const EventCatalogue: readonly EventDefinition[] = [
   BulkLockAcquired, BulkLockReleased,
   TaskQueued, TaskStarted, ItemsGenerated, TaskResultFileWritten, TaskCompleted, TaskFailed, TaskCancelRequested,
   FileCreated, FileUploaded, FileDeleted, TaskInputOpened,
+  TenantShortDomainAdded, TenantShortDomainRemoved,
 ];

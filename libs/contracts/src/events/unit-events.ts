@@ -7,7 +7,7 @@ import { StreamCategory } from '../streams';
  * claim is a stream of its own (`reservation-<tenant>.<kind>:<lower-case value>`), so the event
  * store's expected-revision check, not a read model, decides who gets a value.
  */
-export const UniqueValueKindSchema = z.enum(['batch-number', 'serial-number']);
+export const UniqueValueKindSchema = z.enum(['batch-number', 'serial-number', 'short-domain']);
 export type UniqueValueKind = z.infer<typeof UniqueValueKindSchema>;
 const ClaimSchema = z.object({ kind: UniqueValueKindSchema, value: z.string(), ownerId: z.string() });
 

@@ -1,0 +1,98 @@
+import { request } from 'node:http';
+import { taskItem } from '@batchyard/contracts';
+import { Checkpoints, projectionCheckpoint } from '@batchyard/projections';
+import { ShortDomainsProjection } from '@batchyard/read-models';
+import type { RuntimeConfig } from '@batchyard/runtime';
+import { addShortDomain, removeShortDomain } from '@batchyard/tenancy';
+import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
+import { adminDispatch } from '../../ops/src/admin-dispatch';
+
+/**
+ * Per-tenant short domains: tn.gg is everyone's; a tenant's own (added by an operator) only its tasks may name, and no
+ * other tenant may take; the redirections answer on them by Host.
+ */
+describe('EVRYTHNG short domains (embedded)', () => shortDomainTests({}));
+const distributed = distributedOverrides();
+describeTier('EVRYTHNG short domains (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () => shortDomainTests(distributed ?? {}));
+
+function getWithHost(url: string, host: string): Promise<{ status: number; location?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { host } }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode!, location: res.headers.location });
+    });
+    req.on('error', reject).end();
+  });
+}
+
+function shortDomainTests(overrides: Partial<RuntimeConfig>) {
+  let by: BatchyardUnderTest;
+  let other: { key: string };
+  const domain = `d${Date.now().toString(36)}.link`;
+  /** Runs an operator's domain command and waits until the gateway sees it. */
+  const operator = async (command: typeof addShortDomain, tenant: string, name: string) => {
+    const outcome = await command(await adminDispatch(by.launched.infra), tenant, name);
+    if (outcome.status === 'accepted') await new Checkpoints(await by.launched.infra.readStore()).waitFor(projectionCheckpoint(ShortDomainsProjection), outcome.position, 10_000);
+    return outcome;
+  };
+  const task = (shortDomain: string) => ({
+    type: 'POPULATING',
+    inputParameters: { type: 'FIXED_AMOUNT', generateThngs: true, generateRedirections: true, defaultRedirectUrl: 'https://example.com/{evrythngId}', thngTemplate: { name: 'D' }, shortDomain, quantity: 2 },
+  });
+  /** Queues a task naming `shortDomain` in a new batch; answers the response and the batch's tasks after it. */
+  const post = async (key: string, shortDomain: string) => {
+    const batchId = (await http(`${by.url}/batches`, { method: 'POST', headers: { authorization: key }, body: { name: 'Domains' } })).body.id;
+    const res = await http(`${by.url}/batches/${batchId}/tasks`, { method: 'POST', headers: { authorization: key }, body: task(shortDomain) });
+    return Object.assign(res, { tasks: async () => (await http(`${by.url}/batches/${batchId}/tasks`, { headers: { authorization: key } })).body });
+  };
+
+  beforeAll(async () => {
+    by = await startBatchyard(overrides);
+    other = await issueKey(by.launched.infra, 'domains-two', 'operator');
+  }, 60_000);
+  afterAll(async () => {
+    await by?.stop();
+  });
+
+  jest.setTimeout(60_000);
+
+  it('lets a tenant’s tasks use its own short domain, answering redirections on it by Host', async () => {
+    expect(await operator(addShortDomain, 'default', domain.toUpperCase())).toMatchObject({ status: 'accepted' });
+    expect((await http(`${by.url}/accounts/default/shortDomains`, { headers: { authorization: by.key } })).body).toEqual(['tn.gg', domain]);
+    const created = await post(by.key, domain);
+    expect(created.status).toBe(202);
+    const location = created.headers.get('location')!;
+    let done: any;
+    for (let i = 0; i < 300 && (done = (await http(`${by.url}${location}`, { headers: { authorization: by.key } })).body).status !== 'EXECUTED'; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(done.status).toBe('EXECUTED');
+    const { thngId, shortId } = taskItem(done.id, 0, 1);
+    expect(await getWithHost(`${by.url}/${shortId}`, domain)).toEqual({ status: 307, location: `https://example.com/${thngId}` });
+    expect((await getWithHost(`${by.url}/${shortId}`, 'tn.gg')).status).toBe(404);
+    expect((await post(by.key, 'TN.GG')).status).toBe(202);
+  });
+
+  it('refuses another tenant’s domain, an unknown one, and a removed one, with 400 in EVRYTHNG shape, queueing nothing', async () => {
+    expect(await operator(addShortDomain, 'domains-two', domain)).toMatchObject({ status: 'rejected', error: { code: 'conflict', message: expect.stringMatching(/belongs to another tenant/) } });
+    for (const [key, shortDomain] of [[other.key, domain], [by.key, 'nobody.example'], [other.key, 'nobody.example']]) {
+      const res = await post(key, shortDomain);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ status: 400, errors: [expect.stringMatching(new RegExp(`shortDomain ${shortDomain} is not one of this account's short domains`))], code: expect.any(String), moreInfo: expect.any(String) });
+      expect(await res.tasks()).toEqual([]);
+    }
+    expect((await http(`${by.url}/accounts/default/shortDomains`, { headers: { authorization: other.key } })).status).toBe(404);
+
+    expect(await operator(removeShortDomain, 'default', domain)).toMatchObject({ status: 'accepted' });
+    expect((await post(by.key, domain)).status).toBe(400);
+    expect(await operator(addShortDomain, 'domains-two', domain)).toMatchObject({ status: 'accepted' });
+    expect((await post(other.key, domain)).status).toBe(202);
+  });
+
+  it('refuses the default or a malformed name as a tenant’s own domain', async () => {
+    const dispatch = await adminDispatch(by.launched.infra);
+    await expect(addShortDomain(dispatch, 'default', 'tn.gg')).rejects.toThrow(/default short domain/);
+    await expect(addShortDomain(dispatch, 'default', 'no-dot')).rejects.toThrow(/domain name/);
+    expect(await addShortDomain(dispatch, 'no-such-tenant', `x${domain}`)).toMatchObject({ status: 'rejected', error: { code: 'not_found' } });
+    // The claim of a refused add was given back: another tenant may take the domain.
+    expect(await operator(addShortDomain, 'domains-two', `x${domain}`)).toMatchObject({ status: 'accepted' });
+  });
+}
