@@ -1,8 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { fromBuffer, type Entry, type ZipFile } from 'yauzl';
+import { fromBufferPromise, type Entry } from 'yauzl';
 import { FileBlobStore } from '@batchyard/blob-store';
 import { ItemsGenerated, TaskStarted, taskItem, type RecordedEvent, type TaskSpec } from '@batchyard/contracts';
 import type { EventStore } from '@batchyard/event-store';
@@ -41,14 +40,16 @@ async function read(blobs: FileBlobStore, hash: string): Promise<Buffer> {
 }
 
 async function unzip(zip: Buffer): Promise<{ name: string; text: string }[]> {
-  const file = (await promisify(fromBuffer)(zip, { lazyEntries: false })) as ZipFile;
+  const file = await fromBufferPromise(zip, { lazyEntries: true });
   const entries: Entry[] = [];
-  await new Promise<void>((resolve, reject) => file.on('entry', (e: Entry) => entries.push(e)).on('end', resolve).on('error', reject));
+  await new Promise<void>((resolve, reject) => {
+    file.on('entry', (entry: Entry) => entries.push(entry) && file.readEntry()).on('end', resolve).on('error', reject);
+    file.readEntry();
+  });
   return Promise.all(
     entries.map(async (entry) => {
-      const stream = await promisify(file.openReadStream.bind(file))(entry);
       const parts: Buffer[] = [];
-      for await (const part of stream!) parts.push(part as Buffer);
+      for await (const part of await file.openReadStreamPromise(entry)) parts.push(part as Buffer);
       return { name: entry.fileName, text: Buffer.concat(parts).toString('utf8') };
     }),
   );

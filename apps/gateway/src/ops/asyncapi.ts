@@ -38,7 +38,8 @@ function payload(event: EventDefinition): Json {
       occurredAt: { type: 'string', format: 'date-time' },
       revision: { type: 'integer', minimum: 0, description: '0-based position of the event in its stream: gap-free per key.' },
       position: { type: 'integer', minimum: 1, description: 'Global position in the event store.' },
-      data,
+      // An object whatever the event; a union (a task's spec, by task type) is one of several object shapes.
+      data: { type: 'object', ...data },
     },
   };
 }

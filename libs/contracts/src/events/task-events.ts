@@ -133,19 +133,19 @@ const TaskSpecBaseSchema = z.object({
   customFields: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const TaskSpecSchema = z.discriminatedUnion('type', [
-  TaskSpecBaseSchema.extend({
-    type: z.literal('POPULATING'),
-    inputParameters: PopulatingInputSchema,
-    outputParameters: OutputParametersSchema.optional(),
-  }),
-  TaskSpecBaseSchema.extend({
-    type: z.literal('SHORT_ID_GENERATION'),
-    inputParameters: ShortIdGenerationInputSchema,
-    /** The task's own secret key of its pseudo-random codes (base64url), chosen by the gateway; never shown. */
-    shortIdKey: z.string().min(43),
-  }),
-]);
+const PopulatingTaskSpecSchema = TaskSpecBaseSchema.extend({
+  type: z.literal('POPULATING'),
+  inputParameters: PopulatingInputSchema,
+  outputParameters: OutputParametersSchema.optional(),
+});
+const ShortIdGenerationTaskSpecSchema = TaskSpecBaseSchema.extend({
+  type: z.literal('SHORT_ID_GENERATION'),
+  inputParameters: ShortIdGenerationInputSchema,
+  /** The task's own secret key of its pseudo-random codes (base64url), chosen by the gateway; never shown. */
+  shortIdKey: z.string().min(43),
+});
+
+export const TaskSpecSchema = z.discriminatedUnion('type', [PopulatingTaskSpecSchema, ShortIdGenerationTaskSpecSchema]);
 export type TaskSpec = z.infer<typeof TaskSpecSchema>;
 
 const ActorSchema = z.object({ keyId: z.string(), name: z.string(), role: z.string() });
@@ -155,7 +155,7 @@ export const TaskQueued = defineEvent({
   version: 1,
   category: StreamCategory.task,
   description: 'An EVRYTHNG task was accepted for a batch and waits for the task worker.',
-  schema: TaskSpecSchema.and(z.object({ createdBy: ActorSchema })),
+  schema: z.discriminatedUnion('type', [PopulatingTaskSpecSchema.extend({ createdBy: ActorSchema }), ShortIdGenerationTaskSpecSchema.extend({ createdBy: ActorSchema })]),
 });
 
 export const TaskStarted = defineEvent({
