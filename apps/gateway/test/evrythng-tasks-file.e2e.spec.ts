@@ -117,10 +117,12 @@ function fileTaskTests(overrides: Partial<RuntimeConfig>) {
 
   it('reads the one CSV of a ZIP; without a shortId column the short IDs are generated', async () => {
     const file = await uploaded('ids.zip', 'application/zip', await zipOf({ 'serials.csv': 'identifiers.ser\nZ1\nZ2\nZ3\n' }));
-    const location = await queue(await newBatch(), fileBased(file.contentUrl, 'ZIP'));
+    const location = await queue(await newBatch(), { ...fileBased(file.contentUrl, 'ZIP'), outputParameters: { type: 'CSV', columns: ['SHORT_ID', 'THNG'] } });
     const task = await untilEnded(location);
     expect(task).toMatchObject({ status: 'EXECUTED', result: { totalThngsCreated: 3, totalUrlBindingsCreated: 3, failedOperationsAmount: 0 } });
     const { thngId, shortId } = taskItem(task.id, 0, 2);
+    const resultFile = await http(task.result.location, { headers: auth() });
+    expect(resultFile.text.trim().split(/\r?\n/)).toEqual(['SHORT_ID,THNG', ...[0, 1, 2].map((i) => `${taskItem(task.id, 0, i).shortId},${taskItem(task.id, 0, i).thngId}`)]);
     expect((await http(`${by.url}/thngs/${thngId}`, { headers: auth() })).body.identifiers).toEqual({ ser: 'Z3' });
     expect(await getWithHost(`${by.url}/${shortId}`, 'tn.gg')).toEqual({ status: 307, location: `https://example.com/f/${thngId}` });
   });
