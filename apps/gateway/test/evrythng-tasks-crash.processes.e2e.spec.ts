@@ -5,8 +5,8 @@ import { openReadStore } from '@batchyard/read-store';
 import { describeProcessTiers, expectReadModelsEqualRebuild, http, startAppCluster, type AppCluster } from '@batchyard/test-support';
 
 /**
- * A task survives kill -9 of the task worker mid-task: after a restart it ends with exactly N Thngs, N redirections
- * and one result, and the read models equal a rebuild from the events.
+ * A task survives kill -9 of the task worker mid-task: after a restart it ends with exactly N Thngs, N redirections,
+ * one result and one result file of N rows, and the read models equal a rebuild from the events.
  */
 describeProcessTiers('EVRYTHNG task survives kill -9 of the task worker', { embedded: 30_000, distributed: 4_000 }, crashTests);
 
@@ -24,10 +24,11 @@ function crashTests(serverEnv: NodeJS.ProcessEnv, quantity: number) {
 
   afterAll(() => cluster?.stop());
 
-  it('ends with exactly N Thngs, N redirections and one result after the worker is killed and restarted', async () => {
+  it('ends with exactly N Thngs, N redirections, one result and one result file after the worker is killed and restarted', async () => {
     const batchId = (await http(`${url}/batches`, { method: 'POST', headers: auth, body: { name: 'Crash' } })).body.id;
     const body = {
       type: 'POPULATING',
+      outputParameters: { type: 'CSV', columns: ['SHORT_ID', 'THNG'] },
       inputParameters: {
         type: 'FIXED_AMOUNT',
         generateThngs: true,
@@ -60,12 +61,17 @@ function crashTests(serverEnv: NodeJS.ProcessEnv, quantity: number) {
     expect(done.result).toMatchObject({ totalCount: 2 * quantity, totalThngsCreated: quantity, totalUrlBindingsCreated: quantity, failedOperationsAmount: 0 });
     const thngs = await http(`${url}/thngs?filter=${encodeURIComponent(`batch=${batchId}`)}&perPage=1`, { headers: auth });
     expect(thngs.headers.get('x-result-count')).toBe(String(quantity));
+    const file = await fetch(done.result.location, { headers: auth });
+    const rows = (await file.text()).trimEnd().split('\n').slice(1);
+    expect(rows).toHaveLength(quantity);
+    expect(new Set(rows.map((row) => row.split(',')[1])).size).toBe(quantity);
 
     const events = await openEventStore({ dataDir });
     const live = await openReadStore({ dataDir, mongoUrl: serverEnv.MONGO_URL });
     try {
       const taskEvents = await events.readStream(`task-default.${done.id}`);
       expect(taskEvents.filter((e) => e.type === 'TaskCompleted')).toHaveLength(1);
+      expect(taskEvents.filter((e) => e.type === 'TaskResultFileWritten')).toHaveLength(1);
       expect(taskEvents.filter((e) => e.type === 'ItemsGenerated').reduce((n, e) => n + (e.data as { count: number }).count, 0)).toBe(quantity);
       expect(await live.collection('redirections').count({ taskId: done.id })).toBe(quantity);
 
