@@ -2,7 +2,7 @@ import { createCipheriv, type Cipheriv } from 'node:crypto';
 import { SHORT_ID_ALPHABET, shortIdLayout, type ShortIdGenerationInput } from '@batchyard/contracts';
 
 const RADIX = SHORT_ID_ALPHABET.length;
-/** Base-62 digits per limb: 62^5 < 2^30, so a limb is exact in a double and three fit one cipher block beside the round. */
+/** Base-62 digits per limb: 62^5 < 2^30, so a limb is a small integer and three fit one cipher block beside the round. */
 const LIMB_DIGITS = 5;
 /** Rounds per limb: each round changes one limb, so every limb is changed six times (a two-limb core gets 12 rounds, more than FF1's 10). */
 const ROUNDS_PER_LIMB = 6;
@@ -33,7 +33,7 @@ export function shortIdCodes(input: ShortIdGenerationInput, key: string): (first
  * unbalanced Feistel network: the core is cut into limbs of at most five characters (two at least, so that a short
  * core is not a mere keyed shift), and each round adds, to one limb, AES-256 of the other limbs and the round number,
  * modulo the limb's size. Every round can be undone, so no two indices share a core. A whole chunk goes through a
- * round in one cipher call, and the limbs stay exact in doubles, which keeps a million codes to about a second.
+ * round in one cipher call, and the limbs are small integers, which keeps a million codes to a second or two.
  */
 export class KeyedPermutation {
   private readonly cipher: Cipheriv;

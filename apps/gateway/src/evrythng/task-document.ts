@@ -24,7 +24,7 @@ export const TaskCreateSchema = z.discriminatedUnion(
 const TERMINAL = ['EXECUTED', 'EXECUTED_WITH_FAILURES', 'FAILED'];
 
 /** Where a task's result file is downloaded with the tenant's key (`base` is the public URL). */
-export const resultLocation = (base: string, task: TaskDoc) => `${base}/batches/${task.batchId}/tasks/${task.taskId}/result`;
+const resultLocation = (base: string, task: TaskDoc) => `${base}/batches/${task.batchId}/tasks/${task.taskId}/result`;
 
 /**
  * A task as an EVRYTHNG TaskDocument: progress while it runs, result once it ended, with the result file's absolute
