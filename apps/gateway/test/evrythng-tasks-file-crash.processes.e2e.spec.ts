@@ -29,7 +29,7 @@ function crashTests(serverEnv: NodeJS.ProcessEnv, rows: number) {
     const lines = ['shortId'];
     for (let i = 0; i < rows; i++) lines.push(bad(i) ? `bad ${i}` : `crash-${i}`);
     const file = (await http(`${url}/files`, { method: 'POST', headers: auth, body: { name: 'crash.csv', type: 'text/csv', privateAccess: true } })).body;
-    const uploaded = await (await fetch(file.uploadUrl, { method: 'PUT', headers: { 'content-type': 'text/csv' }, body: lines.join('\n') })).json();
+    const uploaded = (await http(file.uploadUrl, { method: 'PUT', headers: { 'content-type': 'text/csv' }, raw: lines.join('\n') })).body;
     const batchId = (await http(`${url}/batches`, { method: 'POST', headers: auth, body: { name: 'Crash' } })).body.id;
     const inputParameters = {
       type: 'FILE_BASED',
