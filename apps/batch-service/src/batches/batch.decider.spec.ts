@@ -1,22 +1,12 @@
 import { BatchCreated, BatchDeleted, BatchUpdated, CreateBatch, DeleteBatch, UpdateBatch, type CommandEnvelope } from '@batchyard/contracts';
 import { DomainError } from '../command-handling/decider';
 import { batchDecider, type BatchState } from './batch.decider';
+import { afterCommands, commandsTo } from '../command-handling/testing';
 
 const actor = { keyId: 'k1', name: 'ci', role: 'operator' as const };
-const command = (type: string, data: unknown): CommandEnvelope => ({
-  commandId: 'c1',
-  type,
-  tenant: 'acme',
-  aggregateId: 'b1',
-  correlationId: 'c1',
-  causationId: 'c1',
-  issuedAt: new Date(0).toISOString(),
-  actor,
-  data,
-});
+const command = commandsTo('b1', actor);
 const create = command(CreateBatch.type, { batchId: 'b1', uuid: '00000000-0000-4000-8000-000000000000', name: 'Lot 1' });
-const fold = (...commands: CommandEnvelope[]): BatchState =>
-  commands.reduce((state, c) => batchDecider.decide(c, state).reduce(batchDecider.evolve, state), batchDecider.initialState());
+const fold = (...commands: CommandEnvelope[]): BatchState => afterCommands(batchDecider, ...commands);
 
 describe('batch decider', () => {
   it('creates a batch recording who created it', () => {

@@ -14,19 +14,10 @@ import {
 } from '@batchyard/contracts';
 import { DomainError } from '../command-handling/decider';
 import { bulkJobDecider, type BulkJobState } from './bulk-job.decider';
+import { afterCommands, commandsTo } from '../command-handling/testing';
 
 const actor = { keyId: 'k1', name: 'ci', role: 'operator' as const };
-const command = (type: string, data: unknown): CommandEnvelope => ({
-  commandId: 'c1',
-  type,
-  tenant: 'acme',
-  aggregateId: 'batch_1',
-  correlationId: 'c1',
-  causationId: 'c1',
-  issuedAt: new Date(0).toISOString(),
-  actor,
-  data,
-});
+const command = commandsTo('batch_1', actor);
 const spec = {
   jobId: 'batch_1',
   resource: 'contact' as const,
@@ -50,8 +41,7 @@ const phases = command(RecordPhases.type, {
 });
 const chunk = (n: number) =>
   command(RecordChunk.type, { phase: 'processing', chunk: n, resource: 'contact', writes: [{ op: 'create', line: 1, id: 'contact_a', fields: { name: 'A' } }], errors: [] });
-const fold = (...commands: CommandEnvelope[]): BulkJobState =>
-  commands.reduce((state, c) => bulkJobDecider.decide(c, state).reduce(bulkJobDecider.evolve, state), bulkJobDecider.initialState());
+const fold = (...commands: CommandEnvelope[]): BulkJobState => afterCommands(bulkJobDecider, ...commands);
 
 describe('bulk job decider', () => {
   it('queues a job once, recording who asked', () => {

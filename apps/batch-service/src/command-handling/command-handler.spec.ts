@@ -1,26 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateApiKey, CreateTenant, streamName, StreamCategory, type CommandEnvelope } from '@batchyard/contracts';
+import { CreateApiKey, CreateTenant, streamName, StreamCategory } from '@batchyard/contracts';
 import { CommandOutcomes } from '@batchyard/command-bus';
 import { SqliteEventStore } from '@batchyard/event-store';
 import { openReadStore, type ReadStore } from '@batchyard/read-store';
 import { tenantDecider } from '../tenants/tenant.decider';
 import { CommandHandler } from './command-handler';
+import { commandsTo } from './testing';
 
 const routes = [CreateTenant, CreateApiKey].map((definition) => ({ definition, decider: tenantDecider }));
 const stream = streamName(StreamCategory.tenant, 'acme', 'acme');
-const command = (commandId: string, type: string, data: unknown): CommandEnvelope => ({
-  commandId,
-  type,
-  tenant: 'acme',
-  aggregateId: 'acme',
-  correlationId: commandId,
-  causationId: commandId,
-  issuedAt: new Date(0).toISOString(),
-  actor: { keyId: 'system', name: 'system', role: 'operator' },
-  data,
-});
+const to = commandsTo('acme');
+const command = (commandId: string, type: string, data: unknown) => to(type, data, commandId);
 const key = (n: number) => command(`key-${n}`, CreateApiKey.type, { keyId: `k${n}`, name: 'ci', role: 'user', keyHash: 'a'.repeat(64) });
 
 describe('CommandHandler', () => {

@@ -1,24 +1,14 @@
 import { CreateFile, DeleteFile, FileCreated, FileDeleted, FileUploaded, RecordFileUpload, type CommandEnvelope } from '@batchyard/contracts';
 import { DomainError } from '../command-handling/decider';
 import { fileDecider, type FileState } from './file.decider';
+import { afterCommands, commandsTo } from '../command-handling/testing';
 
 const actor = { keyId: 'k1', name: 'ci', role: 'operator' as const };
-const command = (type: string, data: unknown): CommandEnvelope => ({
-  commandId: 'c1',
-  type,
-  tenant: 'acme',
-  aggregateId: 'f1',
-  correlationId: 'c1',
-  causationId: 'c1',
-  issuedAt: new Date(0).toISOString(),
-  actor,
-  data,
-});
+const command = commandsTo('f1', actor);
 const create = command(CreateFile.type, { fileId: 'f1', name: 'ids.csv', type: 'text/csv', privateAccess: true });
 const upload = (hash: string) => command(RecordFileUpload.type, { fileId: 'f1', hash, size: 10 });
 const remove = command(DeleteFile.type, { fileId: 'f1' });
-const fold = (...commands: CommandEnvelope[]): FileState =>
-  commands.reduce((state, c) => fileDecider.decide(c, state).reduce(fileDecider.evolve, state), fileDecider.initialState());
+const fold = (...commands: CommandEnvelope[]): FileState => afterCommands(fileDecider, ...commands);
 
 describe('file decider', () => {
   it('creates a file once, recording who asked', () => {

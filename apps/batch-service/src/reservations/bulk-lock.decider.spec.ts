@@ -1,5 +1,6 @@
 import { AcquireBulkLock, BulkLockAcquired, BulkLockReleased, ReleaseBulkLock, bulkLockId, type CommandEnvelope } from '@batchyard/contracts';
 import { bulkLockDecider, type BulkLockState } from './bulk-lock.decider';
+import { afterCommands } from '../command-handling/testing';
 
 const HELD_UNTIL = '2026-01-01T01:00:00.000Z';
 const command = (type: string, jobId: string, issuedAt = '2026-01-01T00:00:00.000Z'): CommandEnvelope => ({
@@ -9,8 +10,7 @@ const command = (type: string, jobId: string, issuedAt = '2026-01-01T00:00:00.00
 });
 const acquire = (jobId: string, issuedAt?: string) => command(AcquireBulkLock.type, jobId, issuedAt);
 const release = (jobId: string) => command(ReleaseBulkLock.type, jobId);
-const fold = (...commands: CommandEnvelope[]): BulkLockState =>
-  commands.reduce((state, c) => bulkLockDecider.decide(c, state).reduce(bulkLockDecider.evolve, state), bulkLockDecider.initialState());
+const fold = (...commands: CommandEnvelope[]): BulkLockState => afterCommands(bulkLockDecider, ...commands);
 
 describe('bulk lock decider', () => {
   it('gives a free lock to the first job; a retry of that job changes nothing', () => {

@@ -1,12 +1,12 @@
 import { ClaimUniqueValue, ReleaseUniqueValue, UniqueValueClaimed, UniqueValueReleased, type CommandEnvelope } from '@batchyard/contracts';
 import { uniqueValueDecider, type ClaimState } from './unique-value.decider';
+import { afterCommands } from '../command-handling/testing';
 
 const command = (type: string, ownerId: string, value = 'LOT-1'): CommandEnvelope => ({
   commandId: 'c1', type, tenant: 'acme', aggregateId: `batch-number:${value.toLowerCase()}`, correlationId: 'c1', causationId: 'c1',
   issuedAt: new Date(0).toISOString(), actor: { keyId: 'k', name: 'n', role: 'user' }, data: { kind: 'batch-number', value, ownerId },
 });
-const fold = (...commands: CommandEnvelope[]): ClaimState =>
-  commands.reduce((state, c) => uniqueValueDecider.decide(c, state).reduce(uniqueValueDecider.evolve, state), uniqueValueDecider.initialState());
+const fold = (...commands: CommandEnvelope[]): ClaimState => afterCommands(uniqueValueDecider, ...commands);
 
 describe('unique value decider', () => {
   it('gives a value to its first claimant; a retry of that claim changes nothing', () => {

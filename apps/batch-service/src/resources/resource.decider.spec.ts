@@ -1,23 +1,13 @@
 import { CreateResource, DeleteResource, ResourceCreated, ResourceDeleted, ResourceUpdated, UpdateResource, type CommandEnvelope } from '@batchyard/contracts';
 import { DomainError } from '../command-handling/decider';
 import { resourceDecider, type ResourceState } from './resource.decider';
+import { afterCommands, commandsTo } from '../command-handling/testing';
 
-const command = (type: string, data: unknown): CommandEnvelope => ({
-  commandId: 'c1',
-  type,
-  tenant: 'acme',
-  aggregateId: 'contact_1',
-  correlationId: 'c1',
-  causationId: 'c1',
-  issuedAt: new Date(0).toISOString(),
-  actor: { keyId: 'k1', name: 'ci', role: 'user' },
-  data,
-});
+const command = commandsTo('contact_1', { keyId: 'k1', name: 'ci', role: 'user' });
 const create = command(CreateResource.type, { resource: 'contact', id: 'contact_1', fields: { name: 'A' } });
 const update = command(UpdateResource.type, { resource: 'contact', id: 'contact_1', fields: { nickname: 'B' } });
 const del = command(DeleteResource.type, { resource: 'contact', id: 'contact_1' });
-const fold = (...commands: CommandEnvelope[]): ResourceState =>
-  commands.reduce((state, c) => resourceDecider.decide(c, state).reduce(resourceDecider.evolve, state), resourceDecider.initialState());
+const fold = (...commands: CommandEnvelope[]): ResourceState => afterCommands(resourceDecider, ...commands);
 
 describe('resource decider', () => {
   it('creates once, then updates and deletes', () => {

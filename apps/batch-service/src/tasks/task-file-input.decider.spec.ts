@@ -1,18 +1,9 @@
 import { CancelTask, OpenTaskInput, QueueTask, RecordItems, StartTask, TaskInputOpened, type CommandEnvelope } from '@batchyard/contracts';
 import { DomainError } from '../command-handling/decider';
 import { taskDecider, type TaskState } from './task.decider';
+import { afterCommands, commandsTo } from '../command-handling/testing';
 
-const command = (type: string, data: unknown): CommandEnvelope => ({
-  commandId: 'c1',
-  type,
-  tenant: 'acme',
-  aggregateId: 't1',
-  correlationId: 'c1',
-  causationId: 'c1',
-  issuedAt: new Date(0).toISOString(),
-  actor: { keyId: 'k1', name: 'ci', role: 'operator' },
-  data,
-});
+const command = commandsTo('t1');
 const FILE = 'UmNqmfDEBDswtpaaRDs6xHpn';
 const queue = command(QueueTask.type, {
   taskId: 't1',
@@ -25,8 +16,7 @@ const opened = { batchId: 'b1', fileId: FILE, hash: 'a'.repeat(64), header: ['sh
 const open = command(OpenTaskInput.type, opened);
 const chunk = (n: number, count: number, next: { offset: number; line: number; row: number }, rejected: { line: number; error: string }[] = []) =>
   command(RecordItems.type, { batchId: 'b1', chunk: n, first: 0, count, shortIds: [], clashes: [], file: { next, rejected } });
-const fold = (...commands: CommandEnvelope[]): TaskState =>
-  commands.reduce((state, c) => taskDecider.decide(c, state).reduce(taskDecider.evolve, state), taskDecider.initialState());
+const fold = (...commands: CommandEnvelope[]): TaskState => afterCommands(taskDecider, ...commands);
 
 describe('task decider: a FILE_BASED task’s input', () => {
   it('opens the input once the task runs, once; the cursor starts after the header', () => {

@@ -16,19 +16,10 @@ import {
 } from '@batchyard/contracts';
 import { DomainError } from '../command-handling/decider';
 import { taskDecider, type TaskState } from './task.decider';
+import { afterCommands, commandsTo } from '../command-handling/testing';
 
 const actor = { keyId: 'k1', name: 'ci', role: 'operator' as const };
-const command = (type: string, data: unknown): CommandEnvelope => ({
-  commandId: 'c1',
-  type,
-  tenant: 'acme',
-  aggregateId: 't1',
-  correlationId: 'c1',
-  causationId: 'c1',
-  issuedAt: new Date(0).toISOString(),
-  actor,
-  data,
-});
+const command = commandsTo('t1', actor);
 const spec = {
   taskId: 't1',
   batchId: 'b1',
@@ -39,8 +30,7 @@ const queue = command(QueueTask.type, spec);
 const start = command(StartTask.type, { batchId: 'b1' });
 const chunk = (n: number, count = 1_000, clashes: { index: number; shortId: string }[] = []) =>
   command(RecordItems.type, { batchId: 'b1', chunk: n, first: n * 1_000, count, clashes });
-const fold = (...commands: CommandEnvelope[]): TaskState =>
-  commands.reduce((state, c) => taskDecider.decide(c, state).reduce(taskDecider.evolve, state), taskDecider.initialState());
+const fold = (...commands: CommandEnvelope[]): TaskState => afterCommands(taskDecider, ...commands);
 
 describe('task decider', () => {
   it('queues a task once, recording who asked', () => {

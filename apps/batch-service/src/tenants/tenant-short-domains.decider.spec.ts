@@ -1,23 +1,13 @@
 import { AddShortDomain, CreateTenant, RemoveShortDomain, TenantShortDomainAdded, TenantShortDomainRemoved, type CommandEnvelope } from '@batchyard/contracts';
 import { DomainError } from '../command-handling/decider';
 import { tenantDecider, type TenantState } from './tenant.decider';
+import { afterCommands, commandsTo } from '../command-handling/testing';
 
-const command = (type: string, data: unknown): CommandEnvelope => ({
-  commandId: 'c1',
-  type,
-  tenant: 'acme',
-  aggregateId: 'acme',
-  correlationId: 'c1',
-  causationId: 'c1',
-  issuedAt: new Date(0).toISOString(),
-  actor: { keyId: 'system', name: 'system', role: 'operator' },
-  data,
-});
+const command = commandsTo('acme', { keyId: 'system', name: 'system', role: 'operator' });
 const create = command(CreateTenant.type, { name: 'Acme' });
 const add = command(AddShortDomain.type, { domain: 'acme.link' });
 const remove = command(RemoveShortDomain.type, { domain: 'acme.link' });
-const fold = (...commands: CommandEnvelope[]): TenantState =>
-  commands.reduce((state, c) => tenantDecider.decide(c, state).reduce(tenantDecider.evolve, state), tenantDecider.initialState());
+const fold = (...commands: CommandEnvelope[]): TenantState => afterCommands(tenantDecider, ...commands);
 
 describe('tenant decider: short domains', () => {
   it('adds a short domain to an existing tenant once', () => {

@@ -1,20 +1,12 @@
 import { ApiKeyCreated, ApiKeyRevoked, CreateApiKey, CreateTenant, RevokeApiKey, TenantCreated, type CommandEnvelope } from '@batchyard/contracts';
 import { DomainError } from '../command-handling/decider';
 import { tenantDecider } from './tenant.decider';
+import type { DomainEvent } from '../command-handling/decider';
+import { commandsTo, given as givenEvents } from '../command-handling/testing';
 
 const hash = 'a'.repeat(64);
-const command = (type: string, data: unknown): CommandEnvelope => ({
-  commandId: 'c1',
-  type,
-  tenant: 'acme',
-  aggregateId: 'acme',
-  correlationId: 'c1',
-  causationId: 'c1',
-  issuedAt: new Date(0).toISOString(),
-  actor: { keyId: 'system', name: 'system', role: 'operator' },
-  data,
-});
-const given = (...events: { type: string; data: unknown }[]) => events.reduce(tenantDecider.evolve, tenantDecider.initialState());
+const command = commandsTo('acme', { keyId: 'system', name: 'system', role: 'operator' });
+const given = (...events: DomainEvent[]) => givenEvents(tenantDecider, ...events);
 const created = { type: TenantCreated.type, data: { tenantId: 'acme', name: 'Acme' } };
 const keyCreated = { type: ApiKeyCreated.type, data: { keyId: 'k1', name: 'ci', role: 'user', keyHash: hash } };
 

@@ -1,15 +1,12 @@
 import { CreateUnit, DeleteUnit, UnitAssignedToBatch, UnitCreated, UnitDeleted, UnitUpdated, UpdateUnit, type CommandEnvelope } from '@batchyard/contracts';
 import { unitDecider, type UnitState } from './unit.decider';
+import { afterCommands, commandsTo } from '../command-handling/testing';
 
 const actor = { keyId: 'k1', name: 'line 1', role: 'station' as const };
 const unitId = '00000000-0000-4000-8000-000000000001';
-const command = (type: string, data: unknown): CommandEnvelope => ({
-  commandId: 'c1', type, tenant: 'acme', aggregateId: unitId, correlationId: 'c1', causationId: 'c1',
-  issuedAt: new Date(0).toISOString(), actor, data,
-});
+const command = commandsTo(unitId, actor);
 const create = command(CreateUnit.type, { unitId, thngId: 't1', serialNumber: 'SN1', partNumber: 'P1', revisionNumber: 'A' });
-const fold = (...commands: CommandEnvelope[]): UnitState =>
-  commands.reduce((state, c) => unitDecider.decide(c, state).reduce(unitDecider.evolve, state), unitDecider.initialState());
+const fold = (...commands: CommandEnvelope[]): UnitState => afterCommands(unitDecider, ...commands);
 
 describe('unit decider', () => {
   it('creates a unit recording who created it, once', () => {
