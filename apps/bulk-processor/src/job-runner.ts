@@ -170,9 +170,7 @@ export class JobRunner {
 
   /** Parsing (read, deduplicate) and validation (shape, ids that exist), then the valid rows cut into chunk blobs. */
   private async prepare(job: Job, state: BulkJobState): Promise<PhaseData[]> {
-    const upload = state.upload!;
-    const rows: InputRow[] = [];
-    for await (const row of readRows(await this.blobs.get(upload.hash), upload.format)) rows.push(row);
+    const rows = await this.uploadedRows(state.upload!);
     const rules = this.rules(state);
     const { kept, ignored } = removeDuplicates(rows, rules, state.spec!.duplicateHandling);
 
@@ -207,6 +205,14 @@ export class JobRunner {
         ...(errors.length && { errors: await putJson(this.blobs, errors) }),
       },
     ];
+  }
+
+  /** The upload's rows: as the gateway read them where it kept them (CSV), else read from the upload itself. */
+  private async uploadedRows(upload: NonNullable<BulkJobState['upload']>): Promise<InputRow[]> {
+    if (upload.parsedRows) return JSON.parse((await readBlob(this.blobs, upload.parsedRows.hash)).toString('utf8')) as InputRow[];
+    const rows: InputRow[] = [];
+    for await (const row of readRows(await this.blobs.get(upload.hash), upload.format)) rows.push(row);
+    return rows;
   }
 
   private async existingIds(job: Job, rules: RowRules, rows: ValidRow[]): Promise<Set<string>> {

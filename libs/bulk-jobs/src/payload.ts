@@ -115,10 +115,10 @@ function convert(field: string, cell: string): unknown {
 }
 
 /** Reads a whole payload's rows (bounded by `maxRows`, beyond which it throws). */
-export async function countRows(content: Buffer, format: PayloadFormat, maxRows: number): Promise<number> {
-  let rows = 0;
-  for await (const _ of readRows(Readable.from([content]), format)) {
-    if (++rows > maxRows) throw new PayloadError(`a batch takes at most ${maxRows} rows`);
+export async function readAllRows(content: Buffer, format: PayloadFormat, maxRows: number): Promise<InputRow[]> {
+  const rows: InputRow[] = [];
+  for await (const row of readRows(Readable.from([content]), format)) {
+    if (rows.push(row) > maxRows) throw new PayloadError(`a batch takes at most ${maxRows} rows`);
   }
   return rows;
 }

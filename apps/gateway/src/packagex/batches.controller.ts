@@ -28,7 +28,7 @@ import { NO_URLS, bulkJobDocument, type BulkJobUrls } from './bulk-job-document'
 import { BulkJobLocks } from './bulk-job-locks';
 import { findJob, waitForMode } from './bulk-job-reads';
 import { envelope, pageQuery, pagination, publicBase } from './envelope';
-import { CONTENT_TYPES, checkedPayload } from './payload-input';
+import { checkedPayload, storePayload } from './payload-input';
 import { uploadPath } from './upload.controller';
 
 const CreateBatchSchema = z.strictObject({
@@ -107,17 +107,13 @@ export class PackagexBatchesController {
     const payload = await checkedPayload('data', () =>
       Array.isArray(data) ? { content: Buffer.from(JSON.stringify(data)), format: 'json' } : decodeDataUrl(data),
     );
-    if (input.mode === 'sync' && payload.rows > BulkLimits.maxSyncRows) {
+    if (input.mode === 'sync' && payload.rows.length > BulkLimits.maxSyncRows) {
       throw ApiError.validation([{ code: 'too_big', path: ['mode'], message: `sync takes at most ${BulkLimits.maxSyncRows} rows; use mixed or async` }]);
     }
     const deadlineAt = new Date(Date.now() + jobDeadlineSeconds() * 1000).toISOString();
     await this.locks.queueHolding(caller, spec, Date.parse(deadlineAt), req.commandId, async () => {
-      const upload = await this.signed.blobs.put(payload.content, { contentType: CONTENT_TYPES[payload.format] });
-      await this.commands.execute(
-        QueueBulkJob,
-        { spec, upload: { hash: upload.hash, size: upload.size, format: payload.format, rows: payload.rows }, deadlineAt },
-        target,
-      );
+      const upload = await storePayload(this.signed.blobs, payload);
+      await this.commands.execute(QueueBulkJob, { spec, upload, deadlineAt }, target);
     });
     const doc = await waitForMode(this.readStore, caller.tenant, jobId, input.mode);
     return envelope(req, 201, 'Batch created', bulkJobDocument(doc));

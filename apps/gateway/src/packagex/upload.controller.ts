@@ -13,7 +13,7 @@ import { COMMAND_GATEWAY, READ_STORE, SIGNED_BLOBS } from '../tokens';
 import { bulkJobDocument } from './bulk-job-document';
 import { findJob, waitForMode } from './bulk-job-reads';
 import { envelope } from './envelope';
-import { CONTENT_TYPES, checkedPayload } from './payload-input';
+import { checkedPayload, storePayload } from './payload-input';
 
 /** The path a requested job's `_upload_url` signs: the tenant rides in the signed query, as no key is sent. */
 export const uploadPath = (tenant: string, jobId: string) => `/v1/batches/${jobId}/upload?tenant=${encodeURIComponent(tenant)}`;
@@ -44,13 +44,10 @@ export class PackagexUploadController {
       if (!format) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Upload CSV (text/csv) or JSON (application/json)');
       return { content: body, format };
     });
-    const upload = await this.signed.blobs.put(payload.content, { contentType: CONTENT_TYPES[payload.format] });
+    const upload = await storePayload(this.signed.blobs, payload);
     const deadlineAt = new Date(Date.now() + jobDeadlineSeconds() * 1000).toISOString();
-    await this.commands.execute(
-      QueueBulkJob,
-      { upload: { hash: upload.hash, size: upload.size, format: payload.format, rows: payload.rows }, deadlineAt },
-      { caller: { tenant, ...SIGNED_UPLOADER }, aggregateId: id, readModel: BulkJobsProjection },
-    );
+    const target = { caller: { tenant, ...SIGNED_UPLOADER }, aggregateId: id, readModel: BulkJobsProjection };
+    await this.commands.execute(QueueBulkJob, { upload, deadlineAt }, target);
     return envelope(req, 200, 'File uploaded', bulkJobDocument(await waitForMode(this.readStore, tenant, id, job.mode)));
   }
 }

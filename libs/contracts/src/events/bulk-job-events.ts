@@ -33,8 +33,15 @@ export const BulkJobSpecSchema = z.object({
 });
 export type BulkJobSpec = z.infer<typeof BulkJobSpecSchema>;
 
-/** The payload of a job and the rows the gateway counted in it (every row must be accounted for). */
-export const UploadSchema = BlobRefSchema.extend({ format: z.enum(['csv', 'json']), rows: z.number().int().nonnegative() });
+/**
+ * The payload of a job and the rows the gateway counted in it (every row must be accounted for). `parsedRows`:
+ * a CSV's rows as the gateway read them (a JSON array of `{line, value}`), so the processor need not parse it again.
+ */
+export const UploadSchema = BlobRefSchema.extend({
+  format: z.enum(['csv', 'json']),
+  rows: z.number().int().nonnegative(),
+  parsedRows: BlobRefSchema.optional(),
+});
 
 export const BulkJobRequested = defineEvent({
   type: 'BulkJobRequested',
