@@ -9,8 +9,22 @@ export async function readBlob(blobs: BlobStore, hash: string): Promise<Buffer> 
 }
 
 export async function putJson(blobs: BlobStore, value: unknown) {
-  const { hash, size } = await blobs.put(Buffer.from(JSON.stringify(value)), { contentType: 'application/json' });
+  return putJsonText(blobs, JSON.stringify(value));
+}
+
+async function putJsonText(blobs: BlobStore, json: string) {
+  const { hash, size } = await blobs.put(Buffer.from(json), { contentType: 'application/json' });
   return { hash, size };
+}
+
+/** Blobs written at once: each is flushed to disk before it is published, so a few in flight overlap the waits. */
+const PUTS_IN_FLIGHT = 4;
+
+/** Stores JSON texts a few at a time; their refs in the same order. */
+export async function putJsonTexts(blobs: BlobStore, texts: readonly string[]) {
+  const refs = [];
+  for (let i = 0; i < texts.length; i += PUTS_IN_FLIGHT) refs.push(...(await Promise.all(texts.slice(i, i + PUTS_IN_FLIGHT).map((t) => putJsonText(blobs, t)))));
+  return refs;
 }
 
 const csvCell = (value: string | number) => {

@@ -36,7 +36,7 @@ import {
 } from '@batchyard/bulk-jobs';
 import { workItems } from '@batchyard/observability';
 import { bulkJobDecider, isTerminal, type BulkJobState } from '../../batch-service/src/bulk-jobs/bulk-job.decider';
-import { errorFiles, putJson, readBlob, resultFile } from './job-files';
+import { errorFiles, putJson, putJsonTexts, readBlob, resultFile } from './job-files';
 import { JobCommands } from './job-commands';
 
 type PhaseData = EventData<typeof PhaseCompleted>;
@@ -192,8 +192,8 @@ export class JobRunner {
       return false;
     });
 
-    const chunks = [];
-    for (const slice of cutIntoChunks(accepted, chunkRows())) chunks.push({ ...(await putJson(this.blobs, slice)), rows: slice.length });
+    const slices = cutIntoChunks(accepted, chunkRows());
+    const chunks = (await putJsonTexts(this.blobs, slices.map((s) => s.json))).map((ref, i) => ({ ...ref, rows: slices[i].rows }));
     return [
       { phase: 'parsing', total: rows.length, success: kept.length, error: 0, ignored },
       {
@@ -299,21 +299,25 @@ export class JobRunner {
   }
 }
 
-/** Chunks of at most `maxRows` rows and about BulkLimits.chunkBytes of JSON, so a chunk's event stays well under 1 MiB. */
-function cutIntoChunks(rows: readonly ValidRow[], maxRows: number): ValidRow[][] {
-  const chunks: ValidRow[][] = [];
-  let current: ValidRow[] = [];
+/**
+ * Chunks of at most `maxRows` rows and about BulkLimits.chunkBytes of JSON, so a chunk's event stays well under
+ * 1 MiB; each as the JSON array its blob holds (every row is serialised once, for its size and its chunk).
+ */
+function cutIntoChunks(rows: readonly ValidRow[], maxRows: number): { json: string; rows: number }[] {
+  const chunks: { json: string; rows: number }[] = [];
+  let current: string[] = [];
   let bytes = 0;
+  const close = () => chunks.push({ json: `[${current.join(',')}]`, rows: current.length });
   for (const row of rows) {
-    const size = JSON.stringify(row).length;
-    if (current.length && (current.length >= maxRows || bytes + size > BulkLimits.chunkBytes)) {
-      chunks.push(current);
+    const json = JSON.stringify(row);
+    if (current.length && (current.length >= maxRows || bytes + json.length > BulkLimits.chunkBytes)) {
+      close();
       current = [];
       bytes = 0;
     }
-    current.push(row);
-    bytes += size;
+    current.push(json);
+    bytes += json.length;
   }
-  if (current.length) chunks.push(current);
+  if (current.length) close();
   return chunks;
 }
