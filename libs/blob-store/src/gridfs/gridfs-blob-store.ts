@@ -70,7 +70,8 @@ export class GridFsBlobStore implements BlobStore {
   async get(hash: string, options: { start?: number } = {}): Promise<Readable> {
     const file = await this.find(hash);
     if (!file) throw new BlobNotFoundError(hash);
-    return this.bucket.openDownloadStream(file._id, { start: Math.min(options.start ?? 0, file.length) });
+    // The driver defaults `end` to 0 and refuses a start beyond it: give the file's end with any start.
+    return this.bucket.openDownloadStream(file._id, { start: Math.min(options.start ?? 0, file.length), end: file.length });
   }
 
   async stat(hash: string): Promise<BlobRef | undefined> {
