@@ -236,8 +236,8 @@ export class JobRunner {
       if (rules.action === 'delete') return { op: 'delete', line: row.line, id: row.id! };
       const key = naturalKey(rules.resource, row.fields);
       const id = row.id ?? (key !== undefined ? byKey.get(key) : undefined);
-      if (id) return { op: 'update', line: row.line, id, key, fields: row.fields };
-      return { op: 'create', line: row.line, id: createdId(row.line), key, fields: row.fields };
+      if (id) return { op: 'update', line: row.line, id, fields: row.fields };
+      return { op: 'create', line: row.line, id: createdId(row.line), fields: row.fields };
     });
     const data: ChunkData = { phase: 'processing', chunk, resource: rules.resource, writes, errors: [] };
     await this.commands.send(RecordChunk, data, { ...job, step: `processing:${chunk}` });

@@ -80,7 +80,10 @@ export const PhaseCompleted = defineEvent({
   }),
 });
 
-/** One resource write of a chunk: enough for the resources projection to apply it without the upload. */
+/**
+ * One resource write of a chunk: enough for the resources projection to apply it without the upload. `key` (the
+ * lower-cased natural key) is in earlier events only: it is derived from `fields`, and made every chunk's event larger.
+ */
 export const ChunkWriteSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('create'), line: z.number().int(), id: z.string(), key: z.string().optional(), fields: ResourceFieldsSchema }),
   z.object({ op: z.literal('update'), line: z.number().int(), id: z.string(), key: z.string().optional(), fields: ResourceFieldsSchema }),
