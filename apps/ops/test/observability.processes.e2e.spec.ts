@@ -26,7 +26,8 @@ describe('metrics and health of each app process (embedded stores)', () => {
     const up = (adapter: string) => ({ adapter, status: 'up' });
     const writer = { eventStore: up('sqlite'), readStore: up('sqlite'), bus: up('embedded') };
     expect(await components('batch-service')).toEqual(writer);
-    expect(await components('task-worker')).toEqual(writer);
+    // Both workers keep files: task input and result files, bulk job uploads and error files.
+    expect(await components('task-worker')).toEqual({ ...writer, blobStore: up('files') });
     expect(await components('bulk-processor')).toEqual({ ...writer, blobStore: up('files') });
   });
 
