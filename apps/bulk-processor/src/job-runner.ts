@@ -27,7 +27,7 @@ import {
   PayloadError,
   chunkRows,
   createdResourceIds,
-  readRows,
+  readAllRows,
   removeDuplicates,
   validateRow,
   type InputRow,
@@ -210,9 +210,7 @@ export class JobRunner {
   /** The upload's rows: as the gateway read them where it kept them (CSV), else read from the upload itself. */
   private async uploadedRows(upload: NonNullable<BulkJobState['upload']>): Promise<InputRow[]> {
     if (upload.parsedRows) return JSON.parse((await readBlob(this.blobs, upload.parsedRows.hash)).toString('utf8')) as InputRow[];
-    const rows: InputRow[] = [];
-    for await (const row of readRows(await this.blobs.get(upload.hash), upload.format)) rows.push(row);
-    return rows;
+    return readAllRows(await readBlob(this.blobs, upload.hash), upload.format, BulkLimits.maxRows);
   }
 
   private async existingIds(job: Job, rules: RowRules, rows: ValidRow[]): Promise<Set<string>> {

@@ -1,5 +1,4 @@
-import { Readable } from 'node:stream';
-import { parse, CsvError } from 'csv-parse';
+import { parse, CsvError } from 'csv-parse/sync';
 import { CsvFieldKinds } from './resource-schemas';
 
 export type PayloadFormat = 'csv' | 'json';
@@ -58,44 +57,58 @@ export function assertUtf8(content: Buffer): void {
   }
 }
 
-/** Rows of a payload, streamed: CSV through csv-parse (header row = field names), JSON as an array of items. */
-export async function* readRows(source: Readable, format: PayloadFormat): AsyncGenerator<InputRow> {
-  if (format === 'json') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of source) chunks.push(chunk as Buffer);
-    const content = Buffer.concat(chunks);
-    assertUtf8(content);
-    let items: unknown;
-    try {
-      items = JSON.parse(content.toString('utf8').replace(/^\uFEFF/, ''));
-    } catch (error) {
-      throw new PayloadError(`the JSON file is malformed: ${(error as Error).message}`);
-    }
-    if (!Array.isArray(items)) throw new PayloadError('the JSON file must hold an array of items');
-    for (let i = 0; i < items.length; i++) yield { line: i + 1, value: items[i] };
-    return;
-  }
-  const parser = source.pipe(
-    parse({ bom: true, columns: (header: string[]) => header.map((h) => h.trim()), skip_empty_lines: true, trim: true, info: true }),
-  );
+/**
+ * Rows of a whole payload, at most `maxRows` (beyond which it throws): CSV through csv-parse (header row = field
+ * names), JSON as an array of items. Parsed at once, not streamed: a payload is at most a few MB and in memory
+ * already, and a stream would hand over each record through its own promise.
+ */
+export function readAllRows(content: Buffer, format: PayloadFormat, maxRows: number): InputRow[] {
+  const rows = format === 'json' ? jsonRows(content) : csvRows(content, maxRows);
+  if (rows.length > maxRows) throw new PayloadError(`a batch takes at most ${maxRows} rows`);
+  return rows;
+}
+
+function jsonRows(content: Buffer): InputRow[] {
+  assertUtf8(content);
+  let items: unknown;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-      yield { line: info.lines, value: csvRecordToFields(record) };
-    }
+    items = JSON.parse(content.toString('utf8').replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new PayloadError(`the JSON file is malformed: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(items)) throw new PayloadError('the JSON file must hold an array of items');
+  return items.map((value, i) => ({ line: i + 1, value }));
+}
+
+function csvRows(content: Buffer, maxRows: number): InputRow[] {
+  let records: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    records = parse(content, {
+      bom: true,
+      columns: (header: string[]) => header.map((h) => h.trim()),
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+      // One record past the limit is enough to refuse the file.
+      to: maxRows + 1,
+    });
   } catch (error) {
     if (error instanceof CsvError) throw new PayloadError(`the CSV file is malformed: ${error.message}`, (error as CsvError & { lines?: number }).lines);
     throw error;
   }
+  const paths = new Map<string, string[]>();
+  return records.map(({ record, info }) => ({ line: info.lines, value: csvRecordToFields(record, paths) }));
 }
 
-/** A CSV record as an item: empty cells are absent, `a.b` headers nest, typed fields are converted. */
-function csvRecordToFields(record: Record<string, string>): Record<string, unknown> {
+/** A CSV record as an item: empty cells are absent, `a.b` headers nest (`paths` caches each header's split), typed fields are converted. */
+function csvRecordToFields(record: Record<string, string>, paths: Map<string, string[]>): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   for (const [header, cell] of Object.entries(record)) {
     if (cell === '' || header === '') continue;
-    const path = header.split('.');
+    let path = paths.get(header);
+    if (!path) paths.set(header, (path = header.split('.')));
     let target = fields;
-    for (const segment of path.slice(0, -1)) target = (target[segment] ??= {}) as Record<string, unknown>;
+    for (let i = 0; i < path.length - 1; i++) target = (target[path[i]] ??= {}) as Record<string, unknown>;
     target[path[path.length - 1]] = convert(path[0], cell);
   }
   return fields;
@@ -112,13 +125,4 @@ function convert(field: string, cell: string): unknown {
     default:
       return cell;
   }
-}
-
-/** Reads a whole payload's rows (bounded by `maxRows`, beyond which it throws). */
-export async function readAllRows(content: Buffer, format: PayloadFormat, maxRows: number): Promise<InputRow[]> {
-  const rows: InputRow[] = [];
-  for await (const row of readRows(Readable.from([content]), format)) {
-    if (rows.push(row) > maxRows) throw new PayloadError(`a batch takes at most ${maxRows} rows`);
-  }
-  return rows;
 }

@@ -1,28 +1,29 @@
-import { Readable } from 'node:stream';
-import { PayloadError, decodeDataUrl, readRows } from './payload';
+import { PayloadError, decodeDataUrl, readAllRows } from './payload';
 import { removeDuplicates, validateRow, type RowRules } from './row-validation';
 
 const merge: RowRules = { resource: 'contact', action: 'merge', properties: { notes: 'default' } };
 const rows = (...values: unknown[]) => values.map((value, i) => ({ line: i + 2, value }));
-const collect = async (content: string, format: 'csv' | 'json') => {
-  const out = [];
-  for await (const row of readRows(Readable.from([Buffer.from(content)]), format)) out.push(row);
-  return out;
-};
+const collect = (content: string, format: 'csv' | 'json', maxRows = 100) => readAllRows(Buffer.from(content), format, maxRows);
 
 describe('bulk rows', () => {
-  it('reads CSV with the line of each record, converting typed cells and nesting dotted headers', async () => {
+  it('reads CSV with the line of each record, converting typed cells and nesting dotted headers', () => {
     const csv = 'name,email,is_primary,alternate_names,metadata.tier\nA,a@x.io,true,x;y,gold\n\n"B, Jr",,false,,\n';
-    expect(await collect(csv, 'csv')).toEqual([
+    expect(collect(csv, 'csv')).toEqual([
       { line: 2, value: { name: 'A', email: 'a@x.io', is_primary: true, alternate_names: ['x', 'y'], metadata: { tier: 'gold' } } },
       { line: 4, value: { name: 'B, Jr', is_primary: false } },
     ]);
   });
 
-  it('refuses malformed CSV and JSON that is not an array, as a whole', async () => {
-    await expect(collect('name\n"open\n', 'csv')).rejects.toThrow(PayloadError);
-    await expect(collect('{"name":"x"}', 'json')).rejects.toThrow(/array/);
-    await expect(collect('[{"name":', 'json')).rejects.toThrow(/malformed/);
+  it('refuses malformed CSV and JSON that is not an array, as a whole', () => {
+    expect(() => collect('name\n"open\n', 'csv')).toThrow(PayloadError);
+    expect(() => collect('{"name":"x"}', 'json')).toThrow(/array/);
+    expect(() => collect('[{"name":', 'json')).toThrow(/malformed/);
+  });
+
+  it('refuses a payload with more rows than the limit, CSV or JSON', () => {
+    expect(collect('name\na\nb\n', 'csv', 2)).toHaveLength(2);
+    expect(() => collect('name\na\nb\nc\n', 'csv', 2)).toThrow(/at most 2 rows/);
+    expect(() => collect('[{},{},{}]', 'json', 2)).toThrow(/at most 2 rows/);
   });
 
   it('decodes base64 data URLs and refuses other URLs', () => {

@@ -104,7 +104,7 @@ export class PackagexBatchesController {
       return envelope(req, 201, 'Batch requested: upload the file to _upload_url', bulkJobDocument(doc, { ...NO_URLS, _upload_url: this.uploadUrl(req, doc) }));
     }
     const data = input.data;
-    const payload = await checkedPayload('data', () =>
+    const payload = checkedPayload('data', () =>
       Array.isArray(data) ? { content: Buffer.from(JSON.stringify(data)), format: 'json' } : decodeDataUrl(data),
     );
     if (input.mode === 'sync' && payload.rows.length > BulkLimits.maxSyncRows) {

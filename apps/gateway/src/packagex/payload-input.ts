@@ -12,11 +12,11 @@ export interface CheckedPayload {
 }
 
 /** Checks a payload can be read whole and reads its rows; a payload that cannot is a 400 naming `field`. */
-export async function checkedPayload(field: string, decode: () => { content: Buffer; format: PayloadFormat }): Promise<CheckedPayload> {
+export function checkedPayload(field: string, decode: () => { content: Buffer; format: PayloadFormat }): CheckedPayload {
   try {
     const { content, format } = decode();
     assertUtf8(content);
-    const rows = await readAllRows(content, format, BulkLimits.maxRows);
+    const rows = readAllRows(content, format, BulkLimits.maxRows);
     if (rows.length === 0) throw new PayloadError('the file holds no rows');
     return { content, format, rows };
   } catch (error) {

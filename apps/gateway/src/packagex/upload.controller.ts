@@ -39,7 +39,7 @@ export class PackagexUploadController {
     const job = await findJob(this.readStore, tenant, id);
     if (job.status !== 'requested') throw new ApiError('CONFLICT', `Batch ${id} is ${job.status}: its upload URL takes one file`);
     const body = await uploadedBytes(req);
-    const payload = await checkedPayload('file', () => {
+    const payload = checkedPayload('file', () => {
       const format = formatOf(req.header('content-type')?.split(';')[0].trim(), body);
       if (!format) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Upload CSV (text/csv) or JSON (application/json)');
       return { content: body, format };
