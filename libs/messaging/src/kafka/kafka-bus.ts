@@ -13,6 +13,7 @@ import type { ConsumeOptions, Consumption, Headers, IncomingMessage, MessageBus,
 import { REDELIVERY_DELAY_MS } from '../shared/redelivery';
 import { sleep } from '../shared/sleep';
 import { kafkaLogCreator } from './kafka-log';
+import { TopicNotReadyError, untilTopicsSettle } from './kafka-transient';
 import { PRODUCTION_TIMINGS, type KafkaTimings } from './kafka-settings';
 
 export interface KafkaBusOptions extends Partial<KafkaTimings> {
@@ -89,14 +90,15 @@ export class KafkaBus implements MessageBus {
     }
     if (missing.size === 0) return;
     await this.connectAdmin();
-    for (const name of await this.admin.listTopics()) missing.delete(name);
-    if (missing.size) {
+    await untilTopicsSettle(async () => {
+      const existing = new Set(await this.admin.listTopics());
+      const create = [...missing].filter(([name]) => !existing.has(name));
       // Answers false rather than failing for topics another process created since they were listed.
-      await this.admin.createTopics({
-        topics: [...missing].map(([topic, numPartitions]) => ({ topic, numPartitions })),
-        waitForLeaders: true,
-      });
-    }
+      if (create.length) await this.admin.createTopics({ topics: create.map(([topic, numPartitions]) => ({ topic, numPartitions })) });
+      const { topics: known } = await this.admin.fetchTopicMetadata({ topics: [...missing.keys()] });
+      const leaderless = known.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
+      if (leaderless.length) throw new TopicNotReadyError(leaderless.map((t) => t.name));
+    });
     for (const { name } of topics) this.knownTopics.add(name);
   }
 
@@ -109,7 +111,9 @@ export class KafkaBus implements MessageBus {
       batch.push({ key, value, headers });
     }
     await this.ensureTopics([...byTopic.keys()].map((name) => ({ name })));
-    await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, batch]) => ({ topic, messages: batch })) });
+    const topicMessages = [...byTopic].map(([topic, batch]) => ({ topic, messages: batch }));
+    // A resend after kafkajs gave up is safe: every consumer handles a repeated message as it did the first.
+    await untilTopicsSettle(() => this.producer.sendBatch({ acks: -1, topicMessages }));
   }
 
   async consume(options: ConsumeOptions): Promise<Consumption> {
@@ -125,7 +129,7 @@ export class KafkaBus implements MessageBus {
     const stopping = new AbortController();
     await consumer.connect();
     try {
-      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
+      await untilTopicsSettle(() => consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true }));
       await consumer.run({
         autoCommitInterval: AUTO_COMMIT_INTERVAL_MS,
         eachBatchAutoResolve: false,

@@ -5,7 +5,7 @@ import { logLevel, type logCreator } from 'kafkajs';
  * Error responses logged by a connection are left out: kafkajs retries or surfaces every one of
  * them (a rebalance, an existing topic, a loading coordinator), and logs again when that fails.
  * So is the warning that the idempotent producer's retries are bounded: a publish that fails is
- * sent again by its caller, and every consumer drops a message id it has handled.
+ * sent again, and every consumer handles a repeated message as it did the first.
  */
 export const kafkaLogCreator: logCreator =
   () =>
