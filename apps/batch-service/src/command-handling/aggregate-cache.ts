@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@batchyard/contracts';
-import type { EventStore } from '@batchyard/event-store';
-import type { Decider } from './decider';
+import type { AppendResult, EventStore } from '@batchyard/event-store';
+import type { Decider, DomainEvent } from './decider';
 
 /** An aggregate folded up to `revision`, and which commands caused its events (to spot redeliveries). */
 export interface Aggregate<State = unknown> {
@@ -37,6 +37,13 @@ export class AggregateCache {
     const aggregate = fresh.length ? foldInto(from, fresh) : from;
     this.remember(stream, aggregate);
     return aggregate;
+  }
+
+  /** Folds in what this process just appended, so the next command on the stream need not read it back. */
+  appended<State>(stream: string, from: Aggregate<State>, events: readonly DomainEvent[], causationId: string, result: AppendResult): void {
+    const causedBy = new Map(from.causedBy).set(causationId, result.position);
+    const state = events.reduce(from.decider.evolve, from.state);
+    this.remember(stream, { decider: from.decider, state, revision: result.nextRevision, position: result.position, causedBy });
   }
 
   private remember(stream: string, aggregate: Aggregate<any>) {

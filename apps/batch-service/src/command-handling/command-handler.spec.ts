@@ -65,6 +65,23 @@ describe('CommandHandler', () => {
     expect((await events.readStream(stream)).map((e) => e.revision)).toEqual([0, 1, 2, 3]);
   });
 
+  it('keeps what it appended folded, reading back only what others appended', async () => {
+    const read: number[] = [];
+    const counting = Object.create(events, {
+      readStream: { value: async (...args: Parameters<SqliteEventStore['readStream']>) => {
+        const found = await events.readStream(...args);
+        read.push(found.length);
+        return found;
+      } },
+    });
+    const h = new CommandHandler(counting, new CommandOutcomes(readStore), routes);
+    await h.handle(command('create', CreateTenant.type, { name: 'Acme' }));
+    await h.handle(key(1));
+    await handler().handle(key(2));
+    await h.handle(key(3));
+    expect(read).toEqual([0, 0, 1]);
+  });
+
   it('retries on a revision conflict when two instances decide at once', async () => {
     const [a, b] = [handler(), handler()];
     await a.handle(command('create', CreateTenant.type, { name: 'Acme' }));

@@ -72,8 +72,9 @@ export class CommandHandler {
       const envelopes = decided.map((event, i) => this.envelope(command, event.type, event.data, i));
       try {
         const expected = aggregate.revision >= 0 ? aggregate.revision : 'no_stream';
-        const { position } = await this.events.append(stream, envelopes, expected);
-        return { commandId, status: 'accepted', position };
+        const appended = await this.events.append(stream, envelopes, expected);
+        this.aggregates.appended(stream, aggregate, envelopes, commandId, appended);
+        return { commandId, status: 'accepted', position: appended.position };
       } catch (error) {
         if (error instanceof WrongExpectedRevisionError && attempt < MAX_CONFLICT_RETRIES) continue;
         throw error;
