@@ -1,37 +1,17 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
+import { embeddedOpsCli } from '@batchyard/test-support';
 import { Projections } from '@batchyard/read-models';
-
-const CLI = path.resolve(__dirname, '../../../dist/apps/ops/src/cli.js');
 
 /** The ops tool as operators run it, compiled, against an embedded data directory with no service running. */
 describe('ops command line (embedded, services stopped)', () => {
-  let dataDir: string;
-  const ops = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], {
-        env: { ...process.env, BATCHYARD_DATA_DIR: dataDir, KAFKA_BROKERS: '', MONGO_URL: '', EVENTSTORE_URL: '' },
-      });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
-      return { code, stdout, stderr };
-    }
-  };
+  const cli = embeddedOpsCli();
+  const ops = cli.run;
   const list = async () => (await ops('projections', 'list', '--json')).stdout.trim().split('\n').map((l) => JSON.parse(l));
 
   beforeAll(async () => {
-    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does)`);
-    dataDir = await mkdtemp(path.join(tmpdir(), 'batchyard-ops-'));
+    await cli.open();
     expect((await ops('tenants', 'create', 'acme')).code).toBe(0);
   });
-  afterAll(async () => {
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => cli.close());
 
   it('lists every projection with its checkpoint, lag and status', async () => {
     const rows = await list();

@@ -6,3 +6,4 @@ export * from './tenants';
 export * from './tiers';
 export * from './rebuild-check';
 export * from './tasks';
+export * from './ops-cli';
