@@ -67,13 +67,12 @@ describe('CommandHandler', () => {
 
   it('keeps what it appended folded, reading back only what others appended', async () => {
     const read: number[] = [];
-    const counting = Object.create(events, {
-      readStream: { value: async (...args: Parameters<SqliteEventStore['readStream']>) => {
-        const found = await events.readStream(...args);
-        read.push(found.length);
-        return found;
-      } },
-    });
+    const readStream = async (...args: Parameters<SqliteEventStore['readStream']>) => {
+      const found = await events.readStream(...args);
+      read.push(found.length);
+      return found;
+    };
+    const counting = Object.create(events, { readStream: { value: readStream } });
     const h = new CommandHandler(counting, new CommandOutcomes(readStore), routes);
     await h.handle(command('create', CreateTenant.type, { name: 'Acme' }));
     await h.handle(key(1));
