@@ -1,10 +1,9 @@
-import { request } from 'node:http';
 import { taskItem } from '@batchyard/contracts';
 import { Checkpoints, projectionCheckpoint } from '@batchyard/projections';
 import { ShortDomainsProjection } from '@batchyard/read-models';
 import type { RuntimeConfig } from '@batchyard/runtime';
 import { addShortDomain, removeShortDomain } from '@batchyard/tenancy';
-import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
+import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, startBatchyard, type BatchyardUnderTest, getWithHost, untilTaskEnded } from '@batchyard/test-support';
 import { adminDispatch } from '../../ops/src/admin-dispatch';
 
 /**
@@ -15,15 +14,6 @@ describe('EVRYTHNG short domains (embedded)', () => shortDomainTests({}));
 const distributed = distributedOverrides();
 describeTier('EVRYTHNG short domains (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () => shortDomainTests(distributed ?? {}));
 
-function getWithHost(url: string, host: string): Promise<{ status: number; location?: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers: { host } }, (res) => {
-      res.resume();
-      resolve({ status: res.statusCode!, location: res.headers.location });
-    });
-    req.on('error', reject).end();
-  });
-}
 
 function shortDomainTests(overrides: Partial<RuntimeConfig>) {
   let by: BatchyardUnderTest;
@@ -61,9 +51,7 @@ function shortDomainTests(overrides: Partial<RuntimeConfig>) {
     expect((await http(`${by.url}/accounts/default/shortDomains`, { headers: { authorization: by.key } })).body).toEqual(['tn.gg', domain]);
     const created = await post(by.key, domain);
     expect(created.status).toBe(202);
-    const location = created.headers.get('location')!;
-    let done: any;
-    for (let i = 0; i < 300 && (done = (await http(`${by.url}${location}`, { headers: { authorization: by.key } })).body).status !== 'EXECUTED'; i++) await new Promise((r) => setTimeout(r, 100));
+    const done = await untilTaskEnded(by.url, created.headers.get('location')!, { authorization: by.key }, 300);
     expect(done.status).toBe('EXECUTED');
     const { thngId, shortId } = taskItem(done.id, 0, 1);
     expect(await getWithHost(`${by.url}/${shortId}`, domain)).toEqual({ status: 307, location: `https://example.com/${thngId}` });

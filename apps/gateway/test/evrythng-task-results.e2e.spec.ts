@@ -1,7 +1,7 @@
 import { fromBufferPromise } from 'yauzl';
 import { taskItem } from '@batchyard/contracts';
 import type { RuntimeConfig } from '@batchyard/runtime';
-import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
+import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, startBatchyard, type BatchyardUnderTest, untilTaskEnded } from '@batchyard/test-support';
 
 // The real npm SDK downloads the result file as its users would: `evrythng.api` with the absolute `result.location`.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -21,7 +21,6 @@ const shortIds = (quantity: unknown, shortIdTemplate: Record<string, unknown> | 
   inputParameters: { quantity, shortIdTemplate },
   ...extra,
 });
-const ENDED = ['EXECUTED', 'EXECUTED_WITH_FAILURES', 'FAILED'];
 const errorShape = (status: number) => ({ status, errors: [expect.any(String)], code: expect.any(String), moreInfo: expect.any(String) });
 
 function resultTests(overrides: Partial<RuntimeConfig>) {
@@ -33,12 +32,7 @@ function resultTests(overrides: Partial<RuntimeConfig>) {
   async function run(batchId: string, body: unknown): Promise<any> {
     const created = await http(`${by.url}/batches/${batchId}/tasks`, { method: 'POST', headers: auth(), body });
     expect(created.status).toBe(202);
-    for (let i = 0; i < 1_200; i++) {
-      const task = await http(`${by.url}${created.headers.get('location')}`, { headers: auth() });
-      if (ENDED.includes(task.body.status)) return task.body;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('the task did not end');
+    return untilTaskEnded(by.url, created.headers.get('location')!, auth());
   }
 
   async function download(location: string, key = by.key) {

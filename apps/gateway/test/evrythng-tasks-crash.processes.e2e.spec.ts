@@ -2,7 +2,7 @@ import { newApiKey } from '@batchyard/contracts';
 import { openEventStore } from '@batchyard/event-store';
 import { ItemsProjection, TasksProjection } from '@batchyard/read-models';
 import { openReadStore } from '@batchyard/read-store';
-import { describeProcessTiers, expectReadModelsEqualRebuild, http, startAppCluster, type AppCluster } from '@batchyard/test-support';
+import { describeProcessTiers, expectReadModelsEqualRebuild, http, startAppCluster, type AppCluster, untilTaskEnded } from '@batchyard/test-support';
 
 /**
  * A task survives kill -9 of the task worker mid-task: after a restart it ends with exactly N Thngs, N redirections,
@@ -53,10 +53,7 @@ function crashTests(serverEnv: NodeJS.ProcessEnv, quantity: number) {
     expect(atKill.progress.totalAmount).toBeLessThan(2 * quantity);
 
     cluster.restart('task-worker');
-    let done: any;
-    for (let i = 0; i < 1200 && !['EXECUTED', 'EXECUTED_WITH_FAILURES', 'FAILED'].includes((done = await task()).status); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const done = await untilTaskEnded(url, location, auth);
     expect(done.status).toBe('EXECUTED');
     expect(done.result).toMatchObject({ totalCount: 2 * quantity, totalThngsCreated: quantity, totalUrlBindingsCreated: quantity, failedOperationsAmount: 0 });
     const thngs = await http(`${url}/thngs?filter=${encodeURIComponent(`batch=${batchId}`)}&perPage=1`, { headers: auth });

@@ -2,7 +2,7 @@ import { newApiKey } from '@batchyard/contracts';
 import { openEventStore } from '@batchyard/event-store';
 import { ItemsProjection, TasksProjection } from '@batchyard/read-models';
 import { openReadStore } from '@batchyard/read-store';
-import { describeProcessTiers, expectReadModelsEqualRebuild, http, startAppCluster, type AppCluster } from '@batchyard/test-support';
+import { describeProcessTiers, expectReadModelsEqualRebuild, http, startAppCluster, type AppCluster, untilTaskEnded } from '@batchyard/test-support';
 
 /**
  * A FILE_BASED task survives kill -9 of the task worker mid-file: the restarted worker reads on from the byte offset
@@ -54,10 +54,7 @@ function crashTests(serverEnv: NodeJS.ProcessEnv, rows: number) {
     expect(atKill.status).toBe('EXECUTING'); // the kill landed mid-file
 
     cluster.restart('task-worker');
-    let done: any;
-    for (let i = 0; i < 1200 && !['EXECUTED', 'EXECUTED_WITH_FAILURES', 'FAILED'].includes((done = await task()).status); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const done = await untilTaskEnded(url, location, auth);
     const refused = Array.from({ length: rows }, (_, i) => i).filter(bad).length;
     const good = rows - refused;
     expect(done.status).toBe('EXECUTED_WITH_FAILURES');

@@ -1,8 +1,7 @@
-import { request } from 'node:http';
 import { ZipFile } from 'yazl';
 import { taskItem } from '@batchyard/contracts';
 import type { RuntimeConfig } from '@batchyard/runtime';
-import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
+import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, startBatchyard, type BatchyardUnderTest, getWithHost, untilTaskEnded } from '@batchyard/test-support';
 
 /**
  * FILE_BASED tasks through the gateway: the input is a CSV (or a ZIP holding one) uploaded to /files, read in chunks
@@ -21,15 +20,6 @@ function zipOf(entries: Record<string, string>): Promise<Buffer> {
   return new Promise((resolve, reject) => zip.outputStream.on('data', (d: Buffer) => parts.push(d)).on('end', () => resolve(Buffer.concat(parts))).on('error', reject));
 }
 
-function getWithHost(url: string, host: string): Promise<{ status: number; location?: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers: { host } }, (res) => {
-      res.resume();
-      resolve({ status: res.statusCode!, location: res.headers.location });
-    });
-    req.on('error', reject).end();
-  });
-}
 
 function fileTaskTests(overrides: Partial<RuntimeConfig>) {
   let by: BatchyardUnderTest;
@@ -60,14 +50,7 @@ function fileTaskTests(overrides: Partial<RuntimeConfig>) {
     },
   });
 
-  async function untilEnded(path: string): Promise<any> {
-    for (let i = 0; i < 600; i++) {
-      const res = await http(`${by.url}${path}`, { headers: auth() });
-      if (['EXECUTED', 'EXECUTED_WITH_FAILURES', 'FAILED'].includes(res.body.status)) return res.body;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`task ${path} did not end`);
-  }
+  const untilEnded = (location: string) => untilTaskEnded(by.url, location, auth(), 600);
 
   const queue = async (batchId: string, body: unknown) => {
     const created = await http(`${by.url}/batches/${batchId}/tasks`, { method: 'POST', headers: auth(), body });

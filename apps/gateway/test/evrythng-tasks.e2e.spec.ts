@@ -1,8 +1,7 @@
-import { request } from 'node:http';
 import { EVRYTHNG_ID_PATTERN, evrythngIdFrom, sha256Hex, taskItem, uuidFrom } from '@batchyard/contracts';
 import { redirectionDocId } from '@batchyard/read-models';
 import type { RuntimeConfig } from '@batchyard/runtime';
-import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
+import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, startBatchyard, type BatchyardUnderTest, getWithHost, untilTaskEnded } from '@batchyard/test-support';
 
 /**
  * EVRYTHNG tasks through the gateway: POST a FIXED_AMOUNT task, the task worker generates its Thngs and
@@ -30,16 +29,6 @@ const fixedAmount = (quantity: unknown, extra: Record<string, unknown> = {}) => 
   },
 });
 
-/** GET with a chosen Host header (fetch does not let a caller set it). */
-function getWithHost(url: string, host: string): Promise<{ status: number; location?: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers: { host } }, (res) => {
-      res.resume();
-      resolve({ status: res.statusCode!, location: res.headers.location });
-    });
-    req.on('error', reject).end();
-  });
-}
 
 function taskTests(overrides: Partial<RuntimeConfig>) {
   let by: BatchyardUnderTest;
@@ -47,16 +36,7 @@ function taskTests(overrides: Partial<RuntimeConfig>) {
   const head = async () => (await by.launched.infra.events()).headPosition();
   const newBatch = async () => (await http(`${by.url}/batches`, { method: 'POST', headers: auth(), body: { name: 'Tasks' } })).body.id as string;
 
-  /** Polls a task until it ends. */
-  async function untilEnded(path: string): Promise<any> {
-    for (let i = 0; i < 600; i++) {
-      const res = await http(`${by.url}${path}`, { headers: auth() });
-      expect(res.status).toBe(200);
-      if (['EXECUTED', 'EXECUTED_WITH_FAILURES', 'FAILED'].includes(res.body.status)) return res.body;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`task ${path} did not end`);
-  }
+  const untilEnded = (location: string) => untilTaskEnded(by.url, location, auth(), 600);
 
   beforeAll(async () => {
     by = await startBatchyard(overrides);

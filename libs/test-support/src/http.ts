@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+
 /** A small JSON client for tests: the raw status, headers and parsed body of one request. */
 export interface HttpResult<T = any> {
   status: number;
@@ -25,4 +27,28 @@ export async function http<T = any>(
     parsed = undefined;
   }
   return { status: res.status, headers: res.headers, body: parsed as T, text };
+}
+
+/** GET with a chosen Host header (fetch does not let a caller set it), as a short domain's redirection is asked for. */
+export function getWithHost(url: string, host: string): Promise<{ status: number; location?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { host } }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode!, location: res.headers.location });
+    });
+    req.on('error', reject).end();
+  });
+}
+
+const TASK_ENDED = ['EXECUTED', 'EXECUTED_WITH_FAILURES', 'FAILED'];
+
+/** Polls an EVRYTHNG task (its Location, under `baseUrl`) every 100 ms until it ends; any answer but 200 fails. */
+export async function untilTaskEnded(baseUrl: string, location: string, headers: Record<string, string>, attempts = 1_200): Promise<any> {
+  for (let i = 0; i < attempts; i++) {
+    const res = await http(`${baseUrl}${location}`, { headers });
+    if (res.status !== 200) throw new Error(`task ${location}: ${res.status} ${res.text}`);
+    if (TASK_ENDED.includes(res.body.status)) return res.body;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`task ${location} did not end`);
 }
