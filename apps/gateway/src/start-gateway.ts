@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
@@ -62,7 +63,25 @@ export async function startGateway(infra: Infrastructure): Promise<RunningApp> {
   server.headersTimeout = 66_000;
   const url = await app.getUrl();
   logger.info({ url, adapters: infra.adapters }, 'gateway listening');
-  return { name: 'gateway', url, stop: () => app.close() };
+  return { name: 'gateway', url, stop: () => closeGracefully(app, server) };
+}
+
+/** How long requests in flight at shutdown may take to finish before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 5_000;
+
+/**
+ * Stops taking connections, closes the idle ones at once (kept alive 65 s, they would hold the close that long) and
+ * cuts the rest after a grace period, such as an upload the gateway already refused while its client still sends.
+ */
+async function closeGracefully(app: NestExpressApplication, server: Server): Promise<void> {
+  const closing = app.close();
+  server.closeIdleConnections();
+  const cut = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+  try {
+    await closing;
+  } finally {
+    clearTimeout(cut);
+  }
 }
 
 /**
