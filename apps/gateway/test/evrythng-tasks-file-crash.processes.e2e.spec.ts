@@ -1,4 +1,4 @@
-import { newApiKey } from '@batchyard/contracts';
+import { newApiKey, taskChunkSize } from '@batchyard/contracts';
 import { openEventStore } from '@batchyard/event-store';
 import { ItemsProjection, TasksProjection } from '@batchyard/read-models';
 import { openReadStore } from '@batchyard/read-store';
@@ -67,7 +67,8 @@ function crashTests(serverEnv: NodeJS.ProcessEnv, rows: number) {
       expect(taskEvents.filter((e) => e.type === 'TaskInputOpened')).toHaveLength(1);
       expect(taskEvents.filter((e) => e.type === 'TaskCompleted')).toHaveLength(1);
       const chunks = taskEvents.filter((e) => e.type === 'ItemsGenerated').map((e) => e.data as { count: number; file: { next: { row: number }; rejected: unknown[] } });
-      expect(chunks.map((c) => c.file.next.row)).toEqual(Array.from({ length: Math.ceil(rows / 1_000) }, (_, c) => Math.min((c + 1) * 1_000, rows)));
+      const size = taskChunkSize(rows);
+      expect(chunks.map((c) => c.file.next.row)).toEqual(Array.from({ length: Math.ceil(rows / size) }, (_, c) => Math.min((c + 1) * size, rows)));
       expect(chunks.reduce((n, c) => n + c.count, 0)).toBe(good);
       expect(chunks.reduce((n, c) => n + c.file.rejected.length, 0)).toBe(refused);
       expect(await live.collection('redirections').count({ taskId: done.id })).toBe(good);

@@ -6,11 +6,11 @@ import {
   RecordItems,
   RecordResultFile,
   StartTask,
-  TASK_CHUNK_SIZE,
   streamName,
   StreamCategory,
   chunkItems,
   resultColumns,
+  taskChunkSize,
   taskQuantity,
   type EventData,
   type ItemsGenerated,
@@ -96,7 +96,7 @@ export class TaskRunner {
         return;
       }
       const chunk = state.nextChunk;
-      const count = Math.min(TASK_CHUNK_SIZE, quantity - rowsRead(state));
+      const count = Math.min(taskChunkSize(quantity), quantity - rowsRead(state));
       await this.commands.send(RecordItems, await this.chunk(task, state, chunk, count), at(`chunk:${chunk}`));
       workItems.inc({ kind: 'task_items' }, count);
       return;

@@ -10,8 +10,18 @@ export * from './short-id-template';
 
 /** The most items one FIXED_AMOUNT task may generate (documented in docs/tasks.md). */
 export const MAX_TASK_QUANTITY = 1_000_000;
-/** Items per ItemsGenerated event: one event per chunk, never one per item. */
-export const TASK_CHUNK_SIZE = 1_000;
+/** Items per ItemsGenerated event (one event per chunk, never one per item): at least the first, at most the second. */
+const CHUNK_ITEMS = { min: 1_000, max: 10_000 } as const;
+
+/**
+ * A task's chunk size: about a twentieth of the task, so a small task still shows progress in steps of 5%, and a
+ * large one records, claims and projects 10,000 items per transaction (every chunk commits each index's touched
+ * pages once, and Thng ids and short IDs land all over those indexes: fewer, larger chunks write far less).
+ * It depends on the task's quantity alone, so a chunk made again after a crash covers the same items.
+ */
+export function taskChunkSize(quantity: number): number {
+  return Math.min(CHUNK_ITEMS.max, Math.max(CHUNK_ITEMS.min, Math.ceil(quantity / 20)));
+}
 export const DEFAULT_SHORT_DOMAIN = 'tn.gg';
 
 /** The part of a ThngDocument (Seed A.8) a task's `thngTemplate` may set; every generated Thng is shaped by it. */
