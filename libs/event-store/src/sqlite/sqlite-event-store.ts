@@ -11,6 +11,7 @@ import {
   type SubscribeOptions,
 } from '../port';
 import { nextAppend, signalAppended } from './append-signal';
+import { ParsedDataCache } from './parsed-data-cache';
 
 /** An append named event ids that are stored already, but not as this exact batch at this place of this stream. */
 export class EventIdConflictError extends Error {
@@ -67,6 +68,7 @@ export class SqliteEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private closed = false;
   private readonly sql: ReturnType<typeof prepareStatements>;
+  private readonly parsed = new ParsedDataCache();
 
   constructor(file: string, options: SqliteEventStoreOptions = {}) {
     this.file = resolve(file);
@@ -96,7 +98,7 @@ export class SqliteEventStore implements EventStore {
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const rows = this.sql.readStream.all(stream, options.fromRevision ?? 0, options.maxCount ?? -1);
-    return rows.map((row) => toRecorded(row as EventRow));
+    return rows.map((row) => this.toRecorded(row as EventRow));
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
@@ -189,11 +191,27 @@ export class SqliteEventStore implements EventStore {
     const rows = eventTypes
       ? this.sql.readAllOfTypes.all(after, JSON.stringify(eventTypes), maxCount)
       : this.sql.readAll.all(after, maxCount);
-    return rows.map((row) => toRecorded(row as EventRow));
+    return rows.map((row) => this.toRecorded(row as EventRow));
   }
 
   private head(): number {
     return (this.sql.head.get()?.position as number | null) ?? 0;
+  }
+
+  private toRecorded(row: EventRow): RecordedEvent {
+    return {
+      eventId: row.eventId,
+      type: row.type,
+      version: row.version,
+      tenant: row.tenant,
+      stream: row.stream,
+      correlationId: row.correlationId,
+      causationId: row.causationId,
+      occurredAt: row.occurredAt,
+      data: this.parsed.parse(row.position, row.data),
+      revision: row.revision,
+      position: row.position,
+    };
   }
 }
 
@@ -239,18 +257,3 @@ function isDuplicateEventId(error: unknown): boolean {
   return e?.errcode === SQLITE_CONSTRAINT_UNIQUE && Boolean(e.message?.includes('events.event_id'));
 }
 
-function toRecorded(row: EventRow): RecordedEvent {
-  return {
-    eventId: row.eventId,
-    type: row.type,
-    version: row.version,
-    tenant: row.tenant,
-    stream: row.stream,
-    correlationId: row.correlationId,
-    causationId: row.causationId,
-    occurredAt: row.occurredAt,
-    data: JSON.parse(row.data),
-    revision: row.revision,
-    position: row.position,
-  };
-}
