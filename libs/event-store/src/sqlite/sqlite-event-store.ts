@@ -49,6 +49,8 @@ const COLUMNS = `position, stream, revision, event_id AS eventId, type, version,
   correlation_id AS correlationId, causation_id AS causationId, occurred_at AS occurredAt, data`;
 
 const SUBSCRIPTION_PAGE = 500;
+/** Events this close to the newest one seen are read by every live reader of the process (see ParsedDataCache). */
+const RECENT_POSITIONS = 100;
 const SQLITE_CONSTRAINT_UNIQUE = 2067;
 
 type EventRow = Omit<RecordedEvent, 'data'> & { data: string };
@@ -69,6 +71,8 @@ export class SqliteEventStore implements EventStore {
   private closed = false;
   private readonly sql: ReturnType<typeof prepareStatements>;
   private readonly parsed = new ParsedDataCache();
+  /** The newest position this store has appended or read: what lies far behind it is a catch-up's, read once. */
+  private newest = 0;
 
   constructor(file: string, options: SqliteEventStoreOptions = {}) {
     this.file = resolve(file);
@@ -92,13 +96,13 @@ export class SqliteEventStore implements EventStore {
       if (this.db.isTransaction) this.sql.rollback.run();
       throw error;
     }
+    this.newest = Math.max(this.newest, appended.result.position);
     if (appended.wrote) signalAppended(this.file);
     return appended.result;
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const rows = this.sql.readStream.all(stream, options.fromRevision ?? 0, options.maxCount ?? -1);
-    return rows.map((row) => this.toRecorded(row as EventRow));
+    return this.toRecorded(this.sql.readStream.all(stream, options.fromRevision ?? 0, options.maxCount ?? -1) as EventRow[]);
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
@@ -191,15 +195,17 @@ export class SqliteEventStore implements EventStore {
     const rows = eventTypes
       ? this.sql.readAllOfTypes.all(after, JSON.stringify(eventTypes), maxCount)
       : this.sql.readAll.all(after, maxCount);
-    return rows.map((row) => this.toRecorded(row as EventRow));
+    return this.toRecorded(rows as EventRow[]);
   }
 
   private head(): number {
     return (this.sql.head.get()?.position as number | null) ?? 0;
   }
 
-  private toRecorded(row: EventRow): RecordedEvent {
-    return {
+  /** Recent events' data goes through the shared parsed cache; a catch-up far behind the newest parses its own. */
+  private toRecorded(rows: EventRow[]): RecordedEvent[] {
+    for (const row of rows) this.newest = Math.max(this.newest, row.position);
+    return rows.map((row) => ({
       eventId: row.eventId,
       type: row.type,
       version: row.version,
@@ -208,10 +214,10 @@ export class SqliteEventStore implements EventStore {
       correlationId: row.correlationId,
       causationId: row.causationId,
       occurredAt: row.occurredAt,
-      data: this.parsed.parse(row.position, row.data),
+      data: row.position > this.newest - RECENT_POSITIONS ? this.parsed.parse(row.position, row.data) : JSON.parse(row.data),
       revision: row.revision,
       position: row.position,
-    };
+    }));
   }
 }
 
