@@ -101,7 +101,8 @@ function batchTests(overrides: Partial<RuntimeConfig>) {
 
     const async_ = await post({ resource: 'shipment', action: 'merge', mode: 'async', data: [{ tracking_number: '1Z999AA10123456784' }] });
     expect(async_.status).toBe(201);
-    expect(async_.body.data.status).toBe('queued');
+    // Async answers at once with the job as it stands: queued, unless the processor was quicker with its one row.
+    expect(['queued', 'processing', 'completed']).toContain(async_.body.data.status);
     expect(async_.body.data.phases.every((p: any) => p.mode === 'async')).toBe(true);
     const done = await ended(async_.body.data.id);
     expect(done.stats).toMatchObject({ created: 1 });
