@@ -2,7 +2,7 @@ import { newApiKey } from '@batchyard/contracts';
 import { openEventStore } from '@batchyard/event-store';
 import { ItemsProjection, TasksProjection } from '@batchyard/read-models';
 import { openReadStore } from '@batchyard/read-store';
-import { describeProcessTiers, expectReadModelsEqualRebuild, http, startAppCluster, type AppCluster, untilTaskEnded } from '@batchyard/test-support';
+import { describeProcessTiers, expectReadModelsEqualRebuild, http, startAppCluster, type AppCluster, untilTaskEnded, untilTaskStarted } from '@batchyard/test-support';
 
 /**
  * A task survives kill -9 of the task worker mid-task: after a restart it ends with exactly N Thngs, N redirections,
@@ -40,14 +40,8 @@ function crashTests(serverEnv: NodeJS.ProcessEnv, quantity: number) {
       },
     };
     const location = (await http(`${url}/batches/${batchId}/tasks`, { method: 'POST', headers: auth, body })).headers.get('location')!;
-    const task = async () => (await http(`${url}${location}`, { headers: auth })).body;
 
-    let atKill: any;
-    for (;;) {
-      atKill = await task();
-      if (atKill.progress.totalAmount > 0 || atKill.status !== 'PENDING') break;
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    const atKill = await untilTaskStarted(url, location, auth);
     await cluster.kill('task-worker');
     expect(atKill.status).toBe('EXECUTING'); // the kill landed mid-task
     expect(atKill.progress.totalAmount).toBeLessThan(2 * quantity);

@@ -2,7 +2,7 @@ import { newApiKey, taskChunkSize } from '@batchyard/contracts';
 import { openEventStore } from '@batchyard/event-store';
 import { ItemsProjection, TasksProjection } from '@batchyard/read-models';
 import { openReadStore } from '@batchyard/read-store';
-import { describeProcessTiers, expectReadModelsEqualRebuild, http, startAppCluster, type AppCluster, untilTaskEnded } from '@batchyard/test-support';
+import { describeProcessTiers, expectReadModelsEqualRebuild, http, startAppCluster, type AppCluster, untilTaskEnded, untilTaskStarted } from '@batchyard/test-support';
 
 /**
  * A FILE_BASED task survives kill -9 of the task worker mid-file: the restarted worker reads on from the byte offset
@@ -42,14 +42,8 @@ function crashTests(serverEnv: NodeJS.ProcessEnv, rows: number) {
       format: 'CSV',
     };
     const location = (await http(`${url}/batches/${batchId}/tasks`, { method: 'POST', headers: auth, body: { type: 'POPULATING', inputParameters } })).headers.get('location')!;
-    const task = async () => (await http(`${url}${location}`, { headers: auth })).body;
 
-    let atKill: any;
-    for (;;) {
-      atKill = await task();
-      if (atKill.progress.totalAmount > 0 || atKill.status !== 'PENDING') break;
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    const atKill = await untilTaskStarted(url, location, auth);
     await cluster.kill('task-worker');
     expect(atKill.status).toBe('EXECUTING'); // the kill landed mid-file
 

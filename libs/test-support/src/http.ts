@@ -42,13 +42,23 @@ export function getWithHost(url: string, host: string): Promise<{ status: number
 
 const TASK_ENDED = ['EXECUTED', 'EXECUTED_WITH_FAILURES', 'FAILED'];
 
-/** Polls an EVRYTHNG task (its Location, under `baseUrl`) every 100 ms until it ends; any answer but 200 fails. */
-export async function untilTaskEnded(baseUrl: string, location: string, headers: Record<string, string>, attempts = 1_200): Promise<any> {
+/** Polls an EVRYTHNG task (its Location, under `baseUrl`) until `done` holds for it; any answer but 200 fails. */
+async function pollTask(baseUrl: string, location: string, headers: Record<string, string>, done: (task: any) => boolean, intervalMs: number, attempts: number, what: string): Promise<any> {
   for (let i = 0; i < attempts; i++) {
     const res = await http(`${baseUrl}${location}`, { headers });
     if (res.status !== 200) throw new Error(`task ${location}: ${res.status} ${res.text}`);
-    if (TASK_ENDED.includes(res.body.status)) return res.body;
-    await new Promise((r) => setTimeout(r, 100));
+    if (done(res.body)) return res.body;
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
-  throw new Error(`task ${location} did not end`);
+  throw new Error(`task ${location} did not ${what}`);
+}
+
+/** Polls a task every 100 ms until it ends. */
+export function untilTaskEnded(baseUrl: string, location: string, headers: Record<string, string>, attempts = 1_200): Promise<any> {
+  return pollTask(baseUrl, location, headers, (task) => TASK_ENDED.includes(task.status), 100, attempts, 'end');
+}
+
+/** Polls a task every 5 ms until its worker has taken it up (it left PENDING or shows progress): the moment to kill a worker mid-task. */
+export function untilTaskStarted(baseUrl: string, location: string, headers: Record<string, string>, attempts = 12_000): Promise<any> {
+  return pollTask(baseUrl, location, headers, (task) => task.progress.totalAmount > 0 || task.status !== 'PENDING', 5, attempts, 'start');
 }

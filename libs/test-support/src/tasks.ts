@@ -1,6 +1,4 @@
-import { http } from './http';
-
-const ENDED = ['EXECUTED', 'EXECUTED_WITH_FAILURES', 'FAILED'];
+import { http, untilTaskEnded } from './http';
 
 /** Creates a batch and runs an EVRYTHNG FIXED_AMOUNT task of `quantity` Thngs in it; answers the ended task. */
 export async function runFixedAmountTask(url: string, key: string, quantity: number, timeoutMs = 30_000): Promise<any> {
@@ -9,10 +7,5 @@ export async function runFixedAmountTask(url: string, key: string, quantity: num
   const inputParameters = { type: 'FIXED_AMOUNT', generateThngs: true, generateRedirections: false, thngTemplate: { name: 'T' }, quantity };
   const created = await http(`${url}/batches/${batch.body.id}/tasks`, { method: 'POST', headers: auth, body: { type: 'POPULATING', inputParameters } });
   expect(created.status).toBe(202);
-  const location = new URL(created.headers.get('location')!, url).toString();
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
-    const task = (await http(location, { headers: auth })).body;
-    if (ENDED.includes(task.status)) return task;
-  }
-  throw new Error(`the task did not end within ${timeoutMs} ms`);
+  return untilTaskEnded(url, new URL(created.headers.get('location')!, url).pathname, auth, Math.ceil(timeoutMs / 100));
 }
