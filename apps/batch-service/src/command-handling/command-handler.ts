@@ -69,9 +69,8 @@ export class CommandHandler {
         return { commandId, status: 'rejected', error: { code: error.code, message: error.message, field: error.field } };
       }
       if (decided.length === 0) return { commandId, status: 'accepted', position: aggregate.position };
-      // An event that passes the command's data on under the same schema was checked already: a chunk is big.
-      const checked = (event: { type: string; data: unknown }) => event.data === parsed.data && eventVersions.get(event.type)?.schema === route.definition.schema;
-      const envelopes = decided.map((event, i) => this.envelope(command, event.type, event.data, i, checked(event)));
+      const checked = { data: parsed.data, schema: route.definition.schema };
+      const envelopes = decided.map((event, i) => this.envelope(command, event.type, event.data, i, checked));
       try {
         const expected = aggregate.revision >= 0 ? aggregate.revision : 'no_stream';
         const appended = await this.events.append(stream, envelopes, expected);
@@ -84,7 +83,8 @@ export class CommandHandler {
     }
   }
 
-  private envelope(command: CommandEnvelope, type: string, data: unknown, index: number, checked: boolean): NewEvent {
+  /** `checked`: the command's data as its schema parsed it; an event passing it on under that same schema is not parsed again (a chunk is big). */
+  private envelope(command: CommandEnvelope, type: string, data: unknown, index: number, checked: { data: unknown; schema: unknown }): NewEvent {
     const definition = eventVersions.get(type);
     if (!definition) throw new Error(`event ${type} has no contract in libs/contracts`);
     return {
@@ -95,7 +95,7 @@ export class CommandHandler {
       correlationId: command.correlationId,
       causationId: command.commandId,
       occurredAt: new Date().toISOString(),
-      data: checked ? data : definition.schema.parse(data),
+      data: data === checked.data && definition.schema === checked.schema ? data : definition.schema.parse(data),
     };
   }
 }
