@@ -12,7 +12,7 @@ describe('openReadStore', () => {
     const store = await openReadStore({ dataDir });
     await store.physical('things').insert({ _id: 'x' });
     await store.close();
-    expect(existsSync(join(dataDir, 'read.sqlite'))).toBe(true);
+    expect(existsSync(join(dataDir, 'read', 'things.sqlite'))).toBe(true);
     const again = await openReadStore({ dataDir });
     expect(await again.physical('things').get('x')).toEqual({ _id: 'x' });
     await again.close();

@@ -1,5 +1,5 @@
+import { existsSync } from 'node:fs';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { TARGETS_COLLECTION } from '../shared/names';
 import { containsIgnoringCase } from './filter-to-sql';
 import { ident } from './sql-expressions';
 
@@ -9,25 +9,27 @@ const STATEMENT_CACHE_SIZE = 500;
 export const isMissingTable = (error: unknown) => String((error as { message?: unknown } | undefined)?.message).startsWith('no such table');
 
 /**
- * One connection to `read.sqlite`, which several processes may share: WAL (readers never wait), a
- * 5 s busy timeout, and every write in a BEGIN IMMEDIATE transaction (the write lock is taken up
- * front, so a read-then-write inside one cannot interleave with another process's).
+ * One connection to one file of the read store, which several processes and threads may share: WAL
+ * (readers never wait), a 5 s busy timeout, and every write in a BEGIN IMMEDIATE transaction (the write
+ * lock is taken up front, so a read-then-write inside one cannot interleave with another writer's). The
+ * file is opened, and so created, on the first write, or on a read once it exists.
  */
 export class SqliteDatabase {
-  private readonly db: DatabaseSync;
+  private connection?: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
   /** Tables known to exist; a table another process drops is forgotten when a statement says so. */
   private readonly tables = new Set<string>();
 
-  constructor(readonly file: string) {
-    this.db = new DatabaseSync(file, { timeout: 5000 });
-    this.db.exec('PRAGMA journal_mode = WAL');
+  constructor(readonly file: string) {}
+
+  private get db(): DatabaseSync {
+    if (this.connection) return this.connection;
+    const db = new DatabaseSync(this.file, { timeout: 5000 });
+    db.exec('PRAGMA journal_mode = WAL');
     // Read models are rebuildable from events: WAL with NORMAL loses at most the last commits on power loss.
-    this.db.exec('PRAGMA synchronous = NORMAL');
-    this.db.function('rs_contains', { deterministic: true }, containsIgnoringCase);
-    this.write(() =>
-      this.db.exec(`CREATE TABLE IF NOT EXISTS ${ident(TARGETS_COLLECTION)} (logical TEXT PRIMARY KEY, physical TEXT NOT NULL)`),
-    );
+    db.exec('PRAGMA synchronous = NORMAL');
+    db.function('rs_contains', { deterministic: true }, containsIgnoringCase);
+    return (this.connection = db);
   }
 
   statement(sql: string): StatementSync {
@@ -56,10 +58,18 @@ export class SqliteDatabase {
     }
   }
 
+  /** Whether the table exists, as this connection last saw it: a table dropped elsewhere is forgotten on its next use. */
   hasTable(name: string): boolean {
     if (this.tables.has(name)) return true;
+    return this.tableExists(name);
+  }
+
+  /** Whether the table exists now, asking the file. */
+  tableExists(name: string): boolean {
+    if (!this.connection && !existsSync(this.file)) return false;
     const found = this.statement(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
     if (found) this.tables.add(name);
+    else this.tables.delete(name);
     return found;
   }
 
@@ -74,14 +84,16 @@ export class SqliteDatabase {
     this.tables.delete(name);
   }
 
+  /** Drops the table and hands its pages back to the file system: a dropped generation leaves an empty file. */
   dropTable(name: string): void {
+    if (!this.hasTable(name)) return;
     this.write(() => this.db.exec(`DROP TABLE IF EXISTS ${ident(name)}`));
     this.tables.delete(name);
-  }
-
-  tableNames(): string[] {
-    const rows = this.statement(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`).all();
-    return rows.map((r) => r.name as string);
+    try {
+      this.db.exec('VACUUM');
+    } catch {
+      // Another connection is busy with the file; its free pages are reused by the next writes instead.
+    }
   }
 
   exec(sql: string): void {
@@ -90,6 +102,7 @@ export class SqliteDatabase {
 
   close(): void {
     this.statements.clear();
-    this.db.close();
+    this.connection?.close();
+    this.connection = undefined;
   }
 }

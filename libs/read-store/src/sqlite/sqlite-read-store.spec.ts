@@ -112,7 +112,7 @@ describe('SQLite query plans', () => {
     await store.physical('plans').ensureIndexes(indexes);
     await store.physical('plans').insert({ _id: 'x', tenant: 't', createdAt: 1, group: 1, rank: 1 });
     await store.close();
-    plans = new DatabaseSync(join(dataDir, 'read.sqlite'));
+    plans = new DatabaseSync(join(dataDir, 'read', 'plans.sqlite'));
   });
   afterAll(() => plans.close());
 
@@ -152,6 +152,31 @@ describe('SQLite bulk writes', () => {
     }));
     expect(await items.bulkWrite(ops)).toEqual({ applied: 100_000 });
     expect(await items.count({ tenant: 't1' })).toBe(33_333);
+    await store.close();
+  });
+});
+
+describe('SQLite files per collection', () => {
+  it('keeps each collection in a file of its own, so a writer holding one never blocks another', async () => {
+    const store = SqliteReadStore.open(dataDir);
+    await store.physical('busy_one').insert({ _id: 'x' });
+    const holder = new DatabaseSync(join(dataDir, 'read', 'busy_one.sqlite'));
+    holder.exec('BEGIN IMMEDIATE');
+    try {
+      // With one file for all, this would wait out the 5 s busy timeout and fail.
+      await store.physical('free_one').insert({ _id: 'y' });
+      expect(await store.physical('free_one').get('y')).toEqual({ _id: 'y' });
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    expect(await store.listCollections()).toEqual(expect.arrayContaining(['busy_one', 'free_one']));
+    // Dropped through another connection (another thread or process): gone for this one too.
+    const other = SqliteReadStore.open(dataDir);
+    await other.drop('busy_one');
+    await other.close();
+    expect(await store.listCollections()).not.toContain('busy_one');
+    expect(await store.physical('busy_one').get('x')).toBeUndefined();
     await store.close();
   });
 });

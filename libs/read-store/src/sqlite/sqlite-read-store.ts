@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Collection, Doc, ReadStore } from '../port';
 import { LogicalCollection } from '../shared/logical-collection';
@@ -8,20 +8,32 @@ import { SqliteCollection } from './sqlite-collection';
 import { SqliteDatabase } from './sqlite-database';
 import { ident } from './sql-expressions';
 
-/** The embedded read store: every collection is a table of `<dataDir>/read.sqlite`. */
+const SUFFIX = '.sqlite';
+
+/**
+ * The embedded read store: a directory `<dataDir>/read/` with one SQLite file per collection
+ * (`<name>.sqlite`, a table of that name) and `_targets.sqlite` for logical → physical names. A file
+ * per collection gives each its own write lock: a projection filling a large collection (in its own
+ * thread, see apps/batch-service) never holds up the small writes of checkpoints, outcomes or other
+ * read models. Nothing spans two collections, so nothing needs a transaction across files.
+ */
 export class SqliteReadStore implements ReadStore {
+  private readonly databases = new Map<string, SqliteDatabase>();
   private readonly collections = new Map<string, SqliteCollection<Doc>>();
+  private readonly catalog: SqliteDatabase;
   private readonly targets: Targets;
 
-  private constructor(private readonly db: SqliteDatabase) {
-    const targets = ident(TARGETS_COLLECTION);
-    this.targets = new Targets(`sqlite:${db.file}`, {
-      load: async (logical) =>
-        db.statement(`SELECT physical FROM ${targets} WHERE logical = ?`).get(logical)?.physical as string | undefined,
+  private constructor(private readonly dir: string) {
+    this.catalog = new SqliteDatabase(join(dir, `${TARGETS_COLLECTION}${SUFFIX}`));
+    const table = ident(TARGETS_COLLECTION);
+    const catalog = this.catalog;
+    catalog.write(() => catalog.exec(`CREATE TABLE IF NOT EXISTS ${table} (logical TEXT PRIMARY KEY, physical TEXT NOT NULL)`));
+    this.targets = new Targets(`sqlite:${dir}`, {
+      load: async (logical) => catalog.statement(`SELECT physical FROM ${table} WHERE logical = ?`).get(logical)?.physical as string | undefined,
       save: async (logical, physical) => {
-        db.write(() =>
-          db
-            .statement(`INSERT INTO ${targets} (logical, physical) VALUES (?, ?) ON CONFLICT (logical) DO UPDATE SET physical = excluded.physical`)
+        catalog.write(() =>
+          catalog
+            .statement(`INSERT INTO ${table} (logical, physical) VALUES (?, ?) ON CONFLICT (logical) DO UPDATE SET physical = excluded.physical`)
             .run(logical, physical),
         );
       },
@@ -29,8 +41,9 @@ export class SqliteReadStore implements ReadStore {
   }
 
   static open(dataDir: string): SqliteReadStore {
-    mkdirSync(dataDir, { recursive: true });
-    return new SqliteReadStore(new SqliteDatabase(join(resolve(dataDir), 'read.sqlite')));
+    const dir = join(resolve(dataDir), 'read');
+    mkdirSync(dir, { recursive: true });
+    return new SqliteReadStore(dir);
   }
 
   collection<T extends Doc = Doc>(logical: string): Collection<T> {
@@ -39,7 +52,7 @@ export class SqliteReadStore implements ReadStore {
 
   physical<T extends Doc = Doc>(physicalName: string): Collection<T> {
     let collection = this.collections.get(physicalName);
-    if (!collection) this.collections.set(physicalName, (collection = new SqliteCollection(this.db, physicalName)));
+    if (!collection) this.collections.set(physicalName, (collection = new SqliteCollection(this.database(physicalName), physicalName)));
     return collection as unknown as Collection<T>;
   }
 
@@ -51,15 +64,29 @@ export class SqliteReadStore implements ReadStore {
     return this.targets.set(logical, physicalName);
   }
 
+  /** Collections with a table: a dropped collection's file stays behind, empty. */
   async listCollections(): Promise<string[]> {
-    return this.db.tableNames().filter((name) => name !== TARGETS_COLLECTION);
+    return readdirSync(this.dir)
+      .filter((file) => file.endsWith(SUFFIX))
+      .map((file) => file.slice(0, -SUFFIX.length))
+      .filter((name) => name !== TARGETS_COLLECTION && this.database(name).tableExists(name))
+      .sort();
   }
 
   async drop(physicalName: string): Promise<void> {
-    this.db.dropTable(collectionName(physicalName));
+    this.database(physicalName).dropTable(physicalName);
   }
 
   async close(): Promise<void> {
-    this.db.close();
+    for (const db of [this.catalog, ...this.databases.values()]) db.close();
+    this.databases.clear();
+    this.collections.clear();
+  }
+
+  private database(physicalName: string): SqliteDatabase {
+    const name = collectionName(physicalName);
+    let db = this.databases.get(name);
+    if (!db) this.databases.set(name, (db = new SqliteDatabase(join(this.dir, `${name}${SUFFIX}`))));
+    return db;
   }
 }
