@@ -2,17 +2,17 @@ import { NestFactory } from '@nestjs/core';
 import { CommandOutcomes } from '@batchyard/command-bus';
 import { StreamCategory, Topics } from '@batchyard/contracts';
 import { BusExceptionFilter, BusTransport } from '@batchyard/messaging';
-import { ProjectionRunner } from '@batchyard/projections';
 import { Projections } from '@batchyard/read-models';
 import { ReadStoreDeadLetters, type Infrastructure, type RunningApp } from '@batchyard/runtime';
 import { BatchServiceModule } from './batch-service.module';
 import { CommandHandler } from './command-handling/command-handler';
 import { commandRoutes } from './command-routes';
+import { ProjectionsThread } from './projections/projections-thread';
 import { createEventRelay } from './relay/event-relay';
 
 /**
- * The write side: command handlers on the bus, the projections that build the read models, and the
- * relay that publishes appended events to their topics.
+ * The write side: command handlers on the bus, the projections that build the read models (in a thread
+ * of their own), and the relay that publishes appended events to their topics.
  */
 export async function startBatchService(infra: Infrastructure): Promise<RunningApp> {
   const logger = infra.logger.child({ app: 'batch-service' });
@@ -28,10 +28,8 @@ export async function startBatchService(infra: Infrastructure): Promise<RunningA
   app.useGlobalFilters(new BusExceptionFilter());
   await app.listen();
 
-  const onError = (name: string) => (error: unknown) => logger.error({ err: error, processor: name }, 'processor failed; retrying');
-  const runners = Projections.map((definition) => new ProjectionRunner(events, readStore, definition, onError(definition.name)));
-  for (const runner of runners) await runner.start();
-  const relay = createEventRelay(events, readStore, bus, onError('relay'));
+  const projections = await ProjectionsThread.start(infra.config, logger);
+  const relay = createEventRelay(events, readStore, bus, (error) => logger.error({ err: error, processor: 'relay' }, 'processor failed; retrying'));
   relay.start();
   logger.info({ adapters: infra.adapters, projections: Projections.map((p) => p.name) }, 'batch service running');
 
@@ -39,7 +37,7 @@ export async function startBatchService(infra: Infrastructure): Promise<RunningA
     name: 'batch-service',
     async stop() {
       await relay.stop();
-      await Promise.all(runners.map((r) => r.stop()));
+      await projections.stop();
       await app.close();
     },
   };

@@ -8,8 +8,17 @@ interface CheckpointDoc extends Doc {
 
 const COLLECTION = '_checkpoints';
 
-/** In-process wake-ups: a waiter in the same process learns of a new checkpoint at once instead of at its next poll. */
+/**
+ * In-process wake-ups: a waiter in this process learns of a new checkpoint at once instead of at its next
+ * poll, whichever thread saved it (the projections run in a thread of their own, see apps/batch-service).
+ */
 const local = new EventEmitter().setMaxListeners(0);
+const threads = new BroadcastChannel('batchyard:checkpoints');
+threads.unref();
+threads.onmessage = (message) => {
+  const { name, position } = (message as { data: { name: string; position: number } }).data;
+  local.emit(name, position);
+};
 
 /** Checkpoints live beside the read models they describe, so a rebuild and its checkpoint move together. */
 export class Checkpoints {
@@ -25,6 +34,7 @@ export class Checkpoints {
       { kind: 'put', id: name, doc: { position, updatedAt: new Date().toISOString() } },
     ]);
     local.emit(name, position);
+    threads.postMessage({ name, position });
   }
 
   async all(): Promise<CheckpointDoc[]> {
@@ -44,23 +54,32 @@ export class Checkpoints {
     const deadline = Date.now() + timeoutMs;
     await new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
+      let polling = false;
+      let settled = false;
       const done = (error?: Error) => {
+        settled = true;
         local.off(name, onLocal);
         clearTimeout(timer);
         if (error) reject(error);
         else resolve();
       };
-      const onLocal = (reached: number) => {
-        if (reached >= position) done();
-      };
       const poll = async () => {
+        if (polling || settled) return;
+        polling = true;
+        clearTimeout(timer);
         try {
           if ((await this.get(name)) >= position) return done();
         } catch (error) {
           return done(error as Error);
+        } finally {
+          polling = false;
         }
         if (Date.now() >= deadline) return done(new ProjectionLagError(name, position));
         timer = setTimeout(poll, pollMs);
+      };
+      // A wake-up may come from another store of this process under the same name: the store says.
+      const onLocal = (reached: number) => {
+        if (reached >= position) void poll();
       };
       local.on(name, onLocal);
       timer = setTimeout(poll, pollMs);

@@ -5,3 +5,4 @@ export * from './running-app';
 export * from './dead-letter-store';
 export * from './health';
 export * from './process-metrics';
+export * from './worker-thread';
