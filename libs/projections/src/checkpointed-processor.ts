@@ -9,6 +9,11 @@ import { ProcessorControls, type ProcessorControl } from './processor-control';
 export interface ProcessorOptions {
   /** Checkpoint and lease name. */
   name: string;
+  /**
+   * Who holds the lease; by default one of its own. A processor started again in place of one known dead
+   * (a restarted thread) passes the same owner, so it takes the lease over at once instead of when it expires.
+   */
+  owner?: string;
   eventTypes?: readonly string[];
   /** Handles one page of events in position order; must be idempotent (a crash replays the page). */
   handle: (events: RecordedEvent[]) => Promise<void>;
@@ -43,7 +48,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * machinery runs projections and the Kafka relay.
  */
 export class CheckpointedProcessor {
-  readonly owner = randomUUID();
+  readonly owner: string;
   private readonly checkpoints: Checkpoints;
   private readonly leases: Leases;
   private readonly controls: ProcessorControls;
@@ -56,6 +61,7 @@ export class CheckpointedProcessor {
     readStore: ReadStore,
     private readonly options: ProcessorOptions,
   ) {
+    this.owner = options.owner ?? randomUUID();
     this.checkpoints = new Checkpoints(readStore);
     this.leases = new Leases(readStore);
     this.controls = new ProcessorControls(readStore);

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@batchyard/contracts';
 import type { EventStore } from '@batchyard/event-store';
 import type { ReadStore, WriteOp } from '@batchyard/read-store';
-import { CheckpointedProcessor } from './checkpointed-processor';
+import { CheckpointedProcessor, type ProcessorOptions } from './checkpointed-processor';
 import { ProcessorControls } from './processor-control';
 import { generationOf, physicalName, type ProjectionDefinition } from './projection-definition';
 
@@ -60,11 +60,12 @@ export class ProjectionRunner {
     events: EventStore,
     private readonly readStore: ReadStore,
     private readonly definition: ProjectionDefinition,
-    onError?: (error: unknown) => void,
+    { onError, owner }: Pick<ProcessorOptions, 'onError' | 'owner'> = {},
   ) {
     this.targets = generationTargets(definition, 0);
     this.processor = new CheckpointedProcessor(events, readStore, {
       name: projectionCheckpoint(definition),
+      owner,
       eventTypes: definition.eventTypes,
       handle: async (page) => {
         await applyEvents(readStore, definition, this.targets, page);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { extname, join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
@@ -10,12 +11,15 @@ const RESTART_DELAY_MS = 1000;
  * inserts they are; on the main thread they queued behind the gateway, the command handler, the relay and
  * the bulk processor, on a machine with a second core idle. The thread talks to the rest through the
  * stores alone (checkpoints wake waiters across threads, see libs/projections/checkpoints.ts), so it runs
- * the same in both modes. If it dies, it is started again: the runners resume from their checkpoints.
+ * the same in both modes. If it dies, it is started again: the runners take their leases back and resume
+ * from their checkpoints.
  */
 export class ProjectionsThread {
-  private worker?: Worker;
+  private worker_?: Worker;
   private stopping = false;
   private restart?: NodeJS.Timeout;
+  /** The lease owner of this process's projection runners, kept across restarts of the thread. */
+  private readonly owner = randomUUID();
 
   private constructor(
     private readonly config: RuntimeConfig,
@@ -28,10 +32,15 @@ export class ProjectionsThread {
     return thread;
   }
 
+  /** The thread running now (undefined between a death and its restart). */
+  get worker(): Worker | undefined {
+    return this.worker_;
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restart);
-    const worker = this.worker;
+    const worker = this.worker_;
     if (!worker) return;
     await new Promise<void>((resolve) => {
       worker.once('exit', () => resolve());
@@ -41,8 +50,8 @@ export class ProjectionsThread {
   }
 
   private spawn(): Promise<void> {
-    const worker = startWorkerThread(join(__dirname, `projections.thread${extname(__filename)}`), { config: this.config });
-    this.worker = worker;
+    const worker = startWorkerThread(join(__dirname, `projections.thread${extname(__filename)}`), { config: this.config, owner: this.owner });
+    this.worker_ = worker;
     return new Promise<void>((resolve, reject) => {
       let started = false;
       worker.once('message', () => {
@@ -54,6 +63,7 @@ export class ProjectionsThread {
         else this.logger.error({ err: error }, 'projections thread failed');
       });
       worker.once('exit', (code) => {
+        if (this.worker_ === worker) this.worker_ = undefined;
         if (this.stopping || !started) return;
         this.logger.error({ code }, `projections thread ended; starting it again in ${RESTART_DELAY_MS} ms`);
         this.respawnLater();

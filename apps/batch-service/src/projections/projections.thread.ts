@@ -5,13 +5,14 @@ import { ProjectionRunner } from '@batchyard/projections';
 import { Projections } from '@batchyard/read-models';
 import { Infrastructure, type RuntimeConfig } from '@batchyard/runtime';
 
-const infra = new Infrastructure((workerData as { config: RuntimeConfig }).config);
+const { config, owner } = workerData as { config: RuntimeConfig; owner: string };
+const infra = new Infrastructure(config);
 const logger = infra.logger.child({ app: 'batch-service', thread: 'projections' });
 
 async function start(): Promise<ProjectionRunner[]> {
   const [events, readStore] = await Promise.all([infra.events(), infra.readStore()]);
   const onError = (name: string) => (error: unknown) => logger.error({ err: error, processor: name }, 'processor failed; retrying');
-  const runners = Projections.map((definition) => new ProjectionRunner(events, readStore, definition, onError(definition.name)));
+  const runners = Projections.map((definition) => new ProjectionRunner(events, readStore, definition, { onError: onError(definition.name), owner }));
   for (const runner of runners) await runner.start();
   return runners;
 }
