@@ -20,14 +20,29 @@ export function generationTargets(definition: ProjectionDefinition, generation: 
   return new Map(definition.collections.map((c) => [c.name, physicalName(c.name, definition.version, generation)]));
 }
 
-/** Applies a page of events: one bulk write per collection, each op guarded by its event's position. */
+/**
+ * Most ops held before they are written. An event can stand for many documents (a task chunk's 10,000 Thngs), and
+ * a projection that lags behind reads pages of many such events: without a bound, a page's ops filled a gigabyte.
+ */
+const MAX_PENDING_OPS = 20_000;
+
+/**
+ * Applies a page of events: a bulk write per collection for each run of events with up to MAX_PENDING_OPS ops, each
+ * op guarded by its event's position (so a page cut short by a crash is simply applied again).
+ */
 export async function applyEvents(
   readStore: ReadStore,
   definition: ProjectionDefinition,
   targets: ReadonlyMap<string, string>,
   events: readonly RecordedEvent[],
 ): Promise<void> {
-  const byTarget = new Map<string, WriteOp[]>();
+  let byTarget = new Map<string, WriteOp[]>();
+  let pending = 0;
+  const flush = async () => {
+    for (const [target, ops] of byTarget) await readStore.physical(target).bulkWrite(ops);
+    byTarget = new Map();
+    pending = 0;
+  };
   for (const event of events) {
     for (const { collection, op } of definition.apply(event)) {
       const target = targets.get(collection);
@@ -35,9 +50,11 @@ export async function applyEvents(
       let ops = byTarget.get(target);
       if (!ops) byTarget.set(target, (ops = []));
       ops.push({ ...op, position: event.position });
+      pending++;
     }
+    if (pending >= MAX_PENDING_OPS) await flush();
   }
-  for (const [target, ops] of byTarget) await readStore.physical(target).bulkWrite(ops);
+  await flush();
 }
 
 /**
