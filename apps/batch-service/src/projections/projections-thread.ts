@@ -15,7 +15,7 @@ const RESTART_DELAY_MS = 1000;
  * from their checkpoints.
  */
 export class ProjectionsThread {
-  private worker_?: Worker;
+  private current?: Worker;
   private stopping = false;
   private restart?: NodeJS.Timeout;
   /** The lease owner of this process's projection runners, kept across restarts of the thread. */
@@ -34,13 +34,13 @@ export class ProjectionsThread {
 
   /** The thread running now (undefined between a death and its restart). */
   get worker(): Worker | undefined {
-    return this.worker_;
+    return this.current;
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restart);
-    const worker = this.worker_;
+    const worker = this.current;
     if (!worker) return;
     await new Promise<void>((resolve) => {
       worker.once('exit', () => resolve());
@@ -51,7 +51,7 @@ export class ProjectionsThread {
 
   private spawn(): Promise<void> {
     const worker = startWorkerThread(join(__dirname, `projections.thread${extname(__filename)}`), { config: this.config, owner: this.owner });
-    this.worker_ = worker;
+    this.current = worker;
     return new Promise<void>((resolve, reject) => {
       let started = false;
       worker.once('message', () => {
@@ -63,7 +63,7 @@ export class ProjectionsThread {
         else this.logger.error({ err: error }, 'projections thread failed');
       });
       worker.once('exit', (code) => {
-        if (this.worker_ === worker) this.worker_ = undefined;
+        if (this.current === worker) this.current = undefined;
         if (this.stopping || !started) return;
         this.logger.error({ code }, `projections thread ended; starting it again in ${RESTART_DELAY_MS} ms`);
         this.respawnLater();
