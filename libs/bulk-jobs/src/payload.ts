@@ -81,32 +81,36 @@ function jsonRows(content: Buffer): InputRow[] {
 }
 
 function csvRows(content: Buffer, maxRows: number): InputRow[] {
-  let records: { record: Record<string, string>; info: { lines: number } }[];
+  let records: { record: string[]; info: { lines: number } }[];
   try {
+    // Records as arrays (the header is the first): csv-parse's `columns` builds an object per record that would
+    // only be copied again, and arrays still must all be as long as the header.
     records = parse(content, {
       bom: true,
-      columns: (header: string[]) => header.map((h) => h.trim()),
       skip_empty_lines: true,
       trim: true,
       info: true,
-      // One record past the limit is enough to refuse the file.
-      to: maxRows + 1,
-    });
+      // The header, the limit, and one record past it to refuse the file.
+      to: maxRows + 2,
+    }) as unknown as typeof records; // the types do not model `info`
   } catch (error) {
     if (error instanceof CsvError) throw new PayloadError(`the CSV file is malformed: ${error.message}`, (error as CsvError & { lines?: number }).lines);
     throw error;
   }
-  const paths = new Map<string, string[]>();
-  return records.map(({ record, info }) => ({ line: info.lines, value: csvRecordToFields(record, paths) }));
+  if (records.length === 0) return [];
+  const columns = records[0].record.map((header) => (header === '' ? undefined : header.split('.')));
+  const rows = new Array<InputRow>(records.length - 1);
+  for (let i = 1; i < records.length; i++) rows[i - 1] = { line: records[i].info.lines, value: csvRecordToFields(records[i].record, columns) };
+  return rows;
 }
 
-/** A CSV record as an item: empty cells are absent, `a.b` headers nest (`paths` caches each header's split), typed fields are converted. */
-function csvRecordToFields(record: Record<string, string>, paths: Map<string, string[]>): Record<string, unknown> {
+/** A CSV record as an item: empty cells (and cells under an empty header) are absent, `a.b` headers nest, typed fields are converted. */
+function csvRecordToFields(record: readonly string[], columns: readonly (string[] | undefined)[]): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
-  for (const [header, cell] of Object.entries(record)) {
-    if (cell === '' || header === '') continue;
-    let path = paths.get(header);
-    if (!path) paths.set(header, (path = header.split('.')));
+  for (let c = 0; c < columns.length; c++) {
+    const path = columns[c];
+    const cell = record[c];
+    if (cell === '' || !path) continue;
     let target = fields;
     for (let i = 0; i < path.length - 1; i++) target = (target[path[i]] ??= {}) as Record<string, unknown>;
     target[path[path.length - 1]] = convert(path[0], cell);
