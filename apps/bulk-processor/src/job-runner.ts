@@ -30,6 +30,7 @@ import {
   readAllRows,
   removeDuplicates,
   validateRow,
+  type CheckedRow,
   type InputRow,
   type RowRules,
   type ValidRow,
@@ -176,7 +177,7 @@ export class JobRunner {
 
     const errors: RowError[] = [];
     let rejected = 0;
-    const valid: ValidRow[] = [];
+    const valid: CheckedRow[] = [];
     for (const row of kept) {
       const result = validateRow(row, rules);
       if (Array.isArray(result)) {
@@ -185,7 +186,7 @@ export class JobRunner {
       } else valid.push(result);
     }
     const existing = await this.existingIds(job, rules, valid);
-    const accepted = valid.filter((row) => {
+    const accepted = valid.filter(({ row }) => {
       if (row.id === undefined || existing.has(row.id)) return true;
       errors.push({ line: row.line, field: 'id', code: 'not_found', message: `${rules.resource} ${row.id} does not exist` });
       rejected++;
@@ -213,8 +214,8 @@ export class JobRunner {
     return readAllRows(await readBlob(this.blobs, upload.hash), upload.format, BulkLimits.maxRows);
   }
 
-  private async existingIds(job: Job, rules: RowRules, rows: ValidRow[]): Promise<Set<string>> {
-    const ids = rows.flatMap((r) => (r.id ? [r.id] : []));
+  private async existingIds(job: Job, rules: RowRules, rows: CheckedRow[]): Promise<Set<string>> {
+    const ids = rows.flatMap(({ row }) => (row.id ? [row.id] : []));
     const found = new Set<string>();
     const resources = this.readStore.collection<ResourceDoc>('resources');
     for (let i = 0; i < ids.length; i += LOOKUP_BATCH) {
@@ -299,15 +300,14 @@ export class JobRunner {
 
 /**
  * Chunks of at most `maxRows` rows and about BulkLimits.chunkBytes of JSON, so a chunk's event stays well under
- * 1 MiB; each as the JSON array its blob holds (every row is serialised once, for its size and its chunk).
+ * 1 MiB; each as the JSON array its blob holds.
  */
-function cutIntoChunks(rows: readonly ValidRow[], maxRows: number): { json: string; rows: number }[] {
+function cutIntoChunks(rows: readonly CheckedRow[], maxRows: number): { json: string; rows: number }[] {
   const chunks: { json: string; rows: number }[] = [];
   let current: string[] = [];
   let bytes = 0;
   const close = () => chunks.push({ json: `[${current.join(',')}]`, rows: current.length });
-  for (const row of rows) {
-    const json = JSON.stringify(row);
+  for (const { json } of rows) {
     if (current.length && (current.length >= maxRows || bytes + json.length > BulkLimits.chunkBytes)) {
       close();
       current = [];

@@ -14,8 +14,14 @@ describe('bulk rows', () => {
     ]);
   });
 
+  it('trims headers and cells, and drops columns without a header', () => {
+    expect(collect(' name , ,email \n A , skipped, a@x.io\n', 'csv')).toEqual([{ line: 2, value: { name: 'A', email: 'a@x.io' } }]);
+    expect(collect('name,email\n', 'csv')).toEqual([]);
+  });
+
   it('refuses malformed CSV and JSON that is not an array, as a whole', () => {
     expect(() => collect('name\n"open\n', 'csv')).toThrow(PayloadError);
+    expect(() => collect('name,email\nA,a@x.io\nB\n', 'csv')).toThrow(/malformed: Invalid Record Length/);
     expect(() => collect('{"name":"x"}', 'json')).toThrow(/array/);
     expect(() => collect('[{"name":', 'json')).toThrow(/malformed/);
   });
@@ -42,8 +48,11 @@ describe('bulk rows', () => {
   });
 
   it('validates a row: defaults for creates, partial fields for updates, ids of the right type, one error per problem', () => {
-    expect(validateRow({ line: 2, value: { name: 'A' } }, merge)).toEqual({ line: 2, fields: { name: 'A', notes: 'default' } });
-    expect(validateRow({ line: 3, value: { id: 'contact_9', phone: '1' } }, merge)).toEqual({ line: 3, id: 'contact_9', fields: { phone: '1' } });
+    const created = { line: 2, fields: { name: 'A', notes: 'default' } };
+    expect(validateRow({ line: 2, value: { name: 'A' } }, merge)).toEqual({ row: created, json: JSON.stringify(created) });
+    expect(validateRow({ line: 2, value: { name: 'A', notes: 'own' } }, merge)).toMatchObject({ row: { fields: { name: 'A', notes: 'own' } } });
+    expect(validateRow({ line: 2, value: { name: 'A' } }, { ...merge, properties: {} })).toMatchObject({ row: { fields: { name: 'A' } } });
+    expect(validateRow({ line: 3, value: { id: 'contact_9', phone: '1' } }, merge)).toMatchObject({ row: { line: 3, id: 'contact_9', fields: { phone: '1' } } });
     expect(validateRow({ line: 4, value: { id: 'grp_9' } }, merge)).toEqual([{ line: 4, field: 'id', code: 'invalid_id', message: expect.any(String) }]);
     expect(validateRow({ line: 5, value: { email: 'bad', colour: 'red' } }, merge)).toEqual(
       expect.arrayContaining([expect.objectContaining({ field: 'name' }), expect.objectContaining({ field: 'colour' }), expect.objectContaining({ field: 'email' })]),
@@ -52,6 +61,6 @@ describe('bulk rows', () => {
     expect(validateRow({ line: 9, value: { name: 'x', metadata: { blob: 'y'.repeat(20_000) } } }, merge)).toEqual([expect.objectContaining({ code: 'too_big' })]);
     const del: RowRules = { ...merge, action: 'delete' };
     expect(validateRow({ line: 7, value: { name: 'x' } }, del)).toEqual([expect.objectContaining({ field: 'id', code: 'required' })]);
-    expect(validateRow({ line: 8, value: { id: 'contact_1' } }, del)).toEqual({ line: 8, id: 'contact_1', fields: {} });
+    expect(validateRow({ line: 8, value: { id: 'contact_1' } }, del)).toMatchObject({ row: { line: 8, id: 'contact_1', fields: {} } });
   });
 });

@@ -26,7 +26,7 @@ export function duplicateKey(row: InputRow, rules: RowRules): string | undefined
   if (!isObject(row.value)) return undefined;
   if (typeof row.value.id === 'string') return `id:${row.value.id}`;
   if (rules.action === 'delete') return undefined;
-  const key = naturalKey(rules.resource, { ...rules.properties, ...row.value });
+  const key = naturalKey(rules.resource, row.value, rules.properties);
   return key === undefined ? undefined : `key:${key}`;
 }
 
@@ -57,14 +57,24 @@ function issuesToErrors(line: number, error: z.ZodError, prefix: string[] = []):
   });
 }
 
-/** The validation phase for one row, without the store: shape, required fields, id format. */
-export function validateRow(row: InputRow, rules: RowRules): ValidRow | RowError[] {
-  const { line, value } = row;
+/** A valid row and its JSON, as its chunk's blob holds it (serialised once, for its size and its chunk). */
+export interface CheckedRow {
+  row: ValidRow;
+  json: string;
+}
+
+/** The validation phase for one row, without the store: shape, required fields, id format, size. */
+export function validateRow(input: InputRow, rules: RowRules): CheckedRow | RowError[] {
+  const row = validRow(input, rules);
+  if (Array.isArray(row)) return row;
+  const json = JSON.stringify(row);
+  if (json.length > BulkLimits.maxRowBytes) return [{ line: row.line, field: '', code: 'too_big', message: `a row takes at most ${BulkLimits.maxRowBytes} bytes of JSON` }];
+  return { row, json };
+}
+
+function validRow({ line, value }: InputRow, rules: RowRules): ValidRow | RowError[] {
   if (!isObject(value)) return [{ line, field: '', code: 'invalid_type', message: 'a row must be an object' }];
-  if (JSON.stringify(value).length > BulkLimits.maxRowBytes) {
-    return [{ line, field: '', code: 'too_big', message: `a row takes at most ${BulkLimits.maxRowBytes} bytes of JSON` }];
-  }
-  const { id, ...fields } = value;
+  const id = value.id;
   if (id !== undefined && (typeof id !== 'string' || !isResourceId(rules.resource, id))) {
     return [{ line, field: 'id', code: 'invalid_id', message: `id must be a ${rules.resource} id` }];
   }
@@ -72,8 +82,14 @@ export function validateRow(row: InputRow, rules: RowRules): ValidRow | RowError
     if (id === undefined) return [{ line, field: 'id', code: 'required', message: 'A valid id is required for each item' }];
     return { line, id, fields: {} };
   }
-  const schema = id === undefined ? ResourceCreateSchemas[rules.resource] : ResourceUpdateSchemas[rules.resource];
-  const parsed = schema.safeParse(id === undefined ? { ...rules.properties, ...fields } : fields);
-  if (!parsed.success) return issuesToErrors(line, parsed.error);
-  return id === undefined ? { line, fields: parsed.data } : { line, id, fields: parsed.data };
+  if (id !== undefined) {
+    const { id: _, ...fields } = value;
+    const parsed = ResourceUpdateSchemas[rules.resource].safeParse(fields);
+    return parsed.success ? { line, id, fields: parsed.data } : issuesToErrors(line, parsed.error);
+  }
+  // Rows without an id are most rows of a large import: no copy unless there are defaults to merge in.
+  const parsed = ResourceCreateSchemas[rules.resource].safeParse(hasDefaults(rules) ? { ...rules.properties, ...value } : value);
+  return parsed.success ? { line, fields: parsed.data } : issuesToErrors(line, parsed.error);
 }
+
+const hasDefaults = (rules: RowRules) => Object.keys(rules.properties).length > 0;

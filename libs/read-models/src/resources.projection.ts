@@ -36,9 +36,13 @@ const KEY_FIELDS: Record<ResourceType, string> = {
   asset: 'serial_number',
 };
 
-/** The field a merge row without `id` is matched on (docs/bulk-jobs.md), lower-cased; undefined when absent. */
-export function naturalKey(resource: ResourceType, fields: Record<string, unknown>): string | undefined {
-  const value = fields[KEY_FIELDS[resource]];
+/**
+ * The field a merge row without `id` is matched on (docs/bulk-jobs.md), lower-cased; undefined when absent.
+ * With `defaults`, as the key of `{...defaults, ...fields}`, without building it.
+ */
+export function naturalKey(resource: ResourceType, fields: Record<string, unknown>, defaults?: Record<string, unknown>): string | undefined {
+  const field = KEY_FIELDS[resource];
+  const value = defaults && !Object.hasOwn(fields, field) ? defaults[field] : fields[field];
   return typeof value === 'string' && value.trim() ? value.trim().toLowerCase() : undefined;
 }
 
