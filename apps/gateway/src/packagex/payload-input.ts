@@ -30,9 +30,10 @@ export function checkedPayload(field: string, decode: () => { content: Buffer; f
  * bulk processor reads them instead of parsing the file a second time; a JSON payload is as quick to read itself.
  */
 export async function storePayload(blobs: BlobStore, payload: CheckedPayload): Promise<CommandData<typeof QueueBulkJob>['upload']> {
-  const stored = await blobs.put(payload.content, { contentType: CONTENT_TYPES[payload.format] });
+  const storing = blobs.put(payload.content, { contentType: CONTENT_TYPES[payload.format] });
+  // Both files are written at once: each waits for its own flush to disk.
+  const parsing = payload.format === 'csv' ? blobs.put(Buffer.from(JSON.stringify(payload.rows)), { contentType: CONTENT_TYPES.json }) : undefined;
+  const [stored, parsed] = await Promise.all([storing, parsing]);
   const upload = { hash: stored.hash, size: stored.size, format: payload.format, rows: payload.rows.length };
-  if (payload.format === 'json') return upload;
-  const parsed = await blobs.put(Buffer.from(JSON.stringify(payload.rows)), { contentType: CONTENT_TYPES.json });
-  return { ...upload, parsedRows: { hash: parsed.hash, size: parsed.size } };
+  return parsed ? { ...upload, parsedRows: { hash: parsed.hash, size: parsed.size } } : upload;
 }
