@@ -46,7 +46,7 @@ function crashTests(serverEnv: NodeJS.ProcessEnv, quantity: number) {
     expect(atKill.status).toBe('EXECUTING'); // the kill landed mid-task
     expect(atKill.progress.totalAmount).toBeLessThan(2 * quantity);
 
-    cluster.restart('task-worker');
+    await cluster.restart('task-worker');
     const done = await untilTaskEnded(url, location, auth);
     expect(done.status).toBe('EXECUTED');
     expect(done.result).toMatchObject({ totalCount: 2 * quantity, totalThngsCreated: quantity, totalUrlBindingsCreated: quantity, failedOperationsAmount: 0 });

@@ -47,7 +47,7 @@ function crashTests(serverEnv: NodeJS.ProcessEnv, rows: number) {
     await cluster.kill('task-worker');
     expect(atKill.status).toBe('EXECUTING'); // the kill landed mid-file
 
-    cluster.restart('task-worker');
+    await cluster.restart('task-worker');
     const done = await untilTaskEnded(url, location, auth);
     const refused = Array.from({ length: rows }, (_, i) => i).filter(bad).length;
     const good = rows - refused;

@@ -44,7 +44,7 @@ function crashTests(serverEnv: NodeJS.ProcessEnv, rows: number) {
     expect(atKill.status).toBe('processing'); // the kill landed mid-processing
     expect(atKill.phases[2].processed).toBeLessThan(atKill.phases[2].total);
 
-    cluster.restart('bulk-processor');
+    await cluster.restart('bulk-processor');
     let done: any;
     for (let i = 0; i < 1200 && !['completed', 'failed', 'timed_out'].includes((done = await job()).status); i++) {
       await new Promise((r) => setTimeout(r, 100));

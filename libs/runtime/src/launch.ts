@@ -4,6 +4,7 @@ import { startBatchService } from '../../../apps/batch-service/src/start-batch-s
 import { startBulkProcessor } from '../../../apps/bulk-processor/src/start-bulk-processor';
 import { startGateway } from '../../../apps/gateway/src/start-gateway';
 import { startTaskWorker } from '../../../apps/task-worker/src/start-task-worker';
+import { writeFileSync, renameSync } from 'node:fs';
 import { loadConfig, type RuntimeConfig } from './config';
 import { Infrastructure } from './infrastructure';
 import { serveOpsEndpoint } from './ops-endpoint';
@@ -53,9 +54,21 @@ async function stopAll(infra: Infrastructure, running: RunningApp[]): Promise<vo
   await infra.close();
 }
 
+/**
+ * Where a process started with port 0 tells its supervisor the ports it got, once every app is up: a port picked
+ * free beforehand can be taken by someone else (any outgoing connection's ephemeral port) before the app listens.
+ * Written whole, then renamed, so a reader never sees half of it.
+ */
+function announceReady(file: string, launched: Launched): void {
+  const apps = launched.apps.filter((a) => a.url).map((a) => ({ name: a.name, url: a.url }));
+  writeFileSync(`${file}.tmp`, JSON.stringify({ pid: process.pid, apps }));
+  renameSync(`${file}.tmp`, file);
+}
+
 if (require.main === module) {
   launch(process.argv.slice(2)).then(
     (launched) => {
+      if (process.env.BATCHYARD_READY_FILE) announceReady(process.env.BATCHYARD_READY_FILE, launched);
       let stopping = false;
       for (const signal of ['SIGINT', 'SIGTERM'] as const) {
         process.on(signal, () => {

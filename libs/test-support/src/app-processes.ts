@@ -1,27 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import path from 'node:path';
 
 const LAUNCHER = path.resolve(__dirname, '../../../dist/libs/runtime/src/launch.js');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface AppProcess {
   name: string;
   child: ChildProcess;
   output: () => string;
+  /**
+   * The URL of each server the process listens on, by app name (`gateway`, `ops-endpoint`), once it is up. Apps
+   * listen on port 0 and say which port they got (BATCHYARD_READY_FILE): a port picked free beforehand could be
+   * taken by any outgoing connection's ephemeral port before the app binds it.
+   */
+  listening(timeoutMs?: number, others?: readonly AppProcess[]): Promise<Record<string, string>>;
   /** SIGKILL, as a crash would: no shutdown hooks run. */
   kill(): Promise<void>;
   stop(): Promise<void>;
@@ -30,12 +24,17 @@ export interface AppProcess {
 /** Server settings a child must not inherit from the test run: each tier says which servers it uses. */
 const SERVER_VARIABLES = ['KAFKA_BROKERS', 'MONGO_URL', 'EVENTSTORE_URL', 'BATCHYARD_NAMESPACE'];
 
+let started = 0;
+
 /** Starts one app as its own process, from the compiled code `npm test` builds first. */
 export function startAppProcess(name: string, env: NodeJS.ProcessEnv): AppProcess {
   if (!existsSync(LAUNCHER)) throw new Error(`${LAUNCHER} is missing: run \`npm run build\` (npm test does)`);
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !SERVER_VARIABLES.includes(k)));
-  // Any free metrics port unless the caller picks one: the apps' default ports would clash between tests.
-  const child = spawn(process.execPath, [LAUNCHER, name], { env: { ...inherited, METRICS_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const readyFile = path.join(tmpdir(), `batchyard-ready-${process.pid}-${++started}.json`);
+  const child = spawn(process.execPath, [LAUNCHER, name], {
+    env: { ...inherited, PORT: '0', METRICS_PORT: '0', ...env, BATCHYARD_READY_FILE: readyFile },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -43,65 +42,102 @@ export function startAppProcess(name: string, env: NodeJS.ProcessEnv): AppProces
   const signal = async (sig: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(sig);
     await exited;
+    await rm(readyFile, { force: true });
   };
-  return { name, child, output: () => output, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
+  const app: AppProcess = {
+    name,
+    child,
+    output: () => output,
+    async listening(timeoutMs = 170_000, others = []) {
+      const ready = await until(timeoutMs, [app, ...others.filter((o) => o !== app)], async () => {
+        const text = await readFile(readyFile, 'utf8').catch(() => undefined);
+        return text && (JSON.parse(text) as { apps: { name: string; url: string }[] }).apps;
+      });
+      return Object.fromEntries(ready.map((a) => [a.name, a.url.replace('[::1]', '127.0.0.1')]));
+    },
+    kill: () => signal('SIGKILL'),
+    stop: () => signal('SIGTERM'),
+  };
+  return app;
 }
 
 /** What each app printed, to explain a failure: the cause is often in another app than the one that failed. */
 const outputs = (apps: readonly AppProcess[]) =>
   apps.map((a) => `--- ${a.name} (exit ${a.child.exitCode ?? a.child.signalCode ?? 'running'}):\n${a.output()}`).join('\n');
 
-/** Polls `url` until it answers 200 or the process dies or time runs out; a failure shows what `others` printed too. */
-export async function waitForHttp(url: string, app: AppProcess, timeoutMs = 60_000, others: readonly AppProcess[] = []): Promise<void> {
+/** Polls `probe` until it gives a value, failing at once when `apps[0]` exits and after the timeout, with every app's output. */
+async function until<T>(timeoutMs: number, apps: readonly AppProcess[], probe: () => Promise<T | undefined | ''>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  const all = [app, ...others.filter((o) => o !== app)];
+  const [app] = apps;
   while (Date.now() < deadline) {
-    if (app.child.exitCode !== null) throw new Error(`${app.name} exited (${app.child.exitCode}):\n${outputs(all)}`);
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
+    if (app.child.exitCode !== null) throw new Error(`${app.name} exited (${app.child.exitCode}):\n${outputs(apps)}`);
+    const value = await probe();
+    if (value) return value;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`${url} not ready after ${timeoutMs} ms:\n${outputs(all)}`);
+  throw new Error(`${app.name} not ready after ${timeoutMs} ms:\n${outputs(apps)}`);
 }
 
-/** Several apps as their own processes on one fresh data directory and a free port, as in production. */
+/** Polls `url` until it answers 200 or the process dies or time runs out; a failure shows what `others` printed too. */
+export async function waitForHttp(url: string, app: AppProcess, timeoutMs = 60_000, others: readonly AppProcess[] = []): Promise<void> {
+  await until(timeoutMs, [app, ...others.filter((o) => o !== app)], async () => {
+    try {
+      return (await fetch(url)).status === 200;
+    } catch {
+      return false; // not listening yet
+    }
+  });
+}
+
+/** Several apps as their own processes on one fresh data directory, as in production. */
 export interface AppCluster {
-  url: string;
+  /** The gateway's URL. */
+  readonly url: string;
   dataDir: string;
   env: NodeJS.ProcessEnv;
   /** Where app `name` (not the gateway, which serves its own) serves `/metrics` and `/health`. */
   metricsUrl(name: string): string;
   /** SIGKILL one app, as a crash would. */
   kill(name: string): Promise<void>;
-  /** Starts a killed app again on the same environment. */
-  restart(name: string): void;
+  /** Starts a killed app again on the same environment; resolves once it is healthy. */
+  restart(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Starts `names` in order (the gateway last) with `key` as the bootstrap key, and waits for every app's health. */
+/** Starts `names` (the gateway last) with `key` as the bootstrap key, and waits for every app's health. */
 export async function startAppCluster(names: readonly string[], key: string, serverEnv: NodeJS.ProcessEnv = {}): Promise<AppCluster> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'batchyard-procs-'));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const env = { ...serverEnv, BATCHYARD_DATA_DIR: dataDir, PORT: String(port), BATCHYARD_BOOTSTRAP_KEY: key, LOG_LEVEL: 'warn' };
-  const metricsPorts = new Map<string, number>();
-  for (const name of names) metricsPorts.set(name, await freePort());
-  const start = (name: string) => startAppProcess(name, { ...env, METRICS_PORT: String(metricsPorts.get(name)) });
-  const apps = names.map(start);
+  const env = { ...serverEnv, BATCHYARD_DATA_DIR: dataDir, BATCHYARD_BOOTSTRAP_KEY: key, LOG_LEVEL: 'warn' };
+  const apps = names.map((name) => startAppProcess(name, env));
+  /** Each app's own server: the gateway's for the gateway, the ops endpoint's for the others. */
+  const urls = new Map<string, string>();
+  const healthy = async (app: AppProcess) => {
+    const listening = await app.listening(170_000, apps);
+    const url = listening.gateway ?? listening['ops-endpoint'];
+    await waitForHttp(`${url}/health`, app, 60_000, apps);
+    urls.set(app.name, url);
+  };
+  const urlOf = (name: string) => {
+    const url = urls.get(name);
+    if (!url) throw new Error(`${name} is not running in this cluster`);
+    return url;
+  };
   const cluster: AppCluster = {
-    url,
+    get url() {
+      return urlOf('gateway');
+    },
     dataDir,
     env,
-    metricsUrl: (name) => `http://127.0.0.1:${metricsPorts.get(name)}`,
+    metricsUrl: urlOf,
     async kill(name) {
       const index = apps.findIndex((a) => a.name === name);
+      urls.delete(name);
       await apps.splice(index, 1)[0].kill();
     },
-    restart(name) {
-      apps.push(start(name));
+    async restart(name) {
+      const app = startAppProcess(name, env);
+      apps.push(app);
+      await healthy(app);
     },
     async stop() {
       await Promise.all(apps.map((a) => a.stop()));
@@ -109,10 +145,7 @@ export async function startAppCluster(names: readonly string[], key: string, ser
     },
   };
   try {
-    for (const app of apps) {
-      const base = app.name === 'gateway' ? url : cluster.metricsUrl(app.name);
-      await waitForHttp(`${base}/health`, app, 170_000, apps);
-    }
+    for (const app of [...apps]) await healthy(app);
   } catch (error) {
     await cluster.stop();
     throw error;
