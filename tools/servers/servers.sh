@@ -159,7 +159,9 @@ launch_mongo() {
   local dir=$RUN_DIR/mongo
   check_free mongo "$MONGO_PORT"
   rm -rf "$dir" && mkdir -p "$dir"
-  nohup "$JAVA" -Xms64m -Xmx512m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  # Every database lives in the heap until the tests drop it: at 512 MB a suite's big jobs left the JVM in back-to-back
+  # full collections (every client timing out), so it gets room; ParallelGC keeps the pauses short on 2 cores.
+  nohup "$JAVA" -Xms256m -Xmx${BATCHYARD_MONGO_HEAP:-4g} -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -cp "$CACHE/mongo/classes:$CACHE/mongo/libs/*" Launcher "$MONGO_PORT" "$HOST" \
     </dev/null >"$dir/stdout.log" 2>&1 &
   echo $! >"$dir/mongo.pid"

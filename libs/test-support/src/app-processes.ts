@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { dropTestDatabase } from './tiers';
 
 const LAUNCHER = path.resolve(__dirname, '../../../dist/libs/runtime/src/launch.js');
 
@@ -141,7 +142,7 @@ export async function startAppCluster(names: readonly string[], key: string, ser
     },
     async stop() {
       await Promise.all(apps.map((a) => a.stop()));
-      await rm(dataDir, { recursive: true, force: true });
+      await Promise.all([rm(dataDir, { recursive: true, force: true }), dropTestDatabase(serverEnv.MONGO_URL)]);
     },
   };
   try {

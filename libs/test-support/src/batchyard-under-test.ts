@@ -4,6 +4,7 @@ import path from 'node:path';
 import { newApiKey } from '@batchyard/contracts';
 import { loadConfig, type RuntimeConfig } from '@batchyard/runtime';
 import { launch, type Launched } from '../../runtime/src/launch';
+import { dropTestDatabase } from './tiers';
 
 export interface BatchyardUnderTest {
   url: string;
@@ -32,7 +33,7 @@ export async function startBatchyard(overrides: Partial<RuntimeConfig> = {}): Pr
     launched,
     async stop() {
       await launched.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      await Promise.all([rm(dataDir, { recursive: true, force: true }), dropTestDatabase(config.mongoUrl)]);
     },
   };
 }

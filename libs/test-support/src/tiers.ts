@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { MongoClient } from 'mongodb';
 import type { RuntimeConfig } from '@batchyard/runtime';
 
 /**
@@ -14,6 +15,20 @@ export function distributedOverrides(): Partial<RuntimeConfig> | undefined {
   const url = new URL(mongo);
   url.pathname = `/batchyard_${id}`;
   return { kafkaBrokers: brokers.split(','), mongoUrl: url.toString(), namespace: id };
+}
+
+/**
+ * Drops the database a test installation used: the Mongo-wire server keeps every database in its heap, and a suite's
+ * worth of them left it collecting garbage without pause.
+ */
+export async function dropTestDatabase(mongoUrl: string | undefined): Promise<void> {
+  if (!mongoUrl) return;
+  const client = await MongoClient.connect(mongoUrl, { serverSelectionTimeoutMS: 10_000 });
+  try {
+    await client.db().dropDatabase();
+  } finally {
+    await client.close();
+  }
 }
 
 /** As environment variables, for apps started as their own processes. */
