@@ -26,7 +26,7 @@ import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
 import { COMMAND_GATEWAY, INFRASTRUCTURE, READ_STORE, SIGNED_BLOBS } from '../tokens';
 import { NO_URLS, bulkJobDocument, type BulkJobUrls } from './bulk-job-document';
 import { BulkJobLocks } from './bulk-job-locks';
-import { findJob, waitForMode } from './bulk-job-reads';
+import { findJob, readableJob, resourcesReached, waitForMode } from './bulk-job-reads';
 import { envelope, pageQuery, pagination, publicBase } from './envelope';
 import { checkedPayload, storePayload } from './payload-input';
 import { uploadPath } from './upload.controller';
@@ -125,11 +125,12 @@ export class PackagexBatchesController {
     const filters = parseInput(ListFiltersSchema, { resource: query.resource, mode: query.mode, via: query.via, status: query.status });
     const filter = { tenant: caller.tenant, ...filters };
     const jobs = this.readStore.collection<BulkJobDoc>('bulk_jobs');
+    const reached = await resourcesReached(this.readStore);
     const [docs, total] = await Promise.all([
       jobs.find(filter, { sort: [['createdAt', 1]], skip: (page - 1) * limit, limit }),
       jobs.count(filter),
     ]);
-    return envelope(req, 200, 'Batches retrieved', docs.map((d) => bulkJobDocument(d)), pagination(page, limit, total));
+    return envelope(req, 200, 'Batches retrieved', docs.map((d) => bulkJobDocument(readableJob(d, reached))), pagination(page, limit, total));
   }
 
   @Get(':id')

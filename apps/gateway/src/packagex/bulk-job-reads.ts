@@ -1,5 +1,5 @@
 import type { BulkMode } from '@batchyard/contracts';
-import { Checkpoints, ProjectionLagError, projectionCheckpoint } from '@batchyard/projections';
+import { Checkpoints, projectionCheckpoint } from '@batchyard/projections';
 import { ResourcesProjection, bulkJobDocId, type BulkJobDoc } from '@batchyard/read-models';
 import type { ReadStore } from '@batchyard/read-store';
 import { ApiError } from '../http/api-error';
@@ -8,26 +8,26 @@ const WAIT_POLL_MS = 25;
 const MIXED_WAIT_MS = 30_000;
 const SYNC_WAIT_MS = 120_000;
 
-const READ_YOUR_WRITES_TIMEOUT_MS = 10_000;
-
 const isEnded = (doc: BulkJobDoc) => ['completed', 'failed', 'timed_out', 'expired'].includes(doc.status);
 
 /**
- * A job as its tenant may see it. An ended job is answered only once the resources read model shows its
- * writes (its document's position is its last event's), so a client that saw `completed` finds the resources.
+ * A job as far as its effects are readable: an ended job whose last event the resources read model has not reached
+ * yet still reads `processing`, without its end (reason, files), so a client that saw it ended finds its resources.
+ * Its counts are its own and only grow; a status read never fails because a projection lags (docs/bulk-jobs.md).
  */
+export function readableJob(doc: BulkJobDoc, resourcesReached: number): BulkJobDoc {
+  if (!isEnded(doc) || !doc._position || resourcesReached >= doc._position) return doc;
+  return { ...doc, status: 'processing', reason: null, files: {} };
+}
+
+/** How far the resources read model has come, for `readableJob`. */
+export const resourcesReached = (readStore: ReadStore) => new Checkpoints(readStore).get(projectionCheckpoint(ResourcesProjection));
+
+/** A job as its tenant may see it (`readableJob`); 404 for another tenant's or an unknown id. */
 export async function findJob(readStore: ReadStore, tenant: string, id: string): Promise<BulkJobDoc> {
   const doc = /^batch_[A-Za-z0-9]{1,64}$/.test(id) ? await readStore.collection<BulkJobDoc>('bulk_jobs').get(bulkJobDocId(tenant, id)) : undefined;
   if (!doc) throw new ApiError('NOT_FOUND', `Batch ${id} not found`);
-  if (isEnded(doc) && doc._position) {
-    try {
-      await new Checkpoints(readStore).waitFor(projectionCheckpoint(ResourcesProjection), doc._position, READ_YOUR_WRITES_TIMEOUT_MS);
-    } catch (error) {
-      if (error instanceof ProjectionLagError) throw new ApiError('SERVICE_UNAVAILABLE', 'The resources of this batch are not readable yet; retry');
-      throw error;
-    }
-  }
-  return doc;
+  return readableJob(doc, await resourcesReached(readStore));
 }
 
 /** Mixed answers after validation, sync when the job has ended, async at once (bounded: then as it stands). */
