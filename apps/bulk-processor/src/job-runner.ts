@@ -9,8 +9,10 @@ import {
   RecordChunk,
   RecordPhases,
   ReleaseBulkLock,
+  ReturnQuota,
   PhaseCompleted,
   bulkLockId,
+  quotaId,
   streamName,
   StreamCategory,
   type ChunkWrite,
@@ -50,8 +52,6 @@ interface Folded {
   chunks: ChunkData[];
 }
 
-/** How long one delivery keeps advancing a job; the events it appended bring the job back for the rest. */
-const STEP_BUDGET_MS = 5_000;
 const LOOKUP_BATCH = 500;
 const CACHED_JOBS = 1_000;
 const known = new Set(EventCatalogue.map((d) => d.type));
@@ -60,6 +60,10 @@ const known = new Set(EventCatalogue.map((d) => d.type));
  * Runs a bulk job phase by phase: parsing and validation in one step (its two PhaseCompleted events), then one
  * step per processing chunk (ChunkProcessed), cleanup chunks for overwrite, and the end. Each step reads the
  * job's stream to find where it stands, so any delivery of any of the job's events resumes it after a crash.
+ *
+ * One step per delivery, and only for the job's latest event: the event the step appends brings the job back
+ * behind whatever else waits on its bus partition, so jobs sharing a partition take turns a step at a time
+ * (docs/bulk-jobs.md, "Sharing the processor").
  */
 export class JobRunner {
   private readonly commands: JobCommands;
@@ -76,13 +80,17 @@ export class JobRunner {
     this.checkpoints = new Checkpoints(readStore);
   }
 
-  async advance(job: Job): Promise<void> {
+  /**
+   * Takes the job's next step, if any. `revision`: that of the delivered event; an earlier event of a job that
+   * has a later one does nothing, since the later one's delivery follows it on the partition, so each job has one
+   * step in turn however often its events are delivered again. The deadline sweeper passes none.
+   */
+  async advance(job: Job, revision?: number): Promise<void> {
     // The job's later events keep arriving after it ended: an ended job stays ended, so they cost nothing.
     if (this.ended.has(streamName(StreamCategory.bulkjob, job.tenant, job.jobId))) return;
-    const started = Date.now();
-    while (Date.now() - started < STEP_BUDGET_MS) {
-      if (!(await this.step(job, await this.load(job)))) return;
-    }
+    const folded = await this.load(job);
+    if (revision !== undefined && revision < folded.revision) return;
+    await this.step(job, folded);
   }
 
   /**
@@ -110,18 +118,18 @@ export class JobRunner {
     return folded;
   }
 
-  /** Does the job's next step; false when there is none (ended, or waiting for an upload). */
-  private async step(job: Job, { state, lastPosition, chunks }: Folded): Promise<boolean> {
-    if (state.status === 'none' || isTerminal(state.status)) return false;
+  /** Does the job's next step, if it has one (not when ended, or waiting for an upload). */
+  private async step(job: Job, { state, lastPosition, chunks }: Folded): Promise<void> {
+    if (state.status === 'none' || isTerminal(state.status)) return;
     const now = Date.now();
     if (state.status === 'requested') {
-      if (!state.expiresAt || now < Date.parse(state.expiresAt)) return false;
+      if (!state.expiresAt || now < Date.parse(state.expiresAt)) return;
       await this.end(job, state, chunks, BulkJobExpired.type, 'No file was uploaded before the upload URL expired');
-      return true;
+      return;
     }
     if (state.deadlineAt && now >= Date.parse(state.deadlineAt)) {
       await this.end(job, state, chunks, BulkJobTimedOut.type, 'The batch took too long to process');
-      return true;
+      return;
     }
     const spec = state.spec!;
     if (!state.phases.validation) {
@@ -132,26 +140,26 @@ export class JobRunner {
         const reason = error instanceof PayloadError ? `Unable to parse the upload: ${error.message}` : 'The upload is missing from the blob store';
         await this.end(job, state, chunks, BulkJobFailed.type, reason);
       }
-      return true;
+      return;
     }
     if (state.chunksDone.processing < state.chunks.length) {
       await this.processChunk(job, state, state.chunksDone.processing);
-      return true;
+      return;
     }
     if (!state.phases.processing) {
       const validated = state.phases.validation.success;
       const phase: PhaseData = { phase: 'processing', total: validated, success: validated, error: 0 };
       await this.commands.send(RecordPhases, { phases: [phase] }, { ...job, step: 'phase:processing' });
-      return true;
+      return;
     }
     if (spec.action === 'overwrite' && !state.phases.cleanup) {
       await this.cleanupChunk(job, state, chunks, lastPosition);
-      return true;
+      return;
     }
     const files = await this.files(state, chunks);
     await this.releaseLock(job, state);
+    await this.returnQuota(job);
     await this.commands.send(CompleteBulkJob, { files }, { ...job, step: 'complete' });
-    return true;
   }
 
   /**
@@ -162,6 +170,11 @@ export class JobRunner {
     const { resource, action } = state.spec!;
     if (action === 'merge') return;
     await this.commands.send(ReleaseBulkLock, { resource, jobId: job.jobId }, { ...job, step: 'release-lock' }, bulkLockId(resource));
+  }
+
+  /** A job gives its place among its tenant's bulk jobs back just before its final event too, for the same reason. */
+  private async returnQuota(job: Job): Promise<void> {
+    await this.commands.send(ReturnQuota, { kind: 'bulk-jobs', holder: job.jobId }, { ...job, step: 'return-quota' }, quotaId('bulk-jobs'));
   }
 
   private rules(state: BulkJobState): RowRules {
@@ -294,6 +307,7 @@ export class JobRunner {
     const unprocessed = Math.max(0, rows - settled);
     const files = await this.files(state, chunks);
     await this.releaseLock(job, state);
+    await this.returnQuota(job);
     await this.commands.send(EndBulkJob, { status, reason, unprocessed, files }, { ...job, step: 'end' });
   }
 }

@@ -42,6 +42,8 @@ export async function applyEvents(
     for (const [target, ops] of byTarget) await readStore.physical(target).bulkWrite(ops);
     byTarget = new Map();
     pending = 0;
+    // A turn of the event loop between large writes, so the other projections of the thread keep up (see CheckpointedProcessor).
+    await new Promise((resolve) => setImmediate(resolve));
   };
   for (const event of events) {
     for (const { collection, op } of definition.apply(event)) {
