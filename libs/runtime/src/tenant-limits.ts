@@ -50,6 +50,3 @@ export function loadTenantLimits(env: NodeJS.ProcessEnv): TenantLimits {
   limits.taskItems = limits.taskItems ? Math.min(limits.taskItems, MAX_TASK_QUANTITY) : MAX_TASK_QUANTITY;
   return limits;
 }
-
-/** An off (0) limit as no bound at all. */
-export const bound = (limit: number) => limit || Number.POSITIVE_INFINITY;
