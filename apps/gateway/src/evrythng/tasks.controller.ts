@@ -122,14 +122,17 @@ export class EvrythngTasksController {
 
   /**
    * Batchyard's addition to the EVRYTHNG API: cancels a pending or running task. 202 with the task, CANCELLING; the
-   * worker then ends it FAILED, keeping the items made so far. An ended task is 409.
+   * worker then ends it FAILED, keeping the items made so far. An ended task is 409. The answer does not wait for the
+   * tasks read model: a large task keeps the projections busy with its own chunks, and the cancel must not queue
+   * behind the very work it stops. So a read right after may still show EXECUTING, until the read model has the cancel.
    */
   @Post(':taskId/cancel')
   @HttpCode(202)
   async cancel(@Param('batchId') batchId: string, @Param('taskId') taskId: string, @CurrentCaller() caller: Caller, @Req() req: Request) {
     await this.findTask(caller, batchId, taskId);
-    await this.commands.execute(CancelTask, { batchId }, { caller, aggregateId: taskId, readModel: TasksProjection });
-    return this.document(await this.findTask(caller, batchId, taskId), publicBase(this.infra, req));
+    await this.commands.execute(CancelTask, { batchId }, { caller, aggregateId: taskId, readModel: [] });
+    const task = await this.findTask(caller, batchId, taskId);
+    return this.document(task.endPosition === undefined ? { ...task, status: 'CANCELLING', cancelled: true } : task, publicBase(this.infra, req));
   }
 
   @All(['', ':taskId', ':taskId/logs', ':taskId/cancel', ':taskId/result'])
