@@ -50,8 +50,12 @@ interface Folded {
   revision: number;
   lastPosition: number;
   chunks: ChunkData[];
+  /** Where each ChunkProcessed event stands in the store. */
+  chunkPositions: number[];
 }
 
+/** How long a chunk waits for the chunk before the last to show; past it (a read model stalled) it goes on. */
+const PROJECTION_WAIT_MS = 60_000;
 const LOOKUP_BATCH = 500;
 const CACHED_JOBS = 1_000;
 const known = new Set(EventCatalogue.map((d) => d.type));
@@ -99,7 +103,7 @@ export class JobRunner {
    */
   private async load(job: Job): Promise<Folded> {
     const stream = streamName(StreamCategory.bulkjob, job.tenant, job.jobId);
-    const cached = this.folded.get(stream) ?? { state: bulkJobDecider.initialState(), revision: -1, lastPosition: 0, chunks: [] };
+    const cached = this.folded.get(stream) ?? { state: bulkJobDecider.initialState(), revision: -1, lastPosition: 0, chunks: [], chunkPositions: [] };
     const fresh = await this.events.readStream(stream, { fromRevision: cached.revision + 1 });
     const folded = fresh.filter((e) => known.has(e.type)).reduce(
       (f, e) => ({
@@ -107,6 +111,7 @@ export class JobRunner {
         revision: e.revision,
         lastPosition: e.position,
         chunks: e.type === ChunkProcessed.type ? [...f.chunks, e.data as ChunkData] : f.chunks,
+        chunkPositions: e.type === ChunkProcessed.type ? [...f.chunkPositions, e.position] : f.chunkPositions,
       }),
       cached,
     );
@@ -119,7 +124,7 @@ export class JobRunner {
   }
 
   /** Does the job's next step, if it has one (not when ended, or waiting for an upload). */
-  private async step(job: Job, { state, lastPosition, chunks }: Folded): Promise<void> {
+  private async step(job: Job, { state, lastPosition, chunks, chunkPositions }: Folded): Promise<void> {
     if (state.status === 'none' || isTerminal(state.status)) return;
     const now = Date.now();
     if (state.status === 'requested') {
@@ -143,6 +148,9 @@ export class JobRunner {
       return;
     }
     if (state.chunksDone.processing < state.chunks.length) {
+      // A job runs at most one chunk ahead of the resources read model, as a task does of its Thngs (docs/bulk-jobs.md).
+      const previous = chunkPositions.at(-2);
+      if (previous !== undefined) await this.checkpoints.reachedWithin(projectionCheckpoint(ResourcesProjection), previous, PROJECTION_WAIT_MS);
       await this.processChunk(job, state, state.chunksDone.processing);
       return;
     }

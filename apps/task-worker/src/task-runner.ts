@@ -19,7 +19,7 @@ import {
 import type { BlobStore } from '@batchyard/blob-store';
 import type { EventStore } from '@batchyard/event-store';
 import type { ReadStore } from '@batchyard/read-store';
-import { Checkpoints, ProjectionLagError, projectionCheckpoint } from '@batchyard/projections';
+import { Checkpoints, projectionCheckpoint } from '@batchyard/projections';
 import { ItemsProjection, batchDocId, type BatchDoc } from '@batchyard/read-models';
 import { workItems } from '@batchyard/observability';
 import { AggregateCache } from '../../batch-service/src/command-handling/aggregate-cache';
@@ -92,9 +92,7 @@ export class TaskRunner {
   private async untilProjected(task: Task, nextChunk: number, causedBy: ReadonlyMap<string, number>): Promise<boolean> {
     const position = causedBy.get(stepCommandId({ ...task, step: `chunk:${nextChunk - 2}` }));
     if (position === undefined) return false;
-    await this.checkpoints.waitFor(projectionCheckpoint(ItemsProjection), position, PROJECTION_WAIT_MS).catch((error: unknown) => {
-      if (!(error instanceof ProjectionLagError)) throw error;
-    });
+    await this.checkpoints.reachedWithin(projectionCheckpoint(ItemsProjection), position, PROJECTION_WAIT_MS);
     return true;
   }
 
