@@ -123,8 +123,9 @@ export class PackagexBatchesController {
       throw ApiError.validation([{ code: 'too_big', path: ['mode'], message: `sync takes at most ${BulkLimits.maxSyncRows} rows; use mixed or async` }]);
     }
     const deadlineAt = new Date(Date.now() + jobDeadlineSeconds() * 1000).toISOString();
-    await this.quotas.holding(caller, queuedJobShares(jobId, payload.content.length), req.commandId, () =>
-      this.locks.queueHolding(caller, spec, Date.parse(deadlineAt), req.commandId, async () => {
+    // The lock first: its 409 appends nothing; a refused share (429, 413) gives the lock back.
+    await this.locks.queueHolding(caller, spec, Date.parse(deadlineAt), req.commandId, () =>
+      this.quotas.holding(caller, queuedJobShares(jobId, payload.content.length), req.commandId, async () => {
         const upload = await storePayload(this.signed.blobs, payload);
         await this.commands.execute(QueueBulkJob, { spec, upload, deadlineAt }, target);
       }),
