@@ -44,7 +44,7 @@ const PROJECTION_WAIT_MS = 60_000;
  *
  * One step per delivery, and only for the task's latest event: the event the step appends brings the task back
  * behind whatever else waits on its bus partition, so tasks sharing a partition take turns a step at a time and
- * a cancel is seen at the next step (docs/tasks.md, "Sharing the worker").
+ * a cancel is seen at the next step (docs/tasks.md, "Sharing the worker, and cancelling").
  */
 export class TaskRunner {
   private readonly commands: TaskCommands;
@@ -80,7 +80,8 @@ export class TaskRunner {
     if (revision !== undefined && revision < latest) return;
     if (state.status === 'NEW' || isTerminal(state.status)) return;
     // A cancel that came in meanwhile is the latest event now: its delivery takes the next step.
-    if ((await this.untilProjected(task, state.nextChunk, causedBy)) && (await this.tasks.load(stream, taskDecider)).revision > latest) return;
+    const waited = state.status === 'EXECUTING' && (await this.untilProjected(task, state.nextChunk, causedBy));
+    if (waited && (await this.tasks.load(stream, taskDecider)).revision > latest) return;
     await this.step(task, state);
   }
 
