@@ -13,7 +13,7 @@ import { partitionOf } from '../../../libs/messaging/src/embedded/partition-of';
 describe('Fair share between tenants (embedded)', () => fairShareTests({}, { taskItems: 1_000_000, jobRows: 100_000 }));
 const distributed = distributedOverrides();
 describeTier('Fair share between tenants (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () =>
-  fairShareTests(distributed ?? {}, { taskItems: 100_000, jobRows: 20_000 }),
+  fairShareTests(distributed ?? {}, { taskItems: 100_000, jobRows: 10_000 }),
 );
 
 /** How long B's small task or job may take while A's large one runs: generous, for a loaded 2-core machine. */
