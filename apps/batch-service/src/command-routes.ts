@@ -11,7 +11,9 @@ import {
   ReleaseBulkLock,
   ReleaseUniqueValue,
   RemoveShortDomain,
+  ReturnQuota,
   RevokeApiKey,
+  TakeQuota,
   UpdateBatch,
   UpdateUnit,
   fileCommands,
@@ -25,6 +27,7 @@ import type { CommandRoute } from './command-handling/command-handler';
 import { taskDecider } from './tasks/task.decider';
 import { tenantDecider } from './tenants/tenant.decider';
 import { bulkLockDecider } from './reservations/bulk-lock.decider';
+import { quotaDecider } from './reservations/quota.decider';
 import { uniqueValueDecider } from './reservations/unique-value.decider';
 import { unitDecider } from './units/unit.decider';
 
@@ -42,6 +45,8 @@ export const commandRoutes: readonly CommandRoute[] = [
   { definition: ReleaseUniqueValue, decider: uniqueValueDecider },
   { definition: AcquireBulkLock, decider: bulkLockDecider },
   { definition: ReleaseBulkLock, decider: bulkLockDecider },
+  { definition: TakeQuota, decider: quotaDecider },
+  { definition: ReturnQuota, decider: quotaDecider },
   { definition: CreateUnit, decider: unitDecider },
   { definition: UpdateUnit, decider: unitDecider },
   { definition: DeleteUnit, decider: unitDecider },

@@ -6,11 +6,11 @@ import { JobRunner } from './job-runner';
 
 export const JOB_RUNNER = Symbol('JOB_RUNNER');
 
-const JobEventSchema = z.object({ tenant: z.string(), stream: z.string(), type: z.string() });
+const JobEventSchema = z.object({ tenant: z.string(), stream: z.string(), type: z.string(), revision: z.number().int().nonnegative() });
 
 /**
- * Every event of a bulk job moves it on: the runner reads the job's stream and does whatever step is next,
- * so a redelivered or duplicate event repeats nothing (step command ids are deterministic).
+ * The latest event of a bulk job moves it on by one step: the runner reads the job's stream and does whatever
+ * step is next, so a redelivered or duplicate event repeats nothing (step command ids are deterministic).
  */
 @Controller()
 export class BulkJobsController {
@@ -19,6 +19,6 @@ export class BulkJobsController {
   @EventPattern(Topics.events(StreamCategory.bulkjob))
   async onJobEvent(@Payload() payload: unknown) {
     const event = JobEventSchema.parse(payload);
-    await this.runner.advance({ tenant: event.tenant, jobId: event.stream.slice(event.stream.indexOf('.') + 1) });
+    await this.runner.advance({ tenant: event.tenant, jobId: event.stream.slice(event.stream.indexOf('.') + 1) }, event.revision);
   }
 }

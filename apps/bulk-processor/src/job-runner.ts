@@ -9,8 +9,10 @@ import {
   RecordChunk,
   RecordPhases,
   ReleaseBulkLock,
+  ReturnQuota,
   PhaseCompleted,
   bulkLockId,
+  quotaId,
   streamName,
   StreamCategory,
   type ChunkWrite,
@@ -48,10 +50,12 @@ interface Folded {
   revision: number;
   lastPosition: number;
   chunks: ChunkData[];
+  /** Where each ChunkProcessed event stands in the store. */
+  chunkPositions: number[];
 }
 
-/** How long one delivery keeps advancing a job; the events it appended bring the job back for the rest. */
-const STEP_BUDGET_MS = 5_000;
+/** How long a chunk waits for the chunk before the last to show; past it (a read model stalled) it goes on. */
+const PROJECTION_WAIT_MS = 60_000;
 const LOOKUP_BATCH = 500;
 const CACHED_JOBS = 1_000;
 const known = new Set(EventCatalogue.map((d) => d.type));
@@ -60,6 +64,10 @@ const known = new Set(EventCatalogue.map((d) => d.type));
  * Runs a bulk job phase by phase: parsing and validation in one step (its two PhaseCompleted events), then one
  * step per processing chunk (ChunkProcessed), cleanup chunks for overwrite, and the end. Each step reads the
  * job's stream to find where it stands, so any delivery of any of the job's events resumes it after a crash.
+ *
+ * One step per delivery, and only for the job's latest event: the event the step appends brings the job back
+ * behind whatever else waits on its bus partition, so jobs sharing a partition take turns a step at a time
+ * (docs/bulk-jobs.md, "Sharing the processor").
  */
 export class JobRunner {
   private readonly commands: JobCommands;
@@ -76,13 +84,17 @@ export class JobRunner {
     this.checkpoints = new Checkpoints(readStore);
   }
 
-  async advance(job: Job): Promise<void> {
+  /**
+   * Takes the job's next step, if any. `revision`: that of the delivered event; an earlier event of a job that
+   * has a later one does nothing, since the later one's delivery follows it on the partition, so each job has one
+   * step in turn however often its events are delivered again. The deadline sweeper passes none.
+   */
+  async advance(job: Job, revision?: number): Promise<void> {
     // The job's later events keep arriving after it ended: an ended job stays ended, so they cost nothing.
     if (this.ended.has(streamName(StreamCategory.bulkjob, job.tenant, job.jobId))) return;
-    const started = Date.now();
-    while (Date.now() - started < STEP_BUDGET_MS) {
-      if (!(await this.step(job, await this.load(job)))) return;
-    }
+    const folded = await this.load(job);
+    if (revision !== undefined && revision < folded.revision) return;
+    await this.step(job, folded);
   }
 
   /**
@@ -91,7 +103,7 @@ export class JobRunner {
    */
   private async load(job: Job): Promise<Folded> {
     const stream = streamName(StreamCategory.bulkjob, job.tenant, job.jobId);
-    const cached = this.folded.get(stream) ?? { state: bulkJobDecider.initialState(), revision: -1, lastPosition: 0, chunks: [] };
+    const cached = this.folded.get(stream) ?? { state: bulkJobDecider.initialState(), revision: -1, lastPosition: 0, chunks: [], chunkPositions: [] };
     const fresh = await this.events.readStream(stream, { fromRevision: cached.revision + 1 });
     const folded = fresh.filter((e) => known.has(e.type)).reduce(
       (f, e) => ({
@@ -99,6 +111,7 @@ export class JobRunner {
         revision: e.revision,
         lastPosition: e.position,
         chunks: e.type === ChunkProcessed.type ? [...f.chunks, e.data as ChunkData] : f.chunks,
+        chunkPositions: e.type === ChunkProcessed.type ? [...f.chunkPositions, e.position] : f.chunkPositions,
       }),
       cached,
     );
@@ -110,18 +123,18 @@ export class JobRunner {
     return folded;
   }
 
-  /** Does the job's next step; false when there is none (ended, or waiting for an upload). */
-  private async step(job: Job, { state, lastPosition, chunks }: Folded): Promise<boolean> {
-    if (state.status === 'none' || isTerminal(state.status)) return false;
+  /** Does the job's next step, if it has one (not when ended, or waiting for an upload). */
+  private async step(job: Job, { state, lastPosition, chunks, chunkPositions }: Folded): Promise<void> {
+    if (state.status === 'none' || isTerminal(state.status)) return;
     const now = Date.now();
     if (state.status === 'requested') {
-      if (!state.expiresAt || now < Date.parse(state.expiresAt)) return false;
+      if (!state.expiresAt || now < Date.parse(state.expiresAt)) return;
       await this.end(job, state, chunks, BulkJobExpired.type, 'No file was uploaded before the upload URL expired');
-      return true;
+      return;
     }
     if (state.deadlineAt && now >= Date.parse(state.deadlineAt)) {
       await this.end(job, state, chunks, BulkJobTimedOut.type, 'The batch took too long to process');
-      return true;
+      return;
     }
     const spec = state.spec!;
     if (!state.phases.validation) {
@@ -132,26 +145,29 @@ export class JobRunner {
         const reason = error instanceof PayloadError ? `Unable to parse the upload: ${error.message}` : 'The upload is missing from the blob store';
         await this.end(job, state, chunks, BulkJobFailed.type, reason);
       }
-      return true;
+      return;
     }
     if (state.chunksDone.processing < state.chunks.length) {
+      // A job runs at most one chunk ahead of the resources read model, as a task does of its Thngs (docs/bulk-jobs.md).
+      const previous = chunkPositions.at(-2);
+      if (previous !== undefined) await this.checkpoints.reachedWithin(projectionCheckpoint(ResourcesProjection), previous, PROJECTION_WAIT_MS);
       await this.processChunk(job, state, state.chunksDone.processing);
-      return true;
+      return;
     }
     if (!state.phases.processing) {
       const validated = state.phases.validation.success;
       const phase: PhaseData = { phase: 'processing', total: validated, success: validated, error: 0 };
       await this.commands.send(RecordPhases, { phases: [phase] }, { ...job, step: 'phase:processing' });
-      return true;
+      return;
     }
     if (spec.action === 'overwrite' && !state.phases.cleanup) {
       await this.cleanupChunk(job, state, chunks, lastPosition);
-      return true;
+      return;
     }
     const files = await this.files(state, chunks);
     await this.releaseLock(job, state);
+    await this.returnQuota(job);
     await this.commands.send(CompleteBulkJob, { files }, { ...job, step: 'complete' });
-    return true;
   }
 
   /**
@@ -162,6 +178,11 @@ export class JobRunner {
     const { resource, action } = state.spec!;
     if (action === 'merge') return;
     await this.commands.send(ReleaseBulkLock, { resource, jobId: job.jobId }, { ...job, step: 'release-lock' }, bulkLockId(resource));
+  }
+
+  /** A job gives its place among its tenant's bulk jobs back just before its final event too, for the same reason. */
+  private async returnQuota(job: Job): Promise<void> {
+    await this.commands.send(ReturnQuota, { kind: 'bulk-jobs', holder: job.jobId }, { ...job, step: 'return-quota' }, quotaId('bulk-jobs'));
   }
 
   private rules(state: BulkJobState): RowRules {
@@ -294,6 +315,7 @@ export class JobRunner {
     const unprocessed = Math.max(0, rows - settled);
     const files = await this.files(state, chunks);
     await this.releaseLock(job, state);
+    await this.returnQuota(job);
     await this.commands.send(EndBulkJob, { status, reason, unprocessed, files }, { ...job, step: 'end' });
   }
 }

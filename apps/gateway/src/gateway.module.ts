@@ -3,6 +3,8 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { ReadStore } from '@batchyard/read-store';
 import type { Infrastructure } from '@batchyard/runtime';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { RequestRates } from './auth/request-rates';
+import { TenantQuotas } from './limits/tenant-quotas';
 import type { SignedBlobs } from './blobs/signed-blobs';
 import { SignedBlobsController } from './blobs/signed-blobs.controller';
 import { CommandGateway } from './commands/command-gateway';
@@ -50,6 +52,8 @@ export class GatewayModule {
         TofuLookups,
         TaskInputChecks,
         ShortDomains,
+        RequestRates,
+        TenantQuotas,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],

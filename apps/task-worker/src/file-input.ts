@@ -56,6 +56,8 @@ export class FileInput {
   constructor(
     private readonly readStore: ReadStore,
     private readonly blobs: BlobStore,
+    /** Rows a file may hold: the tenant limit of items per task (`BATCHYARD_LIMIT_TASK_ITEMS`). */
+    private readonly maxRows = MAX_TASK_QUANTITY,
   ) {}
 
   /** What opening a task's input records: OpenTaskInput, or FailTask when the file cannot be used. */
@@ -79,7 +81,7 @@ export class FileInput {
     try {
       for await (const { record, info } of csvRecords(source)) {
         if (!header) header = { cells: record, offset: info.bytes, line: info.lines };
-        else if (++rows > MAX_TASK_QUANTITY) throw new InputFileError(`The file holds more than ${MAX_TASK_QUANTITY} rows`);
+        else if (++rows > this.maxRows) throw new InputFileError(`The file holds more than ${this.maxRows} rows, the most one task takes`);
       }
     } catch (error) {
       if (error instanceof CsvError) throw new InputFileError(`The CSV file is malformed: ${error.message}`);

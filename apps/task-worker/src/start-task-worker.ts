@@ -10,7 +10,7 @@ export async function startTaskWorker(infra: Infrastructure): Promise<RunningApp
   const logger = infra.logger.child({ app: 'task-worker' });
   const [events, readStore, bus, blobs] = await Promise.all([infra.events(), infra.readStore(), infra.bus(), infra.blobs()]);
   await bus.ensureTopics([{ name: Topics.events(StreamCategory.task) }]);
-  const app = await NestFactory.createMicroservice(TaskWorkerModule.register(new TaskRunner(events, readStore, blobs)), {
+  const app = await NestFactory.createMicroservice(TaskWorkerModule.register(new TaskRunner(events, readStore, blobs, infra.config.limits.taskItems)), {
     strategy: new BusTransport({ bus, groupId: 'task-worker', deadLetters: new ReadStoreDeadLetters(readStore) }),
     logger: ['error', 'warn'],
   });

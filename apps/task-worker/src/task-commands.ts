@@ -7,6 +7,9 @@ import { commandRoutes } from '../../batch-service/src/command-routes';
 
 const WORKER = { keyId: 'task-worker', name: 'task-worker', role: 'operator' as const };
 
+/** The command id of a step of a task: the same whoever takes the step, however often. */
+export const stepCommandId = (task: { tenant: string; taskId: string; step: string }) => `${task.tenant}:task:${task.taskId}:${task.step}`;
+
 /**
  * How the worker records a task's progress: commands decided by the batch service's own handler and the task's
  * decider straight against the event store. Step command ids are deterministic, so a step repeated after a crash
@@ -19,13 +22,14 @@ export class TaskCommands {
     this.handler = new CommandHandler(events, new CommandOutcomes(readStore), commandRoutes);
   }
 
-  async send(definition: CommandDefinition, data: unknown, task: { tenant: string; taskId: string; step: string }): Promise<CommandOutcome> {
-    const commandId = `${task.tenant}:task:${task.taskId}:${task.step}`;
+  /** `aggregateId`: the task's, unless the step is about another aggregate (the tenant's quota of tasks). */
+  async send(definition: CommandDefinition, data: unknown, task: { tenant: string; taskId: string; step: string }, aggregateId = task.taskId): Promise<CommandOutcome> {
+    const commandId = stepCommandId(task);
     const outcome = await this.handler.handle({
       commandId,
       type: definition.type,
       tenant: task.tenant,
-      aggregateId: task.taskId,
+      aggregateId,
       correlationId: task.taskId,
       causationId: commandId,
       issuedAt: new Date().toISOString(),

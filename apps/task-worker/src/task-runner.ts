@@ -1,11 +1,12 @@
 import {
   CompleteTask,
-  EventCatalogue,
   FailTask,
   OpenTaskInput,
   RecordItems,
   RecordResultFile,
+  ReturnQuota,
   StartTask,
+  quotaId,
   streamName,
   StreamCategory,
   chunkItems,
@@ -18,65 +19,89 @@ import {
 import type { BlobStore } from '@batchyard/blob-store';
 import type { EventStore } from '@batchyard/event-store';
 import type { ReadStore } from '@batchyard/read-store';
-import { batchDocId, type BatchDoc } from '@batchyard/read-models';
+import { Checkpoints, projectionCheckpoint } from '@batchyard/projections';
+import { ItemsProjection, batchDocId, type BatchDoc } from '@batchyard/read-models';
 import { workItems } from '@batchyard/observability';
+import { AggregateCache } from '../../batch-service/src/command-handling/aggregate-cache';
 import { isTerminal, taskDecider, type TaskState } from '../../batch-service/src/tasks/task.decider';
 import { ResultFiles } from './result-files';
 import { FileInput, refusedRows, rowsRead } from './file-input';
 import { ShortIdClaims } from './short-id-claims';
 import { shortIdCodes } from './short-id-generation';
-import { TaskCommands } from './task-commands';
+import { TaskCommands, stepCommandId } from './task-commands';
 
 type Task = { tenant: string; taskId: string };
 
-/** How long one delivery keeps advancing a task; the events it appended bring the task back for the rest. */
-const STEP_BUDGET_MS = 5_000;
-const known = new Set(EventCatalogue.map((d) => d.type));
+/** Tasks whose folded state this process keeps between their steps (a task evicted is folded again from its start). */
+const CACHED_TASKS = 1_000;
+/** How long a chunk waits for the chunk before the last to show; past it (a read model stalled) it goes on. */
+const PROJECTION_WAIT_MS = 60_000;
 
 /**
  * Runs a task step by step: start, one chunk of items per step, then complete. Each step reads the task's stream
  * to find where it stands and only a chunk's worth of items is ever in memory, so any delivery of any of the
  * task's events resumes it after a crash, whatever the task's size.
+ *
+ * One step per delivery, and only for the task's latest event: the event the step appends brings the task back
+ * behind whatever else waits on its bus partition, so tasks sharing a partition take turns a step at a time and
+ * a cancel is seen at the next step (docs/tasks.md, "Sharing the worker, and cancelling").
  */
 export class TaskRunner {
   private readonly commands: TaskCommands;
   private readonly claims: ShortIdClaims;
   private readonly fileInput: FileInput;
   private readonly resultFiles: ResultFiles;
+  private readonly tasks: AggregateCache;
+  private readonly checkpoints: Checkpoints;
 
   constructor(
     private readonly events: EventStore,
     private readonly readStore: ReadStore,
     blobs: BlobStore,
+    /** Items one task may make (the tenant limit; FILE_BASED rows are counted when the file is opened). */
+    maxItems?: number,
   ) {
     this.commands = new TaskCommands(events, readStore);
     this.claims = new ShortIdClaims(readStore);
-    this.fileInput = new FileInput(readStore, blobs);
+    this.fileInput = new FileInput(readStore, blobs, maxItems);
     this.resultFiles = new ResultFiles(events, blobs);
+    this.tasks = new AggregateCache(events, CACHED_TASKS);
+    this.checkpoints = new Checkpoints(readStore);
   }
 
-  async advance(task: Task): Promise<void> {
+  /**
+   * Takes the task's next step, if any. `revision`: that of the delivered event; an earlier event of a task that
+   * has a later one does nothing, since the later one's delivery follows it on the partition, so each task has
+   * one step in turn however often its events are delivered again.
+   */
+  async advance(task: Task, revision?: number): Promise<void> {
     const stream = streamName(StreamCategory.task, task.tenant, task.taskId);
-    let state = taskDecider.initialState();
-    let revision = 0;
-    const deadline = Date.now() + STEP_BUDGET_MS;
-    for (;;) {
-      for (const event of await this.events.readStream(stream, { fromRevision: revision })) {
-        if (known.has(event.type)) state = taskDecider.evolve(state, event);
-        revision = event.revision + 1;
-      }
-      if (state.status === 'NEW' || isTerminal(state.status) || Date.now() > deadline) return;
-      await this.step(task, state);
-      // Embedded stores answer synchronously: let other work of this process (requests, projections) in between chunks.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    const { state, revision: latest, causedBy } = await this.tasks.load(stream, taskDecider);
+    if (revision !== undefined && revision < latest) return;
+    if (state.status === 'NEW' || isTerminal(state.status)) return;
+    // A cancel that came in meanwhile is the latest event now: its delivery takes the next step.
+    const waited = state.status === 'EXECUTING' && (await this.untilProjected(task, state.nextChunk, causedBy));
+    if (waited && (await this.tasks.load(stream, taskDecider)).revision > latest) return;
+    await this.step(task, state);
+  }
+
+  /**
+   * A task runs at most one chunk ahead of its Thngs' read model: the chunk before the last must show before the
+   * next step. The projections serve every tenant in event order, so a task that outran them would make every
+   * write of every tenant behind it wait (read-your-writes) for its whole backlog. True when it waited.
+   */
+  private async untilProjected(task: Task, nextChunk: number, causedBy: ReadonlyMap<string, number>): Promise<boolean> {
+    const position = causedBy.get(stepCommandId({ ...task, step: `chunk:${nextChunk - 2}` }));
+    if (position === undefined) return false;
+    await this.checkpoints.reachedWithin(projectionCheckpoint(ItemsProjection), position, PROJECTION_WAIT_MS);
+    return true;
   }
 
   private async step(task: Task, state: TaskState): Promise<void> {
     const spec = state.spec!;
     const at = (step: string) => ({ ...task, step });
     if (state.status === 'CANCELLING') {
-      await this.commands.send(FailTask, { batchId: spec.batchId, error: `Cancelled after ${state.items} of ${taskQuantity(spec.inputParameters, state.input)} items` }, at('fail'));
+      await this.end(task, FailTask, { batchId: spec.batchId, error: `Cancelled after ${state.items} of ${taskQuantity(spec.inputParameters, state.input)} items` });
       return;
     }
     if (state.status === 'PENDING') {
@@ -85,14 +110,14 @@ export class TaskRunner {
     }
     if (spec.inputParameters.type === 'FILE_BASED' && !state.input) {
       const opened = await this.fileInput.open(task, spec.batchId, spec.inputParameters);
-      if ('error' in opened) await this.commands.send(FailTask, opened, at('fail'));
+      if ('error' in opened) await this.end(task, FailTask, opened);
       else await this.commands.send(OpenTaskInput, opened, at('open-input'));
       return;
     }
     const quantity = taskQuantity(spec.inputParameters, state.input);
     if (rowsRead(state) < quantity) {
       if (!(await this.readStore.collection<BatchDoc>('batches').get(batchDocId(task.tenant, spec.batchId)))) {
-        await this.commands.send(FailTask, { batchId: spec.batchId, error: `Batch ${spec.batchId} was deleted` }, at('fail'));
+        await this.end(task, FailTask, { batchId: spec.batchId, error: `Batch ${spec.batchId} was deleted` });
         return;
       }
       const chunk = state.nextChunk;
@@ -106,7 +131,8 @@ export class TaskRunner {
       return;
     }
     const input = spec.type === 'POPULATING' ? spec.inputParameters : undefined;
-    await this.commands.send(
+    await this.end(
+      task,
       CompleteTask,
       {
         batchId: spec.batchId,
@@ -115,8 +141,16 @@ export class TaskRunner {
         totalUrlBindingsCreated: input?.generateRedirections ? state.items - state.clashes : 0,
         failedOperationsAmount: state.clashes + refusedRows(state),
       },
-      at('complete'),
     );
+  }
+
+  /**
+   * A task gives its place among its tenant's tasks back just before its final event, so whoever sees it ended may
+   * queue the next at once; a crash in between repeats both, each at most once.
+   */
+  private async end(task: Task, definition: typeof CompleteTask | typeof FailTask, data: unknown): Promise<void> {
+    await this.commands.send(ReturnQuota, { kind: 'tasks', holder: task.taskId }, { ...task, step: 'return-quota' }, quotaId('tasks'));
+    await this.commands.send(definition, data, { ...task, step: definition === CompleteTask ? 'complete' : 'fail' });
   }
 
   private async chunk(task: Task, state: TaskState, chunk: number, count: number): Promise<EventData<typeof ItemsGenerated>> {

@@ -6,11 +6,11 @@ import { TaskRunner } from './task-runner';
 
 export const TASK_RUNNER = Symbol('TASK_RUNNER');
 
-const TaskEventSchema = z.object({ tenant: z.string(), stream: z.string(), type: z.string() });
+const TaskEventSchema = z.object({ tenant: z.string(), stream: z.string(), type: z.string(), revision: z.number().int().nonnegative() });
 
 /**
- * Every event of a task moves it on: the runner reads the task's stream and takes whatever step is next, so a
- * redelivered or duplicate event repeats nothing (step command ids are deterministic).
+ * The latest event of a task moves it on by one step: the runner reads the task's stream and takes whatever step
+ * is next, so a redelivered or duplicate event repeats nothing (step command ids are deterministic).
  */
 @Controller()
 export class TaskEventsController {
@@ -19,6 +19,6 @@ export class TaskEventsController {
   @EventPattern(Topics.events(StreamCategory.task))
   async onTaskEvent(@Payload() payload: unknown) {
     const event = TaskEventSchema.parse(payload);
-    await this.runner.advance({ tenant: event.tenant, taskId: taskIdOf(event.stream) });
+    await this.runner.advance({ tenant: event.tenant, taskId: taskIdOf(event.stream) }, event.revision);
   }
 }

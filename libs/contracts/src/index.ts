@@ -12,3 +12,4 @@ export * from './commands/unit-commands';
 export * from './commands/task-commands';
 export * from './commands/file-commands';
 export * from './commands/short-domain-commands';
+export * from './commands/quota-commands';

@@ -107,6 +107,9 @@ export class CheckpointedProcessor {
         if (page.length > 0) {
           await this.options.handle(page);
           this.current = page[page.length - 1].position;
+          // Embedded stores answer synchronously: without a turn of the event loop, a processor that always finds
+          // more to do would starve the others of its thread (every read model behind a million-item task).
+          await new Promise((resolve) => setImmediate(resolve));
         }
         if (page.length < batchSize) {
           const reached = Math.max(this.current, head);

@@ -45,6 +45,17 @@ export class Checkpoints {
     await this.store.physical(COLLECTION).bulkWrite([{ kind: 'delete', id: name }]);
   }
 
+  /** As `waitFor`, but a checkpoint that does not get there in time is no error: false, and the caller goes on. */
+  async reachedWithin(name: string, position: number, timeoutMs: number): Promise<boolean> {
+    try {
+      await this.waitFor(name, position, timeoutMs);
+      return true;
+    } catch (error) {
+      if (error instanceof ProjectionLagError) return false;
+      throw error;
+    }
+  }
+
   /**
    * Resolves once checkpoint `name` has reached `position` (read-your-writes), or rejects after
    * `timeoutMs`. Polls the store for checkpoints written by other processes.

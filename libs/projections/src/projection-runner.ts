@@ -39,7 +39,11 @@ export async function applyEvents(
   let byTarget = new Map<string, WriteOp[]>();
   let pending = 0;
   const flush = async () => {
-    for (const [target, ops] of byTarget) await readStore.physical(target).bulkWrite(ops);
+    for (const [target, ops] of byTarget) {
+      await readStore.physical(target).bulkWrite(ops);
+      // A turn of the event loop after each large write, so the other projections of the thread keep up (see CheckpointedProcessor).
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     byTarget = new Map();
     pending = 0;
   };

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { loadTenantLimits, type TenantLimits } from './tenant-limits';
 
 /** Everything the apps read from the environment; adapters are chosen here, by URLs, never by code edits. */
 export interface RuntimeConfig {
@@ -19,6 +20,8 @@ export interface RuntimeConfig {
   bootstrapKey?: string;
   signingSecret?: string;
   logLevel: string;
+  /** What one tenant may use (`BATCHYARD_LIMIT_*`). */
+  limits: TenantLimits;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -35,6 +38,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     bootstrapKey: env.BATCHYARD_BOOTSTRAP_KEY || undefined,
     signingSecret: env.BATCHYARD_SIGNING_SECRET || undefined,
     logLevel: env.LOG_LEVEL || 'info',
+    limits: loadTenantLimits(env),
   };
 }
 

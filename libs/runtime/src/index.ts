@@ -1,4 +1,5 @@
 export * from './config';
+export * from './tenant-limits';
 export * from './logger';
 export * from './infrastructure';
 export * from './running-app';

@@ -7,15 +7,20 @@ import { ApiError } from '../http/api-error';
 import { READ_STORE } from '../tokens';
 import { ALLOWED_ROLES, PUBLIC_ROUTE } from './auth.decorators';
 import { presentedKey, type AuthenticatedRequest } from './caller';
+import { RequestRates } from './request-rates';
 
 const DEFAULT_ROLES: readonly Role[] = ['operator', 'user'];
 
-/** Resolves the API key to its tenant and role on every non-public route. Keys are stored hashed. */
+/**
+ * Resolves the API key to its tenant and role on every non-public route (keys are stored hashed), then takes one
+ * request from the key's rate: a key that sends too fast gets 429, whatever its role.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(RequestRates) private readonly rates: RequestRates,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -28,6 +33,7 @@ export class ApiKeyGuard implements CanActivate {
     if (!doc || doc.revoked) throw new ApiError('UNAUTHORIZED', 'Invalid or revoked API key');
     const allowed = this.reflector.getAllAndOverride<Role[]>(ALLOWED_ROLES, targets) ?? DEFAULT_ROLES;
     if (!allowed.includes(doc.role)) throw new ApiError('FORBIDDEN', `A ${doc.role} key may not do this`);
+    this.rates.take(doc.keyId);
     req.caller = { tenant: doc.tenant, keyId: doc.keyId, name: doc.name, role: doc.role };
     return true;
   }

@@ -6,6 +6,7 @@ const byDomainCode: Record<DomainErrorCode, ErrorCode> = {
   not_found: 'NOT_FOUND',
   conflict: 'CONFLICT',
   forbidden: 'FORBIDDEN',
+  limited: 'TOO_MANY_REQUESTS',
 };
 
 /** An accepted outcome's position, or the rejection as the ApiError each dialect renders. */

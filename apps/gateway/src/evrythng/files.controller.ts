@@ -15,6 +15,7 @@ import { ApiError } from '../http/api-error';
 import { requireJsonBody } from '../http/json-body';
 import { publicBase } from '../http/public-base';
 import { parseInput } from '../http/zod-issues';
+import { TenantQuotas } from '../limits/tenant-quotas';
 import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
 import { COMMAND_GATEWAY, INFRASTRUCTURE, READ_STORE, SIGNED_BLOBS } from '../tokens';
 import { FILE_FIELDS, FileCreateSchema, fileDocument } from './file-document';
@@ -34,6 +35,7 @@ export class EvrythngFilesController {
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
     @Inject(SIGNED_BLOBS) private readonly signed: SignedBlobs,
+    @Inject(TenantQuotas) private readonly quotas: TenantQuotas,
   ) {}
 
   private get files() {
@@ -62,10 +64,14 @@ export class EvrythngFilesController {
     return this.document(await this.find(caller.tenant, fileId), req);
   }
 
-  /** Deletes the record; its bytes stay in the blob store, where other files or running tasks may use them. */
+  /**
+   * Deletes the record; its bytes stay in the blob store, where other files or running tasks may use them, but no
+   * longer count to the tenant's stored bytes (given back first: a crash in between counts too little, never too much).
+   */
   @Delete(':fileId')
   async remove(@Param('fileId') fileId: string, @CurrentCaller() caller: Caller): Promise<void> {
     await this.find(caller.tenant, fileId);
+    await this.quotas.giveBack(caller, 'stored-bytes', `file:${fileId}`);
     await this.commands.execute(DeleteFile, { fileId }, { caller, aggregateId: fileId, readModel: FilesProjection });
   }
 
@@ -82,11 +88,11 @@ export class EvrythngFilesController {
     const stored = await this.signed.blobs.put(sizeLimited(req, limit), { contentType: file.type }).catch((error: unknown) => {
       throw error instanceof BlobTooLargeError ? tooLarge : error;
     });
-    await this.commands.execute(RecordFileUpload, { fileId, hash: stored.hash, size: stored.size }, {
-      caller: { tenant: file.tenant, ...SIGNED_UPLOADER },
-      aggregateId: fileId,
-      readModel: FilesProjection,
-    });
+    const caller = { tenant: file.tenant, ...SIGNED_UPLOADER };
+    // The file's share of its tenant's stored bytes is its latest content: an upload anew replaces it.
+    await this.quotas.holding(caller, [{ kind: 'stored-bytes', holder: `file:${fileId}`, amount: stored.size }], undefined, () =>
+      this.commands.execute(RecordFileUpload, { fileId, hash: stored.hash, size: stored.size }, { caller, aggregateId: fileId, readModel: FilesProjection }),
+    );
     return this.document(await this.find(file.tenant, fileId), req);
   }
 

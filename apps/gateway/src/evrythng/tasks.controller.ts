@@ -1,7 +1,8 @@
 import { All, Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
-import { CancelTask, EVRYTHNG_ID_PATTERN, QueueTask, evrythngIdFrom, newEvrythngId } from '@batchyard/contracts';
+import type { z } from 'zod';
+import { CancelTask, EVRYTHNG_ID_PATTERN, QueueTask, evrythngIdFrom, newEvrythngId, taskQuantity } from '@batchyard/contracts';
 import { BatchesProjection, ItemsProjection, TasksProjection, batchDocId, taskDocId, type BatchDoc, type TaskDoc, type TaskLogDoc } from '@batchyard/read-models';
 import { Checkpoints, projectionCheckpoint } from '@batchyard/projections';
 import type { Filter, FindOptions, ReadStore } from '@batchyard/read-store';
@@ -14,6 +15,7 @@ import { CommandGateway } from '../commands/command-gateway';
 import { ApiError } from '../http/api-error';
 import { requireJsonBody } from '../http/json-body';
 import { publicBase } from '../http/public-base';
+import { TenantQuotas } from '../limits/tenant-quotas';
 import { parseInput } from '../http/zod-issues';
 import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
 import { COMMAND_GATEWAY, INFRASTRUCTURE, READ_STORE, SIGNED_BLOBS } from '../tokens';
@@ -32,6 +34,7 @@ export class EvrythngTasksController {
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
     @Inject(TaskInputChecks) private readonly inputChecks: TaskInputChecks,
     @Inject(SIGNED_BLOBS) private readonly signed: SignedBlobs,
+    @Inject(TenantQuotas) private readonly quotas: TenantQuotas,
   ) {
     this.checkpoints = new Checkpoints(readStore);
   }
@@ -55,12 +58,28 @@ export class EvrythngTasksController {
     requireJsonBody(req);
     await this.findBatch(caller, batchId);
     const spec = parseInput(TaskCreateSchema, body ?? {});
+    this.checkItems(spec.inputParameters);
     await this.inputChecks.check(caller, spec.inputParameters, publicBase(this.infra, req));
     const taskId = req.commandId ? evrythngIdFrom(`task:${req.commandId}`) : newEvrythngId();
     // A SHORT_ID_GENERATION task's codes are a permutation keyed by a secret of its own.
     const queued = spec.type === 'SHORT_ID_GENERATION' ? { ...spec, taskId, batchId, shortIdKey: randomBytes(32).toString('base64url') } : { ...spec, taskId, batchId };
-    await this.commands.execute(QueueTask, queued, { caller, aggregateId: taskId, commandId: req.commandId, readModel: TasksProjection });
+    // A task holds one of its tenant's places from now until it ends, queued or running.
+    await this.quotas.holding(caller, [{ kind: 'tasks', holder: taskId, amount: 1 }], req.commandId, () =>
+      this.commands.execute(QueueTask, queued, { caller, aggregateId: taskId, commandId: req.commandId, readModel: TasksProjection }),
+    );
     res.location(`/batches/${batchId}/tasks/${taskId}`);
+  }
+
+  /**
+   * A task larger than the tenant's items per task (`BATCHYARD_LIMIT_TASK_ITEMS`) is 400 on the field that sizes
+   * it, as a quantity above 1,000,000 is: it would never run, however often it is sent. A FILE_BASED task's rows are
+   * counted when the worker opens the file, which then ends the task FAILED.
+   */
+  private checkItems(input: z.infer<typeof TaskCreateSchema>['inputParameters']): void {
+    const limit = this.infra.config.limits.taskItems;
+    if (input.type === 'FILE_BASED' || taskQuantity(input) <= limit) return;
+    const path = input.type === 'LIST_BASED' ? ['inputData'] : input.type === 'IDENTIFIERS_LIST_BASED' ? ['customIdentifier', 'values'] : ['quantity'];
+    throw ApiError.validation([{ code: 'too_big', path: ['inputParameters', ...path], message: `a task makes at most ${limit} items in this account` }]);
   }
 
   @Get()
@@ -103,14 +122,17 @@ export class EvrythngTasksController {
 
   /**
    * Batchyard's addition to the EVRYTHNG API: cancels a pending or running task. 202 with the task, CANCELLING; the
-   * worker then ends it FAILED, keeping the items made so far. An ended task is 409.
+   * worker then ends it FAILED, keeping the items made so far. An ended task is 409. The answer does not wait for the
+   * tasks read model: a large task keeps the projections busy with its own chunks, and the cancel must not queue
+   * behind the very work it stops. So a read right after may still show EXECUTING, until the read model has the cancel.
    */
   @Post(':taskId/cancel')
   @HttpCode(202)
   async cancel(@Param('batchId') batchId: string, @Param('taskId') taskId: string, @CurrentCaller() caller: Caller, @Req() req: Request) {
     await this.findTask(caller, batchId, taskId);
-    await this.commands.execute(CancelTask, { batchId }, { caller, aggregateId: taskId, readModel: TasksProjection });
-    return this.document(await this.findTask(caller, batchId, taskId), publicBase(this.infra, req));
+    await this.commands.execute(CancelTask, { batchId }, { caller, aggregateId: taskId, readModel: [] });
+    const task = await this.findTask(caller, batchId, taskId);
+    return this.document(task.endPosition === undefined ? { ...task, status: 'CANCELLING', cancelled: true } : task, publicBase(this.infra, req));
   }
 
   @All(['', ':taskId', ':taskId/logs', ':taskId/cancel', ':taskId/result'])

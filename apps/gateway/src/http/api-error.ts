@@ -26,6 +26,8 @@ export interface ErrorIssue {
 /** Every 4xx/5xx the gateway answers starts as one of these; the error filter renders it per dialect. */
 export class ApiError extends Error {
   readonly status: number;
+  /** Sent as `Retry-After` (seconds) with a 429: when a retry may succeed. */
+  retryAfterSeconds?: number;
 
   constructor(
     readonly code: ErrorCode,
@@ -39,6 +41,12 @@ export class ApiError extends Error {
 
   static validation(issues: ErrorIssue[], message = 'Input validation failed'): ApiError {
     return new ApiError('BAD_REQUEST', message, issues);
+  }
+
+  static tooManyRequests(message: string, retryAfterSeconds: number): ApiError {
+    const error = new ApiError('TOO_MANY_REQUESTS', message);
+    error.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    return error;
   }
 
   static fromStatus(status: number, message: string): ApiError {

@@ -24,6 +24,7 @@ export function toApiError(error: unknown): ApiError {
 
 export function sendError(req: Request, res: Response, error: ApiError): void {
   if (res.headersSent) return;
+  if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
   res.status(error.status).type('application/json').send(JSON.stringify(errorBody(dialectOf(req.path), error, req.path)));
 }
 

@@ -22,6 +22,7 @@ import type { SignedBlobs } from '../blobs/signed-blobs';
 import { CommandGateway } from '../commands/command-gateway';
 import { ApiError } from '../http/api-error';
 import { parseInput, toIssues } from '../http/zod-issues';
+import { TenantQuotas, type QuotaShare } from '../limits/tenant-quotas';
 import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
 import { COMMAND_GATEWAY, INFRASTRUCTURE, READ_STORE, SIGNED_BLOBS } from '../tokens';
 import { NO_URLS, bulkJobDocument, type BulkJobUrls } from './bulk-job-document';
@@ -59,6 +60,16 @@ const IncludeSchema = z.object({
   include_result_json: flag,
 });
 
+/**
+ * What a job with its data holds of its tenant's limits from its queueing: a place among the jobs queued or
+ * processing (until it ends) and its upload's bytes (kept as long as the upload is). A job still waiting for its
+ * upload holds neither.
+ */
+export const queuedJobShares = (jobId: string, uploadBytes: number): QuotaShare[] => [
+  { kind: 'bulk-jobs', holder: jobId, amount: 1 },
+  { kind: 'stored-bytes', holder: `upload:${jobId}`, amount: uploadBytes },
+];
+
 const MERGE_ONLY = new Set(['shipment', 'tracker', 'asset']);
 const SIGNED_URL_SECONDS = 3600;
 
@@ -72,6 +83,7 @@ export class PackagexBatchesController {
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(SIGNED_BLOBS) private readonly signed: SignedBlobs,
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    @Inject(TenantQuotas) private readonly quotas: TenantQuotas,
   ) {
     this.locks = new BulkJobLocks(commands);
   }
@@ -111,10 +123,13 @@ export class PackagexBatchesController {
       throw ApiError.validation([{ code: 'too_big', path: ['mode'], message: `sync takes at most ${BulkLimits.maxSyncRows} rows; use mixed or async` }]);
     }
     const deadlineAt = new Date(Date.now() + jobDeadlineSeconds() * 1000).toISOString();
-    await this.locks.queueHolding(caller, spec, Date.parse(deadlineAt), req.commandId, async () => {
-      const upload = await storePayload(this.signed.blobs, payload);
-      await this.commands.execute(QueueBulkJob, { spec, upload, deadlineAt }, target);
-    });
+    // The lock first: its 409 appends nothing; a refused share (429, 413) gives the lock back.
+    await this.locks.queueHolding(caller, spec, Date.parse(deadlineAt), req.commandId, () =>
+      this.quotas.holding(caller, queuedJobShares(jobId, payload.content.length), req.commandId, async () => {
+        const upload = await storePayload(this.signed.blobs, payload);
+        await this.commands.execute(QueueBulkJob, { spec, upload, deadlineAt }, target);
+      }),
+    );
     const doc = await waitForMode(this.readStore, caller.tenant, jobId, input.mode);
     return envelope(req, 201, 'Batch created', bulkJobDocument(doc));
   }

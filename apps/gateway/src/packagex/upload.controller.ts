@@ -9,10 +9,12 @@ import { Public } from '../auth/auth.decorators';
 import { SIGNED_UPLOADER, type SignedBlobs } from '../blobs/signed-blobs';
 import { CommandGateway } from '../commands/command-gateway';
 import { ApiError } from '../http/api-error';
+import { TenantQuotas } from '../limits/tenant-quotas';
 import { COMMAND_GATEWAY, READ_STORE, SIGNED_BLOBS } from '../tokens';
 import { bulkJobDocument } from './bulk-job-document';
 import { findJob, waitForMode } from './bulk-job-reads';
 import { envelope } from './envelope';
+import { queuedJobShares } from './batches.controller';
 import { checkedPayload, storePayload } from './payload-input';
 
 /** The path a requested job's `_upload_url` signs: the tenant rides in the signed query, as no key is sent. */
@@ -28,6 +30,7 @@ export class PackagexUploadController {
     @Inject(COMMAND_GATEWAY) private readonly commands: CommandGateway,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(SIGNED_BLOBS) private readonly signed: SignedBlobs,
+    @Inject(TenantQuotas) private readonly quotas: TenantQuotas,
   ) {}
 
   @Put(':id/upload')
@@ -44,10 +47,14 @@ export class PackagexUploadController {
       if (!format) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Upload CSV (text/csv) or JSON (application/json)');
       return { content: body, format };
     });
-    const upload = await storePayload(this.signed.blobs, payload);
     const deadlineAt = new Date(Date.now() + jobDeadlineSeconds() * 1000).toISOString();
-    const target = { caller: { tenant, ...SIGNED_UPLOADER }, aggregateId: id, readModel: BulkJobsProjection };
-    await this.commands.execute(QueueBulkJob, { upload, deadlineAt }, target);
+    const caller = { tenant, ...SIGNED_UPLOADER };
+    const target = { caller, aggregateId: id, readModel: BulkJobsProjection };
+    // The job takes its place and its bytes now: a 429 leaves it requested, and the URL may be used again.
+    await this.quotas.holding(caller, queuedJobShares(id, payload.content.length), undefined, async () => {
+      const upload = await storePayload(this.signed.blobs, payload);
+      await this.commands.execute(QueueBulkJob, { upload, deadlineAt }, target);
+    });
     return envelope(req, 200, 'File uploaded', bulkJobDocument(await waitForMode(this.readStore, tenant, id, job.mode)));
   }
 }

@@ -19,7 +19,7 @@ export const CommandEnvelopeSchema = z.object({
 });
 export type CommandEnvelope<T = unknown> = Omit<z.infer<typeof CommandEnvelopeSchema>, 'data'> & { data: T };
 
-export const DomainErrorCodes = ['invalid', 'not_found', 'conflict', 'forbidden'] as const;
+export const DomainErrorCodes = ['invalid', 'not_found', 'conflict', 'forbidden', 'limited'] as const;
 export type DomainErrorCode = (typeof DomainErrorCodes)[number];
 
 /** What a command handler decided, kept by command id so the gateway (and a redelivery) can read it. */

@@ -18,6 +18,7 @@ import { FileCreated, FileDeleted, FileUploaded } from './file-events';
 import { ItemsGenerated, TaskCancelRequested, TaskCompleted, TaskFailed, TaskQueued, TaskResultFileWritten, TaskStarted } from './task-events';
 import { TaskInputOpened } from './task-input-file';
 import { TenantShortDomainAdded, TenantShortDomainRemoved } from './short-domain-events';
+import { QuotaReturned, QuotaTaken } from './quota-events';
 import { UniqueValueClaimed, UniqueValueReleased, UnitAssignedToBatch, UnitCreated, UnitDeleted, UnitUpdated } from './unit-events';
 
 export * from './batch-events';
@@ -29,6 +30,7 @@ export * from './task-events';
 export * from './file-events';
 export * from './task-input-file';
 export * from './short-domain-events';
+export * from './quota-events';
 
 /** Every event contract, for validation on read and for the event catalogue. */
 export const EventCatalogue: readonly EventDefinition[] = [
@@ -40,4 +42,5 @@ export const EventCatalogue: readonly EventDefinition[] = [
   TaskQueued, TaskStarted, ItemsGenerated, TaskResultFileWritten, TaskCompleted, TaskFailed, TaskCancelRequested,
   FileCreated, FileUploaded, FileDeleted, TaskInputOpened,
   TenantShortDomainAdded, TenantShortDomainRemoved,
+  QuotaTaken, QuotaReturned,
 ];

@@ -1,0 +1,56 @@
+import { QuotaReturned, QuotaTaken, ReturnQuota, TakeQuota, type CommandData, type EventData } from '@batchyard/contracts';
+import { DomainError, type Decider } from '../command-handling/decider';
+
+/** What holds a tenant's quota of one kind, and how much in all. */
+export interface QuotaState {
+  holders: ReadonlyMap<string, number>;
+  used: number;
+}
+
+/**
+ * A tenant's use of one limited kind (tasks, bulk jobs, stored bytes). Taking again with the same amount is a
+ * retry and changes nothing; taking again with another replaces the holder's amount (a file uploaded anew); only
+ * a take that grows the use past the limit is refused. A limit lowered below the use refuses growth, never
+ * what is held.
+ */
+export const quotaDecider: Decider<QuotaState> = {
+  initialState: () => ({ holders: new Map(), used: 0 }),
+
+  decide(command, { holders, used }) {
+    switch (command.type) {
+      case TakeQuota.type: {
+        const { kind, holder, amount, limit } = command.data as CommandData<typeof TakeQuota>;
+        const held = holders.get(holder);
+        if (held === amount) return [];
+        const after = used - (held ?? 0) + amount;
+        if (amount > (held ?? 0) && after > limit) throw new DomainError('limited', `${kind}: ${used} in use of ${limit}, and this needs ${amount - (held ?? 0)} more`);
+        return [{ type: QuotaTaken.type, data: { kind, holder, amount, used: after } satisfies EventData<typeof QuotaTaken> }];
+      }
+      case ReturnQuota.type: {
+        const { kind, holder } = command.data as CommandData<typeof ReturnQuota>;
+        const held = holders.get(holder);
+        if (held === undefined) return [];
+        return [{ type: QuotaReturned.type, data: { kind, holder, amount: held, used: used - held } satisfies EventData<typeof QuotaReturned> }];
+      }
+      default:
+        throw new DomainError('invalid', `unknown command ${command.type}`);
+    }
+  },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case QuotaTaken.type: {
+        const { holder, amount, used } = event.data as EventData<typeof QuotaTaken>;
+        return { holders: new Map(state.holders).set(holder, amount), used };
+      }
+      case QuotaReturned.type: {
+        const { holder, used } = event.data as EventData<typeof QuotaReturned>;
+        const holders = new Map(state.holders);
+        holders.delete(holder);
+        return { holders, used };
+      }
+      default:
+        return state;
+    }
+  },
+};
