@@ -41,6 +41,14 @@ describe('CommandHandler', () => {
     expect((await events.readStream(stream)).map((e) => e.type)).toEqual(['TenantCreated']);
   });
 
+  it('refuses a command whose events weigh more than the event store takes, in bytes, and appends nothing', async () => {
+    // 600,000 characters, 1.2 MB of UTF-8.
+    const outcome = await handler().handle(command('huge', CreateTenant.type, { name: 'ż'.repeat(600_000) }));
+    expect(outcome).toMatchObject({ status: 'rejected', error: { code: 'too_large', message: expect.stringMatching(/weigh \d+ bytes; the event store takes at most 1048576/) } });
+    expect(await events.readStream(stream)).toEqual([]);
+    expect(await handler().handle(command('huge', CreateTenant.type, { name: 'ż'.repeat(600_000) }))).toEqual(outcome);
+  });
+
   it('appends nothing twice for a command whose events are in the stream but whose outcome was lost', async () => {
     const first = handler();
     await first.handle(command('create', CreateTenant.type, { name: 'Acme' }));

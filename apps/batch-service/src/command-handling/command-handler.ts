@@ -7,7 +7,7 @@ import {
   type CommandOutcome,
   type NewEvent,
 } from '@batchyard/contracts';
-import { WrongExpectedRevisionError, type EventStore } from '@batchyard/event-store';
+import { AppendTooLargeError, WrongExpectedRevisionError, type EventStore } from '@batchyard/event-store';
 import { AggregateCache } from './aggregate-cache';
 import { DomainError, type Decider } from './decider';
 import type { CommandOutcomes } from '@batchyard/command-bus';
@@ -78,6 +78,11 @@ export class CommandHandler {
         return { commandId, status: 'accepted', position: appended.position };
       } catch (error) {
         if (error instanceof WrongExpectedRevisionError && attempt < MAX_CONFLICT_RETRIES) continue;
+        // Deciding again would make the same events: the command is refused, not retried.
+        if (error instanceof AppendTooLargeError) {
+          const message = `the events of ${command.type} weigh ${error.bytes} bytes; the event store takes at most ${error.limit} in one append`;
+          return { commandId, status: 'rejected', error: { code: 'too_large', message } };
+        }
         throw error;
       }
     }

@@ -6,6 +6,7 @@ const byDomainCode: Record<DomainErrorCode, ErrorCode> = {
   not_found: 'NOT_FOUND',
   conflict: 'CONFLICT',
   forbidden: 'FORBIDDEN',
+  too_large: 'PAYLOAD_TOO_LARGE',
 };
 
 /** An accepted outcome's position, or the rejection as the ApiError each dialect renders. */
