@@ -8,12 +8,9 @@ import {
   StartTask,
   streamName,
   StreamCategory,
-  chunkItems,
   resultColumns,
   taskChunkSize,
   taskQuantity,
-  type EventData,
-  type ItemsGenerated,
 } from '@batchyard/contracts';
 import type { BlobStore } from '@batchyard/blob-store';
 import type { EventStore } from '@batchyard/event-store';
@@ -24,7 +21,7 @@ import { isTerminal, taskDecider, type TaskState } from '../../batch-service/src
 import { ResultFiles } from './result-files';
 import { FileInput, refusedRows, rowsRead } from './file-input';
 import { ShortIdClaims } from './short-id-claims';
-import { shortIdCodes } from './short-id-generation';
+import { TaskChunks } from './task-chunks';
 import { TaskCommands } from './task-commands';
 
 type Task = { tenant: string; taskId: string };
@@ -40,8 +37,8 @@ const known = new Set(EventCatalogue.map((d) => d.type));
  */
 export class TaskRunner {
   private readonly commands: TaskCommands;
-  private readonly claims: ShortIdClaims;
   private readonly fileInput: FileInput;
+  private readonly chunks: TaskChunks;
   private readonly resultFiles: ResultFiles;
 
   constructor(
@@ -50,8 +47,8 @@ export class TaskRunner {
     blobs: BlobStore,
   ) {
     this.commands = new TaskCommands(events, readStore);
-    this.claims = new ShortIdClaims(readStore);
     this.fileInput = new FileInput(readStore, blobs);
+    this.chunks = new TaskChunks(new ShortIdClaims(readStore), this.fileInput);
     this.resultFiles = new ResultFiles(events, blobs);
   }
 
@@ -96,9 +93,13 @@ export class TaskRunner {
         return;
       }
       const chunk = state.nextChunk;
-      const count = Math.min(taskChunkSize(quantity), quantity - rowsRead(state));
-      await this.commands.send(RecordItems, await this.chunk(task, state, chunk, count), at(`chunk:${chunk}`));
-      workItems.inc({ kind: 'task_items' }, count);
+      const data = await this.chunks.next(task, state, chunk, Math.min(taskChunkSize(quantity), quantity - rowsRead(state)));
+      if (!data) {
+        await this.commands.send(FailTask, { batchId: spec.batchId, error: 'The thngTemplate is too large: a chunk of this task has no room for its items' }, at('fail'));
+        return;
+      }
+      await this.commands.send(RecordItems, data, at(`chunk:${chunk}`));
+      workItems.inc({ kind: 'task_items' }, data.count);
       return;
     }
     if (resultColumns(spec) && !state.resultFile) {
@@ -117,27 +118,5 @@ export class TaskRunner {
       },
       at('complete'),
     );
-  }
-
-  private async chunk(task: Task, state: TaskState, chunk: number, count: number): Promise<EventData<typeof ItemsGenerated>> {
-    const spec = state.spec!;
-    const first = state.items;
-    if (spec.type === 'SHORT_ID_GENERATION') {
-      return { batchId: spec.batchId, chunk, first, count, shortIds: shortIdCodes(spec.inputParameters, spec.shortIdKey)(first, count), clashes: [] };
-    }
-    const { batchId, inputParameters: input } = spec;
-    const redirect = input.generateRedirections ? { shortDomain: input.shortDomain!, url: input.defaultRedirectUrl! } : undefined;
-    const slice = <T>(list: readonly T[]) => list.slice(first, first + count);
-    const given = {
-      ...(input.type === 'LIST_BASED' && { shortIds: slice(input.inputData).map((d) => d.shortId) }),
-      ...(input.type === 'IDENTIFIERS_LIST_BASED' && { identifier: { key: input.customIdentifier.key, values: slice(input.customIdentifier.values) } }),
-      ...(input.type === 'FILE_BASED' && (await this.fileInput.chunk(state, count))),
-    };
-    let clashes: { index: number; shortId: string }[] = [];
-    if (redirect) {
-      const items = [...chunkItems(task.taskId, { chunk, first, count, ...given })];
-      clashes = (await this.claims.claim(task.tenant, task.taskId, redirect.shortDomain, items)).map(({ index, shortId }) => ({ index, shortId }));
-    }
-    return { batchId, chunk, first, count, ...(input.generateThngs && { thngTemplate: input.thngTemplate }), ...(redirect && { redirect }), ...given, clashes };
   }
 }
