@@ -28,7 +28,9 @@ import {
   BulkLimits,
   PayloadError,
   chunkRows,
+  cleanupChunkRows,
   createdResourceIds,
+  cutIntoChunks,
   readAllRows,
   removeDuplicates,
   validateRow,
@@ -280,7 +282,7 @@ export class JobRunner {
     await this.checkpoints.waitFor(projectionCheckpoint(ResourcesProjection), lastPosition, 60_000);
     const stale = await this.readStore.collection<ResourceDoc>('resources').find(
       { tenant: job.tenant, resource: rules.resource, $or: [{ lastJob: { $exists: false } }, { lastJob: { $ne: job.jobId } }] },
-      { sort: [['createdAt', 1]], limit: chunkRows() },
+      { sort: [['createdAt', 1]], limit: cleanupChunkRows() },
     );
     const chunk = state.chunksDone.cleanup;
     if (stale.length === 0) {
@@ -318,26 +320,4 @@ export class JobRunner {
     await this.returnQuota(job);
     await this.commands.send(EndBulkJob, { status, reason, unprocessed, files }, { ...job, step: 'end' });
   }
-}
-
-/**
- * Chunks of at most `maxRows` rows and about BulkLimits.chunkBytes of JSON, so a chunk's event stays well under
- * 1 MiB; each as the JSON array its blob holds.
- */
-function cutIntoChunks(rows: readonly CheckedRow[], maxRows: number): { json: string; rows: number }[] {
-  const chunks: { json: string; rows: number }[] = [];
-  let current: string[] = [];
-  let bytes = 0;
-  const close = () => chunks.push({ json: `[${current.join(',')}]`, rows: current.length });
-  for (const { json } of rows) {
-    if (current.length && (current.length >= maxRows || bytes + json.length > BulkLimits.chunkBytes)) {
-      close();
-      current = [];
-      bytes = 0;
-    }
-    current.push(json);
-    bytes += json.length;
-  }
-  if (current.length) close();
-  return chunks;
 }

@@ -102,6 +102,18 @@ function sliceTests(overrides: Partial<RuntimeConfig>) {
     expectEvrythngError(res.body, 413);
   });
 
+  it('refuses with 413 a body under the JSON limit whose command or event would pass the bus or the event store, appending nothing', async () => {
+    const before = await head();
+    // The event would take more than an event may (1,008 KiB); the command would take more than the bus takes (1,048,588 bytes).
+    for (const size of [1_040_000, 1_048_200]) {
+      const res = await http(`${by.url}/batches`, { method: 'POST', headers: auth(), body: { name: 'Large', customFields: { notes: 'x'.repeat(size) } } });
+      expect(res.status).toBe(413);
+      expectEvrythngError(res.body, 413);
+    }
+    expect(await head()).toBe(before);
+    expect((await http(`${by.url}/batches`, { method: 'POST', headers: auth(), body: { name: 'Small' } })).status).toBe(201);
+  });
+
   it('creates one batch for one Idempotency-Key, replays the first answer, refuses another body', async () => {
     const headers = { ...auth(), 'idempotency-key': 'order-7' };
     const before = await head();

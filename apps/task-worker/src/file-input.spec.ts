@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ZipFile } from 'yazl';
+import { MAX_EVENT_DATA_BYTES } from '@batchyard/contracts';
 import { FileBlobStore } from '@batchyard/blob-store';
 import { openReadStore, type ReadStore } from '@batchyard/read-store';
 import { fileDocId, type FileDoc } from '@batchyard/read-models';
@@ -21,6 +22,9 @@ function zipOf(entries: Record<string, string>): Promise<Buffer> {
   const parts: Buffer[] = [];
   return new Promise((resolve, reject) => zip.outputStream.on('data', (d: Buffer) => parts.push(d)).on('end', () => resolve(Buffer.concat(parts))).on('error', reject));
 }
+
+const ROOM = MAX_EVENT_DATA_BYTES;
+const noClash = () => 0;
 
 describe('FILE_BASED input', () => {
   let dir: string;
@@ -58,7 +62,7 @@ describe('FILE_BASED input', () => {
   it('reads chunks from the cursor each one records, the same in sequence as after a restart, refusing bad rows by line', async () => {
     await upload('shortId,identifiers.ser\nok1,S1\nbad id,S2\nok3\nok4,S4\n\nok5,S5\n');
     const opened = await input.open(task, 'b1', params('CSV'));
-    const first = await input.chunk(stateOf(opened), 2);
+    const first = await input.chunk(stateOf(opened), 2, ROOM, noClash);
     expect(first).toEqual({
       count: 1,
       shortIds: ['ok1'],
@@ -66,7 +70,7 @@ describe('FILE_BASED input', () => {
       file: { next: { offset: 41, line: 3, row: 2 }, rejected: [{ line: 3, error: expect.stringMatching(/Invalid short ID 'bad id'/), shortId: 'bad id' }] },
     });
     const after = { ...stateOf(opened, 1), input: { ...stateOf(opened).input!, next: first.file!.next } };
-    const second = await input.chunk(after, 3);
+    const second = await input.chunk(after, 3, ROOM, noClash);
     expect(second).toEqual({
       count: 2,
       shortIds: ['ok4', 'ok5'],
@@ -74,14 +78,26 @@ describe('FILE_BASED input', () => {
       file: { next: { offset: 60, line: 7, row: 5 }, rejected: [{ line: 4, error: 'The row has 1 cells; the header has 2', shortId: 'ok3' }] },
     });
     // A chunk read again from its recorded cursor (a worker restarted mid-file) is the same chunk.
-    expect(await input.chunk(after, 3)).toEqual(second);
+    expect(await input.chunk(after, 3, ROOM, noClash)).toEqual(second);
+  });
+
+  it('ends a chunk early once its rows would take more than its room in the event, the next resuming there', async () => {
+    await upload(`shortId,identifiers.ser\n${Array.from({ length: 10 }, (_, i) => `id${i},${'ż'.repeat(100)}`).join('\n')}\n`);
+    const opened = await input.open(task, 'b1', params('CSV'));
+    // A row: its short ID (6 bytes listed), its 100 two-byte characters (203 bytes listed) and a clash of 30 bytes.
+    const first = await input.chunk(stateOf(opened), 10, 1_000, () => 30);
+    expect(first).toMatchObject({ count: 4, shortIds: ['id0', 'id1', 'id2', 'id3'], file: { next: { row: 4 }, rejected: [] } });
+    const after = { ...stateOf(opened, 4), input: { ...stateOf(opened).input!, next: first.file!.next } };
+    expect(await input.chunk(after, 10, 1_000, () => 30)).toMatchObject({ count: 4, shortIds: ['id4', 'id5', 'id6', 'id7'] });
+    // However small the room, a chunk takes one row, so a task always moves on.
+    expect(await input.chunk(after, 10, 0, () => 30)).toMatchObject({ count: 1, shortIds: ['id4'] });
   });
 
   it('opens the one CSV of a ZIP', async () => {
     await upload(await zipOf({ 'folder/': '', 'ids.csv': 'identifiers.ser\nA\nB\n', '__MACOSX/._ids.csv': 'x' }));
     const opened = await input.open(task, 'b1', params('ZIP'));
     expect(opened).toMatchObject({ header: ['identifiers.ser'], rows: 2, offset: 16, line: 1 });
-    expect((await input.chunk(stateOf(opened), 1000))).toMatchObject({ count: 2, identifier: { key: 'ser', values: ['A', 'B'] } });
+    expect((await input.chunk(stateOf(opened), 1000, ROOM, noClash))).toMatchObject({ count: 2, identifier: { key: 'ser', values: ['A', 'B'] } });
   });
 
   it('fails the task, making nothing, for a file it cannot use', async () => {

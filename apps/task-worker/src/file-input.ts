@@ -12,6 +12,7 @@ import { BlobTooLargeError, sizeLimited, type BlobStore } from '@batchyard/blob-
 import {
   MAX_TASK_QUANTITY,
   fileIdOfLocation,
+  jsonBytes,
   maxFileBytes,
   type CommandData,
   type EventData,
@@ -25,6 +26,7 @@ import {
 import { fileDocId, type FileDoc } from '@batchyard/read-models';
 import type { ReadStore } from '@batchyard/read-store';
 import type { TaskState } from '../../batch-service/src/tasks/task.decider';
+import { listedBytes } from './chunk-budget';
 import { fileRow, inputColumns } from './file-rows';
 
 type Task = { tenant: string; taskId: string };
@@ -95,8 +97,12 @@ export class FileInput {
     return { batchId, fileId, hash, header: header.cells, rows, offset: header.offset, line: header.line };
   }
 
-  /** The next `count` rows from the task's cursor on: the short IDs and identifier values of the good ones, the others refused. */
-  async chunk(state: TaskState, count: number): Promise<FileChunk> {
+  /**
+   * The next `count` rows from the task's cursor on, fewer once the next would take their share of the chunk's event
+   * past `room` bytes (`clash`: what the item at an offset may add as a clash): the short IDs and identifier values
+   * of the good ones, the others refused. At least one row, when one is left.
+   */
+  async chunk(state: TaskState, count: number, room: number, clash: (offset: number, shortId?: string) => number): Promise<FileChunk> {
     const { hash, header, next: cursor } = state.input!;
     const columns = inputColumns(header, (state.spec!.inputParameters as FileBased).generateThngs);
     if ('error' in columns) throw new Error(`task input opened with a bad header: ${columns.error}`);
@@ -104,16 +110,29 @@ export class FileInput {
     const values: string[] = [];
     const rejected: RejectedRow[] = [];
     let next: FileCursor = cursor;
+    let used = 0;
     const source = await this.blobs.get(hash, { start: cursor.offset });
     try {
       for await (const { record, info } of csvRecords(source)) {
         const line = cursor.line + info.lines;
         const row = fileRow(record, columns);
-        if ('error' in row) rejected.push({ line, error: row.error, ...(row.shortId !== undefined && { shortId: row.shortId }) });
-        else {
-          if (row.shortId !== undefined) shortIds.push(row.shortId);
-          if (row.identifier !== undefined) values.push(row.identifier);
+        let bytes: number;
+        let take: () => void;
+        if ('error' in row) {
+          const refused: RejectedRow = { line, error: row.error, ...(row.shortId !== undefined && { shortId: row.shortId }) };
+          bytes = jsonBytes(refused) + 1;
+          take = () => rejected.push(refused);
+        } else {
+          const { shortId, identifier } = row;
+          bytes = (shortId === undefined ? 0 : listedBytes(shortId)) + (identifier === undefined ? 0 : listedBytes(identifier)) + clash(next.row - cursor.row - rejected.length, shortId);
+          take = () => {
+            if (shortId !== undefined) shortIds.push(shortId);
+            if (identifier !== undefined) values.push(identifier);
+          };
         }
+        if (next.row > cursor.row && used + bytes > room) break;
+        used += bytes;
+        take();
         next = { offset: cursor.offset + info.bytes, line, row: next.row + 1 };
         if (next.row - cursor.row === count) break;
       }

@@ -24,4 +24,12 @@ describe('FILE_BASED columns and rows', () => {
     expect(fileRow(['abc', ''], columns)).toEqual({ error: expect.stringMatching(/identifiers.ser must be/), shortId: 'abc' });
     expect(fileRow(['S1'], { width: 1, identifier: { key: 'ser', index: 0 } })).toEqual({ shortId: undefined, identifier: 'S1' });
   });
+
+  it('quotes a huge cell back cut to 64 characters, so a refused row keeps its chunk event small', () => {
+    const huge = 'x y'.repeat(400_000);
+    const cut = `${huge.slice(0, 64)}…`;
+    expect(fileRow([huge, 'S1'], { width: 2, shortId: 0, identifier: { key: 'ser', index: 1 } })).toEqual({ error: `Invalid short ID '${cut}': 1 to 64 letters, digits, _ or -`, shortId: cut });
+    expect(fileRow([huge], { width: 2, shortId: 0, identifier: { key: 'ser', index: 1 } })).toEqual({ error: 'The row has 1 cells; the header has 2', shortId: cut });
+    expect(inputColumns(['shortId', huge], true)).toEqual({ error: expect.stringContaining(`unknown column '${cut}'`) });
+  });
 });

@@ -9,6 +9,9 @@ export interface InputColumns {
 
 const IDENTIFIER = /^identifiers\.([A-Za-z0-9_.-]{1,64})$/;
 const MAX_IDENTIFIER = 256;
+/** A cell quoted back in an error or a refused row's log entry: a cell may be megabytes, its event is small. */
+const MAX_SHOWN = 64;
+const shown = (cell: string) => (cell.length > MAX_SHOWN ? `${cell.slice(0, MAX_SHOWN)}…` : cell);
 
 /** The columns of a header row, or why the file cannot be read. */
 export function inputColumns(header: readonly string[], generateThngs: boolean): InputColumns | { error: string } {
@@ -17,7 +20,7 @@ export function inputColumns(header: readonly string[], generateThngs: boolean):
     const key = IDENTIFIER.exec(name)?.[1];
     if (name === 'shortId' && columns.shortId === undefined) columns.shortId = index;
     else if (key && !columns.identifier) columns.identifier = { key, index };
-    else return { error: `The file's header has ${name === 'shortId' || key ? 'a second' : 'an unknown'} column '${name}': it takes shortId and one identifiers.<key>` };
+    else return { error: `The file's header has ${name === 'shortId' || key ? 'a second' : 'an unknown'} column '${shown(name)}': it takes shortId and one identifiers.<key>` };
   }
   if (columns.shortId === undefined && !columns.identifier) return { error: 'The file\'s header names no shortId or identifiers.<key> column' };
   if (columns.identifier && !generateThngs) return { error: `The file's ${header[columns.identifier.index]} column needs generateThngs` };
@@ -30,8 +33,8 @@ export type FileRow = { shortId?: string; identifier?: string } | { error: strin
 export function fileRow(cells: readonly string[], columns: InputColumns): FileRow {
   const shortId = columns.shortId === undefined ? undefined : cells[columns.shortId];
   const identifier = columns.identifier && cells[columns.identifier.index];
-  if (cells.length !== columns.width) return { error: `The row has ${cells.length} cells; the header has ${columns.width}`, shortId };
-  if (shortId !== undefined && !ShortIdSchema.safeParse(shortId).success) return { error: `Invalid short ID '${shortId}': 1 to 64 letters, digits, _ or -`, shortId: shortId || undefined };
+  if (cells.length !== columns.width) return { error: `The row has ${cells.length} cells; the header has ${columns.width}`, shortId: shortId && shown(shortId) };
+  if (shortId !== undefined && !ShortIdSchema.safeParse(shortId).success) return { error: `Invalid short ID '${shown(shortId)}': 1 to 64 letters, digits, _ or -`, shortId: shortId ? shown(shortId) : undefined };
   if (identifier !== undefined && (identifier === '' || identifier.length > MAX_IDENTIFIER)) {
     return { error: `identifiers.${columns.identifier!.key} must be 1 to ${MAX_IDENTIFIER} characters`, shortId };
   }

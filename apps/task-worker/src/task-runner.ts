@@ -9,12 +9,9 @@ import {
   quotaId,
   streamName,
   StreamCategory,
-  chunkItems,
   resultColumns,
   taskChunkSize,
   taskQuantity,
-  type EventData,
-  type ItemsGenerated,
 } from '@batchyard/contracts';
 import type { BlobStore } from '@batchyard/blob-store';
 import type { EventStore } from '@batchyard/event-store';
@@ -27,7 +24,7 @@ import { isTerminal, taskDecider, type TaskState } from '../../batch-service/src
 import { ResultFiles } from './result-files';
 import { FileInput, refusedRows, rowsRead } from './file-input';
 import { ShortIdClaims } from './short-id-claims';
-import { shortIdCodes } from './short-id-generation';
+import { TaskChunks } from './task-chunks';
 import { TaskCommands, stepCommandId } from './task-commands';
 
 type Task = { tenant: string; taskId: string };
@@ -48,8 +45,8 @@ const PROJECTION_WAIT_MS = 60_000;
  */
 export class TaskRunner {
   private readonly commands: TaskCommands;
-  private readonly claims: ShortIdClaims;
   private readonly fileInput: FileInput;
+  private readonly chunks: TaskChunks;
   private readonly resultFiles: ResultFiles;
   private readonly tasks: AggregateCache;
   private readonly checkpoints: Checkpoints;
@@ -62,8 +59,8 @@ export class TaskRunner {
     maxItems?: number,
   ) {
     this.commands = new TaskCommands(events, readStore);
-    this.claims = new ShortIdClaims(readStore);
     this.fileInput = new FileInput(readStore, blobs, maxItems);
+    this.chunks = new TaskChunks(new ShortIdClaims(readStore), this.fileInput);
     this.resultFiles = new ResultFiles(events, blobs);
     this.tasks = new AggregateCache(events, CACHED_TASKS);
     this.checkpoints = new Checkpoints(readStore);
@@ -121,9 +118,13 @@ export class TaskRunner {
         return;
       }
       const chunk = state.nextChunk;
-      const count = Math.min(taskChunkSize(quantity), quantity - rowsRead(state));
-      await this.commands.send(RecordItems, await this.chunk(task, state, chunk, count), at(`chunk:${chunk}`));
-      workItems.inc({ kind: 'task_items' }, count);
+      const data = await this.chunks.next(task, state, chunk, Math.min(taskChunkSize(quantity), quantity - rowsRead(state)));
+      if (!data) {
+        await this.commands.send(FailTask, { batchId: spec.batchId, error: 'The thngTemplate is too large: a chunk of this task has no room for its items' }, at('fail'));
+        return;
+      }
+      await this.commands.send(RecordItems, data, at(`chunk:${chunk}`));
+      workItems.inc({ kind: 'task_items' }, data.count);
       return;
     }
     if (resultColumns(spec) && !state.resultFile) {
@@ -151,27 +152,5 @@ export class TaskRunner {
   private async end(task: Task, definition: typeof CompleteTask | typeof FailTask, data: unknown): Promise<void> {
     await this.commands.send(ReturnQuota, { kind: 'tasks', holder: task.taskId }, { ...task, step: 'return-quota' }, quotaId('tasks'));
     await this.commands.send(definition, data, { ...task, step: definition === CompleteTask ? 'complete' : 'fail' });
-  }
-
-  private async chunk(task: Task, state: TaskState, chunk: number, count: number): Promise<EventData<typeof ItemsGenerated>> {
-    const spec = state.spec!;
-    const first = state.items;
-    if (spec.type === 'SHORT_ID_GENERATION') {
-      return { batchId: spec.batchId, chunk, first, count, shortIds: shortIdCodes(spec.inputParameters, spec.shortIdKey)(first, count), clashes: [] };
-    }
-    const { batchId, inputParameters: input } = spec;
-    const redirect = input.generateRedirections ? { shortDomain: input.shortDomain!, url: input.defaultRedirectUrl! } : undefined;
-    const slice = <T>(list: readonly T[]) => list.slice(first, first + count);
-    const given = {
-      ...(input.type === 'LIST_BASED' && { shortIds: slice(input.inputData).map((d) => d.shortId) }),
-      ...(input.type === 'IDENTIFIERS_LIST_BASED' && { identifier: { key: input.customIdentifier.key, values: slice(input.customIdentifier.values) } }),
-      ...(input.type === 'FILE_BASED' && (await this.fileInput.chunk(state, count))),
-    };
-    let clashes: { index: number; shortId: string }[] = [];
-    if (redirect) {
-      const items = [...chunkItems(task.taskId, { chunk, first, count, ...given })];
-      clashes = (await this.claims.claim(task.tenant, task.taskId, redirect.shortDomain, items)).map(({ index, shortId }) => ({ index, shortId }));
-    }
-    return { batchId, chunk, first, count, ...(input.generateThngs && { thngTemplate: input.thngTemplate }), ...(redirect && { redirect }), ...given, clashes };
   }
 }

@@ -2,3 +2,4 @@ export * from './payload';
 export * from './resource-schemas';
 export * from './row-validation';
 export * from './limits';
+export * from './chunks';

@@ -59,6 +59,8 @@ describe('bulk rows', () => {
     );
     expect(validateRow({ line: 6, value: 'text' }, merge)).toEqual([expect.objectContaining({ code: 'invalid_type' })]);
     expect(validateRow({ line: 9, value: { name: 'x', metadata: { blob: 'y'.repeat(20_000) } } }, merge)).toEqual([expect.objectContaining({ code: 'too_big' })]);
+    // 6,000 characters, 18,000 bytes of UTF-8: the limit counts bytes.
+    expect(validateRow({ line: 10, value: { name: 'x', metadata: { blob: '€'.repeat(6_000) } } }, merge)).toEqual([expect.objectContaining({ code: 'too_big' })]);
     const del: RowRules = { ...merge, action: 'delete' };
     expect(validateRow({ line: 7, value: { name: 'x' } }, del)).toEqual([expect.objectContaining({ field: 'id', code: 'required' })]);
     expect(validateRow({ line: 8, value: { id: 'contact_1' } }, del)).toMatchObject({ row: { line: 8, id: 'contact_1', fields: {} } });

@@ -1,5 +1,6 @@
 export * from './envelope';
 export * from './event-definition';
+export * from './event-budget';
 export * from './streams';
 export * from './topics';
 export * from './ids';

@@ -24,6 +24,22 @@ export class WrongExpectedRevisionError extends Error {
   }
 }
 
+/**
+ * An append larger than the store takes (KurrentDB's `MaxAppendSize`, 1 MiB by default; the SQLite store takes the
+ * same): nothing of it was stored. Permanent: the same append fails the same way, so its cause is parked or refused.
+ */
+export class AppendTooLargeError extends Error {
+  readonly retriable = false;
+  constructor(
+    readonly stream: string,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`stream ${stream}: an append of ${bytes} bytes is larger than the event store takes (${limit})`);
+    this.name = 'AppendTooLargeError';
+  }
+}
+
 export interface ReadStreamOptions {
   /** First revision to read (inclusive), default 0. */
   fromRevision?: number;
@@ -47,6 +63,7 @@ export interface SubscribeOptions {
 /**
  * The event-store port. Appending an event whose `eventId` is already in the stream at the
  * same place is idempotent (the retry of a lost acknowledgement succeeds and writes nothing).
+ * An append weighing more than the store takes (`appendBytes`) fails with AppendTooLargeError.
  */
 export interface EventStore {
   append(stream: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;

@@ -4,6 +4,7 @@ import { EmbeddedBus } from './embedded/embedded-bus';
 import { KafkaBus } from './kafka/kafka-bus';
 import { kafkaTimingsFromEnv } from './kafka/kafka-settings';
 import type { MessageBus } from './port';
+import { maxMessageBytesFromEnv } from './shared/message-size';
 
 export interface OpenMessageBusOptions {
   /** Where the embedded bus keeps `bus.sqlite`. */
@@ -15,9 +16,10 @@ export interface OpenMessageBusOptions {
 
 /** The bus this configuration names: Kafka when brokers are given, else the embedded log under dataDir. */
 export async function openMessageBus(opts: OpenMessageBusOptions): Promise<MessageBus> {
+  const maxMessageBytes = maxMessageBytesFromEnv();
   if (opts.kafkaBrokers?.length) {
-    return KafkaBus.open({ brokers: opts.kafkaBrokers, clientId: opts.clientId, ...kafkaTimingsFromEnv() });
+    return KafkaBus.open({ brokers: opts.kafkaBrokers, clientId: opts.clientId, maxMessageBytes, ...kafkaTimingsFromEnv() });
   }
   await mkdir(opts.dataDir, { recursive: true });
-  return new EmbeddedBus(join(opts.dataDir, 'bus.sqlite'));
+  return new EmbeddedBus(join(opts.dataDir, 'bus.sqlite'), { maxMessageBytes });
 }

@@ -38,9 +38,32 @@ export interface PartitionLag {
   lag: number;
 }
 
+/**
+ * A message larger than the bus takes, measured as Kafka measures it: in bytes, as a record batch holding it alone
+ * (key, value and headers in UTF-8, and their framing). Permanent: publishing it again fails the same way, so a
+ * processor parks what causes it instead of retrying.
+ */
+export class MessageTooLargeError extends Error {
+  readonly retriable = false;
+  constructor(
+    readonly topic: string,
+    readonly key: string,
+    readonly bytes: number,
+    readonly limit: number,
+    readonly messageId?: string,
+  ) {
+    super(`message ${messageId ?? `with key ${key}`} on ${topic} takes ${bytes} bytes; the bus takes at most ${limit}`);
+    this.name = 'MessageTooLargeError';
+  }
+}
+
 /** The message-bus port: Kafka in distributed mode, a durable in-process log in embedded mode. */
 export interface MessageBus {
   ensureTopics(topics: readonly { name: string; partitions?: number }[]): Promise<void>;
+  /**
+   * Publishes the messages, each key's in their order, however many bytes they make together. A message larger
+   * than the bus's limit fails the whole call with MessageTooLargeError before anything is published.
+   */
   publish(messages: readonly OutgoingMessage[]): Promise<void>;
   consume(options: ConsumeOptions): Promise<Consumption>;
   /**

@@ -31,6 +31,17 @@ export async function dropTestDatabase(mongoUrl: string | undefined): Promise<vo
   }
 }
 
+/**
+ * Real Kafka with the embedded SQLite stores (a fresh namespace per call), or undefined without a broker: the tier
+ * of suites too large for mongo-java-server, which keeps every document in its heap and answers far slower than
+ * MongoDB (a million Thngs would take it most of a CI run). Kafka alone is a valid installation: the stores follow their URLs.
+ */
+export function kafkaOverrides(): Partial<RuntimeConfig> | undefined {
+  const brokers = process.env.KAFKA_BROKERS;
+  if (!brokers) return undefined;
+  return { kafkaBrokers: brokers.split(','), namespace: `t${randomBytes(4).toString('hex')}` };
+}
+
 /** As environment variables, for apps started as their own processes. */
 export function overridesAsEnv(overrides: Partial<RuntimeConfig>): NodeJS.ProcessEnv {
   return {

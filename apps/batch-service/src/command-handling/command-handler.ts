@@ -1,5 +1,7 @@
 import {
   EventCatalogue,
+  MAX_EVENT_DATA_BYTES,
+  jsonBytes,
   streamName,
   uuidFrom,
   type CommandDefinition,
@@ -7,7 +9,7 @@ import {
   type CommandOutcome,
   type NewEvent,
 } from '@batchyard/contracts';
-import { WrongExpectedRevisionError, type EventStore } from '@batchyard/event-store';
+import { AppendTooLargeError, WrongExpectedRevisionError, type EventStore } from '@batchyard/event-store';
 import { AggregateCache } from './aggregate-cache';
 import { DomainError, type Decider } from './decider';
 import type { CommandOutcomes } from '@batchyard/command-bus';
@@ -16,6 +18,12 @@ export interface CommandRoute {
   definition: CommandDefinition;
   decider: Decider<any>;
 }
+
+/**
+ * Events are small by design (MAX_EVENT_DATA_BYTES), so that each fits an append and the relay's message: a
+ * command whose events would not is refused as too large; retrying would decide the same events.
+ */
+const tooLarge = (commandId: string, message: string): CommandOutcome => ({ commandId, status: 'rejected', error: { code: 'too_large', message } });
 
 const eventVersions = new Map(EventCatalogue.map((d) => [d.type, d]));
 const MAX_CONFLICT_RETRIES = 20;
@@ -71,6 +79,8 @@ export class CommandHandler {
       if (decided.length === 0) return { commandId, status: 'accepted', position: aggregate.position };
       const checked = { data: parsed.data, schema: route.definition.schema };
       const envelopes = decided.map((event, i) => this.envelope(command, event.type, event.data, i, checked));
+      const oversized = envelopes.map((e) => ({ type: e.type, bytes: jsonBytes(e.data) })).find((e) => e.bytes > MAX_EVENT_DATA_BYTES);
+      if (oversized) return tooLarge(commandId, `the ${oversized.type} event of ${command.type} would take ${oversized.bytes} bytes; an event takes at most ${MAX_EVENT_DATA_BYTES}`);
       try {
         const expected = aggregate.revision >= 0 ? aggregate.revision : 'no_stream';
         const appended = await this.events.append(stream, envelopes, expected);
@@ -78,6 +88,9 @@ export class CommandHandler {
         return { commandId, status: 'accepted', position: appended.position };
       } catch (error) {
         if (error instanceof WrongExpectedRevisionError && attempt < MAX_CONFLICT_RETRIES) continue;
+        if (error instanceof AppendTooLargeError) {
+          return tooLarge(commandId, `the events of ${command.type} weigh ${error.bytes} bytes; the event store takes at most ${error.limit} in one append`);
+        }
         throw error;
       }
     }

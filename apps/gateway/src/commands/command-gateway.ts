@@ -1,5 +1,6 @@
 import type { CommandDefinition } from '@batchyard/contracts';
 import { CommandSender, CommandTimeoutError } from '@batchyard/command-bus';
+import { MessageTooLargeError } from '@batchyard/messaging';
 import { commandSeconds, currentCorrelationId } from '@batchyard/observability';
 import { Checkpoints, ProjectionLagError, projectionCheckpoint, type ProjectionDefinition } from '@batchyard/projections';
 import type { ReadStore } from '@batchyard/read-store';
@@ -50,6 +51,9 @@ export class CommandGateway {
     } catch (error) {
       if (error instanceof CommandTimeoutError || error instanceof ProjectionLagError) {
         throw new ApiError('SERVICE_UNAVAILABLE', 'The batch service did not answer in time; retry with the same Idempotency-Key');
+      }
+      if (error instanceof MessageTooLargeError) {
+        throw new ApiError('PAYLOAD_TOO_LARGE', `The request makes a command of ${error.bytes} bytes; the bus takes at most ${error.limit}`);
       }
       throw error;
     } finally {

@@ -7,6 +7,7 @@ const byDomainCode: Record<DomainErrorCode, ErrorCode> = {
   conflict: 'CONFLICT',
   forbidden: 'FORBIDDEN',
   limited: 'TOO_MANY_REQUESTS',
+  too_large: 'PAYLOAD_TOO_LARGE',
 };
 
 /** An accepted outcome's position, or the rejection as the ApiError each dialect renders. */

@@ -19,7 +19,8 @@ export const CommandEnvelopeSchema = z.object({
 });
 export type CommandEnvelope<T = unknown> = Omit<z.infer<typeof CommandEnvelopeSchema>, 'data'> & { data: T };
 
-export const DomainErrorCodes = ['invalid', 'not_found', 'conflict', 'forbidden', 'limited'] as const;
+/** `limited`: a tenant limit (a quota) is used up. `too_large`: the events a command would append weigh more than the event store takes in one append. */
+export const DomainErrorCodes = ['invalid', 'not_found', 'conflict', 'forbidden', 'limited', 'too_large'] as const;
 export type DomainErrorCode = (typeof DomainErrorCodes)[number];
 
 /** What a command handler decided, kept by command id so the gateway (and a redelivery) can read it. */

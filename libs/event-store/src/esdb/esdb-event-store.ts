@@ -6,6 +6,7 @@ import {
   END,
   EventStoreDBClient,
   FORWARDS,
+  MaxAppendSizeExceededError,
   NO_STREAM,
   NotLeaderError,
   START,
@@ -23,7 +24,9 @@ import {
   type RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
 import type { NewEvent, RecordedEvent } from '@batchyard/contracts';
+import { appendBytes, envelopeMetadata, type EnvelopeMetadata } from '../append-size';
 import {
+  AppendTooLargeError,
   WrongExpectedRevisionError,
   type AppendResult,
   type EventStore,
@@ -32,18 +35,6 @@ import {
   type ReadStreamOptions,
   type SubscribeOptions,
 } from '../port';
-
-/**
- * The envelope fields ESDB has no place for, kept in the event's metadata. The correlation and
- * causation ids use ESDB's own `$correlationId`/`$causationId` keys, which its system projections read.
- */
-interface EnvelopeMetadata {
-  $correlationId: string;
-  $causationId: string;
-  version: number;
-  tenant: string;
-  occurredAt: string;
-}
 
 /** Smallest number of `$all` records fetched per round trip while filtering client side. */
 const MIN_READ_PAGE = 100;
@@ -85,6 +76,7 @@ export class EsdbEventStore implements EventStore {
         const actual = error.actualVersion === NO_STREAM ? 'no_stream' : Number(error.actualVersion);
         throw new WrongExpectedRevisionError(stream, expectedRevision, actual);
       }
+      if (error instanceof MaxAppendSizeExceededError) throw new AppendTooLargeError(stream, appendBytes(events), error.maxAppendSize);
       throw error;
     }
   }
@@ -198,14 +190,7 @@ function toEsdbExpected(expected: ExpectedRevision): AppendExpectedRevision {
 }
 
 function toEventData(event: NewEvent) {
-  const metadata: EnvelopeMetadata = {
-    $correlationId: event.correlationId,
-    $causationId: event.causationId,
-    version: event.version,
-    tenant: event.tenant,
-    occurredAt: event.occurredAt,
-  };
-  return jsonEvent({ id: event.eventId, type: event.type, data: (event.data ?? null) as JSONType, metadata });
+  return jsonEvent({ id: event.eventId, type: event.type, data: (event.data ?? null) as JSONType, metadata: envelopeMetadata(event) });
 }
 
 function toRecorded(event: EsdbRecordedEvent): RecordedEvent {

@@ -1,7 +1,9 @@
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { resolve } from 'node:path';
 import type { NewEvent, RecordedEvent } from '@batchyard/contracts';
+import { MAX_APPEND_BYTES, appendBytes } from '../append-size';
 import {
+  AppendTooLargeError,
   WrongExpectedRevisionError,
   type AppendResult,
   type EventStore,
@@ -87,10 +89,14 @@ export class SqliteEventStore implements EventStore {
 
   async append(stream: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError(`stream ${stream}: an append needs at least one event`);
+    const data = events.map((e) => JSON.stringify(e.data ?? null));
+    // Weighed as KurrentDB weighs it, before anything else (as the server does): both stores take the same appends.
+    const bytes = appendBytes(events, data);
+    if (bytes > MAX_APPEND_BYTES) throw new AppendTooLargeError(stream, bytes, MAX_APPEND_BYTES);
     this.sql.begin.run();
     let appended: { result: AppendResult; wrote: boolean };
     try {
-      appended = this.appendInTransaction(stream, events, expectedRevision);
+      appended = this.appendInTransaction(stream, events, data, expectedRevision);
       this.sql.commit.run();
     } catch (error) {
       if (this.db.isTransaction) this.sql.rollback.run();
@@ -142,6 +148,7 @@ export class SqliteEventStore implements EventStore {
   private appendInTransaction(
     stream: string,
     events: readonly NewEvent[],
+    data: readonly string[],
     expected: ExpectedRevision,
   ): { result: AppendResult; wrote: boolean } {
     const current = (this.sql.streamRevision.get(stream)?.revision as number | null) ?? -1;
@@ -164,7 +171,7 @@ export class SqliteEventStore implements EventStore {
           e.correlationId,
           e.causationId,
           e.occurredAt,
-          JSON.stringify(e.data ?? null),
+          data[i],
         ];
         position = Number(this.sql.insert.run(...values).lastInsertRowid);
       } catch (error) {

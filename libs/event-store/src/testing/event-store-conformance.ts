@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NewEvent, RecordedEvent } from '@batchyard/contracts';
-import { WrongExpectedRevisionError, type EventStore } from '../port';
+import { MAX_APPEND_BYTES, appendBytes } from '../append-size';
+import { AppendTooLargeError, WrongExpectedRevisionError, type EventStore } from '../port';
 
 /** Names unique to one run, so the suite can share a server with other runs and other suites. */
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
@@ -130,6 +131,45 @@ export function describeEventStoreConformance(name: string, open: () => Promise<
         expect(fromStream.data).toEqual(data);
         const [fromAll] = await store.readAll({ after: before, maxCount: 10, eventTypes: [type] });
         expect(fromAll.data).toEqual(data);
+      });
+    });
+
+    describe('append size', () => {
+      /** An event whose data is a string of `fill`, as long as lets the append of it alone weigh at most `bytes`. */
+      const eventWeighing = (type: string, bytes: number, fill = 'x'): NewEvent => {
+        const event = newEvent(type, '');
+        return { ...event, data: fill.repeat(Math.floor((bytes - appendBytes([event])) / Buffer.byteLength(fill))) };
+      };
+
+      it('takes an append of exactly 1 MiB as KurrentDB weighs it: data and metadata in UTF-8, twice the type', async () => {
+        const stream = unique('conf-largest');
+        const largest = eventWeighing(uniqueType('ConfLargest'), MAX_APPEND_BYTES);
+        expect(appendBytes([largest])).toBe(MAX_APPEND_BYTES);
+        await store.append(stream, [largest], 'no_stream');
+        expect((await store.readStream(stream)).map((e) => e.data)).toEqual([largest.data]);
+      });
+
+      it('refuses a heavier append with AppendTooLargeError, counting bytes over all its events, and stores nothing of it', async () => {
+        const stream = unique('conf-too-large');
+        const type = uniqueType('ConfTooLarge');
+        await store.append(stream, [newEvent(type)], 'no_stream');
+        const head = await store.headPosition();
+        const largest = eventWeighing(type, MAX_APPEND_BYTES);
+        const refused = [
+          [{ ...largest, data: `${largest.data as string}x` }],
+          // Each alone fits; together they do not.
+          [eventWeighing(type, MAX_APPEND_BYTES / 2 + 100), eventWeighing(type, MAX_APPEND_BYTES / 2 + 100)],
+          // Fewer characters than the limit, more bytes.
+          [newEvent(type, 'ż'.repeat(MAX_APPEND_BYTES / 2))],
+        ];
+        for (const events of refused) {
+          const attempt = store.append(stream, events, 0);
+          await expect(attempt).rejects.toBeInstanceOf(AppendTooLargeError);
+          await expect(attempt).rejects.toMatchObject({ stream, bytes: appendBytes(events), limit: MAX_APPEND_BYTES, retriable: false });
+        }
+        expect(await store.readStream(stream)).toHaveLength(1);
+        expect(await store.headPosition()).toBe(head);
+        await store.append(stream, [largest], 0);
       });
     });
 

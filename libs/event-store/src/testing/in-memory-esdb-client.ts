@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import {
   BACKWARDS,
   END,
+  MaxAppendSizeExceededError,
   START,
   StreamNotFoundError,
   UnavailableError,
@@ -40,12 +41,16 @@ interface Follower {
  * it, backward reads exclude it, subscriptions start after it; idempotent appends are acknowledged
  * without a position; a partly repeated batch is a wrong expected version; and every append is
  * followed by a system link event (what ESDB's `$by_category` projection writes), so system
- * events sit between and after the adapter's own. It is not a substitute for the real-server tier.
+ * events sit between and after the adapter's own; an append weighing more than `maxAppendSize` (the server's
+ * `MaxAppendSize`, 1 MiB by default) is refused before anything else is checked, as the server's gRPC append does.
+ * It is not a substitute for the real-server tier.
  */
 export class InMemoryEsdbClient {
   private readonly log: LogRecord[] = [];
   private readonly followers = new Set<Follower>();
   private nextPosition = 1000n;
+
+  constructor(private readonly maxAppendSize = 1024 * 1024) {}
 
   /** Ends every open subscription with `error`, as a lost connection does. */
   dropSubscriptions(error: Error = new UnavailableError(undefined, 'connection lost')): void {
@@ -67,6 +72,10 @@ export class InMemoryEsdbClient {
     events: JSONEventData[],
     { expectedRevision = 'any' }: { expectedRevision?: AppendExpectedRevision } = {},
   ): Promise<AppendResult> {
+    // The server's `Event.SizeOnDisk` summed over the append: data and metadata as the client serialised them (UTF-8
+    // JSON), and twice the type's length.
+    const size = events.reduce((sum, e) => sum + jsonBytes(e.data) + jsonBytes(e.metadata) + 2 * e.type.length, 0);
+    if (size > this.maxAppendSize) throw MaxAppendSizeExceededError.fromMaxAppendSize(this.maxAppendSize);
     const stream = this.log.filter((r) => r.streamId === streamName);
     const current = BigInt(stream.length) - 1n;
     const wrong = () =>
@@ -163,3 +172,5 @@ export class InMemoryEsdbClient {
     if (!follower.regex || follower.regex.test(record.type)) follower.stream.push({ event: record, commitPosition: record.position.commit });
   }
 }
+
+const jsonBytes = (value: unknown) => (value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value)));

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { ConsumeOptions, Consumption, MessageBus, OutgoingMessage, PartitionLag } from '../port';
+import { DEFAULT_MAX_MESSAGE_BYTES, assertMessagesFit } from '../shared/message-size';
 import { BusDatabase } from './bus-database';
 import { signal } from './change-signal';
 import { GroupMember, type GroupTimings } from './group-member';
@@ -14,6 +15,8 @@ export interface EmbeddedBusOptions extends Partial<GroupTimings> {
   retentionMs?: number;
   /** Told of store errors met in the background (balancing, consuming); both retry on their own. */
   onError?: (error: unknown) => void;
+  /** The largest message, measured as Kafka measures it, so both buses take the same messages (default: Kafka's). */
+  maxMessageBytes?: number;
 }
 
 const DEFAULTS = {
@@ -22,6 +25,7 @@ const DEFAULTS = {
   heartbeatMs: 1000,
   leaseTtlMs: 5000,
   retentionMs: 7 * 24 * 3600_000,
+  maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
   onError: (error: unknown) => console.error('[embedded bus]', error),
 };
 
@@ -52,6 +56,7 @@ export class EmbeddedBus implements MessageBus {
 
   async publish(messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    assertMessagesFit(messages, this.settings.maxMessageBytes);
     const counts = new Map(messages.map((m) => [m.topic, 0]));
     for (const topic of counts.keys()) counts.set(topic, this.db.ensureTopic(topic, this.settings.defaultPartitions));
     const now = Date.now();

@@ -10,6 +10,7 @@ import {
   type Producer,
 } from 'kafkajs';
 import type { ConsumeOptions, Consumption, Headers, IncomingMessage, MessageBus, OutgoingMessage, PartitionLag } from '../port';
+import { DEFAULT_MAX_MESSAGE_BYTES, assertMessagesFit, requestsOf } from '../shared/message-size';
 import { REDELIVERY_DELAY_MS } from '../shared/redelivery';
 import { sleep } from '../shared/sleep';
 import { kafkaLogCreator } from './kafka-log';
@@ -21,6 +22,8 @@ export interface KafkaBusOptions extends Partial<KafkaTimings> {
   clientId: string;
   /** Partitions of a topic this bus creates without a count (on first use, or by `ensureTopics`). */
   defaultPartitions?: number;
+  /** The brokers' `message.max.bytes` (default: Kafka's, 1,048,588): no request of this bus is larger. */
+  maxMessageBytes?: number;
 }
 
 /** The same default as the embedded bus, so a key spreads the same way in both modes. */
@@ -48,6 +51,7 @@ export class KafkaBus implements MessageBus {
   private adminConnected?: Promise<void>;
   private readonly timings: KafkaTimings;
   private readonly defaultPartitions: number;
+  private readonly maxMessageBytes: number;
   private readonly knownTopics = new Set<string>();
   private readonly consumptions = new Set<Consumption>();
 
@@ -81,6 +85,7 @@ export class KafkaBus implements MessageBus {
       heartbeatMs: options.heartbeatMs ?? PRODUCTION_TIMINGS.heartbeatMs,
     };
     this.defaultPartitions = options.defaultPartitions ?? DEFAULT_PARTITIONS;
+    this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   }
 
   async ensureTopics(topics: readonly { name: string; partitions?: number }[]): Promise<void> {
@@ -102,18 +107,29 @@ export class KafkaBus implements MessageBus {
     for (const { name } of topics) this.knownTopics.add(name);
   }
 
+  /**
+   * A broker refuses a partition's record batch above its `message.max.bytes` (MESSAGE_TOO_LARGE, for good), and
+   * kafkajs sends a whole `sendBatch` as one request per broker, a batch per partition: so a publish goes as
+   * requests of at most that size, one after another, which keeps each key's order.
+   */
   async publish(messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const byTopic = new Map<string, Message[]>();
-    for (const { topic, key, value, headers } of messages) {
-      let batch = byTopic.get(topic);
-      if (!batch) byTopic.set(topic, (batch = []));
-      batch.push({ key, value, headers });
+    assertMessagesFit(messages, this.maxMessageBytes);
+    await this.ensureTopics([...new Set(messages.map((m) => m.topic))].map((name) => ({ name })));
+    for (const request of requestsOf(messages, this.maxMessageBytes)) {
+      const byTopic = new Map<string, Message[]>();
+      for (const { topic, key, value, headers } of request) {
+        let batch = byTopic.get(topic);
+        if (!batch) byTopic.set(topic, (batch = []));
+        batch.push({ key, value, headers });
+      }
+      const topicMessages = [...byTopic].map(([topic, batch]) => ({ topic, messages: batch }));
+      // A resend after kafkajs gave up is safe: every consumer handles a repeated message as it did the first.
+      await untilTopicsSettle(() => this.producer.sendBatch({ acks: -1, topicMessages })).catch((error: unknown) => {
+        if ((error as { type?: string }).type !== 'MESSAGE_TOO_LARGE') throw error;
+        throw new Error(`the broker refused a request this bus sized to ${this.maxMessageBytes} bytes: set BATCHYARD_BUS_MAX_MESSAGE_BYTES to the brokers' message.max.bytes`, { cause: error });
+      });
     }
-    await this.ensureTopics([...byTopic.keys()].map((name) => ({ name })));
-    const topicMessages = [...byTopic].map(([topic, batch]) => ({ topic, messages: batch }));
-    // A resend after kafkajs gave up is safe: every consumer handles a repeated message as it did the first.
-    await untilTopicsSettle(() => this.producer.sendBatch({ acks: -1, topicMessages }));
   }
 
   async consume(options: ConsumeOptions): Promise<Consumption> {

@@ -1,4 +1,4 @@
-import type { ConsumeOptions, Consumption, IncomingMessage, MessageBus } from '../port';
+import { MessageTooLargeError, type ConsumeOptions, type Consumption, type IncomingMessage, type MessageBus } from '../port';
 import { sleep } from '../shared/sleep';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { deadLetterMessage, deadLetterOf, type DeadLetter, type DeadLetterSink } from './dead-letters';
@@ -41,7 +41,10 @@ export async function consumeReliably(bus: MessageBus, options: ReliableConsumeO
         } catch (error) {
           if (attempt > retries) {
             const deadLetter = deadLetterOf(message, options.groupId, error, attempt);
-            await bus.publish([deadLetterMessage(deadLetter)]);
+            await bus.publish([deadLetterMessage(deadLetter)]).catch((error: unknown) => {
+              // A message this close to the limit has no room for the dead-letter headers: the sink alone keeps it.
+              if (!(error instanceof MessageTooLargeError)) throw error;
+            });
             await deadLetters.record(deadLetter);
             onFailure?.({ message, error, attempt, deadLetter });
             return;

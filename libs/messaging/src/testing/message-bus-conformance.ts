@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumption, IncomingMessage, MessageBus } from '../port';
+import { MessageTooLargeError, type Consumption, type IncomingMessage, type MessageBus, type OutgoingMessage } from '../port';
 import { consumeReliably } from '../reliable/consume-reliably';
 import { DeadLetterHeaders, deadLetterTopic, redrive, type DeadLetter } from '../reliable/dead-letters';
+import { DEFAULT_MAX_MESSAGE_BYTES, messageBytes } from '../shared/message-size';
 import { sleep } from '../shared/sleep';
 
 /** Long enough for a Kafka group to join and rebalance on 2 cores; the embedded bus needs milliseconds. */
@@ -20,8 +21,16 @@ export async function eventually(check: () => boolean | Promise<boolean>, what: 
   }
 }
 
+/** The largest message of `key` that takes at most `bytes` as the buses measure it (a record batch holding it alone). */
+function messageOf(topic: string, key: string, bytes: number): OutgoingMessage {
+  const base = { topic, key, value: '', headers: { 'message-id': key } };
+  let value = 'x'.repeat(bytes - messageBytes(base));
+  while (messageBytes({ ...base, value }) > bytes) value = value.slice(0, -1);
+  return { ...base, value };
+}
+
 /**
- * The message-bus port's behaviour, run against every adapter. `open` gives a new bus on the same
+ * The message-bus port's behaviour, run against every adapter (each opened with the default limit, Kafka's own). `open` gives a new bus on the same
  * underlying log each time it is called (the same file, the same cluster), so reopening is a restart.
  */
 export function describeMessageBusConformance(name: string, open: () => Promise<MessageBus>): void {
@@ -267,6 +276,50 @@ export function describeMessageBusConformance(name: string, open: () => Promise<
       expect(handled).toEqual(['after', 'poison']);
       expect(sink).toHaveLength(1);
       expect(dlq).toHaveLength(1);
+    });
+
+    it('takes a message of exactly its limit and refuses, in bytes, one larger, publishing nothing of that call', async () => {
+      const bus = await openBus();
+      const topic = uniqueName('limit');
+      const limit = DEFAULT_MAX_MESSAGE_BYTES;
+      const largest = messageOf(topic, 'large', limit);
+      expect(messageBytes(largest)).toBe(limit);
+      const over = { ...largest, value: `${largest.value}x` };
+      // Fewer characters than the limit, more bytes: UTF-8 is what counts.
+      const wide = { ...largest, value: 'ż'.repeat(limit / 2) };
+      expect(wide.value.length).toBeLessThan(limit);
+      for (const refused of [over, wide]) {
+        const publishing = bus.publish([{ topic, key: 'small', value: 'before' }, refused]);
+        await expect(publishing).rejects.toBeInstanceOf(MessageTooLargeError);
+        await expect(publishing).rejects.toMatchObject({ topic, key: 'large', messageId: 'large', bytes: messageBytes(refused), limit, retriable: false });
+      }
+      const received = await collect(bus, topic, uniqueName('g'));
+      await bus.publish([largest, { topic, key: 'small', value: 'after' }]);
+      await eventually(() => received.length >= 2, 'the largest message and the next');
+      await sleep(SETTLE_MS);
+      expect(received.map((m) => [m.key, m.value.length])).toEqual(expect.arrayContaining([['large', largest.value.length], ['small', 5]]));
+      expect(values(received)).not.toContain('before');
+      expect(received).toHaveLength(2);
+    });
+
+    it("publishes several times its limit in one call, each key's messages in order", async () => {
+      const bus = await openBus();
+      const topic = uniqueName('split');
+      const keys = ['a', 'b', 'c'];
+      const sent = Array.from({ length: 12 }, (_, i) => {
+        // A third of the limit each: four of one key make more than one record batch may hold.
+        const message = messageOf(topic, keys[i % keys.length], Math.floor(DEFAULT_MAX_MESSAGE_BYTES / 3));
+        return { ...message, value: `${i}:${message.value.slice(String(i).length + 1)}` };
+      });
+      const received = await collect(bus, topic, uniqueName('g'));
+      await bus.publish(sent);
+      await eventually(() => received.length >= sent.length, 'every message');
+      await sleep(SETTLE_MS);
+      expect(received).toHaveLength(sent.length);
+      const seq = (m: { value: string }) => Number(m.value.slice(0, m.value.indexOf(':')));
+      for (const key of keys) {
+        expect(received.filter((m) => m.key === key).map(seq)).toEqual(sent.filter((m) => m.key === key).map(seq));
+      }
     });
   });
 }
