@@ -28,6 +28,8 @@ describe('JSON shape', () => {
     expect(jsonShapeProblem({ list: [{ constructor: 1 }] }, limits)?.path).toEqual(['list', 0, 'constructor']);
     expect(jsonShapeProblem({ $where: 1 }, limits)?.code).toBe('invalid_key');
     expect(jsonShapeProblem({ 'a\u0000b': 1 }, limits)?.code).toBe('invalid_key');
+    expect(jsonShapeProblem({ ['k'.repeat(257)]: 1 }, limits)?.message).toBe('a field name takes at most 256 characters');
+    expect(jsonShapeProblem({ ['k'.repeat(256)]: 1 }, limits)).toBeUndefined();
   });
 
   it('lets dots, spaces and other characters be keys', () => {
