@@ -1,4 +1,4 @@
-import { http, issueKey, startBatchyard, untilTaskEnded, type BatchyardUnderTest } from '@batchyard/test-support';
+import { getWithHost, http, issueKey, prototypeSnapshot, startBatchyard, untilTaskEnded, type BatchyardUnderTest } from '@batchyard/test-support';
 import { AUTH, MiB, deepJson, expectRefused, huge, jsonBodyAttacks, manyKeysJson, withMember, type HostileCase } from './support/hostile-input';
 
 /**
@@ -200,6 +200,14 @@ describe('Hostile input through the gateway (embedded)', () => {
       const write = await http(`${by.url}/batches`, { method: 'POST', headers: AUTH.evrythng(other), body: { name: 'Another tenant' } });
       expect(write.status).toBe(201);
     });
+  });
+
+  it('answers short URLs named like a prototype’s members, on any Host, with 404', async () => {
+    const prototypes = prototypeSnapshot();
+    for (const host of ['tn.gg', '__proto__', 'constructor.prototype']) {
+      for (const shortId of ['__proto__', 'constructor', 'toString']) expect(await getWithHost(`${by.url}/${shortId}`, host)).toEqual({ status: 404, location: undefined });
+    }
+    expect(prototypeSnapshot()).toEqual(prototypes);
   });
 
   it('leaves the refused upload’s job waiting for a file, and the suite’s resources as they were', async () => {
