@@ -62,6 +62,18 @@ function clientValueTests(overrides: Partial<RuntimeConfig>) {
     await othersAreServed();
   });
 
+  it('keeps client keys that are no field name (dots, spaces, digits first) as keys of values, in every store', async () => {
+    const keys = { 'a.b': 'dotted', 'with space': 'spaced', '1a': 'digit first', 'é': 'unicode' };
+    const batch = await http(`${by.url}/batches`, { method: 'POST', headers: evt(), body: { name: 'Odd keys', identifiers: keys, customFields: { nested: keys } } });
+    expect(batch.status).toBe(201);
+    const updated = await http(`${by.url}/batches/${batch.body.id}`, { method: 'PUT', headers: evt(), body: { customFields: keys } });
+    expect(updated.body).toMatchObject({ identifiers: keys, customFields: keys });
+    const contact = await http(`${by.url}/v1/contacts`, { method: 'POST', headers: px(), body: { name: 'Odd keys', metadata: keys } });
+    const changed = await http(`${by.url}/v1/contacts/${contact.body.data.id}`, { method: 'POST', headers: px(), body: { metadata: { ...keys, 'x.y': 'z' } } });
+    expect(changed.body.data.metadata).toEqual({ ...keys, 'x.y': 'z' });
+    await othersAreServed();
+  });
+
   it('case 2: counts Thngs of a product whose id is no field name, and every tenant’s batch writes go on', async () => {
     const batch = await http(`${by.url}/batches`, { method: 'POST', headers: evt(), body: { name: 'Digit product' } });
     const task = (product: string, quantity: number) => ({
