@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import express from 'express';
+import type express from 'express';
 import { CommandOutcomes, CommandSender, CommandTimeoutError } from '@batchyard/command-bus';
 import { StreamCategory, Topics } from '@batchyard/contracts';
 import { ApiKeysProjection } from '@batchyard/read-models';
@@ -14,12 +14,7 @@ import { CommandGateway } from './commands/command-gateway';
 import { isFileUpload } from './evrythng/files.controller';
 import { GatewayModule } from './gateway.module';
 import { DialectErrorFilter, expressErrorHandler } from './http/error-filter';
-
-/** JSON bodies above this are refused with 413 in the dialect's shape. */
-export const JSON_BODY_LIMIT = '1mb';
-/** `POST /v1/batches` bodies, which may carry a file of up to about 7.5 MB as base64. */
-export const BULK_JOB_BODY_LIMIT = '12mb';
-
+import { BULK_JOB_BODIES, GENERAL_BODIES, jsonBody } from './http/json-bodies';
 
 export async function startGateway(infra: Infrastructure): Promise<RunningApp> {
   const logger = infra.logger.child({ app: 'gateway' });
@@ -38,8 +33,8 @@ export async function startGateway(infra: Infrastructure): Promise<RunningApp> {
   app.set('trust proxy', true);
   // EVRYTHNG's SDK sends `content-type: application/json` on body-less GET and DELETE: an empty body is fine.
   // PackageX batches carry files as base64 data URLs (docs/bulk-jobs.md); parsed here, the general parser skips them.
-  app.use('/v1/batches', express.json({ limit: BULK_JOB_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
-  const json = express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  app.use('/v1/batches', jsonBody(BULK_JOB_BODIES));
+  const json = jsonBody(GENERAL_BODIES);
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) => (isFileUpload(req.path) ? next() : json(req, res, next)));
   app.use(expressErrorHandler(logger));
   app.useGlobalFilters(new DialectErrorFilter(logger));

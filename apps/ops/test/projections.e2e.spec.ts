@@ -115,6 +115,6 @@ function projectionTests(overrides: Partial<RuntimeConfig>) {
     const readStore = (await stores())[1];
     await expect(requestReplay(readStore, 'nope', 0)).rejects.toThrow(/unknown projection nope/);
     expect(await readStore.physical('_processor_control').get('nope')).toBeUndefined();
-    expect(projectionCheckpoint(BatchesProjection)).toBe('projection:batches@v1');
+    expect(projectionCheckpoint(BatchesProjection)).toBe('projection:batches@v2');
   });
 }

@@ -13,6 +13,9 @@ describe('FILE_BASED columns and rows', () => {
     expect(inputColumns(['identifiers.a', 'identifiers.b'], true)).toEqual({ error: expect.stringMatching(/second column 'identifiers.b'/) });
     expect(inputColumns([], true)).toEqual({ error: expect.stringMatching(/no shortId/) });
     expect(inputColumns(['shortId', 'identifiers.a'], false)).toEqual({ error: expect.stringMatching(/needs generateThngs/) });
+    for (const key of ['__proto__', 'constructor', 'prototype']) {
+      expect(inputColumns(['shortId', `identifiers.${key}`], true)).toEqual({ error: expect.stringMatching(/cannot name an identifier/) });
+    }
   });
 
   it('reads a row, or says why it makes no item', () => {

@@ -1,3 +1,4 @@
+import { isPrototypeKey } from '@batchyard/client-input';
 import { ShortIdSchema } from '@batchyard/contracts';
 
 /** Where a FILE_BASED file's values are: a `shortId` column, an `identifiers.<key>` column, or both (docs/tasks.md). */
@@ -17,7 +18,9 @@ const shown = (cell: string) => (cell.length > MAX_SHOWN ? `${cell.slice(0, MAX_
 export function inputColumns(header: readonly string[], generateThngs: boolean): InputColumns | { error: string } {
   const columns: InputColumns = { width: header.length };
   for (const [index, name] of header.entries()) {
+    // The key becomes every Thng's identifier name: never one that reaches a prototype.
     const key = IDENTIFIER.exec(name)?.[1];
+    if (key && isPrototypeKey(key)) return { error: `The file's header column '${name}' cannot name an identifier: ${key} cannot be a field name` };
     if (name === 'shortId' && columns.shortId === undefined) columns.shortId = index;
     else if (key && !columns.identifier) columns.identifier = { key, index };
     else return { error: `The file's header has ${name === 'shortId' || key ? 'a second' : 'an unknown'} column '${shown(name)}': it takes shortId and one identifiers.<key>` };

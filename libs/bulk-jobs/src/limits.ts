@@ -1,3 +1,5 @@
+import { MAX_JSON_DEPTH } from '@batchyard/client-input';
+
 /** Limits of PackageX bulk jobs (docs/bulk-jobs.md). */
 export const BulkLimits = {
   /** Rows one job takes. */
@@ -19,6 +21,8 @@ export const BulkLimits = {
   maxRowBytes: 16 * 1024,
   /** An upload to a requested job's signed URL. */
   maxUploadBytes: 8 * 1024 * 1024,
+  /** A JSON payload (a body's `data`, a JSON file): as deep as any JSON body, and 20 keys a row at the most rows. */
+  json: { maxDepth: MAX_JSON_DEPTH, maxKeys: 2_000_000 },
 } as const;
 
 const fromEnv = (name: string, fallback: number) => {

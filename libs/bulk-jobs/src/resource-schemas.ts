@@ -56,13 +56,13 @@ export const ResourceUpdateSchemas = Object.fromEntries(
   Object.entries(ResourceCreateSchemas).map(([type, schema]) => [type, schema.partial()]),
 ) as unknown as { [T in ResourceType]: ReturnType<(typeof ResourceCreateSchemas)[T]['partial']> };
 
-/** Field kinds a CSV cell is converted to before validation (every other cell stays a string). */
-export const CsvFieldKinds: Record<string, 'boolean' | 'integer' | 'list'> = {
-  is_primary: 'boolean',
-  estimated_delivery_at: 'integer',
-  alternate_names: 'list',
-  tags: 'list',
-};
+/** Field kinds a CSV cell is converted to before validation (every other cell stays a string); looked up by header. */
+export const CsvFieldKinds: ReadonlyMap<string, 'boolean' | 'integer' | 'list'> = new Map([
+  ['is_primary', 'boolean'],
+  ['estimated_delivery_at', 'integer'],
+  ['alternate_names', 'list'],
+  ['tags', 'list'],
+]);
 
 /** Ids are `<prefix>_<24 characters>`; an id of another resource type is invalid for this one. */
 export function isResourceId(resource: ResourceType, id: string): boolean {

@@ -26,6 +26,28 @@ describe('bulk rows', () => {
     expect(() => collect('[{"name":', 'json')).toThrow(/malformed/);
   });
 
+  it('refuses CSV headers that could reach a prototype, cannot be stored or nest into a value, naming them', () => {
+    for (const header of ['__proto__.x', 'constructor.prototype.y', 'metadata.prototype', 'metadata.$where', 'metadata..x', '.x']) {
+      expect(() => collect(`name,${header}\nA,1\n`, 'csv')).toThrow(new RegExp(`CSV header '${header.replace(/[.$]/g, '\\$&')}' \\(column 2\\) cannot be used`));
+    }
+    expect(() => collect('metadata.source,name,metadata\ncrm,A,\n', 'csv')).toThrow(/'metadata.source' \(column 1\) cannot be used: 'metadata' \(column 3\) holds a value/);
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+
+  it('keeps every header an own field of its row, even one named like a method', () => {
+    const [row] = collect('name,metadata.toString,metadata.hasOwnProperty\nA,x,y\n', 'csv');
+    const metadata = (row.value as { metadata: Record<string, unknown> }).metadata;
+    expect(Object.keys(metadata)).toEqual(['toString', 'hasOwnProperty']);
+    expect([metadata.toString, metadata.hasOwnProperty]).toEqual(['x', 'y']);
+  });
+
+  it('refuses a JSON payload nested too deep or with a key that cannot be stored, naming the item', () => {
+    const deep = `[{"name":"A","metadata":${'{"a":'.repeat(40)}1${'}'.repeat(40)}}]`;
+    expect(() => collect(deep, 'json')).toThrow(/item 1 is refused at metadata\.a\.a.*: JSON nests at most 32/);
+    expect(() => collect('[{"name":"A"},{"name":"B","metadata":{"__proto__":{"x":1}}}]', 'json')).toThrow(/item 2 is refused at metadata\.__proto__: '__proto__' cannot be a field name/);
+    expect(() => collect('[{"name":"A","metadata":{"$gt":1}}]', 'json')).toThrow(/item 1 is refused at metadata\.\$gt/);
+  });
+
   it('refuses a payload with more rows than the limit, CSV or JSON', () => {
     expect(collect('name\na\nb\n', 'csv', 2)).toHaveLength(2);
     expect(() => collect('name\na\nb\nc\n', 'csv', 2)).toThrow(/at most 2 rows/);

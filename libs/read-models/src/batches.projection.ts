@@ -27,7 +27,6 @@ export interface BatchDoc extends Doc {
   customFields?: Record<string, unknown>;
   scopes?: { users: string[]; projects: string[] };
   status: BatchStatus;
-  resourceCountsByProduct: Record<string, number>;
   createdAt: number;
   updatedAt: number;
   createdBy: { keyId: string; name: string; role: string };
@@ -37,13 +36,30 @@ export interface BatchDoc extends Doc {
   unitCount: number;
 }
 
+/**
+ * Thngs generated into a batch with one product (EVRYTHNG's `resourceCountsByProduct`), keyed
+ * `<tenant>:<batchId>:<product>`. The product is a value here, never a field name: a product id is the client's,
+ * and not every id is a name a read store takes (`0AAA…` starts with a digit).
+ */
+export interface BatchProductCountDoc extends Doc {
+  tenant: string;
+  batchId: string;
+  product: string;
+  count: number;
+}
+
 const numberKeyOf = (identifiers?: Record<string, string>) => identifiers?.number?.toLowerCase();
 
 export const batchDocId = (tenant: string, batchId: string) => `${tenant}:${batchId}`;
+export const batchProductCountId = (tenant: string, batchId: string, product: string) => `${tenant}:${batchId}:${product}`;
 
+/**
+ * Version 2 keeps the per-product counts in `batch_product_counts` instead of the batch document's
+ * `resourceCountsByProduct.<product>` (docs/production-batches.md: what the new version means for an installation).
+ */
 export const BatchesProjection: ProjectionDefinition = {
   name: 'batches',
-  version: 1,
+  version: 2,
   eventTypes: [BatchCreated.type, BatchUpdated.type, BatchDeleted.type, UnitAssignedToBatch.type, UnitDeleted.type, TaskStarted.type, ItemsGenerated.type, TaskCompleted.type],
   collections: [
     {
@@ -55,6 +71,7 @@ export const BatchesProjection: ProjectionDefinition = {
         { name: 'by_tenant_number', fields: [['tenant', 1], ['numberKey', 1]] },
       ],
     },
+    { name: 'batch_product_counts', indexes: [{ name: 'by_tenant_batch_product', fields: [['tenant', 1], ['batchId', 1], ['product', 1]] }] },
   ],
   apply(event: RecordedEvent): ProjectionWrite[] {
     switch (event.type) {
@@ -66,7 +83,6 @@ export const BatchesProjection: ProjectionDefinition = {
           tenant: event.tenant,
           batchId,
           status: 'EMPTY',
-          resourceCountsByProduct: {},
           ...(numberKeyOf(fields.identifiers) && { numberKey: numberKeyOf(fields.identifiers) }),
           unitCount: 0,
           createdAt: at,
@@ -104,7 +120,9 @@ export const BatchesProjection: ProjectionDefinition = {
       case ItemsGenerated.type: {
         const { batchId, thngTemplate, count } = event.data as EventData<typeof ItemsGenerated>;
         const product = thngTemplate?.product;
-        return product ? [{ collection: 'batches', op: { kind: 'patch', id: batchDocId(event.tenant, batchId), inc: { [`resourceCountsByProduct.${product}`]: count } } }] : [];
+        if (!product) return [];
+        const id = batchProductCountId(event.tenant, batchId, product);
+        return [{ collection: 'batch_product_counts', op: { kind: 'patch', id, upsert: true, set: { tenant: event.tenant, batchId, product }, inc: { count } } }];
       }
       default:
         return [];

@@ -1,5 +1,6 @@
 export * from './app-processes';
 export * from './batchyard-under-test';
+export * from './dialect-errors';
 export * from './http';
 export * from './metrics';
 export * from './tenants';

@@ -18,7 +18,7 @@ export class DocsController {
 
   @Get(':dialect')
   document(@Param('dialect') dialect: string) {
-    const doc = DOCS[dialect];
+    const doc = Object.hasOwn(DOCS, dialect) ? DOCS[dialect] : undefined;
     if (!doc) throw new ApiError('NOT_FOUND', `No API document for ${dialect}; see /docs`);
     return openApiDocument(doc);
   }

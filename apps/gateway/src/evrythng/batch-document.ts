@@ -34,7 +34,7 @@ export const BatchUpdateSchema = BatchCreateSchema.partial()
   .transform(({ id, createdAt, updatedAt, status, resourceCountsByProduct, ...changes }) => changes);
 
 /** A BatchDocument as EVRYTHNG returns it: epoch-ms timestamps, unset optional fields left out. */
-export function batchDocument(doc: BatchDoc) {
+export function batchDocument(doc: BatchDoc, resourceCountsByProduct: Record<string, number>) {
   return {
     id: doc.batchId,
     createdAt: doc.createdAt,
@@ -42,7 +42,7 @@ export function batchDocument(doc: BatchDoc) {
     name: doc.name,
     ...(doc.description !== undefined && { description: doc.description }),
     status: doc.status,
-    resourceCountsByProduct: doc.resourceCountsByProduct,
+    resourceCountsByProduct,
     ...(doc.identifiers && { identifiers: doc.identifiers }),
     ...(doc.tags && { tags: doc.tags }),
     ...(doc.customFields && { customFields: doc.customFields }),

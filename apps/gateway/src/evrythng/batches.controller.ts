@@ -14,7 +14,8 @@ import { parseInput } from '../http/zod-issues';
 import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
 import { COMMAND_GATEWAY, INFRASTRUCTURE, READ_STORE } from '../tokens';
 import { BatchCreateSchema, BatchUpdateSchema, batchDocument } from './batch-document';
-import { keysetPage, type ListingFields } from './listing';
+import { IDENTIFIER_KEY_RULE, filterFields, identifierFilter, keysetPage, type ListingFields } from './listing';
+import { productCounts } from './product-counts';
 import { requireJsonBody } from '../http/json-body';
 import { publicBase } from '../http/public-base';
 
@@ -50,19 +51,20 @@ export class EvrythngBatchesController {
       readModel: BatchesProjection,
     });
     res.location(`/batches/${batchId}`);
-    return batchDocument(await this.find(caller, batchId));
+    return this.document(caller, await this.find(caller, batchId));
   }
 
   @Get()
   async list(@Query() query: unknown, @CurrentCaller() caller: Caller, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const base = publicBase(this.infra, req);
     const page = await keysetPage(this.readStore.collection<BatchDoc>('batches'), { tenant: caller.tenant, query, fields: BATCH_FIELDS, base, resourcePath: '/batches' }, (n, v) => res.setHeader(n, v));
-    return page.map(batchDocument);
+    const counts = await productCounts(this.readStore, caller.tenant, page.map((doc) => doc.batchId));
+    return page.map((doc) => batchDocument(doc, counts.get(doc.batchId)!));
   }
 
   @Get(':batchId')
   async read(@Param('batchId') batchId: string, @CurrentCaller() caller: Caller) {
-    return batchDocument(await this.find(caller, batchId));
+    return this.document(caller, await this.find(caller, batchId));
   }
 
   @Put(':batchId')
@@ -75,7 +77,7 @@ export class EvrythngBatchesController {
     if (after && after !== before) await this.unique.claim(caller, 'batch-number', after, batchId, BatchesProjection);
     await this.commands.execute(UpdateBatch, { batchId, changes }, { caller, aggregateId: batchId, readModel: BatchesProjection });
     if (before && before.toLowerCase() !== after?.toLowerCase()) await this.unique.release(caller, 'batch-number', before, batchId, BatchesProjection);
-    return batchDocument(await this.find(caller, batchId));
+    return this.document(caller, await this.find(caller, batchId));
   }
 
   /** Deletes the batch only: its tasks and Thngs stay, as EVRYTHNG documents. */
@@ -97,6 +99,10 @@ export class EvrythngBatchesController {
     throw new ApiError('METHOD_NOT_SUPPORTED', `${req.method} is not supported on /batches/:batchId`);
   }
 
+  private async document(caller: Caller, doc: BatchDoc) {
+    return batchDocument(doc, (await productCounts(this.readStore, caller.tenant, [doc.batchId])).get(doc.batchId)!);
+  }
+
   private async find(caller: Caller, batchId: string): Promise<BatchDoc> {
     const doc = EVRYTHNG_ID_PATTERN.test(batchId)
       ? await this.readStore.collection<BatchDoc>('batches').get(batchDocId(caller.tenant, batchId))
@@ -108,8 +114,7 @@ export class EvrythngBatchesController {
 
 /** Filterable fields of a batch (EVT-OAS x-filterable-fields). */
 const BATCH_FIELDS: ListingFields = {
-  equals: (field) =>
-    field === 'name' || /^identifiers\.\w/.test(field) ? { path: field } : field === 'tags' ? { path: 'tags', contains: true } : undefined,
+  equals: filterFields({ name: { path: 'name' }, tags: { path: 'tags', contains: true } }, identifierFilter),
   idPath: 'batchId',
-  names: 'name, tags, identifiers.<key>',
+  names: `name, tags, ${IDENTIFIER_KEY_RULE}`,
 };

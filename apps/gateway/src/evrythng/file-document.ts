@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { signUrl } from '@batchyard/http';
 import type { FileDoc } from '@batchyard/read-models';
-import type { ListingFields } from './listing';
+import { filterFields, type ListingFields } from './listing';
 
 /** EVRYTHNG's `uploadUrl` expires after 30 minutes; so does a private file's `contentUrl`. */
 export const UPLOAD_URL_SECONDS = 30 * 60;
@@ -43,7 +43,7 @@ export function fileDocument(doc: FileDoc, urls: { base: string; secret: Buffer 
 
 /** Filterable fields of a file (EVT-OAS FileDocument x-filterable-fields). */
 export const FILE_FIELDS: ListingFields = {
-  equals: (field) => (field === 'name' ? { path: 'name' } : field === 'tags' ? { path: 'tags', contains: true } : undefined),
+  equals: filterFields({ name: { path: 'name' }, tags: { path: 'tags', contains: true } }),
   idPath: 'fileId',
   names: 'name, tags',
 };

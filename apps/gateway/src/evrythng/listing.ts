@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPrototypeKey } from '@batchyard/client-input';
 import { EVRYTHNG_ID_PATTERN } from '@batchyard/contracts';
 import type { Filter, FindOptions } from '@batchyard/read-store';
 import { ApiError } from '../http/api-error';
@@ -26,14 +27,35 @@ interface ListQuery {
   perPage: number;
 }
 
+/** Where a filter field matches in the read model, and whether it is a list that must contain the value. */
+export interface FilterTarget {
+  path: string;
+  contains?: boolean;
+}
+
 /** Where a resource's `=` filter fields live in its read model: a field name, or how to match it. */
 export interface ListingFields {
   /** The read-model field an `=` clause on this filter field matches, or undefined when it cannot be filtered on. */
-  equals(field: string): { path: string; contains?: boolean } | undefined;
+  equals(field: string): FilterTarget | undefined;
   /** The read-model field `?ids=` matches. */
   idPath: string;
   /** The filter fields, for the error message. */
   names: string;
+}
+
+/** Filter fields of a fixed list: looked up as the list's own entries only (`constructor` is none of them). */
+export function filterFields(targets: Record<string, FilterTarget>, matchAlso?: (field: string) => FilterTarget | undefined): ListingFields['equals'] {
+  const known = new Map(Object.entries(targets));
+  return (field) => known.get(field) ?? matchAlso?.(field);
+}
+
+/** An identifier's key a filter can name (EVT-FLT `identifiers.<key>`): a field name the read store takes, never a prototype's. */
+const IDENTIFIER_KEY = /^identifiers\.([A-Za-z_][A-Za-z0-9_-]{0,99})$/;
+export const IDENTIFIER_KEY_RULE = 'identifiers.<key> (letters, digits, _ and -, not starting with a digit)';
+
+export function identifierFilter(field: string): FilterTarget | undefined {
+  const key = IDENTIFIER_KEY.exec(field)?.[1];
+  return key !== undefined && !isPrototypeKey(key) ? { path: field } : undefined;
 }
 
 /**
@@ -90,7 +112,7 @@ function encodePageToken(createdAt: number, id: string): string {
 function decodePageToken(token: string): { values: unknown[]; id: string } {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown[];
-    if (typeof createdAt === 'number' && typeof id === 'string') return { values: [createdAt], id };
+    if (Number.isFinite(createdAt) && typeof id === 'string' && id.length <= 200) return { values: [createdAt], id };
   } catch {
     // falls through to the 400 below
   }
@@ -111,7 +133,8 @@ function nextLink(base: string, resourcePath: string, query: Record<string, stri
 
 /** Each parameter given once: a repeated one (an array after query parsing) is a 400. */
 function singleValued(query: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
+  // The client's parameter names become its keys.
+  const out: Record<string, string> = Object.create(null);
   for (const [key, value] of Object.entries((query ?? {}) as Record<string, unknown>)) {
     if (typeof value !== 'string') {
       throw ApiError.validation([{ code: 'invalid_type', path: [key], message: `${key} must be given once, as a plain value` }]);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { OutputParametersSchema, PopulatingInputSchema, ShortIdGenerationInputSchema } from '@batchyard/contracts';
 import type { TaskDoc, TaskLogDoc } from '@batchyard/read-models';
-import type { ListingFields } from './listing';
+import { filterFields, type ListingFields } from './listing';
 
 const taskFields = {
   tags: z.array(z.string().max(256)).max(60).optional(),
@@ -68,10 +68,10 @@ export function taskLogDocument(log: TaskLogDoc) {
   return { jobId: log.taskId, type: 'ERROR', message: log.message, payload: log.payload, createdAt: log.createdAt };
 }
 
-const TASK_FILTER_PATHS: Record<string, string> = { batch: 'batchId', status: 'status', type: 'type' };
+const TASK_FILTER_PATHS = { batch: { path: 'batchId' }, status: { path: 'status' }, type: { path: 'type' } };
 
 export const TASK_FIELDS: ListingFields = {
-  equals: (field) => (TASK_FILTER_PATHS[field] ? { path: TASK_FILTER_PATHS[field] } : undefined),
+  equals: filterFields(TASK_FILTER_PATHS),
   idPath: 'taskId',
   names: Object.keys(TASK_FILTER_PATHS).join(', '),
 };

@@ -1,4 +1,5 @@
 import { isGeneratedThng, type GeneratedThngDoc, type ItemDoc } from '@batchyard/read-models';
+import { filterFields, type ListingFields } from './listing';
 
 /**
  * An item as an EVRYTHNG ThngDocument. A unit's serial number is its name and `identifiers.serial_number`; its
@@ -21,16 +22,16 @@ export function thngDocument(item: ItemDoc | GeneratedThngDoc) {
 }
 
 /** Where each Thng filter field lives in the items read model. */
-const THNG_FILTER_PATHS: Record<string, string> = {
-  name: 'serialNumber',
-  'identifiers.serial_number': 'serialNumber',
-  'identifiers.part_number': 'partNumber',
-  'identifiers.revision_number': 'revisionNumber',
-  batch: 'batchId',
+const THNG_FILTER_PATHS = {
+  name: { path: 'serialNumber' },
+  'identifiers.serial_number': { path: 'serialNumber' },
+  'identifiers.part_number': { path: 'partNumber' },
+  'identifiers.revision_number': { path: 'revisionNumber' },
+  batch: { path: 'batchId' },
 };
 
-export const THNG_FIELDS = {
-  equals: (field: string) => (THNG_FILTER_PATHS[field] ? { path: THNG_FILTER_PATHS[field] } : undefined),
+export const THNG_FIELDS: ListingFields = {
+  equals: filterFields(THNG_FILTER_PATHS),
   idPath: 'thngId',
   names: Object.keys(THNG_FILTER_PATHS).join(', '),
 };

@@ -19,6 +19,8 @@ export function toApiError(error: unknown): ApiError {
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
     return new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported request body encoding');
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return ApiError.fromStatus(e.status, e.message ?? 'Bad request');
+  // A read store's InvalidNameError or InvalidQueryError ends here too, on purpose: every name a client gives is
+  // checked where it enters (docs/operations.md, Input limits), so one that reaches the store is the gateway's bug.
   return new ApiError('INTERNAL_SERVER_ERROR', 'Internal server error');
 }
 

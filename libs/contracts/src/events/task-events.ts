@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { isPrototypeKey } from '@batchyard/client-input';
 import { defineEvent } from '../event-definition';
 import { evrythngIdFrom } from '../ids';
 import { StreamCategory } from '../streams';
@@ -78,7 +79,11 @@ export const IdentifiersListBasedInputSchema = z.strictObject({
   generateRedirections: z.literal(false, 'IDENTIFIERS_LIST_BASED tasks generate no redirections'),
   thngTemplate: ThngTemplateSchema,
   customIdentifier: z.strictObject({
-    key: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'customIdentifier.key is 1 to 64 letters, digits, _, . or -'),
+    // The key becomes every Thng's identifier name.
+    key: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'customIdentifier.key is 1 to 64 letters, digits, _, . or -')
+      .refine((key) => !isPrototypeKey(key), 'customIdentifier.key cannot be __proto__, constructor or prototype'),
     values: z.array(z.string().min(1).max(256)).min(1).max(MAX_TASK_QUANTITY),
   }),
 });

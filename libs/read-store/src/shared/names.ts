@@ -1,3 +1,4 @@
+import { isPrototypeKey } from '@batchyard/client-input';
 import { InvalidNameError } from './errors';
 
 /*
@@ -22,9 +23,12 @@ export function indexName(name: string): string {
   return name;
 }
 
-/** A dotted field path: segments of letters, digits, `_` and `-`, none starting with a digit. */
+/**
+ * A dotted field path: segments of letters, digits, `_` and `-`, none starting with a digit, and none that reaches a
+ * prototype (a patch walks documents in memory by these segments).
+ */
 export function fieldPath(path: string): string {
-  if (typeof path !== 'string' || path.length > 200 || !path.split('.').every((s) => SEGMENT.test(s))) {
+  if (typeof path !== 'string' || path.length > 200 || !path.split('.').every((s) => SEGMENT.test(s) && !isPrototypeKey(s))) {
     throw new InvalidNameError('field path', String(path));
   }
   return path;

@@ -332,6 +332,18 @@ export function describeReadStoreConformance(name: string, open: () => Promise<R
         await expect(c.updateOne('x', {}, { set: { a: 1 }, inc: { a: 1 } })).rejects.toThrow(InvalidQueryError);
         await expect(c.updateOne('x', {}, { set: { a: 1, 'a.b': 2 } })).rejects.toThrow(InvalidQueryError);
       });
+
+      it('refuses paths through a prototype, in patches and in filters', async () => {
+        const c = store.physical(fresh('protopatch'));
+        await c.insert({ _id: 'x' });
+        for (const path of ['__proto__.polluted', 'a.constructor.prototype.polluted', 'prototype']) {
+          await expect(c.updateOne('x', {}, { set: { [path]: 1 } })).rejects.toThrow(InvalidNameError);
+          await expect(c.bulkWrite([{ kind: 'patch', id: 'x', inc: { [path]: 1 } }])).rejects.toThrow(InvalidNameError);
+          await expect(c.find({ [path]: 1 })).rejects.toThrow(InvalidNameError);
+        }
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+        expect(await c.get('x')).toEqual({ _id: 'x' });
+      });
     });
 
     describe('position-guarded writes', () => {

@@ -1,0 +1,2 @@
+export * from './client-keys';
+export * from './json-shape';
