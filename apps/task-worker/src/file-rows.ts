@@ -8,6 +8,8 @@ export interface InputColumns {
 }
 
 const IDENTIFIER = /^identifiers\.([A-Za-z0-9_.-]{1,64})$/;
+/** `SHORT_ID` is the column of a result file, so a SHORT_ID_GENERATION task's file is an input as it is. */
+const isShortIdColumn = (name: string) => name === 'shortId' || name === 'SHORT_ID';
 const MAX_IDENTIFIER = 256;
 
 /** The columns of a header row, or why the file cannot be read. */
@@ -15,9 +17,9 @@ export function inputColumns(header: readonly string[], generateThngs: boolean):
   const columns: InputColumns = { width: header.length };
   for (const [index, name] of header.entries()) {
     const key = IDENTIFIER.exec(name)?.[1];
-    if (name === 'shortId' && columns.shortId === undefined) columns.shortId = index;
+    if (isShortIdColumn(name) && columns.shortId === undefined) columns.shortId = index;
     else if (key && !columns.identifier) columns.identifier = { key, index };
-    else return { error: `The file's header has ${name === 'shortId' || key ? 'a second' : 'an unknown'} column '${name}': it takes shortId and one identifiers.<key>` };
+    else return { error: `The file's header has ${isShortIdColumn(name) || key ? 'a second' : 'an unknown'} column '${name}': it takes shortId and one identifiers.<key>` };
   }
   if (columns.shortId === undefined && !columns.identifier) return { error: 'The file\'s header names no shortId or identifiers.<key> column' };
   if (columns.identifier && !generateThngs) return { error: `The file's ${header[columns.identifier.index]} column needs generateThngs` };
