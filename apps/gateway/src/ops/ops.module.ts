@@ -2,16 +2,15 @@ import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } 
 import type { Infrastructure } from '@batchyard/runtime';
 import { INFRASTRUCTURE } from '../tokens';
 import { AsyncApiController } from './asyncapi.controller';
-import { MetricsController } from './metrics.controller';
 import { RequestObservability } from './request-observability.middleware';
 
-/** What operators and event consumers read from the gateway: `/metrics`, `/asyncapi.json`, request metrics and logs. */
+/** What operators and event consumers read from the gateway: `/asyncapi.json`, request metrics and logs (`/metrics` is on its own port: libs/runtime/src/ops-endpoint.ts). */
 @Module({})
 export class OpsModule implements NestModule {
   static register(deps: { infra: Infrastructure }): DynamicModule {
     return {
       module: OpsModule,
-      controllers: [AsyncApiController, MetricsController],
+      controllers: [AsyncApiController],
       providers: [
         { provide: INFRASTRUCTURE, useValue: deps.infra },
         RequestObservability,
