@@ -3,7 +3,7 @@ import { PythonVenv, describeTier, runToEnd, startBatchyard, type BatchyardUnder
 /**
  * schemathesis (PyPI, pinned) reads each OpenAPI document at /docs/<dialect> of a running embedded Batchyard and
  * sends what it generates from them, valid and not: no answer may be a 5xx (`not_a_server_error`). Each document
- * gets BATCHYARD_FUZZ_SECONDS (default 40) and a fixed seed (BATCHYARD_FUZZ_SEED), so CI's run is bounded and a
+ * gets BATCHYARD_FUZZ_SECONDS (default 30) and a fixed seed (BATCHYARD_FUZZ_SEED), so CI's run is bounded and a
  * finding can be replayed; raise the one and change the other to search further. openapi-spec-validator checks the
  * documents first. Both live in a virtual environment this tier creates once and caches.
  */
@@ -13,7 +13,7 @@ const venv = new PythonVenv(
   'import schemathesis, openapi_spec_validator; assert schemathesis.__version__ == "4.32.5"',
 );
 const NO_PYTHON = 'python3 with venv and pip is not available, so schemathesis did NOT fuzz the OpenAPI documents';
-const SECONDS = Number(process.env.BATCHYARD_FUZZ_SECONDS || 40);
+const SECONDS = Number(process.env.BATCHYARD_FUZZ_SECONDS || 30);
 const SEED = process.env.BATCHYARD_FUZZ_SEED || '20261201';
 
 /** Where each document's paths are served, and how its clients send the key. */
