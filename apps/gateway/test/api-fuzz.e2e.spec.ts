@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { PythonVenv, describeTier, runToEnd, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
 
 /**
@@ -25,13 +28,17 @@ const DIALECTS = [
 
 describeTier('schemathesis against every dialect’s OpenAPI document (embedded)', venv.available, NO_PYTHON, () => {
   let by: BatchyardUnderTest;
+  /** schemathesis keeps its cache in the folder it runs in: one of its own, not the checkout. */
+  let cwd: string;
 
   beforeAll(async () => {
     venv.ensure();
+    cwd = await mkdtemp(path.join(tmpdir(), 'batchyard-fuzz-'));
     by = await startBatchyard();
   }, 600_000);
   afterAll(async () => {
     await by?.stop();
+    await rm(cwd, { recursive: true, force: true });
   });
 
   it('serves three valid OpenAPI 3.1 documents', async () => {
@@ -51,12 +58,12 @@ describeTier('schemathesis against every dialect’s OpenAPI document (embedded)
       '--max-time', String(SECONDS),
       '--max-examples', '10',
       '--seed', SEED,
-      '--workers', '1',
+      '--workers', '2',
       '--request-timeout', '30',
       '--generation-database', 'none',
       '--no-color',
     ];
-    const { code, output } = await runToEnd(venv.bin('st'), args);
+    const { code, output } = await runToEnd(venv.bin('st'), args, { cwd });
     if (code !== 0) throw new Error(`schemathesis found problems through /docs/${dialect} (exit ${code}; replay with BATCHYARD_FUZZ_SEED=${SEED}):\n${output}`);
     expect(output).toMatch(/Test cases:\s+\d+ generated, \d+ passed/);
     // Every operation of the document was sent something within the time.

@@ -38,7 +38,8 @@ function clientTests(overrides: Partial<RuntimeConfig>) {
   it('passes every check of the client script (batches, units, typed errors)', async () => {
     const user = await issueKey(by.launched.infra, 'tofu-py', 'user');
     const station = await issueKey(by.launched.infra, 'tofu-py', 'station');
-    const { code, output } = await runToEnd(venv.python, [SCRIPT], clientEnv({ BATCHYARD_URL: by.url, USER_KEY: user.key, STATION_KEY: station.key }));
+    const env = clientEnv({ BATCHYARD_URL: by.url, USER_KEY: user.key, STATION_KEY: station.key });
+    const { code, output } = await runToEnd(venv.python, [SCRIPT], { env });
     if (code !== 0) throw new Error(`the TofuPilot client script failed (exit ${code}):\n${output}`);
     expect(output).toContain('all checks passed');
   }, 120_000);
