@@ -31,8 +31,8 @@ async function timed(samples: number[], run: () => Promise<unknown>): Promise<vo
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'batchyard-bench-list-'));
   const key = newApiKey();
-  const launched = await launch(['all'], { ...loadConfig({ LOG_LEVEL: 'warn' }), dataDir, port: 0, bootstrapKey: key });
-  const url = launched.apps.find((a) => a.url)!.url!.replace('[::1]', '127.0.0.1');
+  const launched = await launch(['all'], { ...loadConfig({ LOG_LEVEL: 'warn' }), dataDir, port: 0, metricsPort: 0, bootstrapKey: key });
+  const url = launched.apps.find((a) => a.name === 'gateway')!.url!.replace('[::1]', '127.0.0.1');
   const readStore = await launched.infra.readStore();
   const items = readStore.collection<ItemDoc>('items');
   try {

@@ -10,6 +10,8 @@ if (major < 24) {
 }
 
 const dockerReachable = Boolean(process.env.DOCKER_HOST) || existsSync('/var/run/docker.sock');
+// The Python tiers (schemathesis, the TofuPilot client) make their own cached virtual environment with pinned packages.
+const pythonVenv = spawnSync('python3', ['-c', 'import venv, ensurepip']).status === 0;
 const tiers = [
   ['embedded (SQLite event store, read store, bus; files)', true, 'always'],
   ['Kafka', Boolean(process.env.KAFKA_BROKERS), process.env.KAFKA_BROKERS ?? 'NOT RUN: KAFKA_BROKERS is not set (.ci/run starts a real broker)'],
@@ -18,6 +20,11 @@ const tiers = [
     'EventStoreDB',
     Boolean(process.env.EVENTSTORE_URL) || dockerReachable,
     process.env.EVENTSTORE_URL ?? (dockerReachable ? 'testcontainers' : 'NOT RUN: no EVENTSTORE_URL and no Docker engine here'),
+  ],
+  [
+    'schemathesis (OpenAPI fuzzing, not_a_server_error)',
+    pythonVenv,
+    pythonVenv ? 'schemathesis==4.32.5 in a cached virtual environment' : 'NOT RUN: python3 with venv and pip is not available',
   ],
 ];
 console.log('\nBatchyard test tiers:');

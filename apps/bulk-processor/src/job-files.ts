@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { BlobStore } from '@batchyard/blob-store';
 import type { ChunkWrite, RowError } from '@batchyard/contracts';
+import { csvRow } from '@batchyard/csv';
 
 export async function readBlob(blobs: BlobStore, hash: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -34,16 +35,11 @@ export async function putJsonTexts(blobs: BlobStore, texts: readonly string[]) {
   return refs;
 }
 
-const csvCell = (value: string | number) => {
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
 /** The error file, as JSON and CSV: each rejected row's line, field, code and message, in line order. */
 export async function errorFiles(blobs: BlobStore, errors: RowError[]) {
   if (errors.length === 0) return {};
   const sorted = [...errors].sort((a, b) => a.line - b.line);
-  const csv = ['line,field,code,message', ...sorted.map((e) => [e.line, e.field, e.code, e.message].map(csvCell).join(','))].join('\n') + '\n';
+  const csv = [csvRow(['line', 'field', 'code', 'message']), ...sorted.map((e) => csvRow([e.line, e.field, e.code, e.message]))].join('');
   const csvRef = await blobs.put(Readable.from([Buffer.from(csv)]), { contentType: 'text/csv' });
   return { errorsJson: await putJson(blobs, sorted), errorsCsv: { hash: csvRef.hash, size: csvRef.size } };
 }

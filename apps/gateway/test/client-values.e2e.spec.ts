@@ -58,7 +58,7 @@ function clientValueTests(overrides: Partial<RuntimeConfig>) {
     expect(res.body.errors).toEqual([{ field: 'data', code: 'invalid_payload', message: expect.stringContaining("'__proto__.x'") }]);
     expect(({} as Record<string, unknown>).x).toBeUndefined();
     expect(({} as Record<string, unknown>).y).toBeUndefined();
-    expect((await http(`${by.url}/metrics`)).status).toBe(200);
+    expect((await http(`${by.metricsUrl}/metrics`)).status).toBe(200);
     await othersAreServed();
   });
 

@@ -69,6 +69,16 @@ function resourceTests(overrides: Partial<RuntimeConfig>) {
     for (const id of ids) expect(id).toMatch(/^grp_/);
   });
 
+  it('answers a page past any offset the store can skip to with 400, not 500 (found by schemathesis)', async () => {
+    const last = Math.floor(Number.MAX_SAFE_INTEGER / 100);
+    expect((await http(`${by.url}/v1/groups?limit=100&page=${last}`, { headers: px() })).body.data).toEqual([]);
+    for (const path of ['groups', 'batches']) {
+      const res = await http(`${by.url}/v1/${path}?page=${last + 1}&limit=25`, { headers: px() });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ status: 400, code: 'bad_request', errors: [expect.objectContaining({ field: 'page' })] });
+    }
+  });
+
   it('creates shipments, trackers and assets with their prefixes', async () => {
     const cases = [
       ['shipments', { tracking_number: '1Z999AA10123456784' }, /^shp_/],

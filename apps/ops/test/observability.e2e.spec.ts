@@ -27,7 +27,18 @@ function observabilityTests(overrides: Partial<RuntimeConfig>) {
     await by?.stop();
   });
 
-  const scrape = () => scrapeAt(by.url);
+  const scrape = () => scrapeAt(by.metricsUrl);
+
+  it('serves metrics on their own port only: the API port has no /metrics, with or without an operator key', async () => {
+    expect(by.metricsUrl).not.toBe(by.url);
+    for (const headers of [{}, { authorization: by.key }, { 'px-api-key': by.key }] as Record<string, string>[]) {
+      const res = await http(`${by.url}/metrics`, { headers });
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ status: 404, errors: [expect.any(String)] });
+      expect(res.text).not.toContain('batchyard_');
+    }
+    expect(await scrape()).toContain('# TYPE batchyard_http_requests_total counter');
+  });
 
   it('counts requests by route and status, times commands, and reports projection lag and dead letters', async () => {
     const before = await scrape();

@@ -3,8 +3,8 @@ import { Projections } from '@batchyard/read-models';
 import { http, runFixedAmountTask, sample, scrape, startAppCluster, type AppCluster } from '@batchyard/test-support';
 
 /**
- * Each app as its own process, as in distributed mode: every process without the gateway serves its
- * own `/metrics` and `/health` (the gateway's cover only the apps of its own process).
+ * Each app as its own process, as in distributed mode: every process serves its own `/metrics` and `/health` on its
+ * METRICS_PORT, the gateway's included (its API port has no `/metrics`).
  */
 describe('metrics and health of each app process (embedded stores)', () => {
   const key = newApiKey();
@@ -36,7 +36,14 @@ describe('metrics and health of each app process (embedded stores)', () => {
     const before = sample(await scrape(cluster.metricsUrl('task-worker')), items) ?? 0;
     expect((await runFixedAmountTask(cluster.url, key, 7)).status).toBe('EXECUTED');
     expect(sample(await scrape(cluster.metricsUrl('task-worker')), items)).toBe(before + 7);
-    expect(sample(await scrape(cluster.url), items)).toBeUndefined();
+    expect(sample(await scrape(cluster.metricsUrl('gateway')), items)).toBeUndefined();
+  });
+
+  it("serves the gateway's metrics on its metrics port, not on the API's", async () => {
+    expect(await scrape(cluster.metricsUrl('gateway'))).toContain('batchyard_http_requests_total{method="POST",route="/batches",status="201"}');
+    const api = await http(`${cluster.url}/metrics`, { headers: { authorization: key } });
+    expect(api.status).toBe(404);
+    expect(api.text).not.toContain('batchyard_');
   });
 
   it('reports consumer lag per partition and projection lag from a worker process', async () => {

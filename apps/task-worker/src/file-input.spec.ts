@@ -93,6 +93,13 @@ describe('FILE_BASED input', () => {
     expect(await input.chunk(after, 10, 0, () => 30)).toMatchObject({ count: 1, shortIds: ['id4'] });
   });
 
+  it('reads the cells Batchyard\'s CSV writer neutralised as the values they were', async () => {
+    await upload(`shortId,identifiers.ser\n"'-ab1","'=1+1"\n"'-ab2","''@x"\nab3,'plain\n`);
+    const opened = await input.open(task, 'b1', params('CSV'));
+    const chunk = await input.chunk(stateOf(opened), 10);
+    expect(chunk).toMatchObject({ count: 3, shortIds: ['-ab1', '-ab2', 'ab3'], identifier: { key: 'ser', values: ['=1+1', "'@x", "'plain"] } });
+  });
+
   it('opens the one CSV of a ZIP', async () => {
     await upload(await zipOf({ 'folder/': '', 'ids.csv': 'identifiers.ser\nA\nB\n', '__MACOSX/._ids.csv': 'x' }));
     const opened = await input.open(task, 'b1', params('ZIP'));

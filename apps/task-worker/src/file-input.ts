@@ -9,6 +9,7 @@ import { parse, CsvError } from 'csv-parse';
 import yauzl from 'yauzl';
 import type { z } from 'zod';
 import { BlobTooLargeError, sizeLimited, type BlobStore } from '@batchyard/blob-store';
+import { readCsvCell } from '@batchyard/csv';
 import {
   MAX_TASK_QUANTITY,
   fileIdOfLocation,
@@ -45,8 +46,10 @@ export const refusedRows = (state: TaskState) => rowsRead(state) - state.items;
 /** csv-parse's records with their position: `bytes` and `lines` consumed up to the end of the record. */
 type Parsed = { record: string[]; info: { bytes: number; lines: number } };
 
+/** Cells as Batchyard's own CSV writer meant them, so a result file read back as input gives the same values. */
 function csvRecords(source: Readable): AsyncIterable<Parsed> {
-  return source.pipe(parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true })) as AsyncIterable<Parsed>;
+  const options = { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true, cast: readCsvCell };
+  return source.pipe(parse(options)) as AsyncIterable<Parsed>;
 }
 
 /**

@@ -7,6 +7,11 @@ describe('FILE_BASED columns and rows', () => {
     expect(inputColumns(['identifiers.gs1_21'], true)).toEqual({ width: 1, identifier: { key: 'gs1_21', index: 0 } });
   });
 
+  it('takes a result file\'s SHORT_ID column as the shortId column', () => {
+    expect(inputColumns(['SHORT_ID'], false)).toEqual({ width: 1, shortId: 0 });
+    expect(inputColumns(['SHORT_ID', 'shortId'], false)).toEqual({ error: expect.stringMatching(/second column 'shortId'/) });
+  });
+
   it('refuses a header with an unknown or repeated column, none of its columns, or identifiers without Thngs', () => {
     expect(inputColumns(['shortId', 'colour'], true)).toEqual({ error: expect.stringMatching(/unknown column 'colour'/) });
     expect(inputColumns(['shortId', 'shortId'], true)).toEqual({ error: expect.stringMatching(/second column 'shortId'/) });

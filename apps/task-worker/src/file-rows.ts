@@ -9,6 +9,8 @@ export interface InputColumns {
 }
 
 const IDENTIFIER = /^identifiers\.([A-Za-z0-9_.-]{1,64})$/;
+/** `SHORT_ID` is the column of a result file, so a SHORT_ID_GENERATION task's file is an input as it is. */
+const isShortIdColumn = (name: string) => name === 'shortId' || name === 'SHORT_ID';
 const MAX_IDENTIFIER = 256;
 /** A cell quoted back in an error or a refused row's log entry: a cell may be megabytes, its event is small. */
 const MAX_SHOWN = 64;
@@ -21,9 +23,9 @@ export function inputColumns(header: readonly string[], generateThngs: boolean):
     // The key becomes every Thng's identifier name: never one that reaches a prototype.
     const key = IDENTIFIER.exec(name)?.[1];
     if (key && isPrototypeKey(key)) return { error: `The file's header column '${name}' cannot name an identifier: ${key} cannot be a field name` };
-    if (name === 'shortId' && columns.shortId === undefined) columns.shortId = index;
+    if (isShortIdColumn(name) && columns.shortId === undefined) columns.shortId = index;
     else if (key && !columns.identifier) columns.identifier = { key, index };
-    else return { error: `The file's header has ${name === 'shortId' || key ? 'a second' : 'an unknown'} column '${shown(name)}': it takes shortId and one identifiers.<key>` };
+    else return { error: `The file's header has ${isShortIdColumn(name) || key ? 'a second' : 'an unknown'} column '${shown(name)}': it takes shortId and one identifiers.<key>` };
   }
   if (columns.shortId === undefined && !columns.identifier) return { error: 'The file\'s header names no shortId or identifiers.<key> column' };
   if (columns.identifier && !generateThngs) return { error: `The file's ${header[columns.identifier.index]} column needs generateThngs` };

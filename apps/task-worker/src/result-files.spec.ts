@@ -88,6 +88,12 @@ describe('task result files', () => {
     expect((await read(blobs, file.hash)).toString('utf8')).toBe(`THNG,SHORT_ID\n${item(0).thngId},${item(0).shortId}\n${item(1).thngId},\n${item(2).thngId},${item(2).shortId}\n`);
   });
 
+  it('writes a short ID that a spreadsheet would take for a formula as text', async () => {
+    const chunk = { ...codeChunk(0, 3), shortIds: ['-A1', 'ok', '--7'] };
+    const file = await new ResultFiles(eventStore([chunk]), blobs).write('acme', shortIdTask, 3);
+    expect((await read(blobs, file.hash)).toString('utf8')).toBe(`SHORT_ID\n"'-A1"\nok\n"'--7"\n`);
+  });
+
   it('leaves nothing behind when writing stops halfway, and the next attempt writes the one complete file', async () => {
     const chunks = Array.from({ length: 20 }, (_, c) => codeChunk(c));
     await expect(new ResultFiles(eventStore(chunks, 12), blobs).write('acme', shortIdTask, 20_000)).rejects.toThrow('went away');

@@ -12,6 +12,7 @@ import {
   type TaskSpec,
 } from '@batchyard/contracts';
 import type { BlobStore } from '@batchyard/blob-store';
+import { csvRow } from '@batchyard/csv';
 import type { EventStore } from '@batchyard/event-store';
 
 /** A result file of more rows than this is a ZIP holding the CSV (about 3.4 MB of CSV with both columns). */
@@ -43,7 +44,7 @@ export class ResultFiles {
   private async *csv(tenant: string, spec: TaskSpec): AsyncGenerator<string> {
     const columns = resultColumns(spec)!;
     const stream = streamName(StreamCategory.task, tenant, spec.taskId);
-    yield `${columns.join(',')}\n`;
+    yield csvRow(columns);
     for (let revision = 0; ; ) {
       const events = await this.events.readStream(stream, { fromRevision: revision, maxCount: EVENTS_PER_READ });
       for (const event of events) if (event.type === ItemsGenerated.type) yield chunkRows(spec.taskId, event.data as EventData<typeof ItemsGenerated>, columns);
@@ -55,8 +56,8 @@ export class ResultFiles {
 
 /**
  * One chunk's rows, in item order. SHORT_ID is the item's short ID where it has one that was not taken (a redirection
- * made, or a generated code); THNG is the Thng's id where Thngs were made. Both are ids of letters, digits, `_` and
- * `-`, so no field needs quoting.
+ * made, or a generated code); THNG is the Thng's id where Thngs were made. A short ID may start with `-`, which the
+ * CSV writer neutralises.
  */
 function chunkRows(taskId: string, data: EventData<typeof ItemsGenerated>, columns: readonly ResultColumn[]): string {
   const clashed = new Set(data.clashes.map((clash) => clash.index));
@@ -67,7 +68,7 @@ function chunkRows(taskId: string, data: EventData<typeof ItemsGenerated>, colum
       SHORT_ID: hasShortIds && !clashed.has(item.index) ? item.shortId : '',
       THNG: data.thngTemplate ? item.thngId : '',
     };
-    rows += `${columns.map((column) => cells[column]).join(',')}\n`;
+    rows += csvRow(columns.map((column) => cells[column]));
   }
   return rows;
 }

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { CommandOutcome } from '@batchyard/contracts';
-import type { Doc, ReadStore } from '@batchyard/read-store';
+import { deleteBelow, type Doc, type IndexSpec, type ReadStore } from '@batchyard/read-store';
 
 interface OutcomeDoc extends Doc {
   outcome: CommandOutcome;
@@ -8,6 +8,14 @@ interface OutcomeDoc extends Doc {
 }
 
 const COLLECTION = '_command_outcomes';
+const BY_RECORD_TIME: IndexSpec = { name: 'recordedAt', fields: [['recordedAt', 1]] };
+
+/**
+ * How long an outcome is kept: as long as the bus keeps the command (Kafka's default retention and the embedded
+ * bus's, 7 days), so a command delivered again, whenever that happens, is answered from its outcome instead of being
+ * decided again. Well beyond the Idempotency-Key's day, after which a client's retry still sends the same command id.
+ */
+export const COMMAND_OUTCOME_RETENTION_MS = 7 * 24 * 3600_000;
 
 /** Same-process wake-ups, so an embedded gateway does not wait for its next poll. */
 const local = new EventEmitter().setMaxListeners(0);
@@ -25,6 +33,13 @@ export class CommandOutcomes {
       .physical(COLLECTION)
       .bulkWrite([{ kind: 'put', id: outcome.commandId, doc: { outcome, recordedAt: new Date().toISOString() } }]);
     local.emit(outcome.commandId, outcome);
+  }
+
+  /** Deletes the outcomes recorded more than the retention before `now`. */
+  async prune(now = Date.now()): Promise<number> {
+    const outcomes = this.store.physical(COLLECTION);
+    await outcomes.ensureIndexes([BY_RECORD_TIME]);
+    return deleteBelow(outcomes, 'recordedAt', new Date(now - COMMAND_OUTCOME_RETENTION_MS).toISOString());
   }
 
   /** Resolves with the outcome once recorded (here or by another process), or undefined after the timeout. */

@@ -5,7 +5,7 @@ import { loadTenantLimits, type TenantLimits } from './tenant-limits';
 export interface RuntimeConfig {
   dataDir: string;
   port: number;
-  /** `/metrics` and `/health` of a process without the gateway; unset → its first app's default port (launch.ts). */
+  /** `/metrics` and `/health` of the process, apart from the API's port; unset → its first app's default port (launch.ts). */
   metricsPort?: number;
   /** Absolute base for Link headers, file and signed URLs; default: the request's own scheme and host. */
   publicUrl?: string;

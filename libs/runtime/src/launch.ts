@@ -11,15 +11,15 @@ import { serveOpsEndpoint } from './ops-endpoint';
 import type { RunningApp } from './running-app';
 
 /**
- * The write side starts before the gateway, which sends the bootstrap commands. A process without the
- * gateway serves `/metrics` and `/health` on METRICS_PORT, by default its first app's port here (one
- * each, so the apps of one machine do not clash); with the gateway, the gateway serves them.
+ * The write side starts before the gateway, which sends the bootstrap commands. Every process serves `/metrics`
+ * (and `/health`) on METRICS_PORT, apart from the API's port so that the metrics are not public where the API is; by
+ * default its first app's port here (one each, so the apps of one machine do not clash).
  */
-const apps: Record<string, { start: (infra: Infrastructure) => Promise<RunningApp>; metricsPort?: number }> = {
+const apps: Record<string, { start: (infra: Infrastructure) => Promise<RunningApp>; metricsPort: number }> = {
   'batch-service': { start: startBatchService, metricsPort: 9101 },
   'task-worker': { start: startTaskWorker, metricsPort: 9102 },
   'bulk-processor': { start: startBulkProcessor, metricsPort: 9103 },
-  gateway: { start: startGateway },
+  gateway: { start: startGateway, metricsPort: 9104 },
 };
 
 export interface Launched {
@@ -39,7 +39,7 @@ export async function launch(names: readonly string[], config: RuntimeConfig = l
   const running: RunningApp[] = [];
   try {
     for (const name of ordered) running.push(await apps[name].start(infra));
-    if (!ordered.includes('gateway')) running.push(await serveOpsEndpoint(infra, config.metricsPort ?? apps[ordered[0]].metricsPort!));
+    running.push(await serveOpsEndpoint(infra, config.metricsPort ?? apps[ordered[0]].metricsPort));
   } catch (error) {
     await stopAll(infra, running);
     throw error;

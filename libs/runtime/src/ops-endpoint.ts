@@ -7,9 +7,9 @@ import { scrapeMetrics } from './process-metrics';
 import type { RunningApp } from './running-app';
 
 /**
- * `GET /metrics` and `GET /health` of a process that runs no gateway (the gateway serves both
- * itself), so the workers' counters, the lags and their ports' health can be scraped when each app
- * runs as its own process.
+ * `GET /metrics` and `GET /health` of a process, on a port of their own: Prometheus scrapes it, and it is kept off the
+ * API's port, where every client (and anyone on the internet, where the API is public) could read the installation's
+ * counters. It also serves the health of a process that runs no gateway (the gateway serves `/health` on its port too).
  */
 export async function serveOpsEndpoint(infra: Infrastructure, port: number): Promise<RunningApp> {
   const server = createServer((req, res) => {

@@ -96,7 +96,7 @@ export interface AppCluster {
   readonly url: string;
   dataDir: string;
   env: NodeJS.ProcessEnv;
-  /** Where app `name` (not the gateway, which serves its own) serves `/metrics` and `/health`. */
+  /** Where app `name` serves `/metrics` and `/health`, apart from the API's port. */
   metricsUrl(name: string): string;
   /** SIGKILL one app, as a crash would. */
   kill(name: string): Promise<void>;

@@ -8,6 +8,8 @@ import { dropTestDatabase } from './tiers';
 
 export interface BatchyardUnderTest {
   url: string;
+  /** Where the process serves `/metrics` (and `/health`), apart from the API. */
+  metricsUrl: string;
   /** The bootstrap operator key of the default tenant. */
   key: string;
   dataDir: string;
@@ -23,11 +25,12 @@ export async function startBatchyard(overrides: Partial<RuntimeConfig> = {}): Pr
   const dataDir = await mkdtemp(path.join(tmpdir(), 'batchyard-test-'));
   const key = newApiKey();
   const base = loadConfig({ LOG_LEVEL: process.env.LOG_LEVEL || 'warn' });
-  const config: RuntimeConfig = { ...base, dataDir, port: 0, bootstrapKey: key, ...overrides };
+  const config: RuntimeConfig = { ...base, dataDir, port: 0, metricsPort: 0, bootstrapKey: key, ...overrides };
   const launched = await launch(['all'], config);
-  const url = launched.apps.find((a) => a.url)!.url!.replace('[::1]', '127.0.0.1');
+  const urlOf = (name: string) => launched.apps.find((a) => a.name === name)!.url!.replace('[::1]', '127.0.0.1');
   return {
-    url,
+    url: urlOf('gateway'),
+    metricsUrl: urlOf('ops-endpoint'),
     key,
     dataDir,
     launched,

@@ -8,3 +8,4 @@ export * from './tiers';
 export * from './rebuild-check';
 export * from './tasks';
 export * from './ops-cli';
+export * from './python-venv';

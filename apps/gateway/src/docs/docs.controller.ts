@@ -2,11 +2,12 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { Public } from '../auth/auth.decorators';
 import { ApiError } from '../http/api-error';
 import { EVRYTHNG_DOC } from '../evrythng/openapi';
+import { PACKAGEX_DOC } from '../packagex/openapi';
 import { TOFUPILOT_DOC } from '../tofupilot/openapi';
 import { openApiDocument, type DialectDoc } from './openapi';
 
 /** The dialects documented at `/docs/<dialect>` (OpenAPI 3.1 JSON). */
-const DOCS: Record<string, DialectDoc> = { evrythng: EVRYTHNG_DOC, tofupilot: TOFUPILOT_DOC };
+const DOCS: Record<string, DialectDoc> = { evrythng: EVRYTHNG_DOC, packagex: PACKAGEX_DOC, tofupilot: TOFUPILOT_DOC };
 
 @Controller('docs')
 @Public()

@@ -8,8 +8,12 @@ export interface OperationDoc {
   pathParams?: Record<string, string>;
   query?: z.ZodObject;
   body?: z.ZodType;
-  /** Status → description and, when the body is JSON, its schema. */
-  responses: Record<number, { description: string; schema?: object; headers?: Record<string, string> }>;
+  /** A body that is a file's bytes rather than JSON: its media types. */
+  upload?: string[];
+  /** Reached without a key (a signed URL, whose query is the credential). */
+  public?: boolean;
+  /** Status → description and, when the body is JSON, its schema (or, for a file, its media types). */
+  responses: Record<number, { description: string; schema?: object; files?: string[]; headers?: Record<string, string> }>;
 }
 
 export interface DialectDoc {
@@ -22,10 +26,18 @@ export interface DialectDoc {
   operations: OperationDoc[];
 }
 
+/** The query of a signed URL (libs/http): it is the credential of a route reached without a key. */
+export const SignedUrlQuery = z.object({
+  expires: z.string().describe('epoch seconds, as signed'),
+  signature: z.string().describe('HMAC of the path and query, as issued'),
+});
+
 const jsonSchema = (schema: z.ZodType) => {
   const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 };
+
+const bytesOf = (mediaTypes: string[]) => Object.fromEntries(mediaTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]));
 
 /** An OpenAPI 3.1 document for one dialect. */
 export function openApiDocument(doc: DialectDoc): object {
@@ -47,6 +59,7 @@ export function openApiDocument(doc: DialectDoc): object {
         {
           description: r.description,
           ...(r.schema && { content: { 'application/json': { schema: r.schema } } }),
+          ...(r.files && { content: bytesOf(r.files) }),
           ...(r.headers && { headers: Object.fromEntries(Object.entries(r.headers).map(([h, d]) => [h, { description: d, schema: { type: 'string' } }])) }),
         },
       ]),
@@ -54,7 +67,9 @@ export function openApiDocument(doc: DialectDoc): object {
     (paths[op.path] ??= {})[op.method] = {
       summary: op.summary,
       ...(parameters.length && { parameters }),
+      ...(op.public && { security: [] }),
       ...(op.body && { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } }),
+      ...(op.upload && { requestBody: { required: true, content: bytesOf(op.upload) } }),
       responses: { ...responses, '4XX': { description: 'Client error', content: { 'application/json': { schema: doc.errorSchema } } } },
     };
   }

@@ -1,7 +1,8 @@
-import type { DialectDoc } from '../docs/openapi';
+import { SignedUrlQuery, type DialectDoc } from '../docs/openapi';
 import { BatchCreateSchema, BatchUpdateSchema } from './batch-document';
 import { FileCreateSchema } from './file-document';
 import { ListQuerySchema } from './listing';
+import { TaskCreateSchema } from './task-document';
 
 const id = { type: 'string', pattern: '^[abcdefghkmnpqrstwxyABCDEFGHKMNPQRSTUVWXY0123456789]{24}$' };
 const batch = {
@@ -43,13 +44,57 @@ const file = {
     size: { type: 'integer', description: 'bytes, once uploaded' },
   },
 };
+const count = { type: 'integer', minimum: 0 };
+const task = {
+  type: 'object',
+  required: ['id', 'type', 'batch', 'createdAt', 'updatedAt', 'status', 'inputParameters', 'progress'],
+  properties: {
+    id,
+    type: { enum: ['POPULATING', 'SHORT_ID_GENERATION'] },
+    batch: id,
+    createdAt: { type: 'integer', description: 'epoch ms' },
+    updatedAt: { type: 'integer', description: 'epoch ms' },
+    completedAt: { type: 'integer', description: 'epoch ms, once ended' },
+    status: { enum: ['PENDING', 'EXECUTING', 'CANCELLING', 'EXECUTED', 'EXECUTED_WITH_FAILURES', 'FAILED'] },
+    tags: { type: 'array', items: { type: 'string' } },
+    customFields: { type: 'object' },
+    inputParameters: { type: 'object', description: 'as given' },
+    outputParameters: { type: 'object', properties: { type: { const: 'CSV' }, columns: { type: 'array', items: { enum: ['SHORT_ID', 'THNG'] } } } },
+    progress: {
+      type: 'object',
+      required: ['contributions', 'totalAmount'],
+      properties: { contributions: { type: 'object', additionalProperties: { type: 'object', additionalProperties: count } }, totalAmount: count },
+    },
+    result: {
+      type: 'object',
+      description: 'once ended',
+      required: ['type', 'failedOperationsAmount'],
+      properties: {
+        type: { enum: ['POPULATING', 'SHORT_ID_GENERATION', 'ERROR'] },
+        totalCount: count,
+        totalThngsCreated: count,
+        totalUrlBindingsCreated: count,
+        failedOperationsAmount: count,
+        location: { type: 'string', description: 'absolute URL of the result file, downloaded with the key' },
+        format: { enum: ['CSV', 'ZIP'] },
+        error: { type: 'string' },
+      },
+    },
+  },
+};
+const taskLog = {
+  type: 'object',
+  required: ['jobId', 'type', 'message', 'createdAt'],
+  properties: { jobId: id, type: { const: 'ERROR' }, message: { type: 'string' }, payload: {}, createdAt: { type: 'integer' } },
+};
 const page = { 'x-result-count': 'matching resources', link: '`<url-encoded absolute URL>; rel="next"` while a next page exists' };
 const batchId = { batchId: 'the batch’s 24-character id' };
 const fileId = { fileId: 'the file’s 24-character id' };
+const taskIds = { ...batchId, taskId: 'the task’s 24-character id' };
 
 export const EVRYTHNG_DOC: DialectDoc = {
-  title: 'Batchyard: EVRYTHNG-compatible Batches API',
-  description: 'Works with the `evrythng` npm SDK (Operator scope). See docs/production-batches.md.',
+  title: 'Batchyard: EVRYTHNG-compatible Batches API (batches, tasks, Thngs, files)',
+  description: 'Works with the `evrythng` npm SDK (Operator scope). See docs/production-batches.md and docs/tasks.md.',
   servers: ['/'],
   security: { name: 'apiKey', scheme: { type: 'apiKey', in: 'header', name: 'Authorization' } },
   errorSchema: {
@@ -65,6 +110,12 @@ export const EVRYTHNG_DOC: DialectDoc = {
     { method: 'get', path: '/batches/{batchId}', summary: 'Read a batch', pathParams: batchId, responses: { 200: { description: 'The batch', schema: batch } } },
     { method: 'put', path: '/batches/{batchId}', summary: 'Update any subset; nested fields are replaced', pathParams: batchId, body: BatchUpdateSchema, responses: { 200: { description: 'The updated batch', schema: batch } } },
     { method: 'delete', path: '/batches/{batchId}', summary: 'Delete a batch (its tasks and Thngs stay)', pathParams: batchId, responses: { 200: { description: 'Deleted, no body' } } },
+    { method: 'post', path: '/batches/{batchId}/tasks', summary: 'Queue a POPULATING or SHORT_ID_GENERATION task; it is PENDING when the answer leaves', pathParams: batchId, body: TaskCreateSchema, responses: { 202: { description: 'Queued, no body', headers: { location: '/batches/{batchId}/tasks/{id}' } } } },
+    { method: 'get', path: '/batches/{batchId}/tasks', summary: 'List the batch’s tasks, newest first (filter on status, type)', pathParams: batchId, query: ListQuerySchema, responses: { 200: { description: 'A page', schema: { type: 'array', items: task }, headers: page } } },
+    { method: 'get', path: '/batches/{batchId}/tasks/{taskId}', summary: 'Read a task: its progress, and its result once ended', pathParams: taskIds, responses: { 200: { description: 'The task', schema: task } } },
+    { method: 'get', path: '/batches/{batchId}/tasks/{taskId}/result', summary: 'Download the task’s result file (its `result.location`)', pathParams: taskIds, responses: { 200: { description: 'The CSV, or a ZIP holding it above 100,000 rows', files: ['text/csv', 'application/zip'] } } },
+    { method: 'get', path: '/batches/{batchId}/tasks/{taskId}/logs', summary: 'The task’s error log, oldest first (its first 1,000 entries)', pathParams: taskIds, responses: { 200: { description: 'Log entries', schema: { type: 'array', items: taskLog } } } },
+    { method: 'post', path: '/batches/{batchId}/tasks/{taskId}/cancel', summary: 'Batchyard’s addition: cancel a pending or running task (409 once ended)', pathParams: taskIds, responses: { 202: { description: 'The task, CANCELLING', schema: task } } },
     { method: 'get', path: '/thngs', summary: 'List Thngs, newest first', query: ListQuerySchema, responses: { 200: { description: 'A page', schema: { type: 'array', items: thng }, headers: page } } },
     { method: 'get', path: '/thngs/{thngId}', summary: 'Read a Thng', pathParams: { thngId: 'the Thng’s id' }, responses: { 200: { description: 'The Thng', schema: thng } } },
     { method: 'get', path: '/accounts/{accountId}/shortDomains', summary: 'The account’s short domains: tn.gg, then its own', pathParams: { accountId: 'account from /access (the tenant)' }, responses: { 200: { description: 'Domain names', schema: { type: 'array', items: { type: 'string' } } } } },
@@ -72,7 +123,7 @@ export const EVRYTHNG_DOC: DialectDoc = {
     { method: 'get', path: '/files', summary: 'List files, newest first (filter on name, tags)', query: ListQuerySchema, responses: { 200: { description: 'A page', schema: { type: 'array', items: file }, headers: page } } },
     { method: 'get', path: '/files/{fileId}', summary: 'Read a file record', pathParams: fileId, responses: { 200: { description: 'The file', schema: file } } },
     { method: 'delete', path: '/files/{fileId}', summary: 'Delete a file record', pathParams: fileId, responses: { 200: { description: 'Deleted, no body' } } },
-    { method: 'put', path: '/files/{fileId}/upload', summary: 'The signed `uploadUrl`: the file’s bytes, Content-Type the file’s type; no key', pathParams: fileId, responses: { 200: { description: 'The file', schema: file }, 413: { description: 'Above BATCHYARD_FILE_MAX_BYTES' }, 415: { description: 'Content-Type is not the file’s type' } } },
-    { method: 'get', path: '/files/{fileId}/content', summary: 'The signed `contentUrl`: the file’s bytes; no key', pathParams: fileId, responses: { 200: { description: 'The bytes' } } },
+    { method: 'put', path: '/files/{fileId}/upload', summary: 'The signed `uploadUrl`: the file’s bytes, Content-Type the file’s type; no key', pathParams: fileId, query: SignedUrlQuery, public: true, upload: ['*/*'], responses: { 200: { description: 'The file', schema: file }, 413: { description: 'Above BATCHYARD_FILE_MAX_BYTES' }, 415: { description: 'Content-Type is not the file’s type' } } },
+    { method: 'get', path: '/files/{fileId}/content', summary: 'The signed `contentUrl`: the file’s bytes; no key', pathParams: fileId, query: SignedUrlQuery, public: true, responses: { 200: { description: 'The bytes', files: ['*/*'] } } },
   ],
 };

@@ -1,6 +1,7 @@
-import { DuplicateKeyError, type Doc, type ReadStore } from '@batchyard/read-store';
+import { DuplicateKeyError, deleteBelow, type Doc, type IndexSpec, type ReadStore } from '@batchyard/read-store';
 
 const COLLECTION = '_idempotency';
+const BY_EXPIRY: IndexSpec = { name: 'expiresAt', fields: [['expiresAt', 1]] };
 /** Keys are kept at least this long (decisions.md: 24 hours). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** A request still "in flight" after this long is taken to have died, and its key may be used again. */
@@ -61,6 +62,12 @@ export class IdempotencyStore {
 
   async complete(id: string, answer: StoredAnswer): Promise<void> {
     await this.docs.updateOne(id, {}, { set: { state: 'done', answer } });
+  }
+
+  /** Deletes the records past their expiry (a day after the key's first use), whatever their state. */
+  async prune(now = Date.now()): Promise<number> {
+    await this.docs.ensureIndexes([BY_EXPIRY]);
+    return deleteBelow(this.docs, 'expiresAt', now);
   }
 
   /** Forgets a claim whose request failed on our side, so the client's retry runs again. */

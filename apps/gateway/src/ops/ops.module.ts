@@ -1,20 +1,26 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import type { ReadStore } from '@batchyard/read-store';
 import type { Infrastructure } from '@batchyard/runtime';
-import { INFRASTRUCTURE } from '../tokens';
+import { INFRASTRUCTURE, READ_STORE } from '../tokens';
 import { AsyncApiController } from './asyncapi.controller';
-import { MetricsController } from './metrics.controller';
 import { RequestObservability } from './request-observability.middleware';
+import { RetentionSweep } from './retention-sweep';
 
-/** What operators and event consumers read from the gateway: `/metrics`, `/asyncapi.json`, request metrics and logs. */
+/**
+ * What operators and event consumers get from the gateway: `/asyncapi.json`, request metrics and logs (`/metrics` is
+ * on its own port: libs/runtime/src/ops-endpoint.ts), and the sweep of records past their retention.
+ */
 @Module({})
 export class OpsModule implements NestModule {
-  static register(deps: { infra: Infrastructure }): DynamicModule {
+  static register(deps: { infra: Infrastructure; readStore: ReadStore }): DynamicModule {
     return {
       module: OpsModule,
-      controllers: [AsyncApiController, MetricsController],
+      controllers: [AsyncApiController],
       providers: [
         { provide: INFRASTRUCTURE, useValue: deps.infra },
+        { provide: READ_STORE, useValue: deps.readStore },
         RequestObservability,
+        RetentionSweep,
       ],
     };
   }

@@ -32,7 +32,7 @@ import { envelope, pageQuery, pagination, publicBase } from './envelope';
 import { checkedPayload, storePayload } from './payload-input';
 import { uploadPath } from './upload.controller';
 
-const CreateBatchSchema = z.strictObject({
+export const CreateBatchSchema = z.strictObject({
   resource: ResourceTypeSchema,
   action: BulkActionSchema,
   mode: BulkModeSchema.default('mixed'),
@@ -44,7 +44,7 @@ const CreateBatchSchema = z.strictObject({
 });
 type CreateBatch = z.infer<typeof CreateBatchSchema>;
 
-const ListFiltersSchema = z.object({
+export const ListFiltersSchema = z.object({
   resource: ResourceTypeSchema.optional(),
   mode: BulkModeSchema.optional(),
   via: z.enum(['api', 'file']).optional(),
@@ -52,7 +52,7 @@ const ListFiltersSchema = z.object({
 });
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional();
-const IncludeSchema = z.object({
+export const IncludeSchema = z.object({
   include_upload_csv: flag,
   include_upload_json: flag,
   include_errors_csv: flag,

@@ -16,14 +16,18 @@ export function envelope(req: Request, status: number, message: string, data: un
 }
 
 const MAX_LIMIT = 100;
+/** The last page whose offset is still an exact integer: beyond it the read store could not skip to it. */
+const MAX_PAGE = Math.floor(Number.MAX_SAFE_INTEGER / MAX_LIMIT);
 
 /** `page` (1-based, default 1) and `limit` (default per list, at most 100) as PackageX sends them. */
-export function pageQuery(query: Record<string, unknown>, defaultLimit: number) {
-  const schema = z.object({
-    page: z.coerce.number().int().min(1).default(1),
+export const PageQuerySchema = (defaultLimit: number) =>
+  z.object({
+    page: z.coerce.number().int().min(1).max(MAX_PAGE).default(1),
     limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(defaultLimit),
   });
-  return parseInput(schema, { page: query.page, limit: query.limit });
+
+export function pageQuery(query: Record<string, unknown>, defaultLimit: number) {
+  return parseInput(PageQuerySchema(defaultLimit), { page: query.page, limit: query.limit });
 }
 
 export function pagination(page: number, limit: number, total: number): Pagination {
