@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, http, startAppProcess, waitForHttp, type AppProcess } from '@batchyard/test-support';
+import { http, startAppProcess, waitForHttp, type AppProcess } from '@batchyard/test-support';
 
 /**
  * Without BATCHYARD_BOOTSTRAP_KEY (docker-compose.yml ships none), the first start generates the default tenant's
@@ -20,9 +20,8 @@ describe('the generated bootstrap key (npm start, no BATCHYARD_BOOTSTRAP_KEY)', 
   });
 
   async function start(): Promise<{ url: string; app: AppProcess }> {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    app = startAppProcess('all', { BATCHYARD_DATA_DIR: dataDir, PORT: String(port), BATCHYARD_BOOTSTRAP_KEY: '', LOG_LEVEL: 'warn' });
+    app = startAppProcess('all', { BATCHYARD_DATA_DIR: dataDir, BATCHYARD_BOOTSTRAP_KEY: '', LOG_LEVEL: 'warn' });
+    const { gateway: url } = await app.listening(120_000);
     await waitForHttp(`${url}/health`, app, 120_000);
     return { url, app };
   }

@@ -96,7 +96,7 @@ describe('FILE_BASED input', () => {
   it('reads the cells Batchyard\'s CSV writer neutralised as the values they were', async () => {
     await upload(`shortId,identifiers.ser\n"'-ab1","'=1+1"\n"'-ab2","''@x"\nab3,'plain\n`);
     const opened = await input.open(task, 'b1', params('CSV'));
-    const chunk = await input.chunk(stateOf(opened), 10);
+    const chunk = await input.chunk(stateOf(opened), 10, ROOM, noClash);
     expect(chunk).toMatchObject({ count: 3, shortIds: ['-ab1', '-ab2', 'ab3'], identifier: { key: 'ser', values: ['=1+1', "'@x", "'plain"] } });
   });
 

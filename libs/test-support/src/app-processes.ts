@@ -110,29 +110,28 @@ export async function startAppCluster(names: readonly string[], key: string, ser
   const dataDir = await mkdtemp(path.join(tmpdir(), 'batchyard-procs-'));
   const env = { ...serverEnv, BATCHYARD_DATA_DIR: dataDir, BATCHYARD_BOOTSTRAP_KEY: key, LOG_LEVEL: 'warn' };
   const apps = names.map((name) => startAppProcess(name, env));
-  /** Each app's own server: the gateway's for the gateway, the ops endpoint's for the others. */
-  const urls = new Map<string, string>();
+  /** What each app listens on: `gateway` (the API, the gateway only) and `ops-endpoint` (`/metrics`, `/health`). */
+  const servers = new Map<string, Record<string, string>>();
   const healthy = async (app: AppProcess) => {
     const listening = await app.listening(170_000, apps);
-    const url = listening.gateway ?? listening['ops-endpoint'];
-    await waitForHttp(`${url}/health`, app, 60_000, apps);
-    urls.set(app.name, url);
+    await waitForHttp(`${listening.gateway ?? listening['ops-endpoint']}/health`, app, 60_000, apps);
+    servers.set(app.name, listening);
   };
-  const urlOf = (name: string) => {
-    const url = urls.get(name);
-    if (!url) throw new Error(`${name} is not running in this cluster`);
+  const urlOf = (name: string, server: string) => {
+    const url = servers.get(name)?.[server];
+    if (!url) throw new Error(`${name} is not running in this cluster, or serves no ${server}`);
     return url;
   };
   const cluster: AppCluster = {
     get url() {
-      return urlOf('gateway');
+      return urlOf('gateway', 'gateway');
     },
     dataDir,
     env,
-    metricsUrl: urlOf,
+    metricsUrl: (name) => urlOf(name, 'ops-endpoint'),
     async kill(name) {
       const index = apps.findIndex((a) => a.name === name);
-      urls.delete(name);
+      servers.delete(name);
       await apps.splice(index, 1)[0].kill();
     },
     async restart(name) {
