@@ -1,5 +1,6 @@
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { resolve } from 'node:path';
+import { openSharedDatabase } from '@batchyard/sqlite';
 import type { NewEvent, RecordedEvent } from '@batchyard/contracts';
 import { MAX_APPEND_BYTES, appendBytes } from '../append-size';
 import {
@@ -79,10 +80,7 @@ export class SqliteEventStore implements EventStore {
   constructor(file: string, options: SqliteEventStoreOptions = {}) {
     this.file = resolve(file);
     this.pollIntervalMs = options.pollIntervalMs ?? 25;
-    // The busy timeout makes a writer wait for another process's transaction instead of failing.
-    this.db = new DatabaseSync(this.file, { timeout: 5000 });
-    // NORMAL is durable against a killed process in WAL mode; only a power loss can drop the last commits.
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+    this.db = openSharedDatabase(this.file);
     this.db.exec(`BEGIN IMMEDIATE; ${SCHEMA}; COMMIT;`);
     this.sql = prepareStatements(this.db);
   }

@@ -1,4 +1,5 @@
 import { DatabaseSync } from 'node:sqlite';
+import { openSharedDatabase } from '@batchyard/sqlite';
 import type { PartitionLag } from '../port';
 
 const SCHEMA = `
@@ -64,9 +65,7 @@ export class BusDatabase {
   private readonly partitionCounts = new Map<string, number>();
 
   constructor(file: string) {
-    this.db = new DatabaseSync(file, { timeout: 5000 });
-    // NORMAL is durable against a killed process in WAL mode; only a power loss can drop the last commits.
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+    this.db = openSharedDatabase(file);
     this.db.exec(`BEGIN IMMEDIATE; ${SCHEMA}; COMMIT;`);
     this.sql = prepareStatements(this.db);
   }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { openSharedDatabase } from '@batchyard/sqlite';
 import { containsIgnoringCase } from './filter-to-sql';
 import { ident } from './sql-expressions';
 
@@ -24,10 +25,7 @@ export class SqliteDatabase {
 
   private get db(): DatabaseSync {
     if (this.connection) return this.connection;
-    const db = new DatabaseSync(this.file, { timeout: 5000 });
-    db.exec('PRAGMA journal_mode = WAL');
-    // Read models are rebuildable from events: WAL with NORMAL loses at most the last commits on power loss.
-    db.exec('PRAGMA synchronous = NORMAL');
+    const db = openSharedDatabase(this.file);
     db.function('rs_contains', { deterministic: true }, containsIgnoringCase);
     return (this.connection = db);
   }
