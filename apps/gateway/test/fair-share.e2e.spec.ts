@@ -10,10 +10,10 @@ import { partitionOf } from '../../../libs/messaging/src/embedded/partition-of';
  * where B used to queue behind all of A's work). Embedded with a 1,000,000-item task and a 100,000-row job, and
  * smaller over real Kafka + the MongoDB wire protocol.
  */
-describe('Fair share between tenants (embedded)', () => fairShareTests({}, { taskItems: 1_000_000, jobRows: 100_000 }));
+describe('Fair share between tenants (embedded)', () => fairShareTests({}, { taskItems: 1_000_000, jobRows: 100_000, chunkRows: 2_000 }));
 const distributed = distributedOverrides();
 describeTier('Fair share between tenants (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () =>
-  fairShareTests(distributed ?? {}, { taskItems: 100_000, jobRows: 10_000 }),
+  fairShareTests(distributed ?? {}, { taskItems: 100_000, jobRows: 10_000, chunkRows: 100 }),
 );
 
 /** How long B's small task or job may take while A's large one runs: generous, for a loaded 2-core machine. */
@@ -44,17 +44,22 @@ function keyOnPartitionOf(stream: string, streamOfKey: (key: string) => string, 
 
 const TENANT_B = 'fair-share-b';
 
-function fairShareTests(overrides: Partial<RuntimeConfig>, sizes: { taskItems: number; jobRows: number }) {
+/** `chunkRows`: A's job is many chunks (many turns), however quick each is, so it cannot end before B's. */
+function fairShareTests(overrides: Partial<RuntimeConfig>, sizes: { taskItems: number; jobRows: number; chunkRows: number }) {
   const kafka = Boolean(overrides.kafkaBrokers);
   let by: BatchyardUnderTest;
   let keyB: string;
 
+  const chunkRowsBefore = process.env.BATCHYARD_BULK_CHUNK_ROWS;
   beforeAll(async () => {
+    process.env.BATCHYARD_BULK_CHUNK_ROWS = String(sizes.chunkRows);
     by = await startBatchyard(overrides);
     keyB = (await issueKey(by.launched.infra, TENANT_B, 'user')).key;
   }, 60_000);
   afterAll(async () => {
     await by?.stop();
+    if (chunkRowsBefore === undefined) delete process.env.BATCHYARD_BULK_CHUNK_ROWS;
+    else process.env.BATCHYARD_BULK_CHUNK_ROWS = chunkRowsBefore;
   });
 
   jest.setTimeout(180_000);
@@ -121,6 +126,8 @@ function fairShareTests(overrides: Partial<RuntimeConfig>, sizes: { taskItems: n
 
   it(`ends tenant B's 10-row bulk job within seconds while tenant A's ${sizes.jobRows.toLocaleString('en')}-row job runs on the same partition`, async () => {
     const jobA = await queueJob(by.key, contactsCsv(sizes.jobRows, 'a'));
+    // A is really running: its first chunk is recorded and shows.
+    await until(() => readJob(by.key, jobA), (j) => j.stats.created > 0, 'A never started');
     const key = keyOnPartitionOf(`bulkjob-default.${jobA}`, (k) => `bulkjob-${TENANT_B}.batch_${evrythngIdFrom(`bulk:${commandIdOf(TENANT_B, k)}`)}`, kafka);
     const started = Date.now();
     const jobB = await queueJob(keyB, contactsCsv(10, 'b'), key);
