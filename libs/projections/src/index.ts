@@ -5,3 +5,8 @@ export * from './projection-definition';
 export * from './projection-runner';
 export * from './processor-control';
 export * from './projection-rebuild';
+export * from './parked-events';
+export * from './failure-isolation';
+export * from './apply-events';
+export * from './rederive';
+export * from './parked-requests';
