@@ -10,3 +10,4 @@ export * from './failure-isolation';
 export * from './apply-events';
 export * from './rederive';
 export * from './parked-requests';
+export * from './read-your-writes';

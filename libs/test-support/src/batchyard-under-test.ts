@@ -11,6 +11,10 @@ export interface BatchyardUnderTest {
   key: string;
   dataDir: string;
   launched: Launched;
+  /** The configuration it runs with (the data directory, the servers). */
+  config: RuntimeConfig;
+  /** Stops every app and starts them again on the same data and servers, as a redeploy would (a new port). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -23,16 +27,23 @@ export async function startBatchyard(overrides: Partial<RuntimeConfig> = {}): Pr
   const key = newApiKey();
   const base = loadConfig({ LOG_LEVEL: process.env.LOG_LEVEL || 'warn' });
   const config: RuntimeConfig = { ...base, dataDir, port: 0, bootstrapKey: key, ...overrides };
+  const urlOf = (launched: Launched) => launched.apps.find((a) => a.url)!.url!.replace('[::1]', '127.0.0.1');
   const launched = await launch(['all'], config);
-  const url = launched.apps.find((a) => a.url)!.url!.replace('[::1]', '127.0.0.1');
-  return {
-    url,
+  const under: BatchyardUnderTest = {
+    url: urlOf(launched),
     key,
     dataDir,
     launched,
+    config,
+    async restart() {
+      await under.launched.stop();
+      under.launched = await launch(['all'], config);
+      under.url = urlOf(under.launched);
+    },
     async stop() {
-      await launched.stop();
+      await under.launched.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+  return under;
 }
