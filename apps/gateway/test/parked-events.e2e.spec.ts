@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BatchUpdated, StreamCategory, streamName } from '@batchyard/contracts';
+import { BatchUpdated, MessageHeaders, StreamCategory, streamName, Topics } from '@batchyard/contracts';
 import { ParkedEvents, projectionCheckpoint, type ParkedEvent } from '@batchyard/projections';
 import { BatchesProjection } from '@batchyard/read-models';
 import type { RuntimeConfig } from '@batchyard/runtime';
@@ -149,5 +149,18 @@ function parkedEventTests(overrides: Partial<RuntimeConfig>) {
     const infra = by.launched.infra;
     await expectReadModelsEqualRebuild(await infra.events(), await infra.readStore(), [BatchesProjection], { leftOut: [poisoned] });
     expect((await http(`${by.url}/batches/${batchId}`, { method: 'PUT', headers: auth(), body: { name: 'Lot 7, free' } })).status).toBe(200);
+  });
+
+  it('shows a bus consumer’s dead letters as plainly: its group degraded in /health, counted, listed by ops dlq', async () => {
+    const bus = await by.launched.infra.bus();
+    await bus.publish([{ topic: Topics.events(StreamCategory.task), key: 'task-x', value: '{"not":"an event"}', headers: { [MessageHeaders.messageId]: randomUUID() } }]);
+    await until(async () => (await health()).body.consumers['task-worker'].status === 'degraded', 'the message dead-lettered');
+    const reported = await health();
+    expect(reported.status).toBe(200);
+    expect(reported.body).toMatchObject({ status: 'degraded', consumers: { 'task-worker': { status: 'degraded', deadLetters: 1 }, 'batch-service': { status: 'running', deadLetters: 0 } } });
+    expect(sample(await scrape(by.url), 'batchyard_consumer_dead_letters{group="task-worker"}')).toBe(1);
+    const listed = await ops('dlq', 'list', '--group', 'task-worker');
+    expect(listed.stdout).toMatch(/^task-worker\/.*attempts=6\tkey=task-x\t/);
+    expect((await ops('parked', 'list')).stdout).toBe('no parked events\n1 bus message(s) dead-lettered by consumers: see dlq list\n');
   });
 }
