@@ -120,14 +120,15 @@ export class ParkedEvents {
   }
 
   /**
-   * A rebuild's hand-over: the live processor's parked events up to `upTo` are replaced by those the rebuild
-   * parked (under its own name while it built). Retry and skip then act on what the new generation lacks.
+   * A rebuild's hand-over: the live processor's parked events are replaced by those the rebuild parked (under its
+   * own name while it built). The live processor replays from where the rebuild stopped, so it parks again what
+   * still fails after that. Retry and skip then act on what the new generation lacks.
    */
-  async handOver(from: string, to: string, upTo: number): Promise<void> {
-    const stale = (await this.ofProcessor(to)).filter((p) => p.position <= upTo);
+  async handOver(from: string, to: string): Promise<void> {
+    const stale = await this.ofProcessor(to);
     const rebuilt = await this.ofProcessor(from);
-    const renamed = (id: string | undefined) => id && parkedEventId(to, Number(id.slice(id.lastIndexOf('#') + 1)));
-    await this.put(rebuilt.map((p) => ({ ...p, id: renamed(p.id)!, processor: to, ...(p.heldBehind && { heldBehind: renamed(p.heldBehind) }) })));
+    const renamed = (id: string) => parkedEventId(to, Number(id.slice(id.lastIndexOf('#') + 1)));
+    await this.put(rebuilt.map((p) => ({ ...p, id: renamed(p.id), processor: to, ...(p.heldBehind && { heldBehind: renamed(p.heldBehind) }) })));
     const replaced = new Set(rebuilt.map((p) => p.position));
     await this.remove([...stale.filter((p) => !replaced.has(p.position)).map((p) => p.id), ...rebuilt.map((p) => p.id)]);
   }

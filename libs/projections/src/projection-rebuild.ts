@@ -114,7 +114,7 @@ export async function rebuildProjection(
         renewedAt = Date.now();
       }
     }
-    await parked.handOver(parkedAs, checkpoint, position);
+    await parked.handOver(parkedAs, checkpoint);
     await controls.publishGeneration(checkpoint, generation, position);
     built = { generation, builtUpTo: position, events: count, parked: isolation.count };
   } finally {

@@ -35,9 +35,9 @@ export class Roster {
 export function processorLogging(logger: Logger, processor: string): Pick<ProcessorOptions, 'onError' | 'onParked'> {
   return {
     onError: (error) => logger.error({ err: error, processor }, 'processor failed; retrying'),
-    onParked: (entry, error) =>
+    onParked: ({ keys, ...parked }, error) =>
       error
-        ? logger.error({ err: error, processor, parked: entry }, 'event parked: the processor cannot apply it and goes on (ops parked list)')
-        : logger.warn({ processor, parked: entry }, `event held behind parked ${entry.heldBehind}`),
+        ? logger.error({ err: error, processor, parked, documents: keys?.length }, 'event parked: the processor cannot apply it and goes on (ops parked list)')
+        : logger.warn({ processor, parked, documents: keys?.length }, `event held behind parked ${parked.heldBehind}`),
   };
 }
