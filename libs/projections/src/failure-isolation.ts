@@ -207,7 +207,8 @@ export class FailureIsolation {
     let candidates = [...this.handled].reverse();
     if (candidates.length === 0) {
       const first = await this.options.events.readAll({ after: 0, maxCount: PROBE_CANDIDATES, eventTypes: this.options.eventTypes });
-      candidates = first.filter((e) => e.position < failed.position);
+      const parked = this.positions();
+      candidates = first.filter((e) => e.position < failed.position && !parked.has(e.position));
     }
     const resourcesOf = (event: RecordedEvent) => {
       try {
