@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@batchyard/contracts';
 import type { EventStore } from '@batchyard/event-store';
 import { backoffDelay, describeError, isRetriable, sleep, type BackoffOptions } from '@batchyard/messaging';
-import { parkedEventOf, type ParkedEvent, type ParkedEvents } from './parked-events';
+import { parkedEventId, parkedEventOf, type ParkedEvent, type ParkedEvents } from './parked-events';
 
 export interface IsolationPolicy {
   /** Tries of a failing event (the first included) before the processor probes whether the event or a store is at fault. */
@@ -113,14 +113,16 @@ export class FailureIsolation {
       if (!keys.has(event)) keys.set(event, this.keysOf(event));
       return keys.get(event);
     };
+    // Met again (a replay, or a crash before the checkpoint moved past it): it stays as it is until retried or skipped.
+    const parkedAlready = (event: RecordedEvent) => this.entries.has(parkedEventId(this.options.processor, event.position));
     let done = 0;
     while (done < page.length && !signal.aborted) {
       let end = page.length;
       let heldBy: string | undefined;
-      if (this.blocked.size) {
-        for (let i = done; i < page.length && !heldBy; i++) {
-          heldBy = keysOf(page[i])?.map((k) => this.blocked.get(k)).find(Boolean);
-          if (heldBy) end = i;
+      if (this.entries.size) {
+        for (let i = done; i < page.length && end === page.length; i++) {
+          heldBy = parkedAlready(page[i]) || !this.blocked.size ? undefined : keysOf(page[i])?.map((k) => this.blocked.get(k)).find(Boolean);
+          if (heldBy || parkedAlready(page[i])) end = i;
         }
       }
       const run = page.slice(done, end);
@@ -130,8 +132,8 @@ export class FailureIsolation {
       if (result.failed) {
         if (!(await this.settle(result.failed.item, result.failed.error, keysOf, signal))) break;
         done++;
-      } else if (heldBy) {
-        await this.hold(page[end], keysOf(page[end])!, heldBy);
+      } else if (end < page.length) {
+        if (heldBy) await this.hold(page[end], keysOf(page[end])!, heldBy);
         done++;
       }
     }

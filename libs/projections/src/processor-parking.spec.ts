@@ -10,6 +10,7 @@ import { CheckpointedProcessor } from './checkpointed-processor';
 import { Checkpoints } from './checkpoints';
 import { applyUntilFailure } from './failure-isolation';
 import { ParkedEvents } from './parked-events';
+import { ProcessorControls } from './processor-control';
 import { parkedOutcomes, requestParked } from './parked-requests';
 import type { ProjectionDefinition } from './projection-definition';
 import { rebuildProjection } from './projection-rebuild';
@@ -76,14 +77,17 @@ describe('failure isolation', () => {
 
   describe('a processor', () => {
     /** Handles events into `seen`; throws for poison ones, and for every one while `down`. */
-    function start(state: { down?: boolean; fixed?: boolean }, seen: number[]) {
+    function start(state: { down?: boolean; fixed?: boolean; poisonTries?: number }, seen: number[]) {
       const processor = new CheckpointedProcessor(events, readStore, {
         name: 'relay-like',
         isolation: fast,
         handle: async (page) => {
           if (state.down) throw new Error('connection refused');
           const poisoned = page.find((e) => (e.data as Data).poison && !state.fixed);
-          if (poisoned) throw new Error(`cannot handle ${(poisoned.data as Data).key}`);
+          if (poisoned) {
+            state.poisonTries = (state.poisonTries ?? 0) + 1;
+            throw new Error(`cannot handle ${(poisoned.data as Data).key}`);
+          }
           for (const e of page) if (!seen.includes(e.position)) seen.push(e.position);
         },
       });
@@ -121,6 +125,23 @@ describe('failure isolation', () => {
       await until(() => processor.position === 7, 'the second poison passed');
       expect((await parked.ofProcessor('relay-like')).map((p) => [p.position, p.attempts])).toEqual([[3, fast.attempts], [6, 1]]);
       expect(seen).toEqual([1, 2, 4, 5, 7]);
+    });
+
+    it('leaves a parked event as it is when it meets it again (a replay), trying it no more', async () => {
+      const seen: number[] = [];
+      const state: { poisonTries?: number } = {};
+      await append({ key: 'a' }, { key: 'bad', poison: true }, { key: 'b' });
+      const processor = start(state, seen);
+      await until(() => processor.position === 3, 'the page');
+      const before = await parked.ofProcessor('relay-like');
+      const tries = state.poisonTries;
+      await new ProcessorControls(readStore).requestRewind('relay-like', 0);
+      await until(async () => (await readStore.physical('_processor_control').get('relay-like'))?.rewindTo === undefined, 'the rewind applied');
+      await append({ key: 'c' });
+      await until(() => processor.position === 4, 'the events again, and the next');
+      expect(state.poisonTries).toBe(tries);
+      expect(await parked.ofProcessor('relay-like')).toEqual(before);
+      expect(seen).toEqual([1, 3, 4]);
     });
 
     it('stalls and parks nothing while a store fails for every event, then goes on in order', async () => {
