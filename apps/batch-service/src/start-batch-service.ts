@@ -3,7 +3,7 @@ import { CommandOutcomes } from '@batchyard/command-bus';
 import { StreamCategory, Topics } from '@batchyard/contracts';
 import { BusExceptionFilter, BusTransport } from '@batchyard/messaging';
 import { Projections } from '@batchyard/read-models';
-import { ReadStoreDeadLetters, type Infrastructure, type RunningApp } from '@batchyard/runtime';
+import { installationProcessors, processorLogging, ReadStoreDeadLetters, type Infrastructure, type RunningApp } from '@batchyard/runtime';
 import { BatchServiceModule } from './batch-service.module';
 import { CommandHandler } from './command-handling/command-handler';
 import { commandRoutes } from './command-routes';
@@ -29,8 +29,10 @@ export async function startBatchService(infra: Infrastructure): Promise<RunningA
   await app.listen();
 
   const projections = await ProjectionsThread.start(infra.config, logger);
-  const relay = createEventRelay(events, readStore, bus, (error) => logger.error({ err: error, processor: 'relay' }, 'processor failed; retrying'));
+  const relay = createEventRelay(events, readStore, bus, processorLogging(logger, 'relay'));
   relay.start();
+  infra.roster.addProcessors(installationProcessors());
+  infra.roster.addConsumer('batch-service');
   logger.info({ adapters: infra.adapters, projections: Projections.map((p) => p.name) }, 'batch service running');
 
   return {

@@ -19,6 +19,7 @@ export async function startBulkProcessor(infra: Infrastructure): Promise<Running
   app.useGlobalFilters(new BusExceptionFilter());
   await app.listen();
   const sweeper = startDeadlineSweeper(readStore, runner, (err) => logger.error({ err }, 'deadline sweep failed'));
+  infra.roster.addConsumer('bulk-processor');
   logger.info('bulk-processor running');
   return {
     name: 'bulk-processor',

@@ -1,6 +1,6 @@
 import { Checkpoints, ProcessorControls } from '@batchyard/projections';
 import { describeTier, http, issueKey, kafkaOverrides, startBatchyard, untilTaskEnded, type BatchyardUnderTest } from '@batchyard/test-support';
-import { RELAY_CHECKPOINT } from '../../batch-service/src/relay/event-relay';
+import { RELAY_CHECKPOINT } from '@batchyard/runtime';
 import { requestReplay } from '../../ops/src/projections';
 
 /**

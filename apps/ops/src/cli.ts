@@ -8,6 +8,7 @@ import { Infrastructure, loadConfig } from '@batchyard/runtime';
 import { createApiKey, createTenant, revokeApiKey } from '@batchyard/tenancy';
 import { adminDispatch } from './admin-dispatch';
 import { deadLetterCommands } from './dead-letter-commands';
+import { parkedCommands } from './parked-commands';
 import { projectionCommands } from './projection-commands';
 import { shortDomainCommands } from './short-domain-commands';
 
@@ -76,6 +77,7 @@ keys
 
 program.addCommand(projectionCommands(infra));
 program.addCommand(deadLetterCommands(infra));
+program.addCommand(parkedCommands(infra));
 
 program
   .parseAsync()

@@ -9,7 +9,7 @@ export function projectionCommands(infra: Infrastructure): Command {
   const projections = new Command('projections').description('read-model projections');
   projections
     .command('list')
-    .description('each projection: version, generation, checkpoint, lag behind the store head, status')
+    .description('each projection, then the relay: version, generation, checkpoint, lag behind the store head, status, parked events')
     .option('--json', 'one JSON object per line')
     .action(async (opts: { json?: boolean }) => {
       const rows = await projectionStatuses(await infra.events(), await infra.readStore());

@@ -4,23 +4,32 @@ import {
   Leases,
   ProcessorControls,
   projectionCheckpoint,
+  type CheckpointDoc,
   type ProjectionDefinition,
 } from '@batchyard/projections';
 import { Projections } from '@batchyard/read-models';
 import type { ReadStore } from '@batchyard/read-store';
-import { RELAY_CHECKPOINT } from '../../batch-service/src/relay/event-relay';
+import { installationProcessors, RELAY_CHECKPOINT } from '@batchyard/runtime';
+
+export type ProcessorStatus = 'running' | 'degraded' | 'stalled' | 'rebuilding' | 'stopped';
 
 export interface ProjectionStatus {
   name: string;
-  version: number;
-  generation: number;
+  /** A projection's; the relay has none. */
+  version?: number;
+  generation?: number;
   checkpoint: number;
   /** Positions between the checkpoint and the store's head. */
   lag: number;
-  status: 'running' | 'rebuilding' | 'stopped';
+  status: ProcessorStatus;
+  /** Events parked or held (`ops parked list`). */
+  parked: number;
   /** The physical collections the logical ones point at. */
   targets: string[];
 }
+
+/** Behind the head without advancing for this long, while its lease is held: stalled, whatever the processor says. */
+export const STALLED_AFTER_MS = 30_000;
 
 export class UnknownProjectionError extends Error {
   constructor(name: string, known: readonly string[]) {
@@ -37,31 +46,45 @@ export function projectionsNamed(name: string | undefined, all: boolean): Projec
   return [found];
 }
 
-const held = (lease: { expiresAt: number } | undefined) => Boolean(lease && lease.expiresAt > Date.now());
+export const held = (lease: { expiresAt: number } | undefined) => Boolean(lease && lease.expiresAt > Date.now());
 
+/** Each projection, then the relay: where it is and whether it is well, from the stores alone. */
 export async function projectionStatuses(events: EventStore, readStore: ReadStore): Promise<ProjectionStatus[]> {
   const head = await events.headPosition();
   const checkpoints = new Checkpoints(readStore);
   const leases = new Leases(readStore);
   const controls = new ProcessorControls(readStore);
   const statuses: ProjectionStatus[] = [];
-  for (const definition of Projections) {
-    const name = projectionCheckpoint(definition);
-    const checkpoint = await checkpoints.get(name);
-    const status = held(await leases.holder(`rebuild:${name}`)) ? 'rebuilding' : held(await leases.holder(name)) ? 'running' : 'stopped';
+  for (const { name, checkpoint: processor } of installationProcessors()) {
+    const definition = Projections.find((p) => projectionCheckpoint(p) === processor);
+    const state = await checkpoints.doc(processor);
+    const lag = Math.max(0, head - state.position);
+    const rebuilding = held(await leases.holder(`rebuild:${processor}`));
+    const running = held(await leases.holder(processor));
+    const parked = state.parked ?? 0;
+    let status: ProcessorStatus = rebuilding ? 'rebuilding' : !running ? 'stopped' : parked ? 'degraded' : 'running';
+    if (running && !rebuilding && (state.stalledSince || (lag > 0 && (await standingStill(events, state))))) status = 'stalled';
     const targets: string[] = [];
-    for (const c of definition.collections) targets.push(await readStore.target(c.name));
+    for (const c of definition?.collections ?? []) targets.push(await readStore.target(c.name));
     statuses.push({
-      name: definition.name,
-      version: definition.version,
-      generation: (await controls.get(name))?.generation ?? 0,
-      checkpoint,
-      lag: Math.max(0, head - checkpoint),
+      name,
+      ...(definition && { version: definition.version, generation: (await controls.get(processor))?.generation ?? 0 }),
+      checkpoint: state.position,
+      lag,
       status,
+      parked,
       targets,
     });
   }
   return statuses;
+}
+
+/** The checkpoint has not moved for a while, and the first event after it has waited as long. */
+async function standingStill(events: EventStore, state: CheckpointDoc): Promise<boolean> {
+  const since = Date.now() - STALLED_AFTER_MS;
+  if (Date.parse(state.updatedAt) > since) return false;
+  const [next] = await events.readAll({ after: state.position, maxCount: 1 });
+  return next !== undefined && Date.parse(next.occurredAt) <= since;
 }
 
 /** What `replay` can rewind: every projection, and the relay (which then publishes those events again). */

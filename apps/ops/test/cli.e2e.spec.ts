@@ -15,8 +15,9 @@ describe('ops command line (embedded, services stopped)', () => {
 
   it('lists every projection with its checkpoint, lag and status', async () => {
     const rows = await list();
-    expect(rows.map((r) => r.name)).toEqual(Projections.map((p) => p.name));
-    expect(rows[0]).toMatchObject({ name: 'api-keys', generation: 0, checkpoint: 0, lag: 1, status: 'stopped' });
+    expect(rows.map((r) => r.name)).toEqual([...Projections.map((p) => p.name), 'relay']);
+    expect(rows[0]).toMatchObject({ name: 'api-keys', generation: 0, checkpoint: 0, lag: 1, status: 'stopped', parked: 0 });
+    expect(rows.at(-1)).toEqual({ name: 'relay', checkpoint: 0, lag: 1, status: 'stopped', parked: 0, targets: [] });
   });
 
   it('rebuilds a projection with no service running, the ops tool swapping it in itself', async () => {

@@ -16,6 +16,7 @@ export async function startTaskWorker(infra: Infrastructure): Promise<RunningApp
   });
   app.useGlobalFilters(new BusExceptionFilter());
   await app.listen();
+  infra.roster.addConsumer('task-worker');
   logger.info('task-worker running');
   return { name: 'task-worker', stop: () => app.close() };
 }

@@ -5,7 +5,10 @@ export { KafkaBus, type KafkaBusOptions } from './kafka/kafka-bus';
 export { DEFAULT_MAX_MESSAGE_BYTES, messageBytes, maxMessageBytesFromEnv } from './shared/message-size';
 export { kafkaTimingsFromEnv, PRODUCTION_TIMINGS, type KafkaTimings } from './kafka/kafka-settings';
 export { consumeReliably, type HandlerFailure, type ReliableConsumeOptions } from './reliable/consume-reliably';
-export type { BackoffOptions } from './reliable/backoff';
+export { backoffDelay, type BackoffOptions } from './reliable/backoff';
+export { describeError } from './shared/describe-error';
+export { sleep } from './shared/sleep';
+export { isRetriable } from './kafka/kafka-transient';
 export {
   DeadLetterHeaders,
   deadLetterTopic,

@@ -53,3 +53,24 @@ export const workItems = new Counter({
   labelNames: ['kind'] as const,
   registers: [metricsRegistry],
 });
+
+export const parkedEvents = new Gauge({
+  name: 'batchyard_parked_events',
+  help: 'Events a processor (a projection, the relay) parked or holds, waiting for `ops parked retry|skip`.',
+  labelNames: ['processor'] as const,
+  registers: [metricsRegistry],
+});
+
+export const processorStalled = new Gauge({
+  name: 'batchyard_processor_stalled',
+  help: '1 while a processor cannot advance because a store it needs fails, 0 otherwise.',
+  labelNames: ['processor'] as const,
+  registers: [metricsRegistry],
+});
+
+export const consumerDeadLetters = new Gauge({
+  name: 'batchyard_consumer_dead_letters',
+  help: 'Dead-lettered messages of a consumer group waiting for `ops dlq redrive`.',
+  labelNames: ['group'] as const,
+  registers: [metricsRegistry],
+});

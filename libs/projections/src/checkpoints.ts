@@ -1,10 +1,17 @@
 import { EventEmitter } from 'node:events';
 import type { Doc, ReadStore } from '@batchyard/read-store';
 
-interface CheckpointDoc extends Doc {
+/** A processor's state: how far it got, and what an operator must know (parked events, a stall). */
+export interface CheckpointDoc extends Doc {
   position: number;
   updatedAt: string;
+  /** Events the processor parked or holds (see parked-events.ts); written by the processor. */
+  parked?: number;
+  /** Since when the processor cannot advance because a store it needs fails (ISO 8601); absent while it can. */
+  stalledSince?: string;
 }
+
+export type ProcessorState = Pick<CheckpointDoc, 'parked' | 'stalledSince'>;
 
 const COLLECTION = '_checkpoints';
 
@@ -25,20 +32,40 @@ export class Checkpoints {
   constructor(private readonly store: ReadStore) {}
 
   async get(name: string): Promise<number> {
-    const doc = await this.store.physical<CheckpointDoc>(COLLECTION).get(name);
-    return doc?.position ?? 0;
+    return (await this.doc(name)).position;
   }
 
+  /** The whole state; position 0 for a processor that never saved one. */
+  async doc(name: string): Promise<CheckpointDoc> {
+    const doc = await this.store.physical<CheckpointDoc>(COLLECTION).get(name);
+    return { updatedAt: '', ...doc, _id: name, position: doc?.position ?? 0 };
+  }
+
+  /** A patch, so the state fields the processor keeps beside the position survive. */
   async save(name: string, position: number): Promise<void> {
     await this.store.physical(COLLECTION).bulkWrite([
-      { kind: 'put', id: name, doc: { position, updatedAt: new Date().toISOString() } },
+      { kind: 'patch', id: name, set: { position, updatedAt: new Date().toISOString() }, upsert: true },
     ]);
     local.emit(name, position);
     threads.postMessage({ name, position });
   }
 
+  /** `stalledSince: null` clears a stall. */
+  async setState(name: string, state: { parked?: number; stalledSince?: string | null }): Promise<void> {
+    const { stalledSince, parked } = state;
+    await this.store.physical(COLLECTION).bulkWrite([
+      {
+        kind: 'patch',
+        id: name,
+        set: { ...(parked !== undefined && { parked }), ...(stalledSince && { stalledSince }) },
+        unset: stalledSince === null ? ['stalledSince'] : [],
+        upsert: true,
+      },
+    ]);
+  }
+
   async all(): Promise<CheckpointDoc[]> {
-    return this.store.physical<CheckpointDoc>(COLLECTION).find({});
+    return (await this.store.physical<CheckpointDoc>(COLLECTION).find({})).map((doc) => ({ ...doc, position: doc.position ?? 0 }));
   }
 
   async remove(name: string): Promise<void> {
@@ -57,11 +84,13 @@ export class Checkpoints {
   }
 
   /**
-   * Resolves once checkpoint `name` has reached `position` (read-your-writes), or rejects after
-   * `timeoutMs`. Polls the store for checkpoints written by other processes.
+   * Resolves with the processor's state once checkpoint `name` has reached `position` (read-your-writes),
+   * or rejects after `timeoutMs`. Polls the store for checkpoints written by other processes. A position
+   * reached may still hold a parked event: the state's `parked` says whether to look (parked-events.ts).
    */
-  async waitFor(name: string, position: number, timeoutMs: number, pollMs = 25): Promise<void> {
-    if ((await this.get(name)) >= position) return;
+  async waitFor(name: string, position: number, timeoutMs: number, pollMs = 25): Promise<CheckpointDoc> {
+    let reached = await this.doc(name);
+    if (reached.position >= position) return reached;
     const deadline = Date.now() + timeoutMs;
     await new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
@@ -79,7 +108,8 @@ export class Checkpoints {
         polling = true;
         clearTimeout(timer);
         try {
-          if ((await this.get(name)) >= position) return done();
+          reached = await this.doc(name);
+          if (reached.position >= position) return done();
         } catch (error) {
           return done(error as Error);
         } finally {
@@ -95,6 +125,7 @@ export class Checkpoints {
       local.on(name, onLocal);
       timer = setTimeout(poll, pollMs);
     });
+    return reached;
   }
 }
 

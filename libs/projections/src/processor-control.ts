@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Doc, ReadStore } from '@batchyard/read-store';
 
 /** Requests to a running processor, kept beside its checkpoint and read by whichever instance holds the lease. */
@@ -6,6 +7,8 @@ export interface ProcessorControl extends Doc {
   generation?: number;
   /** Reprocess from this position: the holder rewinds its checkpoint to it, then clears the request. */
   rewindTo?: number;
+  /** Changes each time an operator asks for a parked event to be retried or skipped (the request is on the event). */
+  parkedRequest?: string;
 }
 
 const COLLECTION = '_processor_control';
@@ -19,6 +22,11 @@ export class ProcessorControls {
 
   async requestRewind(name: string, to: number): Promise<void> {
     await this.store.physical(COLLECTION).bulkWrite([{ kind: 'patch', id: name, set: { rewindTo: to }, upsert: true }]);
+  }
+
+  /** Wakes the holder: a parked event of this processor carries a request. */
+  async signalParkedRequest(name: string): Promise<void> {
+    await this.store.physical(COLLECTION).bulkWrite([{ kind: 'patch', id: name, set: { parkedRequest: randomUUID() }, upsert: true }]);
   }
 
   /** Hands a rebuilt generation to the live runner, which replays from `builtUpTo` into it and swaps it in. */

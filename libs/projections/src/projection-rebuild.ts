@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '@batchyard/event-store';
 import type { ReadStore } from '@batchyard/read-store';
+import { applyEvents } from './apply-events';
+import { FailureIsolation, type IsolationPolicy } from './failure-isolation';
 import { Leases } from './leases';
+import { ParkedEvents } from './parked-events';
 import { ProcessorControls } from './processor-control';
 import type { ProjectionDefinition } from './projection-definition';
-import { applyEvents, generationTargets, olderGenerations, projectionCheckpoint, ProjectionRunner } from './projection-runner';
+import { generationTargets, olderGenerations, projectionCheckpoint, projectionIsolation, ProjectionRunner } from './projection-runner';
 
 export interface RebuildProgress {
   /** Position read up to, and the store head the rebuild aims for (grows while writes continue). */
@@ -18,6 +21,7 @@ export interface RebuildOptions {
   batchSize?: number;
   /** How long to wait for the live runner (or a standby one here) to swap the rebuilt generation in. */
   swapTimeoutMs?: number;
+  isolation?: IsolationPolicy;
 }
 
 export interface RebuildResult {
@@ -25,6 +29,8 @@ export interface RebuildResult {
   /** The position the rebuild read up to before handing over; the live runner replays from there. */
   builtUpTo: number;
   events: number;
+  /** Events the rebuild could not apply, parked (or held) in place of those the projection had parked before. */
+  parked: number;
 }
 
 const LEASE_TTL_MS = 30_000;
@@ -41,7 +47,8 @@ export class RebuildInProgressError extends Error {
  * run: nobody else writes that generation until the rebuild hands it over (through the projection's
  * control document), and then only the live runner does, replaying from where the rebuild stopped. A
  * standby runner started here does the hand-over when no service runs the projection; it waits for
- * the lease otherwise.
+ * the lease otherwise. Events it cannot apply are parked as the live runner parks them, and replace the
+ * projection's parked events at the hand-over: a fixed projection's rebuild leaves none.
  */
 export async function rebuildProjection(
   events: EventStore,
@@ -58,18 +65,39 @@ export async function rebuildProjection(
   if (!(await leases.tryAcquire(lease, owner, LEASE_TTL_MS))) throw new RebuildInProgressError(definition.name);
 
   let built: RebuildResult;
+  const parked = new ParkedEvents(readStore);
+  const parkedAs = `${checkpoint}~rebuild`;
   try {
     const generation = ((await controls.get(checkpoint))?.generation ?? 0) + 1;
     const targets = generationTargets(definition, generation);
     // The leftover of a rebuild that died before handing over.
     for (const target of targets.values()) await readStore.drop(target);
+    await parked.ensureIndexes();
+    await parked.remove((await parked.ofProcessor(parkedAs)).map((p) => p.id));
+    const renew = () => leases.tryAcquire(lease, owner, LEASE_TTL_MS);
+    const isolation = new FailureIsolation({
+      processor: parkedAs,
+      events,
+      eventTypes: definition.eventTypes,
+      parked,
+      handle: (page) => applyEvents(readStore, definition, targets, page),
+      ...projectionIsolation(definition),
+      touchState: async () => {
+        if (!(await renew())) throw new RebuildInProgressError(definition.name);
+      },
+      stillOwned: renew,
+      onStalled: async () => undefined,
+      onParked: async () => undefined,
+      policy: options.isolation,
+    });
+    const running = new AbortController().signal;
     let position = 0;
     let count = 0;
     let renewedAt = Date.now();
     for (;;) {
       const head = await events.headPosition();
       const page = await events.readAll({ after: position, maxCount: batchSize, eventTypes: definition.eventTypes });
-      await applyEvents(readStore, definition, targets, page);
+      if ((await isolation.apply(page, running)) < page.length) throw new RebuildInProgressError(definition.name);
       count += page.length;
       position = page.length ? page[page.length - 1].position : position;
       const last = page.length < batchSize;
@@ -82,12 +110,13 @@ export async function rebuildProjection(
       options.onProgress?.({ position, head: Math.max(head, position), events: count });
       if (last) break;
       if (Date.now() - renewedAt > LEASE_TTL_MS / 3) {
-        if (!(await leases.tryAcquire(lease, owner, LEASE_TTL_MS))) throw new RebuildInProgressError(definition.name);
+        if (!(await renew())) throw new RebuildInProgressError(definition.name);
         renewedAt = Date.now();
       }
     }
+    await parked.handOver(parkedAs, checkpoint);
     await controls.publishGeneration(checkpoint, generation, position);
-    built = { generation, builtUpTo: position, events: count };
+    built = { generation, builtUpTo: position, events: count, parked: isolation.count };
   } finally {
     await leases.release(lease, owner).catch(() => undefined);
   }

@@ -1,9 +1,11 @@
 import type { RecordedEvent } from '@batchyard/contracts';
 import type { EventStore } from '@batchyard/event-store';
-import type { ReadStore, WriteOp } from '@batchyard/read-store';
+import type { ReadStore } from '@batchyard/read-store';
+import { applyEvents } from './apply-events';
 import { CheckpointedProcessor, type ProcessorOptions } from './checkpointed-processor';
 import { ProcessorControls } from './processor-control';
 import { generationOf, physicalName, type ProjectionDefinition } from './projection-definition';
+import { documentKey, rederive } from './rederive';
 
 /** The checkpoint of a projection version; the gateway waits on it for read-your-writes. */
 export const projectionCheckpoint = (definition: Pick<ProjectionDefinition, 'name' | 'version'>) =>
@@ -20,45 +22,12 @@ export function generationTargets(definition: ProjectionDefinition, generation: 
   return new Map(definition.collections.map((c) => [c.name, physicalName(c.name, definition.version, generation)]));
 }
 
-/**
- * Most ops held before they are written. An event can stand for many documents (a task chunk's 10,000 Thngs), and
- * a projection that lags behind reads pages of many such events: without a bound, a page's ops filled a gigabyte.
- */
-const MAX_PENDING_OPS = 20_000;
-
-/**
- * Applies a page of events: a bulk write per collection for each run of events with up to MAX_PENDING_OPS ops, each
- * op guarded by its event's position (so a page cut short by a crash is simply applied again).
- */
-export async function applyEvents(
-  readStore: ReadStore,
-  definition: ProjectionDefinition,
-  targets: ReadonlyMap<string, string>,
-  events: readonly RecordedEvent[],
-): Promise<void> {
-  let byTarget = new Map<string, WriteOp[]>();
-  let pending = 0;
-  const flush = async () => {
-    for (const [target, ops] of byTarget) {
-      await readStore.physical(target).bulkWrite(ops);
-      // A turn of the event loop after each large write, so the other projections of the thread keep up (see CheckpointedProcessor).
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    byTarget = new Map();
-    pending = 0;
+/** What failure isolation needs to know of a projection's events: the documents each writes, and their collections. */
+export function projectionIsolation(definition: ProjectionDefinition): Pick<ProcessorOptions, 'keysOf' | 'resourcesOf'> {
+  return {
+    keysOf: (event: RecordedEvent) => definition.apply(event).map(documentKey),
+    resourcesOf: (event: RecordedEvent) => [...new Set(definition.apply(event).map((w) => w.collection))],
   };
-  for (const event of events) {
-    for (const { collection, op } of definition.apply(event)) {
-      const target = targets.get(collection);
-      if (!target) throw new Error(`projection ${definition.name} wrote to undeclared collection ${collection}`);
-      let ops = byTarget.get(target);
-      if (!ops) byTarget.set(target, (ops = []));
-      ops.push({ ...op, position: event.position });
-      pending++;
-    }
-    if (pending >= MAX_PENDING_OPS) await flush();
-  }
-  await flush();
 }
 
 /**
@@ -81,7 +50,7 @@ export class ProjectionRunner {
     events: EventStore,
     private readonly readStore: ReadStore,
     private readonly definition: ProjectionDefinition,
-    { onError, owner }: Pick<ProcessorOptions, 'onError' | 'owner'> = {},
+    { onError, onParked, owner, isolation }: Pick<ProcessorOptions, 'onError' | 'onParked' | 'owner' | 'isolation'> = {},
   ) {
     this.targets = generationTargets(definition, 0);
     this.processor = new CheckpointedProcessor(events, readStore, {
@@ -92,9 +61,13 @@ export class ProjectionRunner {
         await applyEvents(readStore, definition, this.targets, page);
         if (this.trailing) await applyEvents(readStore, definition, this.trailing, page);
       },
+      ...projectionIsolation(definition),
+      reapply: (request) => rederive(events, readStore, definition, [this.targets, ...(this.trailing ? [this.trailing] : [])], request),
+      isolation,
       onControl: (control) => this.follow(control.generation ?? 0),
       onCaughtUp: () => this.settle(),
       onError,
+      onParked,
     });
   }
 
@@ -137,6 +110,8 @@ export class ProjectionRunner {
     await this.ensureIndexes();
     await this.trail(previous);
     this.swapped = false;
+    // The rebuild handed over the events it parked in place of ours.
+    await this.processor.reloadParked();
   }
 
   /** Keeps writing the given older generation only where readers still resolve it. */

@@ -35,8 +35,9 @@ export class ReadStoreDeadLetters implements DeadLetterSink {
     return (await this.store.physical<DeadLetterDoc>(COLLECTION).getMany(ids)).map(toDeadLetter);
   }
 
-  async count(): Promise<number> {
-    return this.store.physical(COLLECTION).count({});
+  /** Of one consumer group, or all. */
+  async count(groupId?: string): Promise<number> {
+    return this.store.physical(COLLECTION).count(groupId === undefined ? {} : { groupId });
   }
 
   async remove(ids: readonly string[]): Promise<void> {

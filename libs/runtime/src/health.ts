@@ -1,14 +1,33 @@
+import { Checkpoints, type CheckpointDoc } from '@batchyard/projections';
+import { ReadStoreDeadLetters } from './dead-letter-store';
 import type { Infrastructure } from './infrastructure';
 
 export interface ComponentHealth {
   adapter: string;
   status: 'up' | 'down';
-  error?: string;
+  /** Why it is down, in general terms; the error itself is in the log. */
+  reason?: string;
+}
+
+/** `degraded`: it goes on, but an operator must look (parked events, `ops parked list`); `stalled`: it cannot advance. */
+export interface ProcessorHealth {
+  status: 'running' | 'degraded' | 'stalled';
+  parked: number;
+}
+
+/** `degraded`: messages went to the dead-letter topic (`ops dlq list`). */
+export interface ConsumerHealth {
+  status: 'running' | 'degraded';
+  deadLetters: number;
 }
 
 export interface Health {
   status: 'ok' | 'degraded';
   components: Record<string, ComponentHealth>;
+  /** The processors this process runs (projections, the relay), when it runs any. */
+  processors?: Record<string, ProcessorHealth>;
+  /** The bus consumer groups this process runs, when it runs any. */
+  consumers?: Record<string, ConsumerHealth>;
 }
 
 type Component = keyof Infrastructure['adapters'];
@@ -22,7 +41,11 @@ const PROBES: Record<string, [Component, (infra: Infrastructure) => Promise<unkn
   blobs: ['blobStore', async (infra) => (await infra.blobs()).stat('0'.repeat(64))],
 };
 
-/** The health of each port this process has opened: what its apps depend on, and nothing else. */
+/**
+ * The health of each port this process has opened, and of the processors and consumers it runs. A port down
+ * makes the answer 503 (`healthStatusCode`): the process cannot serve. Parked events, dead letters and stalls
+ * make it `degraded` with 200: restarting the process would not help, an operator must act.
+ */
 export async function checkHealth(infra: Infrastructure): Promise<Health> {
   const components: Record<string, ComponentHealth> = {};
   await Promise.all(
@@ -33,10 +56,44 @@ export async function checkHealth(infra: Infrastructure): Promise<Health> {
         await probe(infra);
         components[component] = { adapter, status: 'up' };
       } catch (error) {
-        components[component] = { adapter, status: 'down', error: (error as Error).message };
+        infra.logger.warn({ err: error, component }, 'health probe failed');
+        components[component] = { adapter, status: 'down', reason: 'does not answer' };
       }
     }),
   );
-  const up = Object.values(components).every((c) => c.status === 'up');
-  return { status: up ? 'ok' : 'degraded', components };
+  const health: Health = { status: 'ok', components, ...(components.readStore?.status !== 'down' && (await work(infra))) };
+  const troubled = [...Object.values(health.processors ?? {}), ...Object.values(health.consumers ?? {})].some((w) => w.status !== 'running');
+  if (troubled || Object.values(components).some((c) => c.status === 'down')) health.status = 'degraded';
+  return health;
+}
+
+export const healthStatusCode = (health: Health) => (Object.values(health.components).some((c) => c.status === 'down') ? 503 : 200);
+
+/** What the roster says this process runs, as the read store records it. */
+async function work(infra: Infrastructure): Promise<Pick<Health, 'processors' | 'consumers'>> {
+  const { processors, consumers } = infra.roster;
+  if (!processors.length && !consumers.length) return {};
+  const readStore = await infra.readStore();
+  const states = new Map((await new Checkpoints(readStore).all()).map((c) => [c._id, c]));
+  const result: Pick<Health, 'processors' | 'consumers'> = {};
+  if (processors.length) {
+    result.processors = Object.fromEntries(processors.map(({ name, checkpoint }) => [name, processorHealth(states.get(checkpoint))]));
+  }
+  if (consumers.length) {
+    const deadLetters = new ReadStoreDeadLetters(readStore);
+    result.consumers = Object.fromEntries(
+      await Promise.all(
+        consumers.map(async (group) => {
+          const count = await deadLetters.count(group);
+          return [group, { status: count ? 'degraded' : 'running', deadLetters: count } satisfies ConsumerHealth] as const;
+        }),
+      ),
+    );
+  }
+  return result;
+}
+
+function processorHealth(state: CheckpointDoc | undefined): ProcessorHealth {
+  const parked = state?.parked ?? 0;
+  return { status: state?.stalledSince ? 'stalled' : parked ? 'degraded' : 'running', parked };
 }

@@ -7,3 +7,4 @@ export * from './dead-letter-store';
 export * from './health';
 export * from './process-metrics';
 export * from './worker-thread';
+export * from './processors';

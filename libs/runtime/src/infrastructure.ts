@@ -5,6 +5,7 @@ import { openReadStore, type ReadStore } from '@batchyard/read-store';
 import { describeAdapters, type RuntimeConfig } from './config';
 import { rootLogger, type Logger } from './logger';
 import { namespacedBus } from './namespaced-bus';
+import { Roster } from './processors';
 
 /**
  * The ports of one process, each opened on first use, so an app touches only what it needs (the
@@ -12,6 +13,8 @@ import { namespacedBus } from './namespaced-bus';
  */
 export class Infrastructure {
   readonly logger: Logger;
+  /** The processors and consumer groups this process runs, for `/health`. */
+  readonly roster = new Roster();
   private readonly opened = new Map<string, Promise<{ close(): Promise<void> }>>();
 
   constructor(readonly config: RuntimeConfig) {

@@ -1,7 +1,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { metricsRegistry } from '@batchyard/observability';
-import { checkHealth } from './health';
+import { checkHealth, healthStatusCode } from './health';
 import type { Infrastructure } from './infrastructure';
 import { scrapeMetrics } from './process-metrics';
 import type { RunningApp } from './running-app';
@@ -15,7 +15,10 @@ export async function serveOpsEndpoint(infra: Infrastructure, port: number): Pro
   const server = createServer((req, res) => {
     const path = req.url?.split('?')[0];
     if (req.method !== 'GET' || (path !== '/metrics' && path !== '/health')) return send(res, 404, 'text/plain', 'not found\n');
-    (path === '/metrics' ? metrics(infra, res) : health(infra, res)).catch((error: Error) => send(res, 500, 'text/plain', `${error.message}\n`));
+    (path === '/metrics' ? metrics(infra, res) : health(infra, res)).catch((error: Error) => {
+      infra.logger.error({ err: error, path }, 'ops endpoint failed');
+      send(res, 500, 'text/plain', 'internal error\n');
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
@@ -34,7 +37,7 @@ async function metrics(infra: Infrastructure, res: ServerResponse): Promise<void
 
 async function health(infra: Infrastructure, res: ServerResponse): Promise<void> {
   const result = await checkHealth(infra);
-  send(res, result.status === 'ok' ? 200 : 503, 'application/json', JSON.stringify(result));
+  send(res, healthStatusCode(result), 'application/json', JSON.stringify(result));
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string): void {

@@ -14,6 +14,10 @@ export interface BatchyardUnderTest {
   key: string;
   dataDir: string;
   launched: Launched;
+  /** The configuration it runs with (the data directory, the servers). */
+  config: RuntimeConfig;
+  /** Stops every app and starts them again on the same data and servers, as a redeploy would (a new port). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -26,17 +30,25 @@ export async function startBatchyard(overrides: Partial<RuntimeConfig> = {}): Pr
   const key = newApiKey();
   const base = loadConfig({ LOG_LEVEL: process.env.LOG_LEVEL || 'warn' });
   const config: RuntimeConfig = { ...base, dataDir, port: 0, metricsPort: 0, bootstrapKey: key, ...overrides };
+  const urlOf = (launched: Launched, name: string) => launched.apps.find((a) => a.name === name)!.url!.replace('[::1]', '127.0.0.1');
   const launched = await launch(['all'], config);
-  const urlOf = (name: string) => launched.apps.find((a) => a.name === name)!.url!.replace('[::1]', '127.0.0.1');
-  return {
-    url: urlOf('gateway'),
-    metricsUrl: urlOf('ops-endpoint'),
+  const under: BatchyardUnderTest = {
+    url: urlOf(launched, 'gateway'),
+    metricsUrl: urlOf(launched, 'ops-endpoint'),
     key,
     dataDir,
     launched,
+    config,
+    async restart() {
+      await under.launched.stop();
+      under.launched = await launch(['all'], config);
+      under.url = urlOf(under.launched, 'gateway');
+      under.metricsUrl = urlOf(under.launched, 'ops-endpoint');
+    },
     async stop() {
-      await launched.stop();
+      await under.launched.stop();
       await Promise.all([rm(dataDir, { recursive: true, force: true }), dropTestDatabase(config.mongoUrl)]);
     },
   };
+  return under;
 }

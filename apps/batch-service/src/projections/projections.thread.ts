@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ProjectionRunner } from '@batchyard/projections';
 import { Projections } from '@batchyard/read-models';
-import { Infrastructure, type RuntimeConfig } from '@batchyard/runtime';
+import { Infrastructure, processorLogging, type RuntimeConfig } from '@batchyard/runtime';
 
 const { config, owner } = workerData as { config: RuntimeConfig; owner: string };
 const infra = new Infrastructure(config);
@@ -11,8 +11,7 @@ const logger = infra.logger.child({ app: 'batch-service', thread: 'projections' 
 
 async function start(): Promise<ProjectionRunner[]> {
   const [events, readStore] = await Promise.all([infra.events(), infra.readStore()]);
-  const onError = (name: string) => (error: unknown) => logger.error({ err: error, processor: name }, 'processor failed; retrying');
-  const runners = Projections.map((definition) => new ProjectionRunner(events, readStore, definition, { onError: onError(definition.name), owner }));
+  const runners = Projections.map((definition) => new ProjectionRunner(events, readStore, definition, { ...processorLogging(logger, definition.name), owner }));
   for (const runner of runners) await runner.start();
   return runners;
 }

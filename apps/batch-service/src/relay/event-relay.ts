@@ -1,10 +1,9 @@
 import { MessageHeaders, eventTopicOf, type RecordedEvent } from '@batchyard/contracts';
 import type { EventStore } from '@batchyard/event-store';
 import type { MessageBus, OutgoingMessage } from '@batchyard/messaging';
-import { CheckpointedProcessor } from '@batchyard/projections';
+import { CheckpointedProcessor, type ProcessorOptions } from '@batchyard/projections';
 import type { ReadStore } from '@batchyard/read-store';
-
-export const RELAY_CHECKPOINT = 'relay:events';
+import { RELAY_CHECKPOINT } from '@batchyard/runtime';
 
 /** The message an event becomes on its category's topic: keyed by stream, so a stream's events stay in order. */
 export function eventMessage(event: RecordedEvent): OutgoingMessage {
@@ -26,12 +25,15 @@ export function eventMessage(event: RecordedEvent): OutgoingMessage {
 /**
  * Publishes appended events to the bus from a checkpointed catch-up subscription: no dual writes.
  * At least once: a crash between publish and checkpoint republishes, and consumers deduplicate on
- * the message id (the event id).
+ * the message id (the event id). An event the bus refuses is parked and the relay goes on; later events
+ * of its stream are not held back (consumers read a stream's state, not its messages' order), and a
+ * retry publishes it then. A probe publishes an event of the same topic again.
  */
-export function createEventRelay(events: EventStore, readStore: ReadStore, bus: MessageBus, onError?: (e: unknown) => void) {
+export function createEventRelay(events: EventStore, readStore: ReadStore, bus: MessageBus, hooks: Pick<ProcessorOptions, 'onError' | 'onParked'> = {}) {
   return new CheckpointedProcessor(events, readStore, {
     name: RELAY_CHECKPOINT,
     handle: (page) => bus.publish(page.map(eventMessage)),
-    onError,
+    resourcesOf: (event) => [eventTopicOf(event.stream)],
+    ...hooks,
   });
 }

@@ -2,7 +2,7 @@ import type { CommandDefinition } from '@batchyard/contracts';
 import { CommandSender, CommandTimeoutError } from '@batchyard/command-bus';
 import { MessageTooLargeError } from '@batchyard/messaging';
 import { commandSeconds, currentCorrelationId } from '@batchyard/observability';
-import { Checkpoints, ProjectionLagError, projectionCheckpoint, type ProjectionDefinition } from '@batchyard/projections';
+import { ProjectionLagError, projectionCheckpoint, ReadYourWrites, WriteParkedError, type ProjectionDefinition } from '@batchyard/projections';
 import type { ReadStore } from '@batchyard/read-store';
 import type { Caller } from '../auth/caller';
 import { ApiError } from '../http/api-error';
@@ -15,13 +15,13 @@ const READ_YOUR_WRITES_TIMEOUT_MS = 10_000;
  * the projection the caller reads next has caught up with the write (read-your-writes).
  */
 export class CommandGateway {
-  private readonly checkpoints: Checkpoints;
+  private readonly readModels: ReadYourWrites;
 
   constructor(
     private readonly sender: CommandSender,
     readStore: ReadStore,
   ) {
-    this.checkpoints = new Checkpoints(readStore);
+    this.readModels = new ReadYourWrites(readStore);
   }
 
   async execute(
@@ -44,11 +44,15 @@ export class CommandGateway {
       result = outcome.status === 'accepted' ? 'read_model_lagging' : 'rejected';
       const position = acceptedPosition(outcome);
       for (const model of [readModel].flat()) {
-        await this.checkpoints.waitFor(projectionCheckpoint(model), position, READ_YOUR_WRITES_TIMEOUT_MS);
+        await this.readModels.waitFor(projectionCheckpoint(model), { position, commandId: outcome.commandId }, READ_YOUR_WRITES_TIMEOUT_MS);
       }
       result = 'accepted';
       return position;
     } catch (error) {
+      if (error instanceof WriteParkedError) {
+        result = 'read_model_parked';
+        throw new ApiError('SERVICE_UNAVAILABLE', 'The write is recorded, but its read model cannot show it: an operator must resolve a parked event; retry with the same Idempotency-Key then');
+      }
       if (error instanceof CommandTimeoutError || error instanceof ProjectionLagError) {
         throw new ApiError('SERVICE_UNAVAILABLE', 'The batch service did not answer in time; retry with the same Idempotency-Key');
       }

@@ -31,7 +31,8 @@ export async function untilTopicsSettle<T>(attempt: () => Promise<T>, patienceMs
   }
 }
 
-const isRetriable = (error: unknown): boolean => {
+/** An error that says it may pass if tried again (kafkajs marks its own, and wraps them when its retries run out). */
+export const isRetriable = (error: unknown): boolean => {
   const e = error as { retriable?: boolean; name?: string; cause?: unknown; originalError?: unknown } | undefined;
   if (!e) return false;
   if (e.retriable === true) return true;
