@@ -26,6 +26,16 @@ const DIALECTS = [
   { dialect: 'tofupilot', base: '/api', auth: (key: string) => `Authorization: Bearer ${key}` },
 ];
 
+/**
+ * schemathesis's FAILURES and ERRORS sections (what went wrong, with tracebacks) come before the rest of its
+ * output: CI logs cut long messages in the middle, where they would otherwise sit.
+ */
+function findingsFirst(output: string): string {
+  const sections = output.split(/^(?==+ [A-Z ]+ =+$)/m);
+  const findings = sections.filter((s) => /^=+ (FAILURES|ERRORS) =+$/m.test(s.split('\n', 1)[0]));
+  return [...findings, ...sections.filter((s) => !findings.includes(s))].join('');
+}
+
 describeTier('schemathesis against every dialect’s OpenAPI document (embedded)', venv.available, NO_PYTHON, () => {
   let by: BatchyardUnderTest;
   /** schemathesis keeps its cache in the folder it runs in: one of its own, not the checkout. */
@@ -64,7 +74,7 @@ describeTier('schemathesis against every dialect’s OpenAPI document (embedded)
       '--no-color',
     ];
     const { code, output } = await runToEnd(venv.bin('st'), args, { cwd });
-    if (code !== 0) throw new Error(`schemathesis found problems through /docs/${dialect} (exit ${code}; replay with BATCHYARD_FUZZ_SEED=${SEED}):\n${output}`);
+    if (code !== 0) throw new Error(`schemathesis found problems through /docs/${dialect} (exit ${code}; replay with BATCHYARD_FUZZ_SEED=${SEED}):\n${findingsFirst(output)}`);
     expect(output).toMatch(/Test cases:\s+\d+ generated, \d+ passed/);
     // Every operation of the document was sent something within the time.
     const [, selected, total, tested] = /Selected: (\d+)\/(\d+)\s+Tested: (\d+)/.exec(output) ?? [];
