@@ -17,7 +17,6 @@ export class Infrastructure {
   /** The processors and consumer groups this process runs, for `/health`. */
   readonly roster = new Roster();
   private readonly opened = new Map<string, Promise<{ close(): Promise<void> }>>();
-  private identity?: Promise<string>;
 
   constructor(readonly config: RuntimeConfig) {
     this.logger = rootLogger(config.logLevel);
@@ -39,7 +38,7 @@ export class Infrastructure {
     return this.open('readStore', async () => {
       const store = await openReadStore({ dataDir: this.config.dataDir, mongoUrl: this.config.mongoUrl });
       try {
-        await verifyReadStoreStamp(store, await this.installationId(), {
+        await verifyReadStoreStamp(store, await this.withEvents(eventStoreIdentity), {
           where: storeLocations(this.config),
           headPosition: () => this.withEvents((events) => events.headPosition()),
           onAdopted: (installationId) =>
@@ -79,12 +78,6 @@ export class Infrastructure {
 
   private openEvents(): Promise<EventStore> {
     return openEventStore({ dataDir: this.config.dataDir, url: this.config.eventStoreUrl });
-  }
-
-  private installationId(): Promise<string> {
-    this.identity ??= this.withEvents(eventStoreIdentity);
-    this.identity.catch(() => (this.identity = undefined));
-    return this.identity;
   }
 
   /** Through the process's event store when it opened one; else (the gateway) on a connection of its own, closed after. */
