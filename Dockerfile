@@ -1,7 +1,9 @@
 # One image for the four apps. The default command runs them all in one process; docker-compose.yml
 # runs each as its own service by naming it: gateway | batch-service | task-worker | bulk-processor.
 
-FROM node:24-slim AS build
+# Node exactly as the `node` package of package-lock.json, which npm puts on the scripts' PATH (libs/runtime's
+# docker-compose.spec.ts keeps the two equal): the image runs what the tests ran.
+FROM node:24.21.0-slim AS build
 WORKDIR /app
 # swagger-ui-dist's install script phones home unless told not to.
 ENV SCARF_ANALYTICS=false
@@ -12,7 +14,7 @@ COPY . .
 # The build (swc) needs dev dependencies; the running apps need only the production ones.
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:24-slim
+FROM node:24.21.0-slim
 WORKDIR /app
 ENV NODE_ENV=production \
     BATCHYARD_DATA_DIR=/data \

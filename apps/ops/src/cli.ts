@@ -10,6 +10,7 @@ import { adminDispatch } from './admin-dispatch';
 import { deadLetterCommands } from './dead-letter-commands';
 import { parkedCommands } from './parked-commands';
 import { projectionCommands } from './projection-commands';
+import { readStoreCommands } from './read-store-commands';
 import { shortDomainCommands } from './short-domain-commands';
 
 const infra = new Infrastructure({ ...loadConfig(), logLevel: process.env.LOG_LEVEL || 'warn' });
@@ -78,6 +79,7 @@ keys
 program.addCommand(projectionCommands(infra));
 program.addCommand(deadLetterCommands(infra));
 program.addCommand(parkedCommands(infra));
+program.addCommand(readStoreCommands(infra));
 
 program
   .parseAsync()

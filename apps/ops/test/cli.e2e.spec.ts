@@ -16,14 +16,15 @@ describe('ops command line (embedded, services stopped)', () => {
   it('lists every projection with its checkpoint, lag and status', async () => {
     const rows = await list();
     expect(rows.map((r) => r.name)).toEqual([...Projections.map((p) => p.name), 'relay']);
-    expect(rows[0]).toMatchObject({ name: 'api-keys', generation: 0, checkpoint: 0, lag: 1, status: 'stopped', parked: 0 });
-    expect(rows.at(-1)).toEqual({ name: 'relay', checkpoint: 0, lag: 1, status: 'stopped', parked: 0, targets: [] });
+    // Two events: the event store's InstallationCreated (its identity, appended by the first process) and TenantCreated.
+    expect(rows[0]).toMatchObject({ name: 'api-keys', generation: 0, checkpoint: 0, lag: 2, status: 'stopped', parked: 0 });
+    expect(rows.at(-1)).toEqual({ name: 'relay', checkpoint: 0, lag: 2, status: 'stopped', parked: 0, targets: [] });
   });
 
   it('rebuilds a projection with no service running, the ops tool swapping it in itself', async () => {
     const rebuilt = await ops('projections', 'rebuild', 'api-keys');
     expect(rebuilt).toMatchObject({ code: 0, stdout: expect.stringContaining('api-keys: generation 1 swapped in (1 events') });
-    expect((await list())[0]).toMatchObject({ generation: 1, checkpoint: 1, lag: 0, targets: ['api_keys__v1_g1', 'tenants__v1_g1'] });
+    expect((await list())[0]).toMatchObject({ generation: 1, checkpoint: 2, lag: 0, targets: ['api_keys__v1_g1', 'tenants__v1_g1'] });
     expect((await ops('tenants', 'list')).stdout).toContain('acme');
   });
 

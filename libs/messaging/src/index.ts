@@ -3,6 +3,7 @@ export { openMessageBus, type OpenMessageBusOptions } from './open-message-bus';
 export { EmbeddedBus, type EmbeddedBusOptions } from './embedded/embedded-bus';
 export { KafkaBus, type KafkaBusOptions } from './kafka/kafka-bus';
 export { DEFAULT_MAX_MESSAGE_BYTES, messageBytes, maxMessageBytesFromEnv } from './shared/message-size';
+export { DEFAULT_PARTITIONS, partitionsFromEnv } from './shared/partitions';
 export { kafkaTimingsFromEnv, PRODUCTION_TIMINGS, type KafkaTimings } from './kafka/kafka-settings';
 export { consumeReliably, type HandlerFailure, type ReliableConsumeOptions } from './reliable/consume-reliably';
 export { backoffDelay, type BackoffOptions } from './reliable/backoff';

@@ -34,6 +34,11 @@ export class Leases {
     await this.store.physical<LeaseDoc>(COLLECTION).updateOne(name, { owner }, { set: { expiresAt: 0 } });
   }
 
+  /** Leases held now: a process that follows the store runs on it. */
+  async live(): Promise<LeaseDoc[]> {
+    return this.store.physical<LeaseDoc>(COLLECTION).find({ expiresAt: { $gt: Date.now() } });
+  }
+
   async holder(name: string): Promise<LeaseDoc | undefined> {
     return this.store.physical<LeaseDoc>(COLLECTION).get(name);
   }

@@ -8,3 +8,4 @@ export * from './health';
 export * from './process-metrics';
 export * from './worker-thread';
 export * from './processors';
+export * from './installation-identity';

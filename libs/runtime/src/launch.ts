@@ -7,6 +7,7 @@ import { startTaskWorker } from '../../../apps/task-worker/src/start-task-worker
 import { writeFileSync, renameSync } from 'node:fs';
 import { loadConfig, type RuntimeConfig } from './config';
 import { Infrastructure } from './infrastructure';
+import { ForeignReadStoreError } from './installation-identity';
 import { serveOpsEndpoint } from './ops-endpoint';
 import type { RunningApp } from './running-app';
 
@@ -79,7 +80,8 @@ if (require.main === module) {
       }
     },
     (error) => {
-      console.error(error);
+      // A refusal that says what to do is for an operator: its message alone, without the stack.
+      console.error(error instanceof ForeignReadStoreError ? error.message : error);
       process.exit(1);
     },
   );

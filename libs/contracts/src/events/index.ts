@@ -19,6 +19,7 @@ import { ItemsGenerated, TaskCancelRequested, TaskCompleted, TaskFailed, TaskQue
 import { TaskInputOpened } from './task-input-file';
 import { TenantShortDomainAdded, TenantShortDomainRemoved } from './short-domain-events';
 import { QuotaReturned, QuotaTaken } from './quota-events';
+import { InstallationCreated } from './installation-events';
 import { UniqueValueClaimed, UniqueValueReleased, UnitAssignedToBatch, UnitCreated, UnitDeleted, UnitUpdated } from './unit-events';
 
 export * from './batch-events';
@@ -31,6 +32,7 @@ export * from './file-events';
 export * from './task-input-file';
 export * from './short-domain-events';
 export * from './quota-events';
+export * from './installation-events';
 
 /** Every event contract, for validation on read and for the event catalogue. */
 export const EventCatalogue: readonly EventDefinition[] = [
@@ -43,4 +45,5 @@ export const EventCatalogue: readonly EventDefinition[] = [
   FileCreated, FileUploaded, FileDeleted, TaskInputOpened,
   TenantShortDomainAdded, TenantShortDomainRemoved,
   QuotaTaken, QuotaReturned,
+  InstallationCreated,
 ];

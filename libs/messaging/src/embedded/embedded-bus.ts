@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { ConsumeOptions, Consumption, MessageBus, OutgoingMessage, PartitionLag } from '../port';
 import { DEFAULT_MAX_MESSAGE_BYTES, assertMessagesFit } from '../shared/message-size';
+import { DEFAULT_PARTITIONS } from '../shared/partitions';
 import { BusDatabase } from './bus-database';
 import { signal } from './change-signal';
 import { GroupMember, type GroupTimings } from './group-member';
@@ -20,7 +21,7 @@ export interface EmbeddedBusOptions extends Partial<GroupTimings> {
 }
 
 const DEFAULTS = {
-  defaultPartitions: 4,
+  defaultPartitions: DEFAULT_PARTITIONS,
   pollMs: 25,
   heartbeatMs: 1000,
   leaseTtlMs: 5000,

@@ -11,6 +11,7 @@ import {
 } from 'kafkajs';
 import type { ConsumeOptions, Consumption, Headers, IncomingMessage, MessageBus, OutgoingMessage, PartitionLag } from '../port';
 import { DEFAULT_MAX_MESSAGE_BYTES, assertMessagesFit, requestsOf } from '../shared/message-size';
+import { DEFAULT_PARTITIONS } from '../shared/partitions';
 import { REDELIVERY_DELAY_MS } from '../shared/redelivery';
 import { sleep } from '../shared/sleep';
 import { kafkaLogCreator } from './kafka-log';
@@ -26,8 +27,6 @@ export interface KafkaBusOptions extends Partial<KafkaTimings> {
   maxMessageBytes?: number;
 }
 
-/** The same default as the embedded bus, so a key spreads the same way in both modes. */
-const DEFAULT_PARTITIONS = 4;
 /** Partitions of one consumer handled at the same time, each still in order. */
 const PARTITIONS_IN_PARALLEL = 4;
 /** Offsets are committed at the end of every batch and at least this often within one. */
