@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AccessDeniedError } from '@eventstore/db-client';
+import { AccessDeniedError } from '@kurrent/kurrentdb-client';
 import type { NewEvent, RecordedEvent } from '@batchyard/contracts';
 import { describeEventStoreConformance } from '../testing/event-store-conformance';
 import { InMemoryEsdbClient } from '../testing/in-memory-esdb-client';
