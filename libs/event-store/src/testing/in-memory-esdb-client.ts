@@ -92,6 +92,13 @@ export class InMemoryEsdbClient {
     this.followers.clear();
   }
 
+  /** An empty database in place of this one (a volume wiped): positions start again, and name other records. */
+  recreate(): void {
+    this.log.length = 0;
+    this.byPosition.clear();
+    this.nextPosition = 1000n;
+  }
+
   /** Writes a system event, as the server does on its own (statistics, projections). */
   writeSystemEvent(): void {
     this.write('$stats-127.0.0.1:2113', '$statsCollected', {}, {});
