@@ -1,4 +1,4 @@
-import type { EventStore } from '@batchyard/event-store';
+import { InvalidPositionError, type EventStore } from '@batchyard/event-store';
 import {
   Checkpoints,
   Leases,
@@ -94,6 +94,21 @@ export function replayCheckpoint(name: string): string {
   const definition = Projections.find((p) => p.name === name);
   if (!definition) throw new UnknownProjectionError(name, known);
   return projectionCheckpoint(definition);
+}
+
+/**
+ * `replay --from` takes only a position of the store: 0 or an event's (KurrentDB's positions are byte offsets, so a
+ * number between two events' is none, and a processor rewound to it could not read on).
+ */
+export async function requirePosition(events: EventStore, from: number): Promise<void> {
+  try {
+    await events.readAll({ after: from, maxCount: 1 });
+  } catch (error) {
+    if (!(error instanceof InvalidPositionError)) throw error;
+    throw new Error(
+      `${from} is not a position of the event store: give 0 or the position of an event (a checkpoint of \`ops projections list\`, or an event's position)`,
+    );
+  }
 }
 
 /**
