@@ -24,6 +24,22 @@ const newEvent = (data: unknown = {}): NewEvent => ({
   data,
 });
 
+/** Runs a subscription in the background, collecting what it yields until stopped. */
+function follow(store: EsdbEventStore) {
+  const controller = new AbortController();
+  const received: RecordedEvent[] = [];
+  const done = (async () => {
+    for await (const event of store.subscribeToAll({ signal: controller.signal })) received.push(event);
+  })();
+  return {
+    received,
+    stop: async () => {
+      controller.abort();
+      await done;
+    },
+  };
+}
+
 async function until(condition: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 5000;
   while (!condition()) {
@@ -58,19 +74,14 @@ describe('EsdbEventStore', () => {
     const client = new InMemoryEsdbClient();
     const store = new EsdbEventStore(client.asClient());
     await store.append('order-1', [newEvent({ n: 0 }), newEvent({ n: 1 })], 'no_stream');
-    const controller = new AbortController();
-    const received: RecordedEvent[] = [];
-    const done = (async () => {
-      for await (const event of store.subscribeToAll({ signal: controller.signal })) received.push(event);
-    })();
+    const { received, stop } = follow(store);
     await until(() => received.length === 2, 'the catch-up');
     client.dropSubscriptions();
     await store.append('order-1', [newEvent({ n: 2 })], 1);
     client.dropSubscriptions();
     await store.append('order-1', [newEvent({ n: 3 })], 2);
     await until(() => received.length === 4, 'the events after the drops');
-    controller.abort();
-    await done;
+    await stop();
     expect(received.map((e) => e.data)).toEqual([0, 1, 2, 3].map((n) => ({ n })));
   });
 
@@ -96,15 +107,10 @@ describe('EsdbEventStore', () => {
     await store.headPosition();
     await store.readStream('order-1', { maxCount: 3 });
     await store.append('order-1', [newEvent()], 19);
-    const controller = new AbortController();
-    const received: RecordedEvent[] = [];
-    const done = (async () => {
-      for await (const event of store.subscribeToAll({ signal: controller.signal })) received.push(event);
-    })();
+    const { received, stop } = follow(store);
     await until(() => received.length === 21, 'the catch-up');
     expect(client.openCalls).toBe(1);
-    controller.abort();
-    await done;
+    await stop();
     expect(client.openCalls).toBe(0);
   });
 
@@ -165,14 +171,9 @@ describe('EsdbEventStore', () => {
     expect((await store.readAll({ maxCount: 2 })).map((e) => e.data)).toEqual([{ n: 0 }, { n: 1 }]);
     expect((await store.readStream('order-1')).map((e) => e.data)).toEqual([{ n: 0 }]);
     expect(await counted()).toBe(before + 2 + 3 + 1);
-    const controller = new AbortController();
-    const received: RecordedEvent[] = [];
-    const done = (async () => {
-      for await (const event of store.subscribeToAll({ signal: controller.signal })) received.push(event);
-    })();
+    const { received, stop } = follow(store);
     await until(() => received.length === 2, 'the events of ours');
-    controller.abort();
-    await done;
+    await stop();
     expect(received.map((e) => e.data)).toEqual([{ n: 0 }, { n: 1 }]);
   });
 
