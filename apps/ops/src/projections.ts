@@ -83,8 +83,14 @@ export async function projectionStatuses(events: EventStore, readStore: ReadStor
 async function standingStill(events: EventStore, state: CheckpointDoc): Promise<boolean> {
   const since = Date.now() - STALLED_AFTER_MS;
   if (Date.parse(state.updatedAt) > since) return false;
-  const [next] = await events.readAll({ after: state.position, maxCount: 1 });
-  return next !== undefined && Date.parse(next.occurredAt) <= since;
+  try {
+    const [next] = await events.readAll({ after: state.position, maxCount: 1 });
+    return next !== undefined && Date.parse(next.occurredAt) <= since;
+  } catch (error) {
+    // A checkpoint that is no position of the store: the processor cannot read on from it.
+    if (error instanceof InvalidPositionError) return true;
+    throw error;
+  }
 }
 
 /** What `replay` can rewind: every projection, and the relay (which then publishes those events again). */
