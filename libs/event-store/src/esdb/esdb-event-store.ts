@@ -312,7 +312,7 @@ function toEventData(event: NewEvent) {
 }
 
 function commitOf(event: EsdbRecordedEvent): number {
-  if (!event.position) throw new UnsupportedServerError('one that reports no positions on stream reads');
+  if (!event.position) throw new Error(`KurrentDB/EventStoreDB ${MIN_SERVER_VERSION} or newer is required (stream reads must report positions)`);
   return Number(event.position.commit);
 }
 
