@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { rebuildProjection } from '@batchyard/projections';
 import type { Infrastructure } from '@batchyard/runtime';
 import { nonNegativeInteger } from './arguments';
-import { projectionsNamed, projectionStatuses, requestReplay } from './projections';
+import { projectionsNamed, projectionStatuses, requestReplay, requirePosition } from './projections';
 
 export function projectionCommands(infra: Infrastructure): Command {
   const projections = new Command('projections').description('read-model projections');
@@ -43,8 +43,9 @@ export function projectionCommands(infra: Infrastructure): Command {
   projections
     .command('replay <name>')
     .description('reprocess events after a position (a projection, or "relay" to publish them again)')
-    .requiredOption('--from <position>', 'global position to replay after', nonNegativeInteger)
+    .requiredOption('--from <position>', 'global position to replay after: 0 or the position of an event', nonNegativeInteger)
     .action(async (name: string, opts: { from: number }) => {
+      await requirePosition(await infra.events(), opts.from);
       await requestReplay(await infra.readStore(), name, opts.from);
       console.log(`${name}: replay from ${opts.from} requested; the running service applies it within a second`);
     });

@@ -56,4 +56,11 @@ describe('projection statuses', () => {
     await at(2, ago(2 * STALLED_AFTER_MS));
     expect(await batches()).toMatchObject({ status: 'running', lag: 0 });
   });
+
+  it('is stalled, and still listed, at a checkpoint that is no position of the store', async () => {
+    await new Leases(readStore).tryAcquire(name, 'someone', 60_000);
+    // SQLite's positions are consecutive; KurrentDB's are byte offsets, with numbers between them that are none.
+    await at(1.5, ago(2 * STALLED_AFTER_MS));
+    expect(await batches()).toMatchObject({ status: 'stalled', checkpoint: 1.5 });
+  });
 });

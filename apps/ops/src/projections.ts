@@ -1,4 +1,4 @@
-import type { EventStore } from '@batchyard/event-store';
+import { InvalidPositionError, type EventStore } from '@batchyard/event-store';
 import {
   Checkpoints,
   Leases,
@@ -83,8 +83,14 @@ export async function projectionStatuses(events: EventStore, readStore: ReadStor
 async function standingStill(events: EventStore, state: CheckpointDoc): Promise<boolean> {
   const since = Date.now() - STALLED_AFTER_MS;
   if (Date.parse(state.updatedAt) > since) return false;
-  const [next] = await events.readAll({ after: state.position, maxCount: 1 });
-  return next !== undefined && Date.parse(next.occurredAt) <= since;
+  try {
+    const [next] = await events.readAll({ after: state.position, maxCount: 1 });
+    return next !== undefined && Date.parse(next.occurredAt) <= since;
+  } catch (error) {
+    // A checkpoint that is no position of the store: the processor cannot read on from it.
+    if (error instanceof InvalidPositionError) return true;
+    throw error;
+  }
 }
 
 /** What `replay` can rewind: every projection, and the relay (which then publishes those events again). */
@@ -94,6 +100,21 @@ export function replayCheckpoint(name: string): string {
   const definition = Projections.find((p) => p.name === name);
   if (!definition) throw new UnknownProjectionError(name, known);
   return projectionCheckpoint(definition);
+}
+
+/**
+ * `replay --from` takes only a position of the store: 0 or an event's (KurrentDB's positions are byte offsets, so a
+ * number between two events' is none, and a processor rewound to it could not read on).
+ */
+export async function requirePosition(events: EventStore, from: number): Promise<void> {
+  try {
+    await events.readAll({ after: from, maxCount: 1 });
+  } catch (error) {
+    if (!(error instanceof InvalidPositionError)) throw error;
+    throw new Error(
+      `${from} is not a position of the event store: give 0 or the position of an event (a checkpoint of \`ops projections list\`, or an event's position)`,
+    );
+  }
 }
 
 /**

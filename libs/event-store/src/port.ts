@@ -40,6 +40,31 @@ export class AppendTooLargeError extends Error {
   }
 }
 
+/**
+ * `after` names no position of this store: neither 0 nor where a record of its log lies (a mistyped
+ * `ops projections replay --from`, a checkpoint kept after the store was recreated, a position of another store).
+ * Permanent: reading from there again fails the same way, so a processor waits for an operator instead of retrying.
+ */
+export class InvalidPositionError extends Error {
+  readonly retriable = false;
+  constructor(readonly position: number) {
+    super(`position ${position} is not a position of this event store (0, or the position of a recorded event)`);
+    this.name = 'InvalidPositionError';
+  }
+}
+
+/** A read the store did not answer within its time bound; nothing was handed out, so reading again is safe. */
+export class ReadDeadlineError extends Error {
+  readonly retriable = true;
+  constructor(
+    readonly what: string,
+    readonly deadlineMs: number,
+  ) {
+    super(`${what} did not complete within ${deadlineMs} ms`);
+    this.name = 'ReadDeadlineError';
+  }
+}
+
 export interface ReadStreamOptions {
   /** First revision to read (inclusive), default 0. */
   fromRevision?: number;
@@ -47,7 +72,7 @@ export interface ReadStreamOptions {
 }
 
 export interface ReadAllOptions {
-  /** Read events strictly after this position; default: from the start. */
+  /** Read events strictly after this position (0 or a position the store handed out); default: from the start. */
   after?: number;
   maxCount: number;
   /** Only these event types (the store may still filter server side or client side). */
@@ -69,9 +94,15 @@ export interface EventStore {
   append(stream: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
   /** Events of one stream in revision order; an empty array for a stream that does not exist. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
-  /** A page of the global log in position order. */
+  /**
+   * A page of the global log in position order: `maxCount` events, or fewer only when no more lie after them.
+   * An `after` that is no position of the store fails with InvalidPositionError.
+   */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
-  /** Catch-up subscription: every event after `after`, then live ones, in order, until the signal aborts. */
+  /**
+   * Catch-up subscription: every event after `after`, then live ones, in order, until the signal aborts.
+   * An `after` that is no position of the store fails with InvalidPositionError.
+   */
   subscribeToAll(options: SubscribeOptions): AsyncIterable<RecordedEvent>;
   /** Position of the last event in the store, or 0 when empty. */
   headPosition(): Promise<number>;

@@ -74,3 +74,9 @@ export const consumerDeadLetters = new Gauge({
   labelNames: ['group'] as const,
   registers: [metricsRegistry],
 });
+
+export const foreignEventsSkipped = new Counter({
+  name: 'batchyard_foreign_events_skipped_total',
+  help: 'Events without a Batchyard envelope (written to KurrentDB by another client) that reads skipped; each read counts its own.',
+  registers: [metricsRegistry],
+});

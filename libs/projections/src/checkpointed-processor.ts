@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '@batchyard/contracts';
-import type { EventStore } from '@batchyard/event-store';
+import { InvalidPositionError, type EventStore } from '@batchyard/event-store';
 import { describeError, sleep } from '@batchyard/messaging';
 import type { ReadStore } from '@batchyard/read-store';
 import { Checkpoints } from './checkpoints';
@@ -77,6 +77,8 @@ export class CheckpointedProcessor {
   private requestSeen?: string;
   private stalledInState = false;
   private indexed = false;
+  /** A checkpoint the store refused as none of its positions: not read from again until it changes. */
+  private refused?: number;
 
   constructor(
     private readonly events: EventStore,
@@ -173,6 +175,10 @@ export class CheckpointedProcessor {
           await this.applyControl(name);
           controlReadAt = Date.now();
         }
+        if (this.current === this.refused) {
+          await sleep(CONTROL_POLL_MS, signal);
+          continue;
+        }
         // Read the head first: when a filtered page comes back short, nothing of ours lies before it.
         const head = await this.events.headPosition();
         const page = await this.events.readAll({ after: this.current, maxCount: batchSize, eventTypes: this.options.eventTypes });
@@ -204,6 +210,13 @@ export class CheckpointedProcessor {
         if (this.stalledInState) await this.reportStall(null);
       } catch (error) {
         this.options.onError?.(error);
+        if (error instanceof InvalidPositionError && error.position === this.current) {
+          // Reading on from there fails the same way every time: stalled until an operator rewinds it
+          // (`ops projections replay <name> --from <position>`) or a rebuild gives it another checkpoint.
+          this.refused = this.current;
+          if (!this.stalledInState) await this.reportStall(new Date().toISOString()).catch(() => undefined);
+          continue;
+        }
         failingSince ??= Date.now();
         if (!this.stalledInState && Date.now() - failingSince >= STALL_REPORT_MS) {
           await this.reportStall(new Date(failingSince).toISOString()).catch(() => undefined);
@@ -258,9 +271,10 @@ export class CheckpointedProcessor {
     }
   }
 
+  /** From its stream: the position before it need not be one of the store's (KurrentDB's are byte offsets). */
   private async eventOf(entry: ParkedEvent): Promise<RecordedEvent> {
-    const [event] = await this.events.readAll({ after: entry.position - 1, maxCount: 1 });
-    if (event?.position !== entry.position || event.eventId !== entry.eventId) throw new Error(`event ${entry.eventId} is not at position ${entry.position}`);
+    const event = (await this.events.readStream(entry.stream)).find((e) => e.eventId === entry.eventId);
+    if (event?.position !== entry.position) throw new Error(`event ${entry.eventId} is not at position ${entry.position}`);
     return event;
   }
 }

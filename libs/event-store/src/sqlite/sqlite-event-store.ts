@@ -5,6 +5,7 @@ import type { NewEvent, RecordedEvent } from '@batchyard/contracts';
 import { MAX_APPEND_BYTES, appendBytes } from '../append-size';
 import {
   AppendTooLargeError,
+  InvalidPositionError,
   WrongExpectedRevisionError,
   type AppendResult,
   type EventStore,
@@ -110,10 +111,12 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    this.requirePosition(options.after ?? 0);
     return this.readPage(options.after ?? 0, options.maxCount, options.eventTypes);
   }
 
   async *subscribeToAll({ after = 0, eventTypes, signal }: SubscribeOptions): AsyncIterable<RecordedEvent> {
+    this.requirePosition(after);
     let cursor = after;
     while (!signal.aborted && !this.closed) {
       // The head is read before the page: if the page comes back short, every event of ours up to
@@ -196,6 +199,11 @@ export class SqliteEventStore implements EventStore {
     return { nextRevision: first.revision + events.length - 1, position: stored[stored.length - 1].position };
   }
 
+  /** Positions are the rowids of events; 0 is before the first. One primary-key lookup. */
+  private requirePosition(position: number): void {
+    if (position !== 0 && !this.sql.positionExists.get(position)) throw new InvalidPositionError(position);
+  }
+
   private readPage(after: number, maxCount: number, eventTypes?: readonly string[]): RecordedEvent[] {
     const rows = eventTypes
       ? this.sql.readAllOfTypes.all(after, JSON.stringify(eventTypes), maxCount)
@@ -246,6 +254,7 @@ function prepareStatements(db: DatabaseSync) {
     readAllOfTypes: prepare(`SELECT ${COLUMNS} FROM events
       WHERE position > ? AND type IN (SELECT value FROM json_each(?)) ORDER BY position LIMIT ?`),
     head: prepare('SELECT MAX(position) AS position FROM events'),
+    positionExists: prepare('SELECT 1 AS found FROM events WHERE position = ?'),
   };
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NewEvent, RecordedEvent } from '@batchyard/contracts';
 import { MAX_APPEND_BYTES, appendBytes } from '../append-size';
-import { AppendTooLargeError, WrongExpectedRevisionError, type EventStore } from '../port';
+import { AppendTooLargeError, InvalidPositionError, WrongExpectedRevisionError, type EventStore } from '../port';
 
 /** Names unique to one run, so the suite can share a server with other runs and other suites. */
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
@@ -307,6 +307,50 @@ export function describeEventStoreConformance(name: string, open: () => Promise<
         const second = await store.append(stream, [newEvent('ConfA')], 0);
         expect(second.position).toBeGreaterThan(head);
         expect(await store.headPosition()).toBeGreaterThanOrEqual(second.position);
+      });
+    });
+
+    describe('positions that are none of the store', () => {
+      const refused = async (attempt: Promise<unknown>, position: number) => {
+        await expect(attempt).rejects.toBeInstanceOf(InvalidPositionError);
+        await expect(attempt).rejects.toMatchObject({ position, retriable: false });
+      };
+      const subscribing = async (store: EventStore, after: number) => {
+        for await (const _ of store.subscribeToAll({ after, signal: new AbortController().signal })) return;
+      };
+
+      it('refuses an `after` between two events, past the head, negative or fractional, in readAll and subscribeToAll', async () => {
+        const stream = unique('conf-between');
+        await store.append(stream, [newEvent('ConfA', { n: 0 }), newEvent('ConfA', { n: 1 })], 'no_stream');
+        const [first, second] = await store.readStream(stream);
+        // KurrentDB's positions are byte offsets, SQLite's are consecutive: what lies between them depends on the store.
+        const between = [first.position + 1, Math.floor((first.position + second.position) / 2), second.position - 1];
+        const head = await store.headPosition();
+        const invalid = [...new Set([...between.filter((p) => p > first.position && p < second.position), head + 1, -1, first.position + 0.5])];
+        for (const position of invalid) {
+          await refused(store.readAll({ after: position, maxCount: 10 }), position);
+          await refused(store.readAll({ after: position, maxCount: 10, eventTypes: ['ConfA'] }), position);
+          await refused(subscribing(store, position), position);
+        }
+        // A store that never handed the positions out still takes them.
+        const fresh = await openStore();
+        expect((await fresh.readAll({ after: first.position, maxCount: 1 })).map((e) => e.eventId)).toEqual([second.eventId]);
+        expect(await fresh.readAll({ after: second.position, maxCount: 10, eventTypes: [uniqueType('ConfNone')] })).toEqual([]);
+        await refused(fresh.readAll({ after: head + 1, maxCount: 1 }), head + 1);
+      });
+
+      it('takes 0, the head and the position of every event of any type as `after`', async () => {
+        const stream = unique('conf-valid');
+        const [typeA, typeB] = [uniqueType('ConfValidA'), uniqueType('ConfValidB')];
+        await store.append(stream, [newEvent(typeA), newEvent(typeB), newEvent(typeA)], 'no_stream');
+        const events = await store.readStream(stream);
+        const fresh = await openStore();
+        for (const event of events) {
+          const [next] = await fresh.readAll({ after: event.position, maxCount: 1, eventTypes: [typeA, typeB] });
+          expect(next?.eventId).toBe(events[event.revision + 1]?.eventId);
+        }
+        expect((await fresh.readAll({ after: 0, maxCount: 1 })).length).toBe(1);
+        expect(await fresh.readAll({ after: await fresh.headPosition(), maxCount: 10, eventTypes: [typeA, typeB] })).toEqual([]);
       });
     });
 

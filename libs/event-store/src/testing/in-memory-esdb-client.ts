@@ -7,14 +7,16 @@ import {
   START,
   StreamNotFoundError,
   UnavailableError,
+  UnknownError,
   WrongExpectedVersionError,
-  type AppendExpectedRevision,
   type AppendResult,
-  type EventStoreDBClient,
+  type AppendStreamState,
+  type Filter,
   type JSONEventData,
+  type KurrentDBClient,
   type Position,
   type ReadPosition,
-} from '@eventstore/db-client';
+} from '@kurrent/kurrentdb-client';
 
 interface LogRecord {
   streamId: string;
@@ -31,26 +33,58 @@ interface LogRecord {
 
 interface Follower {
   stream: Readable;
-  regex?: RegExp;
+  filter?: Filter;
 }
 
+/** What the server answers a read from an offset where no record starts (the client reports it as an UnknownError). */
+export const INVALID_POSITION_MESSAGE = 'Invalid position.';
+
 /**
- * An in-memory model of the part of `EventStoreDBClient` the ESDB adapter calls, following the
- * server's rules as the adapter relies on them, so the adapter's own logic runs where no server
- * can: `$all` positions grow by record size with commit == prepare; reads from a position include
- * it, backward reads exclude it, subscriptions start after it; idempotent appends are acknowledged
- * without a position; a partly repeated batch is a wrong expected version; and every append is
- * followed by a system link event (what ESDB's `$by_category` projection writes), so system
- * events sit between and after the adapter's own; an append weighing more than `maxAppendSize` (the server's
- * `MaxAppendSize`, 1 MiB by default) is refused before anything else is checked, as the server's gRPC append does.
+ * An in-memory model of the part of `KurrentDBClient` the ESDB adapter calls, as strict as a server on every point the
+ * adapter relies on, so the adapter's own logic runs where no server can:
+ * - `$all` positions are byte offsets (they grow by record size, commit == prepare, never contiguous); a read from an
+ *   offset inside the log where no record starts fails as the server's does (INVALID_POSITION_MESSAGE); one beyond
+ *   the end reads nothing;
+ * - `$all` holds system events: a `$>` link (what `$by_category` writes) after every append, and `writeSystemEvent`;
+ *   reads from a position include it, backward reads exclude it, subscriptions start after it;
+ * - `readAll` and `subscribeToAll` filter on the server (`filter`), and `delivered` counts what reached the client;
+ * - an append weighing more than `maxAppendSize` (1 MiB by default, as the server's `Event.SizeOnDisk` sum) is refused
+ *   before anything else is checked; idempotent appends are acknowledged without a position; a partly repeated batch
+ *   is a wrong expected version;
+ * - calls stay open until the server has sent everything and the client read it to the end, or a subscription is
+ *   unsubscribed (`openCalls`): reads cannot be cancelled, as the client's native bridge has no cancel, so a read
+ *   left early stays open; `holdReads` makes reads wait, as a slow server does, and they honour no deadline;
+ * - `capabilities` reports `serverVersion`, as the server's ServerFeatures service does ('unknown' where it has none).
  * It is not a substitute for the real-server tier.
  */
 export class InMemoryEsdbClient {
+  /** What the server reports as its version. */
+  serverVersion = '25.0.0';
+  /** Events (records of any kind) sent to the client by reads and subscriptions. */
+  delivered = 0;
   private readonly log: LogRecord[] = [];
+  private readonly byPosition = new Map<bigint, LogRecord>();
   private readonly followers = new Set<Follower>();
   private nextPosition = 1000n;
+  private openReads = 0;
+  private held?: Promise<void>;
 
   constructor(private readonly maxAppendSize = 1024 * 1024) {}
+
+  /** Reads that have not been read to their end, and subscriptions not unsubscribed or dropped. */
+  get openCalls(): number {
+    return this.openReads + this.followers.size;
+  }
+
+  /** Reads answer nothing until the returned function is called. */
+  holdReads(): () => void {
+    let release!: () => void;
+    this.held = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.held = undefined;
+      release();
+    };
+  }
 
   /** Ends every open subscription with `error`, as a lost connection does. */
   dropSubscriptions(error: Error = new UnavailableError(undefined, 'connection lost')): void {
@@ -58,19 +92,35 @@ export class InMemoryEsdbClient {
     this.followers.clear();
   }
 
+  /** An empty database in place of this one (a volume wiped): positions start again, and name other records. */
+  recreate(): void {
+    this.log.length = 0;
+    this.byPosition.clear();
+    this.nextPosition = 1000n;
+  }
+
   /** Writes a system event, as the server does on its own (statistics, projections). */
   writeSystemEvent(): void {
     this.write('$stats-127.0.0.1:2113', '$statsCollected', {}, {});
   }
 
-  asClient(): EventStoreDBClient {
-    return this as unknown as EventStoreDBClient;
+  /** Writes an event as another client would: any type, any (or no) metadata, no Batchyard envelope. */
+  writeForeignEvent(streamId: string, type: string, data: unknown, metadata?: unknown): Position {
+    return this.write(streamId, type, data, metadata).position;
+  }
+
+  asClient(): KurrentDBClient {
+    return this as unknown as KurrentDBClient;
+  }
+
+  get capabilities(): Promise<{ serverVersion: string }> {
+    return Promise.resolve({ serverVersion: this.serverVersion });
   }
 
   async appendToStream(
     streamName: string,
     events: JSONEventData[],
-    { expectedRevision = 'any' }: { expectedRevision?: AppendExpectedRevision } = {},
+    { streamState = 'any' }: { streamState?: AppendStreamState } = {},
   ): Promise<AppendResult> {
     // The server's `Event.SizeOnDisk` summed over the append: data and metadata as the client serialised them (UTF-8
     // JSON), and twice the type's length.
@@ -79,21 +129,17 @@ export class InMemoryEsdbClient {
     const stream = this.log.filter((r) => r.streamId === streamName);
     const current = BigInt(stream.length) - 1n;
     const wrong = () =>
-      new WrongExpectedVersionError(undefined, {
-        streamName,
-        expected: expectedRevision,
-        current: current < 0n ? 'no_stream' : current,
-      });
+      new WrongExpectedVersionError(undefined, { streamName, expected: streamState, current: current < 0n ? 'no_stream' : current });
     const firstIndex =
-      expectedRevision === 'any'
+      streamState === 'any'
         ? stream.findIndex((r) => r.id === events[0].id)
-        : expectedRevision === 'no_stream'
+        : streamState === 'no_stream'
           ? 0
-          : typeof expectedRevision === 'bigint'
-            ? Number(expectedRevision) + 1
+          : typeof streamState === 'bigint'
+            ? Number(streamState) + 1
             : -1;
     const writable =
-      expectedRevision === 'any' ? firstIndex < 0 : expectedRevision === 'stream_exists' ? current >= 0n : BigInt(firstIndex) === current + 1n;
+      streamState === 'any' ? firstIndex < 0 : streamState === 'stream_exists' ? current >= 0n : BigInt(firstIndex) === current + 1n;
     if (!writable) {
       // The server's idempotence check: the batch's ids already stand at the place the expectation names.
       if (firstIndex < 0 || stream[firstIndex]?.id !== events[0].id) throw wrong();
@@ -106,29 +152,47 @@ export class InMemoryEsdbClient {
     return { success: true, nextExpectedRevision: current + BigInt(events.length), position: written[written.length - 1].position };
   }
 
-  async *readStream(streamName: string, { fromRevision = 0n, maxCount }: { fromRevision?: bigint; maxCount?: number } = {}) {
-    const stream = this.log.filter((r) => r.streamId === streamName);
-    if (stream.length === 0) throw new StreamNotFoundError(undefined, streamName);
-    yield* stream
-      .filter((r) => r.revision >= fromRevision)
-      .slice(0, maxCount)
-      .map((r) => ({ event: r }));
+  readStream(streamName: string, { fromRevision = START, maxCount }: { fromRevision?: bigint | typeof START; maxCount?: number } = {}) {
+    return this.answer(() => {
+      const stream = this.log.filter((r) => r.streamId === streamName);
+      if (stream.length === 0) throw new StreamNotFoundError(undefined, streamName);
+      return stream.filter((r) => fromRevision === START || r.revision >= fromRevision).slice(0, maxCount);
+    });
   }
 
-  async *readAll({ fromPosition = START, direction, maxCount }: { fromPosition?: ReadPosition; direction?: string; maxCount: number }) {
-    const records =
-      direction === BACKWARDS
-        ? this.log.filter((r) => fromPosition === END || r.position.commit < (fromPosition as Position).commit).reverse()
-        : this.log.filter((r) => fromPosition === START || r.position.commit >= (fromPosition as Position).commit);
-    yield* records.slice(0, maxCount).map((r) => ({ event: r, commitPosition: r.position.commit }));
+  readAll({
+    fromPosition = START,
+    direction,
+    maxCount,
+    filter,
+  }: {
+    fromPosition?: ReadPosition;
+    direction?: string;
+    maxCount?: number;
+    filter?: Filter;
+  }) {
+    return this.answer(() => {
+      if (fromPosition !== START && fromPosition !== END) this.requireBoundary(fromPosition.commit);
+      const records =
+        direction === BACKWARDS
+          ? this.log.filter((r) => fromPosition === END || r.position.commit < (fromPosition as Position).commit).reverse()
+          : this.log.filter((r) => fromPosition === START || r.position.commit >= (fromPosition as Position).commit);
+      return records.filter((r) => passes(filter, r)).slice(0, maxCount);
+    });
   }
 
-  subscribeToAll({ fromPosition = START, filter }: { fromPosition?: ReadPosition; filter?: { regex?: string } }) {
-    const follower: Follower = { stream: new Readable({ objectMode: true, read() {} }), regex: filter?.regex ? new RegExp(filter.regex) : undefined };
-    for (const record of this.log) {
-      if (fromPosition === START || record.position.commit > (fromPosition as Position).commit) this.deliver(follower, record);
-    }
+  subscribeToAll({ fromPosition = START, filter }: { fromPosition?: ReadPosition; filter?: Filter }) {
+    const follower: Follower = { stream: new Readable({ objectMode: true, read() {} }), filter };
     this.followers.add(follower);
+    try {
+      if (fromPosition !== START && fromPosition !== END) this.requireBoundary(fromPosition.commit);
+      for (const record of this.log) {
+        if (fromPosition === START || (fromPosition !== END && record.position.commit > fromPosition.commit)) this.deliver(follower, record);
+      }
+    } catch (error) {
+      this.followers.delete(follower);
+      process.nextTick(() => follower.stream.destroy(error as Error));
+    }
     return Object.assign(follower.stream, {
       unsubscribe: async () => {
         this.followers.delete(follower);
@@ -138,6 +202,49 @@ export class InMemoryEsdbClient {
   }
 
   async dispose(): Promise<void> {}
+
+  /**
+   * A read as the client's native bridge answers it: records in batches, on demand, with no way to end the call
+   * early (`return()` of the iterator the client hands out leaves the call open, as it leaves the bridge's).
+   */
+  private answer(select: () => LogRecord[]) {
+    this.openReads++;
+    let records: LogRecord[] | undefined;
+    let open = true;
+    const close = () => {
+      if (open) this.openReads--;
+      open = false;
+    };
+    const source = {
+      next: async (): Promise<IteratorResult<{ event: LogRecord; commitPosition: bigint }>> => {
+        while (this.held) await this.held;
+        try {
+          records ??= select();
+        } catch (error) {
+          close();
+          throw error;
+        }
+        const record = records.shift();
+        if (!record) {
+          close();
+          return { done: true, value: undefined };
+        }
+        this.delivered++;
+        return { done: false, value: { event: record, commitPosition: record.position.commit } };
+      },
+    };
+    return (async function* () {
+      for (;;) {
+        const next = await source.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    })();
+  }
+
+  private requireBoundary(commit: bigint): void {
+    if (commit < this.nextPosition && !this.byPosition.has(commit)) throw new UnknownError(undefined, INVALID_POSITION_MESSAGE);
+  }
 
   private write(
     streamId: string,
@@ -157,20 +264,31 @@ export class InMemoryEsdbClient {
       type,
       revision,
       data: JSON.parse(serialized),
-      metadata: JSON.parse(JSON.stringify(metadata)),
+      metadata: metadata === undefined ? undefined : JSON.parse(JSON.stringify(metadata)),
       isJson: true,
       contentType: 'application/json',
       created: new Date(),
       position: { commit: position, prepare: position },
     };
     this.log.push(record);
+    this.byPosition.set(position, record);
     for (const follower of this.followers) this.deliver(follower, record);
     return record;
   }
 
   private deliver(follower: Follower, record: LogRecord): void {
-    if (!follower.regex || follower.regex.test(record.type)) follower.stream.push({ event: record, commitPosition: record.position.commit });
+    if (!passes(follower.filter, record)) return;
+    this.delivered++;
+    follower.stream.push({ event: record, commitPosition: record.position.commit });
   }
+}
+
+/** The server's filter: a regex or prefixes, on the event type or the stream name. */
+function passes(filter: Filter | undefined, record: LogRecord): boolean {
+  if (!filter) return true;
+  const subject = filter.filterOn === 'eventType' ? record.type : record.streamId;
+  if ('regex' in filter) return new RegExp(filter.regex).test(subject);
+  return filter.prefixes.some((prefix) => subject.startsWith(prefix));
 }
 
 const jsonBytes = (value: unknown) => (value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value)));
