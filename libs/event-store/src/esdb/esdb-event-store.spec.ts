@@ -7,7 +7,8 @@ import { describeEventStoreConformance } from '../testing/event-store-conformanc
 import { EsdbEventStore } from './esdb-event-store';
 
 const NOT_RUN = 'EventStoreDB tier NOT RUN: no EVENTSTORE_URL and no Docker engine reachable';
-const IMAGE = process.env.KURRENTDB_IMAGE ?? 'kurrentplatform/kurrentdb:25.0';
+// The image docker-compose.yml pins, so the tier tests what a `docker compose up` runs.
+const IMAGE = process.env.KURRENTDB_IMAGE ?? 'kurrentplatform/kurrentdb:25.1.3';
 
 // Jest registers suites synchronously, so the Docker check is a short synchronous ping in a child process.
 const PING = `
