@@ -56,9 +56,10 @@ describeTier('Scale-out: two processes of each kind, one of each killed mid-work
     live = await openReadStore({ dataDir: cluster.dataDir, mongoUrl: serverEnv.MONGO_URL });
     // The first batch service takes every lease before the second one starts, so the test knows whose kill moves them.
     const processors = installationProcessors().map((p) => p.checkpoint);
-    for (;;) {
+    for (const deadline = Date.now() + 60_000; ; ) {
       firstHolders = await leaseHolders();
       if (processors.every((p) => firstHolders[p])) break;
+      if (Date.now() > deadline) throw new Error(`the first batch service took only ${Object.keys(firstHolders)} of ${processors}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     await Promise.all(['batch-service', 'task-worker', 'bulk-processor'].map((name) => cluster.restart(name)));
@@ -111,7 +112,11 @@ describeTier('Scale-out: two processes of each kind, one of each killed mid-work
     let batchServiceRestarted: Promise<void> | undefined;
     const firstOwners = new Set(Object.values(firstHolders));
 
-    while (!batchServiceRestarted || kinds.some((k) => !k.restarted)) {
+    for (const deadline = Date.now() + 180_000; !batchServiceRestarted || kinds.some((k) => !k.restarted); ) {
+      if (Date.now() > deadline) {
+        const where = kinds.map((k) => `${k.app}: ${k.survivorAtKill === undefined ? 'not killed' : k.restarted ? 'restarted' : `killed, the other at ${k.survivorAtKill}`}`);
+        throw new Error(`not every kill and restart came in time (${where.join('; ')}; batch service ${batchServiceRestarted ? 'restarted' : 'leases not moved'})`);
+      }
       for (const k of kinds) {
         if (k.restarted) continue;
         const counts = await recorded(k.app, k.kind);
