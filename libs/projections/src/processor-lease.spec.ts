@@ -96,14 +96,14 @@ describe('checkpointed processor', () => {
     const seenB: RecordedEvent[] = [];
     const a = new CheckpointedProcessor(events, readStore, {
       name: 'counter',
-      leaseTtlMs: 300,
+      leaseTtlMs: 600,
       handle: async (page) => {
         handling = true;
         await slow;
         seenA.push(...page);
       },
     });
-    const b = processor(seenB, 300);
+    const b = processor(seenB, 600);
     const leases = new Leases(readStore);
     a.start();
     let holder: string | undefined;
