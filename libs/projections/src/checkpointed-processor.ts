@@ -137,6 +137,33 @@ export class CheckpointedProcessor {
     return held;
   }
 
+  /**
+   * Renews the lease while a page is handled: a page can take longer than the lease (a thousand chunk events over a
+   * slow read store, a large publish), and another instance must not take over from a holder that is alive and working.
+   */
+  private async renewingLease<T>(work: Promise<T>): Promise<T> {
+    let working = true;
+    let timer: NodeJS.Timeout | undefined;
+    let renewal: Promise<void> = Promise.resolve();
+    const schedule = () => {
+      if (!working) return;
+      timer = setTimeout(() => {
+        renewal = this.renewLease().then(
+          () => schedule(),
+          (error) => (this.options.onError?.(error), schedule()),
+        );
+      }, (this.options.leaseTtlMs ?? 10_000) / 3);
+    };
+    schedule();
+    try {
+      return await work;
+    } finally {
+      working = false;
+      clearTimeout(timer);
+      await renewal;
+    }
+  }
+
   private async reportStall(since: string | null): Promise<void> {
     await this.checkpoints.setState(this.options.name, { stalledSince: since });
     this.stalledInState = since !== null;
@@ -183,7 +210,7 @@ export class CheckpointedProcessor {
         const head = await this.events.headPosition();
         const page = await this.events.readAll({ after: this.current, maxCount: batchSize, eventTypes: this.options.eventTypes });
         if (page.length > 0) {
-          const done = await this.isolation.apply(page, signal);
+          const done = await this.renewingLease(this.isolation.apply(page, signal));
           if (done > 0) this.current = page[done - 1].position;
           if (done < page.length) {
             // Stopping, or the lease went to another: keep what is done.

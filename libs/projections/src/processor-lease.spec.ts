@@ -136,4 +136,46 @@ describe('checkpointed processor', () => {
       await processor.stop();
     }
   });
+
+  it('keeps its lease while a page takes longer than the lease: no other instance takes over mid-page', async () => {
+    let finish!: () => void;
+    const slow = new Promise<void>((resolve) => (finish = resolve));
+    let handling = false;
+    const seenA: RecordedEvent[] = [];
+    const seenB: RecordedEvent[] = [];
+    const a = new CheckpointedProcessor(events, readStore, {
+      name: 'counter',
+      leaseTtlMs: 600,
+      handle: async (page) => {
+        handling = true;
+        await slow;
+        seenA.push(...page);
+      },
+    });
+    const b = processor(seenB, 600);
+    const leases = new Leases(readStore);
+    a.start();
+    let holder: string | undefined;
+    await until(() => (void leases.holder('counter').then((l) => (holder = l?.owner)), holder === a.owner));
+    b.start();
+    try {
+      await events.append('s-3', [event(1)], 'no_stream');
+      await until(() => handling);
+
+      // The page outlasts several lease periods, each renewal a new expiry.
+      const expiries = new Set<number>();
+      const holders = new Set<string>();
+      await until(() => {
+        void leases.holder('counter').then((l) => l && (expiries.add(l.expiresAt), holders.add(l.owner)));
+        return expiries.size >= 5;
+      });
+      finish();
+      await until(() => seenA.length === 1);
+      expect(holders).toEqual(new Set([a.owner]));
+      expect(seenB).toHaveLength(0);
+    } finally {
+      finish();
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
 });

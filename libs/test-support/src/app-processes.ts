@@ -96,11 +96,13 @@ export interface AppCluster {
   readonly url: string;
   dataDir: string;
   env: NodeJS.ProcessEnv;
-  /** Where app `name` serves `/metrics` and `/health`, apart from the API's port. */
+  /** Where app `name` serves `/metrics` and `/health`, apart from the API's port (the first process of that app). */
   metricsUrl(name: string): string;
-  /** SIGKILL one app, as a crash would. */
-  kill(name: string): Promise<void>;
-  /** Starts a killed app again on the same environment; resolves once it is healthy. */
+  /** The same for every running process of app `name`, in the order they started: the indexes `kill` takes. */
+  metricsUrls(name: string): string[];
+  /** SIGKILL a process of app `name` (the `index`th running one, the first by default), as a crash would. */
+  kill(name: string, index?: number): Promise<void>;
+  /** Starts a process of app `name` on the same environment (again after a kill, or one more beside those running); resolves once it is healthy. */
   restart(name: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -110,15 +112,17 @@ export async function startAppCluster(names: readonly string[], key: string, ser
   const dataDir = await mkdtemp(path.join(tmpdir(), 'batchyard-procs-'));
   const env = { ...serverEnv, BATCHYARD_DATA_DIR: dataDir, BATCHYARD_BOOTSTRAP_KEY: key, LOG_LEVEL: 'warn' };
   const apps = names.map((name) => startAppProcess(name, env));
-  /** What each app listens on: `gateway` (the API, the gateway only) and `ops-endpoint` (`/metrics`, `/health`). */
-  const servers = new Map<string, Record<string, string>>();
+  /** What each healthy process listens on: `gateway` (the API, the gateway only) and `ops-endpoint` (`/metrics`, `/health`). */
+  const servers = new Map<AppProcess, Record<string, string>>();
   const healthy = async (app: AppProcess) => {
     const listening = await app.listening(170_000, apps);
     await waitForHttp(`${listening.gateway ?? listening['ops-endpoint']}/health`, app, 60_000, apps);
-    servers.set(app.name, listening);
+    servers.set(app, listening);
   };
+  const running = (name: string) => apps.filter((a) => a.name === name && servers.has(a));
+  const urlsOf = (name: string, server: string) => running(name).map((a) => servers.get(a)![server]).filter(Boolean);
   const urlOf = (name: string, server: string) => {
-    const url = servers.get(name)?.[server];
+    const [url] = urlsOf(name, server);
     if (!url) throw new Error(`${name} is not running in this cluster, or serves no ${server}`);
     return url;
   };
@@ -129,10 +133,13 @@ export async function startAppCluster(names: readonly string[], key: string, ser
     dataDir,
     env,
     metricsUrl: (name) => urlOf(name, 'ops-endpoint'),
-    async kill(name) {
-      const index = apps.findIndex((a) => a.name === name);
-      servers.delete(name);
-      await apps.splice(index, 1)[0].kill();
+    metricsUrls: (name) => urlsOf(name, 'ops-endpoint'),
+    async kill(name, index = 0) {
+      const app = running(name)[index];
+      if (!app) throw new Error(`no process ${index} of ${name} is running in this cluster`);
+      servers.delete(app);
+      apps.splice(apps.indexOf(app), 1);
+      await app.kill();
     },
     async restart(name) {
       const app = startAppProcess(name, env);

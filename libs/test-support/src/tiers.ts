@@ -60,6 +60,9 @@ export function describeTier(name: string, runs: boolean, why: string, body: () 
 
 export const NO_SERVERS = 'KAFKA_BROKERS and MONGO_URL are not set (.ci/run starts a real broker and a Mongo-wire server)';
 
+/** The consumer session timeout and heartbeat of crash tests over Kafka (decisions.md): a killed member's partitions move within seconds. */
+export const QUICK_REBALANCE: NodeJS.ProcessEnv = { KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_MS: '500' };
+
 /**
  * A crash test in both tiers: each app as its own process on embedded stores, and over Kafka + MongoDB wire
  * with the session timeout tuned down (decisions.md), so a killed consumer's partitions move within seconds.
@@ -68,6 +71,6 @@ export function describeProcessTiers<Size>(name: string, sizes: { embedded: Size
   describe(`${name} (embedded stores)`, () => body({}, sizes.embedded));
   const distributed = distributedOverrides();
   describeTier(`${name} (Kafka + MongoDB wire)`, Boolean(distributed), NO_SERVERS, () =>
-    body({ ...overridesAsEnv(distributed ?? {}), KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_MS: '500' }, sizes.distributed),
+    body({ ...overridesAsEnv(distributed ?? {}), ...QUICK_REBALANCE }, sizes.distributed),
   );
 }
