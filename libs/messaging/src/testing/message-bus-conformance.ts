@@ -302,6 +302,23 @@ export function describeMessageBusConformance(name: string, open: () => Promise<
       expect(received).toHaveLength(2);
     });
 
+    it("delivers concurrent publishes once each, each call's messages in order, refusing only the call that cannot fit", async () => {
+      const bus = await openBus();
+      const topic = uniqueName('concurrent');
+      const received = await collect(bus, topic, uniqueName('g'));
+      const calls = Array.from({ length: 20 }, (_, c) => Array.from({ length: 3 }, (_, i) => ({ topic, key: `k${c % 5}`, value: `${c}:${i}` })));
+      const largest = messageOf(topic, 'large', DEFAULT_MAX_MESSAGE_BYTES);
+      const refused = [{ topic, key: 'k0', value: 'refused' }, { ...largest, value: `${largest.value}x` }];
+      const settled = await Promise.allSettled([...calls.map((messages) => bus.publish(messages)), bus.publish(refused)]);
+      expect(settled.slice(0, -1).filter((s) => s.status === 'rejected')).toEqual([]);
+      expect(settled.at(-1)).toMatchObject({ status: 'rejected', reason: expect.any(MessageTooLargeError) });
+      const all = calls.flat().map((m) => m.value);
+      await eventually(() => received.length >= all.length, 'every message');
+      await sleep(SETTLE_MS);
+      expect(values(received).sort()).toEqual(all.sort());
+      for (const c of calls.keys()) expect(values(received).filter((v) => v.startsWith(`${c}:`))).toEqual([`${c}:0`, `${c}:1`, `${c}:2`]);
+    });
+
     it("publishes several times its limit in one call, each key's messages in order", async () => {
       const bus = await openBus();
       const topic = uniqueName('split');
