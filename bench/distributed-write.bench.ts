@@ -92,8 +92,8 @@ async function rawRoundTrips(brokers: string[], seconds: number, concurrent: num
     return { one, many };
   } finally {
     await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
     await admin.disconnect();
+    await deleteTopics(brokers, (t) => t === topic);
   }
 }
 
@@ -118,6 +118,19 @@ async function measureWrites(overrides: Partial<RuntimeConfig>): Promise<{ figur
     return { figure, refused, firstRefusal };
   } finally {
     await by.stop();
+    await deleteTopics(overrides.kafkaBrokers!, (topic) => topic.startsWith(`${overrides.namespace}.`));
+  }
+}
+
+/** The broker is shared (with CI, other benches): a run leaves none of its topics behind. */
+async function deleteTopics(brokers: string[], ours: (topic: string) => boolean): Promise<void> {
+  const admin = new Kafka({ clientId: 'bench-cleanup', brokers, logLevel: logLevel.WARN }).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter(ours);
+    if (topics.length) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
   }
 }
 
