@@ -33,6 +33,8 @@ import {
 const QUANTITY = 6_000;
 const ROWS = 500;
 const CHUNK_ROWS = 5;
+/** The task worker's chunk of FIXED_AMOUNT Thngs with redirections. */
+const TASK_CHUNK = 1_000;
 
 const distributed = distributedOverrides();
 describeTier('Scale-out: two processes of each kind, one of each killed mid-work (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () => {
@@ -106,8 +108,8 @@ describeTier('Scale-out: two processes of each kind, one of each killed mid-work
      * The read models cannot tell: the batch service running the projections dies with the first worker.
      */
     const kinds = [
-      { app: 'bulk-processor', kind: 'bulk_rows', total: created },
-      { app: 'task-worker', kind: 'task_items', total: QUANTITY },
+      { app: 'bulk-processor', kind: 'bulk_rows', total: created, chunk: CHUNK_ROWS },
+      { app: 'task-worker', kind: 'task_items', total: QUANTITY, chunk: TASK_CHUNK },
     ].map((k) => ({ ...k, survivorAtKill: undefined as number | undefined, restarted: undefined as Promise<void> | undefined }));
     let batchServiceRestarted: Promise<void> | undefined;
     const firstOwners = new Set(Object.values(firstHolders));
@@ -123,13 +125,14 @@ describeTier('Scale-out: two processes of each kind, one of each killed mid-work
         if (k.survivorAtKill === undefined) {
           const working = counts.findIndex((n) => n > 0);
           if (working < 0) continue;
-          expect(counts[working]).toBeLessThan(k.total);
-          if (!kinds.some((other) => other.survivorAtKill !== undefined)) {
-            // The leases' holder dies with the first worker: the relay and every projection stop until they move.
-            expect(await leaseHolders()).toEqual(firstHolders);
-            await cluster.kill('batch-service', 0);
-          }
+          // Two chunks or more left, and the worker dies right after this scrape: it cannot end the work in between
+          // (a run seen in CI: killed with one chunk left, it had ended the task before its kill, the other had nothing to take over).
+          expect(counts[working]).toBeLessThanOrEqual(k.total - 2 * k.chunk);
+          const first = !kinds.some((other) => other.survivorAtKill !== undefined);
+          // The leases' holder dies with the first worker: the relay and every projection stop until they move.
+          if (first) expect(await leaseHolders()).toEqual(firstHolders);
           await cluster.kill(k.app, working);
+          if (first) await cluster.kill('batch-service', 0);
           k.survivorAtKill = counts[1 - working];
         } else if (counts[0] > k.survivorAtKill) {
           k.restarted = cluster.restart(k.app);
