@@ -26,11 +26,11 @@ import {
  * partitions, the leases expire to the other batch service), the killed ones come back and rebalance the groups
  * again, and both end exact: every row and item once, and every read model equal to a rebuild from the events.
  *
- * Sizes: 6 task chunks of 1,000 Thngs with redirections and 100 bulk chunks of 5 rows, small for the Mongo-wire
+ * Sizes: 16 task chunks of 1,000 Thngs with redirections and 100 bulk chunks of 5 rows, small for the Mongo-wire
  * server (it scans on every filter but `_id`) and several steps each, so that work is in flight at each kill and
  * at each restart.
  */
-const QUANTITY = 6_000;
+const QUANTITY = 16_000;
 const ROWS = 500;
 const CHUNK_ROWS = 5;
 /** The task worker's chunk of FIXED_AMOUNT Thngs with redirections. */
