@@ -27,4 +27,4 @@ RUN mkdir /data && chown node:node /data
 USER node
 VOLUME /data
 EXPOSE 3000
-CMD ["node", "dist/libs/runtime/src/launch.js", "all"]
+CMD ["node", "dist/apps/launcher/src/launch.js", "all"]

@@ -9,6 +9,9 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs'],
   testMatch: ['**/*.spec.ts', '**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },
-  moduleNameMapper: { '^@batchyard/(.*)$': '<rootDir>/libs/$1/src/index.ts' },
+  moduleNameMapper: {
+    '^@batchyard/test-support$': '<rootDir>/tools/test-support/src/index.ts',
+    '^@batchyard/(.*)$': '<rootDir>/libs/$1/src/index.ts',
+  },
   testTimeout: 60_000,
 };

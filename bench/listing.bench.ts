@@ -8,7 +8,7 @@ import { loadConfig } from '@batchyard/runtime';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { launch } from '../libs/runtime/src/launch';
+import { launch } from '../apps/launcher/src/launch';
 
 const ITEMS = Number(process.env.BENCH_LIST_ITEMS || 1_000_000);
 const SAMPLES = Number(process.env.BENCH_LIST_SAMPLES || 200);

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { CommandHandler } from './command-handling/command-handler';
+import type { CommandHandler } from '@batchyard/write-side';
 import { COMMAND_HANDLER, CommandsController } from './commands.controller';
 
 @Module({})

@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { CommandEnvelopeSchema, StreamCategory, Topics } from '@batchyard/contracts';
-import { CommandHandler } from './command-handling/command-handler';
+import { CommandHandler } from '@batchyard/write-side';
 
 export const COMMAND_HANDLER = Symbol('COMMAND_HANDLER');
 

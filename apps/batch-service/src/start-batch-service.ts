@@ -5,10 +5,10 @@ import { BusExceptionFilter, BusTransport } from '@batchyard/messaging';
 import { Projections } from '@batchyard/read-models';
 import { installationProcessors, processorLogging, ReadStoreDeadLetters, type Infrastructure, type RunningApp } from '@batchyard/runtime';
 import { BatchServiceModule } from './batch-service.module';
-import { CommandHandler } from './command-handling/command-handler';
-import { commandRoutes } from './command-routes';
+import { CommandHandler } from '@batchyard/write-side';
+import { commandRoutes } from '@batchyard/write-side';
 import { ProjectionsThread } from './projections/projections-thread';
-import { createEventRelay } from './relay/event-relay';
+import { createEventRelay } from '@batchyard/event-relay';
 
 /**
  * The write side: command handlers on the bus, the projections that build the read models (in a thread

@@ -40,7 +40,7 @@ import {
   type ValidRow,
 } from '@batchyard/bulk-jobs';
 import { workItems } from '@batchyard/observability';
-import { bulkJobDecider, isTerminal, type BulkJobState } from '../../batch-service/src/bulk-jobs/bulk-job.decider';
+import { bulkJobDecider, isBulkJobTerminal as isTerminal, type BulkJobState } from '@batchyard/write-side';
 import { errorFiles, putJson, putJsonTexts, readBlob, resultFile } from './job-files';
 import { JobCommands } from './job-commands';
 

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { CommandOutcomes } from '@batchyard/command-bus';
 import type { Infrastructure } from '@batchyard/runtime';
 import type { Dispatch } from '@batchyard/tenancy';
-import { CommandHandler } from '../../batch-service/src/command-handling/command-handler';
-import { commandRoutes } from '../../batch-service/src/command-routes';
+import { CommandHandler } from '@batchyard/write-side';
+import { commandRoutes } from '@batchyard/write-side';
 
 /**
  * The ops tool decides administrative commands itself, with the batch service's own handler and

@@ -11,7 +11,7 @@ import {
 } from '@batchyard/projections';
 import { Projections } from '@batchyard/read-models';
 import { installationProcessors, ReadStoreDeadLetters, type Infrastructure } from '@batchyard/runtime';
-import { createEventRelay } from '../../batch-service/src/relay/event-relay';
+import { createEventRelay } from '@batchyard/event-relay';
 import { nonNegativeInteger } from './arguments';
 import { held } from './projections';
 

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { DEFAULT_SHORT_DOMAIN, StreamCategory, streamName, type CommandOutcome } from '@batchyard/contracts';
 import type { Infrastructure } from '@batchyard/runtime';
 import { addShortDomain, removeShortDomain } from '@batchyard/tenancy';
-import { tenantDecider } from '../../batch-service/src/tenants/tenant.decider';
+import { tenantDecider } from '@batchyard/write-side';
 import { adminDispatch } from './admin-dispatch';
 
 function check(outcome: CommandOutcome): void {

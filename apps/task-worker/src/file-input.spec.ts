@@ -6,7 +6,7 @@ import { MAX_EVENT_DATA_BYTES } from '@batchyard/contracts';
 import { FileBlobStore } from '@batchyard/blob-store';
 import { openReadStore, type ReadStore } from '@batchyard/read-store';
 import { fileDocId, type FileDoc } from '@batchyard/read-models';
-import type { TaskState } from '../../batch-service/src/tasks/task.decider';
+import type { TaskState } from '@batchyard/write-side';
 import { FileInput } from './file-input';
 
 const FILE_ID = 'UmNqmfDEBDswtpaaRDs6xHpn';

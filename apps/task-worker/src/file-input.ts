@@ -26,7 +26,7 @@ import {
 } from '@batchyard/contracts';
 import { fileDocId, type FileDoc } from '@batchyard/read-models';
 import type { ReadStore } from '@batchyard/read-store';
-import type { TaskState } from '../../batch-service/src/tasks/task.decider';
+import type { TaskState } from '@batchyard/write-side';
 import { listedBytes } from './chunk-budget';
 import { fileRow, inputColumns } from './file-rows';
 

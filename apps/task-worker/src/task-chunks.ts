@@ -1,5 +1,5 @@
 import { chunkItems, type EventData, type ItemsGenerated } from '@batchyard/contracts';
-import type { TaskState } from '../../batch-service/src/tasks/task.decider';
+import type { TaskState } from '@batchyard/write-side';
 import { clashBytes, itemsFitting, itemsRoom, listedBytes } from './chunk-budget';
 import type { FileInput } from './file-input';
 import type { ShortIdClaims } from './short-id-claims';

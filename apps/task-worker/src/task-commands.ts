@@ -2,8 +2,8 @@ import { CommandOutcomes } from '@batchyard/command-bus';
 import type { CommandDefinition, CommandOutcome } from '@batchyard/contracts';
 import type { EventStore } from '@batchyard/event-store';
 import type { ReadStore } from '@batchyard/read-store';
-import { CommandHandler } from '../../batch-service/src/command-handling/command-handler';
-import { commandRoutes } from '../../batch-service/src/command-routes';
+import { CommandHandler } from '@batchyard/write-side';
+import { commandRoutes } from '@batchyard/write-side';
 
 const WORKER = { keyId: 'task-worker', name: 'task-worker', role: 'operator' as const };
 

@@ -100,7 +100,7 @@ function variablesTheAppsRead(): Set<string> {
 describe('docker-compose.yml, parsed (what `docker compose up` would start)', () => {
   it('runs the four apps, each through the launcher, after the servers they need are healthy', () => {
     for (const app of APPS) {
-      expect(services[app].command).toEqual(['node', 'dist/libs/runtime/src/launch.js', app]);
+      expect(services[app].command).toEqual(['node', 'dist/apps/launcher/src/launch.js', app]);
       expect(Object.keys(services[app].depends_on ?? {})).toEqual(expect.arrayContaining(['kafka', 'kurrentdb', 'mongo']));
     }
     expect(Object.keys(services.gateway.depends_on ?? {})).toContain('batch-service');

@@ -7,6 +7,6 @@ import { Worker } from 'node:worker_threads';
  */
 export function startWorkerThread(entry: string, workerData: unknown): Worker {
   if (!entry.endsWith('.ts')) return new Worker(entry, { workerData });
-  const hook = join(__dirname, '../../test-support/src/register-typescript.js');
+  const hook = join(__dirname, '../../../tools/test-support/src/register-typescript.js');
   return new Worker(`require(${JSON.stringify(hook)}); require(${JSON.stringify(entry)});`, { eval: true, workerData });
 }

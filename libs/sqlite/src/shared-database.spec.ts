@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openSharedDatabase } from './shared-database';
 
-const hook = path.join(__dirname, '../../test-support/src/register-typescript.js');
+const hook = path.join(__dirname, '../../../tools/test-support/src/register-typescript.js');
 
 /** A process that opens `files` new SQLite files in `dir` one after another and prints how many failed. */
 function opener(dir: string, files: number): Promise<string> {

@@ -3,7 +3,7 @@
 // TypeScript sources it requires with swc (the compiler jest uses) through Node's module hooks,
 // which keeps the test independent of a prior `npm run build`.
 const { randomUUID } = require('node:crypto');
-require('../../../test-support/src/register-typescript.js');
+require('../../../../tools/test-support/src/register-typescript.js');
 const { SqliteEventStore } = require('../sqlite/sqlite-event-store.ts');
 
 const [file, writer, roundsArg] = process.argv.slice(2);

@@ -2,7 +2,7 @@
 //   publish <file> <topic> <keys> <perKey>   publishes perKey messages for each key, a few per transaction
 //   consume <file> <topic> <group> <leaseTtlMs> <handleMs>
 //                                            consumes until killed, printing "handled <value>" after each handler
-require('../../../test-support/src/register-typescript.js');
+require('../../../../tools/test-support/src/register-typescript.js');
 const { EmbeddedBus } = require('../embedded/embedded-bus.ts');
 
 const [mode, file, topic, ...args] = process.argv.slice(2);

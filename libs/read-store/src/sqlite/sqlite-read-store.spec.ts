@@ -21,7 +21,7 @@ describeReadStoreConformance('SQLite', async () => SqliteReadStore.open(dataDir)
  */
 function inChildProcess(body: string, env: Record<string, string>): Promise<void> {
   const script = `
-    require(${JSON.stringify(join(__dirname, '../../../test-support/src/register-typescript.js'))});
+    require(${JSON.stringify(join(__dirname, '../../../../tools/test-support/src/register-typescript.js'))});
     const { SqliteReadStore } = require(${JSON.stringify(join(__dirname, 'sqlite-read-store.ts'))});
     (async () => {
       const store = SqliteReadStore.open(process.env.READ_STORE_DIR);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dropTestDatabase } from './tiers';
 
-const LAUNCHER = path.resolve(__dirname, '../../../dist/libs/runtime/src/launch.js');
+const LAUNCHER = path.resolve(__dirname, '../../../dist/apps/launcher/src/launch.js');
 
 export interface AppProcess {
   name: string;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { newApiKey } from '@batchyard/contracts';
 import { loadConfig, type RuntimeConfig } from '@batchyard/runtime';
-import { launch, type Launched } from '../../runtime/src/launch';
+import { launch, type Launched } from '../../../apps/launcher/src/launch';
 import { dropTestDatabase } from './tiers';
 
 export interface BatchyardUnderTest {

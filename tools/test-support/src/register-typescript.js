@@ -8,6 +8,8 @@ const { fileURLToPath, pathToFileURL } = require('node:url');
 const swc = require('@swc/core');
 
 const root = resolve(__dirname, '../../..');
+// The test harness lives with the tools (it starts apps, which no lib may import); every other @batchyard/* is a lib.
+const sourceOf = (name) => join(root, name === 'test-support' ? 'tools' : 'libs', name, 'src', 'index.ts');
 const { jsc, module: moduleOptions } = JSON.parse(readFileSync(join(root, '.swcrc'), 'utf8'));
 // Resolution is the resolve hook's job, not swc's path rewriting.
 const { paths: _paths, baseUrl: _baseUrl, ...compilerOptions } = jsc;
@@ -15,7 +17,7 @@ const { paths: _paths, baseUrl: _baseUrl, ...compilerOptions } = jsc;
 registerHooks({
   resolve(specifier, context, nextResolve) {
     const lib = /^@batchyard\/([\w-]+)$/.exec(specifier);
-    if (lib) return { url: pathToFileURL(join(root, 'libs', lib[1], 'src', 'index.ts')).href, shortCircuit: true };
+    if (lib) return { url: pathToFileURL(sourceOf(lib[1])).href, shortCircuit: true };
     if (specifier.startsWith('.') && context.parentURL?.endsWith('.ts')) {
       const base = resolve(dirname(fileURLToPath(context.parentURL)), specifier);
       const file = [`${base}.ts`, join(base, 'index.ts')].find(existsSync);

@@ -1,15 +1,15 @@
 // The composition root: `node dist/libs/runtime/src/launch.js all` (npm start) runs the four apps in
 // one process; `... launch.js gateway` (npm run start:gateway) runs one. Adapters come from the environment.
-import { startBatchService } from '../../../apps/batch-service/src/start-batch-service';
-import { startBulkProcessor } from '../../../apps/bulk-processor/src/start-bulk-processor';
-import { startGateway } from '../../../apps/gateway/src/start-gateway';
-import { startTaskWorker } from '../../../apps/task-worker/src/start-task-worker';
+import { startBatchService } from '../../batch-service/src/start-batch-service';
+import { startBulkProcessor } from '../../bulk-processor/src/start-bulk-processor';
+import { startGateway } from '../../gateway/src/start-gateway';
+import { startTaskWorker } from '../../task-worker/src/start-task-worker';
 import { writeFileSync, renameSync } from 'node:fs';
-import { loadConfig, type RuntimeConfig } from './config';
-import { Infrastructure } from './infrastructure';
-import { ForeignReadStoreError } from './installation-identity';
-import { serveOpsEndpoint } from './ops-endpoint';
-import type { RunningApp } from './running-app';
+import { loadConfig, type RuntimeConfig } from '../../../libs/runtime/src/config';
+import { Infrastructure } from '../../../libs/runtime/src/infrastructure';
+import { ForeignReadStoreError } from '../../../libs/runtime/src/installation-identity';
+import { serveOpsEndpoint } from '../../../libs/runtime/src/ops-endpoint';
+import type { RunningApp } from '../../../libs/runtime/src/running-app';
 
 /**
  * The write side starts before the gateway, which sends the bootstrap commands. Every process serves `/metrics`

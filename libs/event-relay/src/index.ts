@@ -1,0 +1,1 @@
+export { createEventRelay, eventMessage } from './event-relay';

@@ -1,0 +1,8 @@
+// The write side: deciders per aggregate, the one command handler and the routes from command to decider.
+export { AggregateCache, type Aggregate } from './command-handling/aggregate-cache';
+export { CommandHandler, type CommandRoute } from './command-handling/command-handler';
+export * from './command-handling/decider';
+export { commandRoutes } from './command-routes';
+export { bulkJobDecider, isTerminal as isBulkJobTerminal, type BulkJobState, type BulkJobStatus } from './bulk-jobs/bulk-job.decider';
+export { isTerminal as isTaskTerminal, taskDecider, type TaskState, type TaskStatus } from './tasks/task.decider';
+export { tenantDecider, type TenantState } from './tenants/tenant.decider';
