@@ -5,10 +5,16 @@ import { BusExceptionFilter, BusTransport } from '@batchyard/messaging';
 import { Projections } from '@batchyard/read-models';
 import { installationProcessors, processorLogging, ReadStoreDeadLetters, type Infrastructure, type RunningApp } from '@batchyard/runtime';
 import { BatchServiceModule } from './batch-service.module';
-import { CommandHandler } from '@batchyard/write-side';
-import { commandRoutes } from '@batchyard/write-side';
+import { CommandHandler, commandRoutes } from '@batchyard/write-side';
 import { ProjectionsThread } from './projections/projections-thread';
 import { createEventRelay } from '@batchyard/event-relay';
+
+/**
+ * Commands of different aggregates decided at once per partition: each waits on its own stream's read and append,
+ * and one partition's commands in partition order made every client wait behind the others' round trips. Each
+ * aggregate's commands still come one at a time, in order (they are keyed by aggregate).
+ */
+const COMMAND_KEYS_IN_PARALLEL = 16;
 
 /**
  * The write side: command handlers on the bus, the projections that build the read models (in a thread
@@ -22,7 +28,7 @@ export async function startBatchService(infra: Infrastructure): Promise<RunningA
 
   const handler = new CommandHandler(events, new CommandOutcomes(readStore), commandRoutes);
   const app = await NestFactory.createMicroservice(BatchServiceModule.register(handler), {
-    strategy: new BusTransport({ bus, groupId: 'batch-service', deadLetters: new ReadStoreDeadLetters(readStore) }),
+    strategy: new BusTransport({ bus, groupId: 'batch-service', keysInParallel: COMMAND_KEYS_IN_PARALLEL, deadLetters: new ReadStoreDeadLetters(readStore) }),
     logger: ['error', 'warn'],
   });
   app.useGlobalFilters(new BusExceptionFilter());

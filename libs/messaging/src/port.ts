@@ -18,12 +18,17 @@ export interface ConsumeOptions {
   groupId: string;
   topics: readonly string[];
   /**
-   * Called once per message, in order per partition. Resolving commits the offset; throwing makes the
-   * bus deliver the message again (at least once). Retries and dead-lettering sit above the port.
+   * Called once per message, in order per partition (per key with `keysInParallel`). Resolving commits the
+   * offset; throwing makes the bus deliver the message again (at least once). Retries and dead-lettering sit above the port.
    */
   handler: (message: IncomingMessage) => Promise<void>;
   /** Start of a group that has no committed offset: the earliest message (default) or only new ones. */
   fromBeginning?: boolean;
+  /**
+   * How many keys of one partition may be handled at once (default 1: the partition's order). Above 1, each key's
+   * messages still arrive in order, one at a time, but a slow key no longer holds up the others behind it.
+   */
+  keysInParallel?: number;
 }
 
 export interface Consumption {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ConsumeOptions, Consumption, IncomingMessage } from '../port';
+import { handleByKey } from '../shared/handle-by-key';
 import { REDELIVERY_DELAY_MS } from '../shared/redelivery';
 import { sleep } from '../shared/sleep';
 import type { BusDatabase, StoredMessage } from './bus-database';
@@ -134,23 +135,32 @@ export class GroupMember implements Consumption {
   }
 
   private async consumePartition(topic: string, partition: number, stop: AbortSignal): Promise<void> {
-    const { groupId, handler } = this.options;
+    const { groupId, handler, keysInParallel = 1 } = this.options;
+    const handleOne = async (stored: StoredMessage) => {
+      try {
+        await handler(incoming(topic, partition, stored));
+        return true;
+      } catch {
+        // Not committed: read again from this message.
+        await sleep(REDELIVERY_DELAY_MS, stop);
+        return false;
+      }
+    };
+    // One key at a time, each message is committed as soon as it is handled; several, the batch's handled prefix.
+    const stepSize = keysInParallel > 1 ? READ_BATCH : 1;
     let next = this.db.committedOffset(groupId, topic, partition) ?? 0;
     while (!stop.aborted) {
       const batch = this.db.read(topic, partition, next, READ_BATCH);
       if (batch.length === 0) await nextSignal(this.channels.messages, IDLE_WAIT_MS, stop);
-      for (const stored of batch) {
-        if (stop.aborted) return;
-        try {
-          await handler(incoming(topic, partition, stored));
-        } catch {
-          // Not committed: read again from this message.
-          await sleep(REDELIVERY_DELAY_MS, stop);
-          break;
-        }
+      for (let start = 0; start < batch.length && !stop.aborted; ) {
+        const messages = batch.slice(start, start + stepSize);
+        const handled = await handleByKey(messages, keysInParallel, handleOne, () => stop.aborted);
+        if (handled === 0) break;
         // Refused when another member took the lease over: it goes on from the last commit.
-        if (!this.db.commit(groupId, topic, partition, this.id, stored.offset + 1)) return;
-        next = stored.offset + 1;
+        if (!this.db.commit(groupId, topic, partition, this.id, messages[handled - 1].offset + 1)) return;
+        next = messages[handled - 1].offset + 1;
+        if (handled < messages.length) break;
+        start += handled;
       }
     }
   }

@@ -11,6 +11,7 @@ import {
 } from 'kafkajs';
 import type { ConsumeOptions, Consumption, Headers, IncomingMessage, MessageBus, OutgoingMessage, PartitionLag } from '../port';
 import { DEFAULT_MAX_MESSAGE_BYTES, assertMessagesFit, requestsOf } from '../shared/message-size';
+import { handleByKey } from '../shared/handle-by-key';
 import { DEFAULT_PARTITIONS } from '../shared/partitions';
 import { REDELIVERY_DELAY_MS } from '../shared/redelivery';
 import { sleep } from '../shared/sleep';
@@ -176,7 +177,7 @@ export class KafkaBus implements MessageBus {
         autoCommitInterval: AUTO_COMMIT_INTERVAL_MS,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: PARTITIONS_IN_PARALLEL,
-        eachBatch: (payload) => deliverBatch(payload, options.handler, heartbeatMs, stopping.signal),
+        eachBatch: (payload) => deliverBatch(payload, options, heartbeatMs, stopping.signal),
       });
     } catch (error) {
       await consumer.disconnect();
@@ -232,27 +233,35 @@ export class KafkaBus implements MessageBus {
 
 async function deliverBatch(
   { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload,
-  handler: ConsumeOptions['handler'],
+  { handler, keysInParallel = 1 }: ConsumeOptions,
   heartbeatMs: number,
   stopping: AbortSignal,
 ): Promise<void> {
-  for (const message of batch.messages) {
-    if (!isRunning() || isStale()) return;
-    const { handled, heartbeatError } = await whileHeartbeating(heartbeat, heartbeatMs, async () => {
-      try {
-        await handler(incoming(batch.topic, batch.partition, message));
-        return true;
-      } catch {
-        await sleep(REDELIVERY_DELAY_MS, stopping);
-        return false;
-      }
-    });
-    // Left unresolved, the message is where the next fetch of this partition starts.
-    if (!handled) return;
-    resolveOffset(message.offset);
+  const handleOne = async (message: KafkaMessage) => {
+    try {
+      await handler(incoming(batch.topic, batch.partition, message));
+      return true;
+    } catch {
+      await sleep(REDELIVERY_DELAY_MS, stopping);
+      return false;
+    }
+  };
+  const stopped = () => !isRunning() || isStale();
+  // One key at a time, each message is committed as soon as it is handled; several, the batch's handled prefix.
+  const stepSize = keysInParallel > 1 ? batch.messages.length : 1;
+  for (let start = 0; start < batch.messages.length && !stopped(); ) {
+    const messages = batch.messages.slice(start, start + stepSize).map((message) => ({ key: message.key?.toString() ?? '', message }));
+    const { handled, heartbeatError } = await whileHeartbeating(heartbeat, heartbeatMs, () =>
+      handleByKey(messages, keysInParallel, (keyed) => handleOne(keyed.message), stopped),
+    );
+    // Left unresolved, a message is where the next fetch of this partition starts.
+    if (handled === 0) return;
+    resolveOffset(messages[handled - 1].message.offset);
     await commitOffsetsIfNecessary();
     // A rebalance noticed during the handler: kafkajs rejoins the group once this error reaches it.
     if (heartbeatError) throw heartbeatError;
+    if (handled < messages.length) return;
+    start += handled;
     await heartbeat();
   }
 }
@@ -264,8 +273,8 @@ async function deliverBatch(
 async function whileHeartbeating(
   heartbeat: () => Promise<void>,
   intervalMs: number,
-  work: () => Promise<boolean>,
-): Promise<{ handled: boolean; heartbeatError?: unknown }> {
+  work: () => Promise<number>,
+): Promise<{ handled: number; heartbeatError?: unknown }> {
   let heartbeatError: unknown;
   const timer = setInterval(() => heartbeat().catch((error: unknown) => (heartbeatError ??= error)), intervalMs);
   try {

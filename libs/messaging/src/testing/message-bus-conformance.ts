@@ -338,5 +338,86 @@ export function describeMessageBusConformance(name: string, open: () => Promise<
         expect(received.filter((m) => m.key === key).map(seq)).toEqual(sent.filter((m) => m.key === key).map(seq));
       }
     });
+
+    describe('with keysInParallel', () => {
+      /** Consumes one partition, several keys at once; records what is in flight per key. */
+      async function consumeByKey(bus: MessageBus, topic: string, groupId: string, onMessage: (m: IncomingMessage) => Promise<void>) {
+        const received: IncomingMessage[] = [];
+        const inFlight = new Map<string, number>();
+        let overlapsOfOneKey = 0;
+        track(
+          await bus.consume({
+            groupId,
+            topics: [topic],
+            keysInParallel: 4,
+            handler: async (message) => {
+              received.push(message);
+              const running = (inFlight.get(message.key) ?? 0) + 1;
+              if (running > 1) overlapsOfOneKey++;
+              inFlight.set(message.key, running);
+              try {
+                await onMessage(message);
+              } finally {
+                inFlight.set(message.key, inFlight.get(message.key)! - 1);
+              }
+            },
+          }),
+        );
+        return { received, overlaps: () => overlapsOfOneKey };
+      }
+
+      it("lets another key of the partition through while one key's message is in hand, each key in order", async () => {
+        const bus = await openBus();
+        const topic = uniqueName('bykey');
+        await bus.ensureTopics([{ name: topic, partitions: 1 }]);
+        let releaseSlow!: () => void;
+        const slowHeld = new Promise<void>((resolve) => (releaseSlow = resolve));
+        const { received, overlaps } = await consumeByKey(bus, topic, uniqueName('g'), async (m) => {
+          if (m.value === 'slow:0') await slowHeld;
+        });
+        await bus.publish([
+          { topic, key: 'slow', value: 'slow:0' },
+          { topic, key: 'slow', value: 'slow:1' },
+          ...Array.from({ length: 5 }, (_, i) => ({ topic, key: 'fast', value: `fast:${i}` })),
+        ]);
+        // In partition order the fast key would wait behind slow:0 for ever.
+        await eventually(() => received.filter((m) => m.key === 'fast').length === 5, "the other key's messages");
+        expect(values(received)).not.toContain('slow:1');
+        releaseSlow();
+        await eventually(() => received.length >= 7, 'every message');
+        await sleep(SETTLE_MS);
+        expect(values(received.filter((m) => m.key === 'slow'))).toEqual(['slow:0', 'slow:1']);
+        expect(values(received.filter((m) => m.key === 'fast'))).toEqual([0, 1, 2, 3, 4].map((i) => `fast:${i}`));
+        expect(overlaps()).toBe(0);
+      });
+
+      it('delivers a refused message again before the later messages of its key, and commits only what all keys handled', async () => {
+        const topic = uniqueName('bykey-retry');
+        const groupId = uniqueName('g');
+        const bus = await openBus();
+        await bus.ensureTopics([{ name: topic, partitions: 1 }]);
+        let refusals = 0;
+        const { received, overlaps } = await consumeByKey(bus, topic, groupId, async (m) => {
+          if (m.value === 'a:0' && refusals++ === 0) throw new Error('refused a:0');
+        });
+        await bus.publish(['a:0', 'b:0', 'a:1', 'b:1', 'c:0'].map((value) => ({ topic, key: value[0], value })));
+        await eventually(() => values(received).includes('a:1') && values(received).includes('c:0'), 'the redelivery and the rest');
+        const firstOf = (key: string) => [...new Set(values(received.filter((m) => m.key === key)))];
+        expect(firstOf('a')).toEqual(['a:0', 'a:1']);
+        expect(values(received).filter((v) => v === 'a:0')).toHaveLength(2);
+        expect(values(received).indexOf('a:1')).toBeGreaterThan(values(received).lastIndexOf('a:0'));
+        expect(firstOf('b')).toEqual(['b:0', 'b:1']);
+        expect(overlaps()).toBe(0);
+
+        // Everything handled was committed: a restart of the group delivers nothing again.
+        await sleep(SETTLE_MS);
+        await consumptions.pop()!.stop();
+        const again = await consumeByKey(bus, topic, groupId, async () => {});
+        await bus.publish([{ topic, key: 'd', value: 'd:0' }]);
+        await eventually(() => again.received.length >= 1, 'the new message');
+        await sleep(SETTLE_MS);
+        expect(values(again.received)).toEqual(['d:0']);
+      });
+    });
   });
 }
