@@ -106,5 +106,12 @@ export interface EventStore {
   subscribeToAll(options: SubscribeOptions): AsyncIterable<RecordedEvent>;
   /** Position of the last event in the store, or 0 when empty. */
   headPosition(): Promise<number>;
+  /**
+   * Resolves once an event may lie after `position`, so that a reader caught up to it reads again: at once when the
+   * store already holds one, as soon as an append the adapter can see commits (SQLite: any thread of this process;
+   * KurrentDB: this adapter's own), and after `timeoutMs` otherwise, or when `signal` aborts. Readers that poll
+   * call it instead of sleeping.
+   */
+  waitForAppend(position: number, timeoutMs: number, signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }

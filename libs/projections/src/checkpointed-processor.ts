@@ -229,7 +229,7 @@ export class CheckpointedProcessor {
             this.current = reached;
             await this.checkpoints.save(name, reached);
           }
-          if (page.length === 0) await sleep(idlePollMs, signal);
+          if (page.length === 0) await this.events.waitForAppend(this.current, idlePollMs, signal);
         } else {
           await this.checkpoints.save(name, this.current);
         }

@@ -107,6 +107,7 @@ describe('checkpointed processor', () => {
       },
       subscribeToAll: (options) => events.subscribeToAll(options),
       headPosition: () => events.headPosition(),
+      waitForAppend: (...args) => events.waitForAppend(...args),
       close: async () => undefined,
     };
     const seen: RecordedEvent[] = [];

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   ANY,
   BACKWARDS,
@@ -39,6 +40,7 @@ import {
   type SubscribeOptions,
 } from '../port';
 import { envelopeOf } from './envelope';
+import { nextAppend, signalAppended } from '../append-signal';
 import { KnownPositions } from './known-positions';
 
 /** Every read of `$all` ends within this, well inside a processor's 10 s lease (renewed every third of it). */
@@ -50,6 +52,8 @@ const MAX_RESUBSCRIBE_DELAY_MS = 5000;
 export interface EsdbEventStoreOptions {
   /** Time bound of one read of `$all` (readAll, headPosition, a position check). */
   readDeadlineMs?: number;
+  /** The server's address: adapters of one address in this process wake each other's readers on append. */
+  address?: string;
 }
 
 /** The server is older than the adapter supports, or does not say its version. Permanent. */
@@ -80,6 +84,8 @@ export class UnsupportedServerError extends Error {
  */
 export class EsdbEventStore implements EventStore {
   private readonly known = new KnownPositions();
+  private newestAppended = 0;
+  private readonly address: string;
   private readonly readDeadlineMs: number;
   private supported?: Promise<void>;
 
@@ -88,11 +94,13 @@ export class EsdbEventStore implements EventStore {
     options: EsdbEventStoreOptions = {},
   ) {
     this.readDeadlineMs = options.readDeadlineMs ?? READ_DEADLINE_MS;
+    this.address = options.address ?? randomUUID();
   }
 
   /** Accepts `kurrentdb://`, `kurrentdb+discover://` and the older spellings `esdb://`, `esdb+discover://`. */
   static connect(url: string): EsdbEventStore {
-    return new EsdbEventStore(KurrentDBClient.connectionString(url.replace(/^esdb(\+discover)?:\/\//, 'kurrentdb$1://')));
+    const address = url.replace(/^esdb(\+discover)?:\/\//, 'kurrentdb$1://');
+    return new EsdbEventStore(KurrentDBClient.connectionString(address), { address });
   }
 
   async append(stream: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
@@ -106,6 +114,8 @@ export class EsdbEventStore implements EventStore {
       // An idempotent retry is acknowledged without a position: look up where the batch lies.
       const position = result.position ? Number(result.position.commit) : await this.positionOf(stream, nextRevision);
       this.known.add(position);
+      this.newestAppended = Math.max(this.newestAppended, position);
+      signalAppended(this.address);
       return { nextRevision, position };
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) {
@@ -192,6 +202,11 @@ export class EsdbEventStore implements EventStore {
     const head = last?.event ? commitOf(last.event) : 0;
     this.known.add(head);
     return head;
+  }
+
+  async waitForAppend(position: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+    if (this.newestAppended > position) return;
+    await nextAppend(this.address, timeoutMs, signal);
   }
 
   async close(): Promise<void> {

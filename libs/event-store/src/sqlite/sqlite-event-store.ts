@@ -14,7 +14,7 @@ import {
   type ReadStreamOptions,
   type SubscribeOptions,
 } from '../port';
-import { nextAppend, signalAppended } from './append-signal';
+import { nextAppend, signalAppended } from '../append-signal';
 import { ParsedDataCache } from './parsed-data-cache';
 
 /** An append named event ids that are stored already, but not as this exact batch at this place of this stream. */
@@ -136,6 +136,11 @@ export class SqliteEventStore implements EventStore {
 
   async headPosition(): Promise<number> {
     return this.head();
+  }
+
+  async waitForAppend(position: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+    if (this.closed || this.head() > position) return;
+    await nextAppend(this.file, timeoutMs, signal);
   }
 
   async close(): Promise<void> {

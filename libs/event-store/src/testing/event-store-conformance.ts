@@ -354,6 +354,32 @@ export function describeEventStoreConformance(name: string, open: () => Promise<
       });
     });
 
+    describe('waitForAppend', () => {
+      /** Fails a wait that does not end within `ms` (far below the timeouts the waits are given). */
+      const within = (wait: Promise<void>, ms: number, what: string) =>
+        Promise.race([wait, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: still waiting after ${ms} ms`)), ms).unref())]);
+
+      it("answers at once when an event lies after the position, wakes on this store's append, else ends at its timeout or abort", async () => {
+        const stream = unique('conf-wait');
+        const before = await store.headPosition();
+        await store.append(stream, [newEvent('ConfA', { n: 0 })], 'no_stream');
+        const never = new AbortController().signal;
+        await within(store.waitForAppend(before, 60_000, never), 5_000, 'an event already after the position');
+
+        const head = await store.headPosition();
+        const woken = store.waitForAppend(head, 60_000, never);
+        await store.append(stream, [newEvent('ConfA', { n: 1 })], 0);
+        await within(woken, 5_000, 'the append');
+
+        const now = await store.headPosition();
+        await within(store.waitForAppend(now, 50, never), 5_000, 'the timeout');
+        const abort = new AbortController();
+        const aborted = store.waitForAppend(now, 60_000, abort.signal);
+        abort.abort();
+        await within(aborted, 5_000, 'the abort');
+      });
+    });
+
     describe('subscribeToAll', () => {
       it('catches up from a position, then delivers live appends of any writer in order', async () => {
         const type = uniqueType('ConfSub');
