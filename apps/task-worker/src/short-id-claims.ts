@@ -1,4 +1,4 @@
-import type { Doc, ReadStore } from '@batchyard/read-store';
+import type { Doc, KeptStateStore } from '@batchyard/read-store';
 import { redirectionDocId } from '@batchyard/read-models';
 
 interface ClaimDoc extends Doc {
@@ -14,10 +14,10 @@ interface ClaimDoc extends Doc {
  * same item (a chunk repeated after a crash) is ours again; any other holder is a clash.
  */
 export class ShortIdClaims {
-  constructor(private readonly readStore: ReadStore) {}
+  constructor(private readonly readStore: KeptStateStore) {}
 
   private get claims() {
-    return this.readStore.collection<ClaimDoc>('short_id_claims');
+    return this.readStore.kept<ClaimDoc>('short_id_claims');
   }
 
   /** Claims every item's short ID and returns the items whose short ID someone else holds. */

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { CommandOutcome } from '@batchyard/contracts';
-import { deleteBelow, type Doc, type IndexSpec, type ReadStore } from '@batchyard/read-store';
+import { deleteBelow, type Doc, type IndexSpec, type KeptStateStore } from '@batchyard/read-store';
 
 interface OutcomeDoc extends Doc {
   outcome: CommandOutcome;
@@ -22,22 +22,22 @@ const local = new EventEmitter().setMaxListeners(0);
 
 /** Outcomes by command id: the gateway waits on them, and a redelivered command answers from them. */
 export class CommandOutcomes {
-  constructor(private readonly store: ReadStore) {}
+  constructor(private readonly store: KeptStateStore) {}
 
   async get(commandId: string): Promise<CommandOutcome | undefined> {
-    return (await this.store.physical<OutcomeDoc>(COLLECTION).get(commandId))?.outcome;
+    return (await this.store.kept<OutcomeDoc>(COLLECTION).get(commandId))?.outcome;
   }
 
   async record(outcome: CommandOutcome): Promise<void> {
     await this.store
-      .physical(COLLECTION)
+      .kept(COLLECTION)
       .bulkWrite([{ kind: 'put', id: outcome.commandId, doc: { outcome, recordedAt: new Date().toISOString() } }]);
     local.emit(outcome.commandId, outcome);
   }
 
   /** Deletes the outcomes recorded more than the retention before `now`. */
   async prune(now = Date.now()): Promise<number> {
-    const outcomes = this.store.physical(COLLECTION);
+    const outcomes = this.store.kept(COLLECTION);
     await outcomes.ensureIndexes([BY_RECORD_TIME]);
     return deleteBelow(outcomes, 'recordedAt', new Date(now - COMMAND_OUTCOME_RETENTION_MS).toISOString());
   }

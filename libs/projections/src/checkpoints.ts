@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Doc, ReadStore } from '@batchyard/read-store';
+import type { Doc, KeptStateStore } from '@batchyard/read-store';
 
 /** A processor's state: how far it got, and what an operator must know (parked events, a stall). */
 export interface CheckpointDoc extends Doc {
@@ -29,7 +29,7 @@ threads.onmessage = (message) => {
 
 /** Checkpoints live beside the read models they describe, so a rebuild and its checkpoint move together. */
 export class Checkpoints {
-  constructor(private readonly store: ReadStore) {}
+  constructor(private readonly store: KeptStateStore) {}
 
   async get(name: string): Promise<number> {
     return (await this.doc(name)).position;
@@ -37,13 +37,13 @@ export class Checkpoints {
 
   /** The whole state; position 0 for a processor that never saved one. */
   async doc(name: string): Promise<CheckpointDoc> {
-    const doc = await this.store.physical<CheckpointDoc>(COLLECTION).get(name);
+    const doc = await this.store.kept<CheckpointDoc>(COLLECTION).get(name);
     return { updatedAt: '', ...doc, _id: name, position: doc?.position ?? 0 };
   }
 
   /** A patch, so the state fields the processor keeps beside the position survive. */
   async save(name: string, position: number): Promise<void> {
-    await this.store.physical(COLLECTION).bulkWrite([
+    await this.store.kept(COLLECTION).bulkWrite([
       { kind: 'patch', id: name, set: { position, updatedAt: new Date().toISOString() }, upsert: true },
     ]);
     local.emit(name, position);
@@ -53,7 +53,7 @@ export class Checkpoints {
   /** `stalledSince: null` clears a stall. */
   async setState(name: string, state: { parked?: number; stalledSince?: string | null }): Promise<void> {
     const { stalledSince, parked } = state;
-    await this.store.physical(COLLECTION).bulkWrite([
+    await this.store.kept(COLLECTION).bulkWrite([
       {
         kind: 'patch',
         id: name,
@@ -65,11 +65,11 @@ export class Checkpoints {
   }
 
   async all(): Promise<CheckpointDoc[]> {
-    return (await this.store.physical<CheckpointDoc>(COLLECTION).find({})).map((doc) => ({ ...doc, position: doc.position ?? 0 }));
+    return (await this.store.kept<CheckpointDoc>(COLLECTION).find({})).map((doc) => ({ ...doc, position: doc.position ?? 0 }));
   }
 
   async remove(name: string): Promise<void> {
-    await this.store.physical(COLLECTION).bulkWrite([{ kind: 'delete', id: name }]);
+    await this.store.kept(COLLECTION).bulkWrite([{ kind: 'delete', id: name }]);
   }
 
   /** As `waitFor`, but a checkpoint that does not get there in time is no error: false, and the caller goes on. */

@@ -1,4 +1,4 @@
-import { DuplicateKeyError, type Doc, type ReadStore } from '@batchyard/read-store';
+import { DuplicateKeyError, type Doc, type KeptStateStore } from '@batchyard/read-store';
 
 interface LeaseDoc extends Doc {
   owner: string;
@@ -12,10 +12,10 @@ const COLLECTION = '_leases';
  * dies stops renewing, and another takes over once the lease expires.
  */
 export class Leases {
-  constructor(private readonly store: ReadStore) {}
+  constructor(private readonly store: KeptStateStore) {}
 
   async tryAcquire(name: string, owner: string, ttlMs: number): Promise<boolean> {
-    const leases = this.store.physical<LeaseDoc>(COLLECTION);
+    const leases = this.store.kept<LeaseDoc>(COLLECTION);
     const now = Date.now();
     try {
       await leases.insert({ _id: name, owner, expiresAt: now + ttlMs });
@@ -31,15 +31,15 @@ export class Leases {
   }
 
   async release(name: string, owner: string): Promise<void> {
-    await this.store.physical<LeaseDoc>(COLLECTION).updateOne(name, { owner }, { set: { expiresAt: 0 } });
+    await this.store.kept<LeaseDoc>(COLLECTION).updateOne(name, { owner }, { set: { expiresAt: 0 } });
   }
 
   /** Leases held now: a process that follows the store runs on it. */
   async live(): Promise<LeaseDoc[]> {
-    return this.store.physical<LeaseDoc>(COLLECTION).find({ expiresAt: { $gt: Date.now() } });
+    return this.store.kept<LeaseDoc>(COLLECTION).find({ expiresAt: { $gt: Date.now() } });
   }
 
   async holder(name: string): Promise<LeaseDoc | undefined> {
-    return this.store.physical<LeaseDoc>(COLLECTION).get(name);
+    return this.store.kept<LeaseDoc>(COLLECTION).get(name);
   }
 }

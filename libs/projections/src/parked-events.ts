@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@batchyard/contracts';
-import type { Doc, ReadStore } from '@batchyard/read-store';
+import type { Doc, KeptStateStore } from '@batchyard/read-store';
 
 /** An event a processor could not apply and went past, or holds back behind one it could not apply. */
 export interface ParkedEvent {
@@ -57,10 +57,10 @@ export function parkedEventOf(processor: string, event: RecordedEvent, fields: P
 
 /** Parked events kept in the read store beside the checkpoints, in both modes, for the processors and `ops parked`. */
 export class ParkedEvents {
-  constructor(private readonly store: ReadStore) {}
+  constructor(private readonly store: KeptStateStore) {}
 
   private get collection() {
-    return this.store.physical<ParkedDoc>(COLLECTION);
+    return this.store.kept<ParkedDoc>(COLLECTION);
   }
 
   async ensureIndexes(): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Doc, ReadStore } from '@batchyard/read-store';
+import type { Doc, KeptStateStore } from '@batchyard/read-store';
 
 /** Requests to a running processor, kept beside its checkpoint and read by whichever instance holds the lease. */
 export interface ProcessorControl extends Doc {
@@ -14,30 +14,30 @@ export interface ProcessorControl extends Doc {
 const COLLECTION = '_processor_control';
 
 export class ProcessorControls {
-  constructor(private readonly store: ReadStore) {}
+  constructor(private readonly store: KeptStateStore) {}
 
   get(name: string): Promise<ProcessorControl | undefined> {
-    return this.store.physical<ProcessorControl>(COLLECTION).get(name);
+    return this.store.kept<ProcessorControl>(COLLECTION).get(name);
   }
 
   async requestRewind(name: string, to: number): Promise<void> {
-    await this.store.physical(COLLECTION).bulkWrite([{ kind: 'patch', id: name, set: { rewindTo: to }, upsert: true }]);
+    await this.store.kept(COLLECTION).bulkWrite([{ kind: 'patch', id: name, set: { rewindTo: to }, upsert: true }]);
   }
 
   /** Wakes the holder: a parked event of this processor carries a request. */
   async signalParkedRequest(name: string): Promise<void> {
-    await this.store.physical(COLLECTION).bulkWrite([{ kind: 'patch', id: name, set: { parkedRequest: randomUUID() }, upsert: true }]);
+    await this.store.kept(COLLECTION).bulkWrite([{ kind: 'patch', id: name, set: { parkedRequest: randomUUID() }, upsert: true }]);
   }
 
   /** Hands a rebuilt generation to the live runner, which replays from `builtUpTo` into it and swaps it in. */
   async publishGeneration(name: string, generation: number, builtUpTo: number): Promise<void> {
     const pending = (await this.get(name))?.rewindTo;
     const rewindTo = pending === undefined ? builtUpTo : Math.min(pending, builtUpTo);
-    await this.store.physical(COLLECTION).bulkWrite([{ kind: 'patch', id: name, set: { generation, rewindTo }, upsert: true }]);
+    await this.store.kept(COLLECTION).bulkWrite([{ kind: 'patch', id: name, set: { generation, rewindTo }, upsert: true }]);
   }
 
   /** Clears a rewind request once applied, unless a newer one replaced it meanwhile. */
   async clearRewind(name: string, to: number): Promise<void> {
-    await this.store.physical<ProcessorControl>(COLLECTION).updateOne(name, { rewindTo: to }, { unset: ['rewindTo'] });
+    await this.store.kept<ProcessorControl>(COLLECTION).updateOne(name, { rewindTo: to }, { unset: ['rewindTo'] });
   }
 }

@@ -113,10 +113,38 @@ export interface Collection<T extends Doc = Doc> {
 }
 
 /**
+ * The state that no rebuild restores: the processes keep it to work (what a command answered, idempotency records,
+ * processors' checkpoints, leases, parked events and controls, dead letters, short-ID claims, the installation
+ * stamp), and no event holds it. Fixed names, never a client value; no projection writes them, and only dropping a
+ * whole read store (`ops read-store drop`) removes them.
+ */
+export const KeptCollections = [
+  '_command_outcomes',
+  '_idempotency',
+  '_checkpoints',
+  '_leases',
+  '_parked_events',
+  '_processor_control',
+  '_dead_letters',
+  '_installation',
+  '_health',
+  'short_id_claims',
+] as const;
+export type KeptCollection = (typeof KeptCollections)[number];
+
+/**
+ * The port of the kept state. Every read-store adapter implements it over its own database, so one backup holds
+ * the read models and the state beside them; code that keeps state depends on this port alone.
+ */
+export interface KeptStateStore {
+  kept<T extends Doc = Doc>(name: KeptCollection): Collection<T>;
+}
+
+/**
  * The read-store port. `collection(name)` resolves a logical name through the targets table, so a
  * rebuilt copy (another physical collection) can be swapped in; `physical(name)` bypasses it.
  */
-export interface ReadStore {
+export interface ReadStore extends KeptStateStore {
   collection<T extends Doc = Doc>(logical: string): Collection<T>;
   physical<T extends Doc = Doc>(physicalName: string): Collection<T>;
   /** The physical collection a logical name points at (default: the logical name itself). */

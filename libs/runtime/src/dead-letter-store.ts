@@ -1,5 +1,5 @@
 import type { DeadLetter, DeadLetterSink } from '@batchyard/messaging';
-import type { Doc, Filter, ReadStore } from '@batchyard/read-store';
+import type { Doc, Filter, KeptStateStore } from '@batchyard/read-store';
 
 export type DeadLetterDoc = Doc & Omit<DeadLetter, 'id'>;
 
@@ -13,12 +13,12 @@ const COLLECTION = '_dead_letters';
 
 /** Dead letters kept in the read store, in both modes, for `ops dlq list` and redrive. */
 export class ReadStoreDeadLetters implements DeadLetterSink {
-  constructor(private readonly store: ReadStore) {}
+  constructor(private readonly store: KeptStateStore) {}
 
   async record(entry: DeadLetter): Promise<void> {
     const { id, ...doc } = entry;
     // The id is stable per group and message: recording it again after a crash overwrites.
-    await this.store.physical(COLLECTION).bulkWrite([{ kind: 'put', id, doc }]);
+    await this.store.kept(COLLECTION).bulkWrite([{ kind: 'put', id, doc }]);
   }
 
   /** Oldest first. */
@@ -27,21 +27,21 @@ export class ReadStoreDeadLetters implements DeadLetterSink {
       ...(query.groupId !== undefined && { groupId: query.groupId }),
       ...(query.topic !== undefined && { topic: query.topic }),
     };
-    const docs = await this.store.physical<DeadLetterDoc>(COLLECTION).find(filter, { sort: [['deadLetteredAt', 1]], limit: query.limit ?? 100 });
+    const docs = await this.store.kept<DeadLetterDoc>(COLLECTION).find(filter, { sort: [['deadLetteredAt', 1]], limit: query.limit ?? 100 });
     return docs.map(toDeadLetter);
   }
 
   async get(ids: readonly string[]): Promise<DeadLetter[]> {
-    return (await this.store.physical<DeadLetterDoc>(COLLECTION).getMany(ids)).map(toDeadLetter);
+    return (await this.store.kept<DeadLetterDoc>(COLLECTION).getMany(ids)).map(toDeadLetter);
   }
 
   /** Of one consumer group, or all. */
   async count(groupId?: string): Promise<number> {
-    return this.store.physical(COLLECTION).count(groupId === undefined ? {} : { groupId });
+    return this.store.kept(COLLECTION).count(groupId === undefined ? {} : { groupId });
   }
 
   async remove(ids: readonly string[]): Promise<void> {
-    if (ids.length) await this.store.physical(COLLECTION).bulkWrite(ids.map((id) => ({ kind: 'delete', id })));
+    if (ids.length) await this.store.kept(COLLECTION).bulkWrite(ids.map((id) => ({ kind: 'delete', id })));
   }
 }
 

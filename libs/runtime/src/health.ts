@@ -35,7 +35,7 @@ type Component = keyof Infrastructure['adapters'];
 /** A cheap real call per port, under the name `/health` reports it by. */
 const PROBES: Record<string, [Component, (infra: Infrastructure) => Promise<unknown>]> = {
   events: ['eventStore', async (infra) => (await infra.events()).headPosition()],
-  readStore: ['readStore', async (infra) => (await infra.readStore()).physical('_health').get('probe')],
+  readStore: ['readStore', async (infra) => (await infra.readStore()).kept('_health').get('probe')],
   // A group prefix that matches no group: one round trip to the broker (or the log), nothing measured.
   bus: ['bus', async (infra) => (await infra.bus()).consumerLag('\u0000health')],
   blobs: ['blobStore', async (infra) => (await infra.blobs()).stat('0'.repeat(64))],

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { INSTALLATION_STREAM, InstallationCreated } from '@batchyard/contracts';
 import { WrongExpectedRevisionError, type EventStore } from '@batchyard/event-store';
 import { Checkpoints } from '@batchyard/projections';
-import { DuplicateKeyError, type Doc, type ReadStore } from '@batchyard/read-store';
+import { DuplicateKeyError, type Doc, type KeptStateStore } from '@batchyard/read-store';
 import type { RuntimeConfig } from './config';
 
 /**
@@ -66,8 +66,8 @@ async function readIdentity(events: EventStore): Promise<string | undefined> {
 }
 
 /** The stamp a read store keeps, if it has one. */
-export function readStoreStamp(store: ReadStore): Promise<InstallationStamp | undefined> {
-  return store.physical<InstallationStamp>(INSTALLATION_COLLECTION).get(STAMP_ID);
+export function readStoreStamp(store: KeptStateStore): Promise<InstallationStamp | undefined> {
+  return store.kept<InstallationStamp>(INSTALLATION_COLLECTION).get(STAMP_ID);
 }
 
 /** Where the stores are, as an operator names them (no credentials), and which setting moves the read store. */
@@ -117,8 +117,8 @@ export interface StampOptions {
  * existed) adopts the identity once, unless a checkpoint is beyond the event store's last position. Two processes
  * stamping at once insert the same `_id`: one wins and the other compares with the winner.
  */
-export async function verifyReadStoreStamp(store: ReadStore, installationId: string, options: StampOptions): Promise<void> {
-  const stamps = store.physical<InstallationStamp>(INSTALLATION_COLLECTION);
+export async function verifyReadStoreStamp(store: KeptStateStore, installationId: string, options: StampOptions): Promise<void> {
+  const stamps = store.kept<InstallationStamp>(INSTALLATION_COLLECTION);
   let stamp = await readStoreStamp(store);
   if (!stamp) {
     const checkpoints = await new Checkpoints(store).all();

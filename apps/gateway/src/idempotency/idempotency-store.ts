@@ -1,4 +1,4 @@
-import { DuplicateKeyError, deleteBelow, type Doc, type IndexSpec, type ReadStore } from '@batchyard/read-store';
+import { DuplicateKeyError, deleteBelow, type Doc, type IndexSpec, type KeptStateStore } from '@batchyard/read-store';
 
 const COLLECTION = '_idempotency';
 const BY_EXPIRY: IndexSpec = { name: 'expiresAt', fields: [['expiresAt', 1]] };
@@ -30,10 +30,10 @@ export type Claim =
 
 /** The first answer to a POST with an Idempotency-Key, per tenant and key. */
 export class IdempotencyStore {
-  constructor(private readonly store: ReadStore) {}
+  constructor(private readonly store: KeptStateStore) {}
 
   private get docs() {
-    return this.store.physical<IdempotencyDoc>(COLLECTION);
+    return this.store.kept<IdempotencyDoc>(COLLECTION);
   }
 
   async claim(id: string, requestHash: string, now = Date.now()): Promise<Claim> {

@@ -1,8 +1,8 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { Db } from 'mongodb';
-import type { Collection, Doc, ReadStore } from '../port';
+import type { Collection, Doc, KeptCollection, ReadStore } from '../port';
 import { LogicalCollection } from '../shared/logical-collection';
-import { collectionName, TARGETS_COLLECTION } from '../shared/names';
+import { collectionName, keptName, TARGETS_COLLECTION } from '../shared/names';
 import { Targets } from '../shared/targets';
 import { MongoCollection } from './mongo-collection';
 
@@ -34,6 +34,10 @@ export class MongoReadStore implements ReadStore {
 
   collection<T extends Doc = Doc>(logical: string): Collection<T> {
     return new LogicalCollection<T>(collectionName(logical), async () => this.physical<T>(await this.targets.resolve(logical)));
+  }
+
+  kept<T extends Doc = Doc>(name: KeptCollection): Collection<T> {
+    return this.physical<T>(keptName(name));
   }
 
   physical<T extends Doc = Doc>(physicalName: string): Collection<T> {

@@ -1,4 +1,5 @@
 import { isPrototypeKey } from '@batchyard/client-input';
+import { KeptCollections, type KeptCollection } from '../port';
 import { InvalidNameError } from './errors';
 
 /*
@@ -15,6 +16,12 @@ export function collectionName(name: string): string {
   if (!NAME.test(name) || name === TARGETS_COLLECTION || /^sqlite_/i.test(name)) {
     throw new InvalidNameError('collection name', name);
   }
+  return name;
+}
+
+/** A kept-state collection's name, checked at run time too: a cast cannot make a client value one. */
+export function keptName(name: KeptCollection): KeptCollection {
+  if (!KeptCollections.includes(name)) throw new InvalidNameError('kept-state collection', name);
   return name;
 }
 

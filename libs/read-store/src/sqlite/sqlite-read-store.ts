@@ -1,8 +1,8 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Collection, Doc, ReadStore } from '../port';
+import type { Collection, Doc, KeptCollection, ReadStore } from '../port';
 import { LogicalCollection } from '../shared/logical-collection';
-import { collectionName, TARGETS_COLLECTION } from '../shared/names';
+import { collectionName, keptName, TARGETS_COLLECTION } from '../shared/names';
 import { Targets } from '../shared/targets';
 import { SqliteCollection } from './sqlite-collection';
 import { SqliteDatabase } from './sqlite-database';
@@ -48,6 +48,10 @@ export class SqliteReadStore implements ReadStore {
 
   collection<T extends Doc = Doc>(logical: string): Collection<T> {
     return new LogicalCollection<T>(collectionName(logical), async () => this.physical<T>(await this.targets.resolve(logical)));
+  }
+
+  kept<T extends Doc = Doc>(name: KeptCollection): Collection<T> {
+    return this.physical<T>(keptName(name));
   }
 
   physical<T extends Doc = Doc>(physicalName: string): Collection<T> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DuplicateKeyError, type Doc, type Filter, type ReadStore, type SortKey, type WriteOp } from '../port';
+import { DuplicateKeyError, type Doc, type Filter, type KeptCollection, type ReadStore, type SortKey, type WriteOp } from '../port';
 import { InvalidNameError, InvalidQueryError } from '../shared/errors';
 
 /** A value at a dotted path (what the store sorts and filters on). */
@@ -163,6 +163,18 @@ export function describeReadStoreConformance(name: string, open: () => Promise<R
         await expect(c.find({}, { sort: [['a.$x', 1]] })).rejects.toThrow(InvalidNameError);
         expect(() => store.physical('bad name; drop')).toThrow(InvalidNameError);
         expect(() => store.physical('_targets')).toThrow(InvalidNameError);
+      });
+    });
+
+    describe('kept state', () => {
+      it('keeps it in the physical collection of its fixed name, and takes no other name, even through a cast', async () => {
+        const id = fresh('probe');
+        await store.kept('_health').bulkWrite([{ kind: 'put', id, doc: { at: 1 } }]);
+        expect(await store.physical('_health').get(id)).toEqual({ _id: id, at: 1 });
+        expect(await store.kept('_health').get(id)).toEqual({ _id: id, at: 1 });
+        for (const name of ['users', '_targets', '__proto__', 'short_id_claims; drop']) {
+          expect(() => store.kept(name as KeptCollection)).toThrow(InvalidNameError);
+        }
       });
     });
 
