@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { loadTenantLimits, type RuntimeConfig } from '@batchyard/runtime';
 import { distributedOverrides, http, kafkaOverrides, NO_SERVERS, startBatchyard } from '@batchyard/test-support';
+import { line, load, result, type Figure } from './support/figures';
 
 const CLIENTS = Number(process.env.BENCH_DISTRIBUTED_CLIENTS || 16);
 const SECONDS = Number(process.env.BENCH_DISTRIBUTED_SECONDS || 15);
@@ -15,49 +16,6 @@ const TARGET_WRITES_PER_SECOND = 1000;
 const TARGET_P99_RATIO = 3;
 /** The bench is one tenant at full speed: its request limits are off (0), as BATCHYARD_LIMIT_* would set them. */
 const LIMITS_ENV = { BATCHYARD_LIMIT_REQUESTS_PER_SECOND: '0', BATCHYARD_LIMIT_REQUEST_BURST: '0' };
-
-const ms = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e6;
-
-interface Figure {
-  latencies: number[];
-  seconds: number;
-}
-
-function at(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function summary({ latencies, seconds }: Figure) {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return { perSecond: latencies.length / seconds, p50: at(sorted, 50), p99: at(sorted, 99), count: latencies.length };
-}
-
-function line(name: string, figure: Figure, unit: string): ReturnType<typeof summary> {
-  const s = summary(figure);
-  console.log(`  ${name}: ${Math.round(s.perSecond).toLocaleString('en')} ${unit}/s, p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms (${s.count.toLocaleString('en')} in ${figure.seconds.toFixed(1)} s)`);
-  return s;
-}
-
-function result(name: string, value: number, unit: string, target: string, pass: boolean): void {
-  console.log(`RESULT ${name} ${value.toFixed(2)} ${unit} target ${target} ${pass ? 'pass' : 'fail'}`);
-}
-
-/** `clients` loops, each running `one` back to back until `seconds` passed; the latency of every call. */
-async function load(clients: number, seconds: number, one: (client: number) => Promise<void>): Promise<Figure> {
-  const latencies: number[] = [];
-  const started = process.hrtime.bigint();
-  const deadline = Date.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: clients }, async (_, client) => {
-      while (Date.now() < deadline) {
-        const t = process.hrtime.bigint();
-        await one(client);
-        latencies.push(ms(t));
-      }
-    }),
-  );
-  return { latencies, seconds: ms(started) / 1000 };
-}
 
 /**
  * The raw baseline: one producer and one consumer of a fresh one-partition topic, configured as the bus configures
