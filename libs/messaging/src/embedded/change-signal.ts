@@ -11,6 +11,11 @@ export function signal(channel: string): void {
   for (const wake of wakers) wake();
 }
 
+/** Signals every channel whose name starts with `prefix` and has a waiter. */
+export function signalAll(prefix: string): void {
+  for (const channel of [...waiting.keys()]) if (channel.startsWith(prefix)) signal(channel);
+}
+
 /** Resolves on the next signal on `channel`, after `timeoutMs`, or when `abort` fires, whichever comes first. */
 export function nextSignal(channel: string, timeoutMs: number, abort: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

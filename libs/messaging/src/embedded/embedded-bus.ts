@@ -3,7 +3,7 @@ import type { ConsumeOptions, Consumption, MessageBus, OutgoingMessage, Partitio
 import { DEFAULT_MAX_MESSAGE_BYTES, assertMessagesFit } from '../shared/message-size';
 import { DEFAULT_PARTITIONS } from '../shared/partitions';
 import { BusDatabase } from './bus-database';
-import { signal } from './change-signal';
+import { signal, signalAll } from './change-signal';
 import { GroupMember, type GroupTimings } from './group-member';
 import { partitionOf } from './partition-of';
 
@@ -61,19 +61,22 @@ export class EmbeddedBus implements MessageBus {
     const counts = new Map(messages.map((m) => [m.topic, 0]));
     for (const topic of counts.keys()) counts.set(topic, this.db.ensureTopic(topic, this.settings.defaultPartitions));
     const now = Date.now();
+    const published = new Set<string>();
     this.db.transaction(() => {
       for (const m of messages) {
         const partition = partitionOf(m.key, counts.get(m.topic)!);
         this.db.append(m.topic, partition, m.key, m.value, JSON.stringify(m.headers ?? {}), now);
+        published.add(this.messagesChannel(m.topic, partition));
       }
     });
-    signal(this.file);
+    // Only the partitions written to: every other partition's worker would read and find nothing.
+    for (const channel of published) signal(channel);
   }
 
   async consume(options: ConsumeOptions): Promise<Consumption> {
     await this.ensureTopics(options.topics.map((name) => ({ name })));
     const { heartbeatMs, leaseTtlMs, onError } = this.settings;
-    const channels = { messages: this.file, group: `${this.file}\u0000${options.groupId}` };
+    const channels = { messages: (topic: string, partition: number) => this.messagesChannel(topic, partition), group: `${this.file}\u0000${options.groupId}` };
     const member = new GroupMember(this.db, channels, options, { heartbeatMs, leaseTtlMs }, onError);
     member.start();
     this.members.add(member);
@@ -105,12 +108,18 @@ export class EmbeddedBus implements MessageBus {
     this.poller = setInterval(() => {
       try {
         const current = this.db.dataVersion();
-        if (current !== version) signal(this.file);
+        // Another process wrote: which partitions, only a read tells, so every waiting worker of this bus reads.
+        if (current !== version) signalAll(this.messagesChannel(''));
         version = current;
       } catch (error) {
         this.settings.onError(error);
       }
     }, this.settings.pollMs);
+  }
+
+  /** The channel of one partition's new messages; without a topic, the prefix of all of them. */
+  private messagesChannel(topic: string, partition?: number): string {
+    return topic ? `${this.file}\u0000messages\u0000${topic}\u0000${partition}` : `${this.file}\u0000messages\u0000`;
   }
 
   private unwatchOtherProcesses(): void {

@@ -14,8 +14,8 @@ export interface GroupTimings {
 }
 
 export interface GroupChannels {
-  /** Signalled when messages may have been published. */
-  messages: string;
+  /** The channel signalled when messages may have been published to a partition. */
+  messages: (topic: string, partition: number) => string;
   /** Signalled when this group's members or leases changed in this process. */
   group: string;
 }
@@ -151,7 +151,7 @@ export class GroupMember implements Consumption {
     let next = this.db.committedOffset(groupId, topic, partition) ?? 0;
     while (!stop.aborted) {
       const batch = this.db.read(topic, partition, next, READ_BATCH);
-      if (batch.length === 0) await nextSignal(this.channels.messages, IDLE_WAIT_MS, stop);
+      if (batch.length === 0) await nextSignal(this.channels.messages(topic, partition), IDLE_WAIT_MS, stop);
       for (let start = 0; start < batch.length && !stop.aborted; ) {
         const messages = batch.slice(start, start + stepSize);
         const handled = await handleByKey(messages, keysInParallel, handleOne, () => stop.aborted);
