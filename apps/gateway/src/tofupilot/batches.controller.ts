@@ -80,7 +80,8 @@ export class TofuPilotBatchesController {
   async remove(@Param('number') number: string, @CurrentCaller() caller: Caller) {
     const batch = await this.lookups.batchByNumber(caller.tenant, number);
     const unlinkedUnits = (await this.lookups.items.find({ tenant: caller.tenant, batchId: batch.batchId })).map((u) => u.unitId);
-    await this.commands.execute(DeleteBatch, { batchId: batch.batchId, unlinkedUnits }, { caller, aggregateId: batch.batchId, readModel: ItemsProjection });
+    // Read next: the batch (gone) and its units (unlinked).
+    await this.commands.execute(DeleteBatch, { batchId: batch.batchId, unlinkedUnits }, { caller, aggregateId: batch.batchId, readModel: [BatchesProjection, ItemsProjection] });
     return { id: [batch.uuid] };
   }
 
