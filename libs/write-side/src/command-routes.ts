@@ -25,7 +25,7 @@ import { fileDecider } from './files/file.decider';
 import { resourceCommands, resourceDecider } from './resources/resource.decider';
 import type { CommandRoute } from './command-handling/command-handler';
 import { taskDecider } from './tasks/task.decider';
-import { tenantDecider } from './tenants/tenant.decider';
+import { shortDomainReservations, tenantDecider } from './tenants/tenant.decider';
 import { bulkLockDecider } from './reservations/bulk-lock.decider';
 import { quotaDecider } from './reservations/quota.decider';
 import { uniqueValueDecider } from './reservations/unique-value.decider';
@@ -36,8 +36,8 @@ export const commandRoutes: readonly CommandRoute[] = [
   { definition: CreateTenant, decider: tenantDecider },
   { definition: CreateApiKey, decider: tenantDecider },
   { definition: RevokeApiKey, decider: tenantDecider },
-  { definition: AddShortDomain, decider: tenantDecider },
-  { definition: RemoveShortDomain, decider: tenantDecider },
+  { definition: AddShortDomain, decider: tenantDecider, reserves: shortDomainReservations },
+  { definition: RemoveShortDomain, decider: tenantDecider, reserves: shortDomainReservations },
   { definition: CreateBatch, decider: batchDecider, reserves: batchReservations },
   { definition: UpdateBatch, decider: batchDecider, reserves: batchReservations },
   { definition: DeleteBatch, decider: batchDecider, reserves: batchReservations },

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBatch, CreateUnit, DeleteBatch, DeleteUnit, StreamCategory, UpdateBatch, UpdateUnit, claimId, streamName, type CommandEnvelope } from '@batchyard/contracts';
+import { AddShortDomain, CreateBatch, CreateTenant, CreateUnit, DeleteBatch, DeleteUnit, RemoveShortDomain, SHARED_RESERVATIONS, StreamCategory, UpdateBatch, UpdateUnit, claimId, streamName, type CommandEnvelope } from '@batchyard/contracts';
 import { CommandOutcomes } from '@batchyard/command-bus';
 import { SqliteEventStore, type EventStore } from '@batchyard/event-store';
 import { openReadStore, type ReadStore } from '@batchyard/read-store';
@@ -25,9 +25,10 @@ describe('a write that reserves a unique value (CommandHandler with the routes)'
   let readStore: ReadStore;
   const handler = (store: EventStore = events) => new CommandHandler(store, new CommandOutcomes(readStore), commandRoutes);
   /** Who holds the value now, from its claim stream. */
-  const holder = async (kind: 'batch-number' | 'serial-number', value: string) => {
+  const holder = async (kind: 'batch-number' | 'serial-number' | 'short-domain', value: string) => {
     let owner: string | undefined;
-    for (const e of await events.readStream(streamName(StreamCategory.reservation, TENANT, claimId(kind, value)))) {
+    const tenant = kind === 'short-domain' ? SHARED_RESERVATIONS : TENANT;
+    for (const e of await events.readStream(streamName(StreamCategory.reservation, tenant, claimId(kind, value)))) {
       owner = e.type === 'UniqueValueClaimed' ? (e.data as { ownerId: string }).ownerId : undefined;
     }
     return owner;
@@ -149,5 +150,23 @@ describe('a write that reserves a unique value (CommandHandler with the routes)'
     expect(await h.handle(to(DeleteUnit.type, { unitId: unitId(1) }, 'delete'))).toMatchObject({ status: 'accepted' });
     expect(await holder('serial-number', 'sn-2')).toBeUndefined();
     expect(await h.handle(createUnit(3, 'sn-2'))).toMatchObject({ status: 'accepted' });
+  });
+
+  it('short domains: unique across tenants, given back when the tenant does not exist, freed when removed', async () => {
+    const h = handler();
+    const to = (tenant: string) => commandsTo(tenant, undefined, tenant);
+    await h.handle(to('acme')(CreateTenant.type, { name: 'Acme' }, 'acme'));
+    await h.handle(to('globex')(CreateTenant.type, { name: 'Globex' }, 'globex'));
+    expect(await h.handle(to('nobody')(AddShortDomain.type, { domain: 'acme.link' }, 'nobody-add'))).toMatchObject({ status: 'rejected', error: { code: 'not_found' } });
+    expect(await holder('short-domain', 'acme.link')).toBeUndefined();
+    expect(await h.handle(to('acme')(AddShortDomain.type, { domain: 'acme.link' }, 'acme-add'))).toMatchObject({ status: 'accepted' });
+    expect(await h.handle(to('globex')(AddShortDomain.type, { domain: 'acme.link' }, 'globex-add'))).toMatchObject({
+      status: 'rejected',
+      error: { code: 'conflict', message: 'short domain acme.link belongs to another tenant' },
+    });
+    expect(await h.handle(to('acme')(RemoveShortDomain.type, { domain: 'acme.link' }, 'acme-remove'))).toMatchObject({ status: 'accepted' });
+    expect(await holder('short-domain', 'acme.link')).toBeUndefined();
+    expect(await h.handle(to('globex')(AddShortDomain.type, { domain: 'acme.link' }, 'globex-add-2'))).toMatchObject({ status: 'accepted' });
+    expect(await holder('short-domain', 'acme.link')).toBe('globex');
   });
 });
