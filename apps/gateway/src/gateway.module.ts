@@ -26,7 +26,6 @@ import { OpsModule } from './ops/ops.module';
 import { TofuPilotBatchesController } from './tofupilot/batches.controller';
 import { TofuPilotUnitsController } from './tofupilot/units.controller';
 import { TofuLookups } from './tofupilot/tofupilot-lookups';
-import { UniqueValues } from './batch-domain/unique-values';
 import { COMMAND_GATEWAY, INFRASTRUCTURE, READ_STORE, SIGNED_BLOBS } from './tokens';
 
 export interface GatewayDependencies {
@@ -48,7 +47,6 @@ export class GatewayModule {
         { provide: READ_STORE, useValue: deps.readStore },
         { provide: COMMAND_GATEWAY, useValue: deps.commands },
         { provide: SIGNED_BLOBS, useValue: deps.signedBlobs },
-        UniqueValues,
         TofuLookups,
         TaskInputChecks,
         ShortDomains,

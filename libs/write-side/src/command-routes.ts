@@ -19,37 +19,37 @@ import {
   fileCommands,
   taskCommands,
 } from '@batchyard/contracts';
-import { batchDecider } from './batches/batch.decider';
+import { batchDecider, batchReservations } from './batches/batch.decider';
 import { bulkJobCommands, bulkJobDecider } from './bulk-jobs/bulk-job.decider';
 import { fileDecider } from './files/file.decider';
 import { resourceCommands, resourceDecider } from './resources/resource.decider';
 import type { CommandRoute } from './command-handling/command-handler';
 import { taskDecider } from './tasks/task.decider';
-import { tenantDecider } from './tenants/tenant.decider';
+import { shortDomainReservations, tenantDecider } from './tenants/tenant.decider';
 import { bulkLockDecider } from './reservations/bulk-lock.decider';
 import { quotaDecider } from './reservations/quota.decider';
 import { uniqueValueDecider } from './reservations/unique-value.decider';
-import { unitDecider } from './units/unit.decider';
+import { unitDecider, unitReservations } from './units/unit.decider';
 
-/** Which decider answers which command. */
+/** Which decider answers which command, and what its write reserves on other streams. */
 export const commandRoutes: readonly CommandRoute[] = [
   { definition: CreateTenant, decider: tenantDecider },
   { definition: CreateApiKey, decider: tenantDecider },
   { definition: RevokeApiKey, decider: tenantDecider },
-  { definition: AddShortDomain, decider: tenantDecider },
-  { definition: RemoveShortDomain, decider: tenantDecider },
-  { definition: CreateBatch, decider: batchDecider },
-  { definition: UpdateBatch, decider: batchDecider },
-  { definition: DeleteBatch, decider: batchDecider },
+  { definition: AddShortDomain, decider: tenantDecider, reserves: shortDomainReservations },
+  { definition: RemoveShortDomain, decider: tenantDecider, reserves: shortDomainReservations },
+  { definition: CreateBatch, decider: batchDecider, reserves: batchReservations },
+  { definition: UpdateBatch, decider: batchDecider, reserves: batchReservations },
+  { definition: DeleteBatch, decider: batchDecider, reserves: batchReservations },
   { definition: ClaimUniqueValue, decider: uniqueValueDecider },
   { definition: ReleaseUniqueValue, decider: uniqueValueDecider },
   { definition: AcquireBulkLock, decider: bulkLockDecider },
   { definition: ReleaseBulkLock, decider: bulkLockDecider },
   { definition: TakeQuota, decider: quotaDecider },
   { definition: ReturnQuota, decider: quotaDecider },
-  { definition: CreateUnit, decider: unitDecider },
-  { definition: UpdateUnit, decider: unitDecider },
-  { definition: DeleteUnit, decider: unitDecider },
+  { definition: CreateUnit, decider: unitDecider, reserves: unitReservations },
+  { definition: UpdateUnit, decider: unitDecider, reserves: unitReservations },
+  { definition: DeleteUnit, decider: unitDecider, reserves: unitReservations },
   ...resourceCommands.map((definition) => ({ definition, decider: resourceDecider })),
   ...bulkJobCommands.map((definition) => ({ definition, decider: bulkJobDecider })),
   ...taskCommands.map((definition) => ({ definition, decider: taskDecider })),

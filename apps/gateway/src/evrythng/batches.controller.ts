@@ -7,7 +7,6 @@ import type { Infrastructure } from '@batchyard/runtime';
 import { randomUUID } from 'node:crypto';
 import { CurrentCaller } from '../auth/auth.decorators';
 import type { Caller } from '../auth/caller';
-import { UniqueValues } from '../batch-domain/unique-values';
 import { CommandGateway } from '../commands/command-gateway';
 import { ApiError } from '../http/api-error';
 import { parseInput } from '../http/zod-issues';
@@ -26,7 +25,6 @@ export class EvrythngBatchesController {
     @Inject(COMMAND_GATEWAY) private readonly commands: CommandGateway,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
-    @Inject(UniqueValues) private readonly unique: UniqueValues,
   ) {}
 
   @Post()
@@ -42,8 +40,7 @@ export class EvrythngBatchesController {
     // Under an Idempotency-Key the ids derive from the command id, so a retried command is the same batch.
     const batchId = req.commandId ? evrythngIdFrom(req.commandId) : newEvrythngId();
     const uuid = req.commandId ? uuidFrom(`batch:${req.commandId}`) : randomUUID();
-    const number = fields.identifiers?.number;
-    if (number) await this.unique.claim(caller, 'batch-number', number, batchId, BatchesProjection, req.commandId);
+    // The batch service claims `identifiers.number` (unique per tenant) as it creates the batch: a clash is 409.
     await this.commands.execute(CreateBatch, { ...fields, batchId, uuid }, {
       caller,
       aggregateId: batchId,
@@ -72,21 +69,16 @@ export class EvrythngBatchesController {
     requireJsonBody(req);
     const batch = await this.find(caller, batchId);
     const changes = parseInput(BatchUpdateSchema, body ?? {});
-    // A TofuPilot number given, changed or removed through identifiers: claimed first, the old one released after.
-    const [before, after] = [batch.identifiers?.number, changes.identifiers ? changes.identifiers.number : batch.identifiers?.number];
-    if (after && after !== before) await this.unique.claim(caller, 'batch-number', after, batchId, BatchesProjection);
+    // A TofuPilot number given, changed or removed through identifiers: the batch service claims and releases it.
     await this.commands.execute(UpdateBatch, { batchId, changes }, { caller, aggregateId: batchId, readModel: BatchesProjection });
-    if (before && before.toLowerCase() !== after?.toLowerCase()) await this.unique.release(caller, 'batch-number', before, batchId, BatchesProjection);
     return this.document(caller, await this.find(caller, batchId));
   }
 
   /** Deletes the batch only: its tasks and Thngs stay, as EVRYTHNG documents. */
   @Delete(':batchId')
   async remove(@Param('batchId') batchId: string, @CurrentCaller() caller: Caller): Promise<void> {
-    const batch = await this.find(caller, batchId);
+    await this.find(caller, batchId);
     await this.commands.execute(DeleteBatch, { batchId }, { caller, aggregateId: batchId, readModel: BatchesProjection });
-    const number = batch.identifiers?.number;
-    if (number) await this.unique.release(caller, 'batch-number', number, batchId, BatchesProjection);
   }
 
   @All()

@@ -5,7 +5,6 @@ import type { Filter } from '@batchyard/read-store';
 import { randomUUID } from 'node:crypto';
 import { AllowRoles, CurrentCaller } from '../auth/auth.decorators';
 import type { Caller } from '../auth/caller';
-import { UniqueValues } from '../batch-domain/unique-values';
 import { CommandGateway } from '../commands/command-gateway';
 import { requireJsonBody } from '../http/json-body';
 import { parseInput } from '../http/zod-issues';
@@ -23,7 +22,6 @@ export class TofuPilotBatchesController {
   constructor(
     @Inject(COMMAND_GATEWAY) private readonly commands: CommandGateway,
     @Inject(TofuLookups) private readonly lookups: TofuLookups,
-    @Inject(UniqueValues) private readonly unique: UniqueValues,
   ) {}
 
   @Get()
@@ -46,7 +44,6 @@ export class TofuPilotBatchesController {
     const { number } = parseInput(BatchCreateBody, body ?? {});
     const batchId = req.commandId ? evrythngIdFrom(req.commandId) : newEvrythngId();
     const uuid = req.commandId ? uuidFrom(`batch:${req.commandId}`) : randomUUID();
-    await this.unique.claim(caller, 'batch-number', number, batchId, BatchesProjection, req.commandId);
     await this.commands.execute(CreateBatch, { name: number, identifiers: { number }, batchId, uuid }, {
       caller,
       aggregateId: batchId,
@@ -63,7 +60,7 @@ export class TofuPilotBatchesController {
     return batchWithUnits(batch, units);
   }
 
-  /** Renames: the new number is claimed first (409 on a clash), the old one released after. */
+  /** Renames: the batch service claims the new number (409 on a clash) and releases the old one. */
   @Patch(':number')
   @AllowRoles('operator', 'user')
   async rename(@Param('number') number: string, @Body() body: unknown, @CurrentCaller() caller: Caller, @Req() req: IdempotentRequest) {
@@ -71,11 +68,9 @@ export class TofuPilotBatchesController {
     const { new_number } = parseInput(BatchUpdateBody, body ?? {});
     const batch = await this.lookups.batchByNumber(caller.tenant, number);
     const old = batchNumber(batch);
-    await this.unique.claim(caller, 'batch-number', new_number, batch.batchId, BatchesProjection);
     // A batch named after its number (as TofuPilot creates them) keeps being named after it.
     const changes = { identifiers: { ...batch.identifiers, number: new_number }, ...(batch.name === old && { name: new_number }) };
     await this.commands.execute(UpdateBatch, { batchId: batch.batchId, changes }, { caller, aggregateId: batch.batchId, readModel: BatchesProjection });
-    if (old.toLowerCase() !== new_number.toLowerCase()) await this.unique.release(caller, 'batch-number', old, batch.batchId, BatchesProjection);
     return { id: batch.uuid };
   }
 
@@ -85,8 +80,8 @@ export class TofuPilotBatchesController {
   async remove(@Param('number') number: string, @CurrentCaller() caller: Caller) {
     const batch = await this.lookups.batchByNumber(caller.tenant, number);
     const unlinkedUnits = (await this.lookups.items.find({ tenant: caller.tenant, batchId: batch.batchId })).map((u) => u.unitId);
-    await this.commands.execute(DeleteBatch, { batchId: batch.batchId, unlinkedUnits }, { caller, aggregateId: batch.batchId, readModel: ItemsProjection });
-    await this.unique.release(caller, 'batch-number', batchNumber(batch), batch.batchId, BatchesProjection);
+    // Read next: the batch (gone) and its units (unlinked).
+    await this.commands.execute(DeleteBatch, { batchId: batch.batchId, unlinkedUnits }, { caller, aggregateId: batch.batchId, readModel: [BatchesProjection, ItemsProjection] });
     return { id: [batch.uuid] };
   }
 

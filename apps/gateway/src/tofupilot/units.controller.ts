@@ -5,7 +5,6 @@ import type { Filter } from '@batchyard/read-store';
 import { randomUUID } from 'node:crypto';
 import { AllowRoles, CurrentCaller } from '../auth/auth.decorators';
 import type { Caller } from '../auth/caller';
-import { UniqueValues } from '../batch-domain/unique-values';
 import { CommandGateway } from '../commands/command-gateway';
 import { requireJsonBody } from '../http/json-body';
 import { parseInput } from '../http/zod-issues';
@@ -25,7 +24,6 @@ export class TofuPilotUnitsController {
   constructor(
     @Inject(COMMAND_GATEWAY) private readonly commands: CommandGateway,
     @Inject(TofuLookups) private readonly lookups: TofuLookups,
-    @Inject(UniqueValues) private readonly unique: UniqueValues,
   ) {}
 
   /** Parts and revisions need no creating: a unit names them by number (see docs/production-batches.md). */
@@ -35,7 +33,6 @@ export class TofuPilotUnitsController {
     requireJsonBody(req);
     const input = parseInput(UnitCreateBody, body ?? {});
     const unitId = req.commandId ? uuidFrom(`unit:${req.commandId}`) : randomUUID();
-    await this.unique.claim(caller, 'serial-number', input.serial_number, unitId, ItemsProjection, req.commandId);
     const data = { unitId, thngId: evrythngIdFrom(unitId), serialNumber: input.serial_number, partNumber: input.part_number, revisionNumber: input.revision_number };
     await this.commands.execute(CreateUnit, data, { caller, aggregateId: unitId, commandId: req.commandId, readModel: ItemsProjection });
     return { id: unitId };
@@ -63,7 +60,7 @@ export class TofuPilotUnitsController {
     return unitView(unit, unit.batchId ? batches.get(unit.batchId) : undefined);
   }
 
-  /** `batch_number: null` unlinks; a new serial number is claimed first (409 on a clash), the old one released after. */
+  /** `batch_number: null` unlinks; the batch service claims a new serial number (409 on a clash) and releases the old one. */
   @Patch(':serial')
   async update(@Param('serial') serial: string, @Body() body: unknown, @CurrentCaller() caller: Caller, @Req() req: IdempotentRequest) {
     requireJsonBody(req);
@@ -71,7 +68,6 @@ export class TofuPilotUnitsController {
     const unit = await this.lookups.unitBySerial(caller.tenant, serial);
     const batchId = input.batch_number === undefined ? undefined : input.batch_number === null ? null : (await this.lookups.batchByNumber(caller.tenant, input.batch_number)).batchId;
     const renamed = input.new_serial_number !== undefined && input.new_serial_number !== unit.serialNumber;
-    if (renamed) await this.unique.claim(caller, 'serial-number', input.new_serial_number!, unit.unitId, ItemsProjection);
     const changes = {
       ...(renamed && { serialNumber: input.new_serial_number }),
       ...(input.part_number !== undefined && { partNumber: input.part_number }),
@@ -80,9 +76,6 @@ export class TofuPilotUnitsController {
     // A move between batches also changes their unit counts.
     const readModel = batchId === undefined ? ItemsProjection : [ItemsProjection, BatchesProjection];
     await this.commands.execute(UpdateUnit, { unitId: unit.unitId, changes, batchId }, { caller, aggregateId: unit.unitId, readModel });
-    if (renamed && input.new_serial_number!.toLowerCase() !== unit.serialKey) {
-      await this.unique.release(caller, 'serial-number', unit.serialNumber, unit.unitId, ItemsProjection);
-    }
     return { id: unit.unitId };
   }
 
@@ -95,7 +88,6 @@ export class TofuPilotUnitsController {
     for (const serial of serial_numbers) units.push(await this.lookups.unitBySerial(caller.tenant, serial));
     for (const unit of units) {
       await this.commands.execute(DeleteUnit, { unitId: unit.unitId }, { caller, aggregateId: unit.unitId, readModel: [ItemsProjection, BatchesProjection] });
-      await this.unique.release(caller, 'serial-number', unit.serialNumber, unit.unitId, ItemsProjection);
     }
     return { id: units.map((u) => u.unitId) };
   }

@@ -1,9 +1,12 @@
-import { BatchCreated, BatchDeleted, BatchUpdated, CreateBatch, DeleteBatch, UpdateBatch, type CommandData } from '@batchyard/contracts';
+import { BatchCreated, BatchDeleted, BatchUpdated, CreateBatch, DeleteBatch, UpdateBatch, type CommandData, type EventData } from '@batchyard/contracts';
 import { DomainError, type Decider } from '../command-handling/decider';
+import { NO_RESERVATIONS, uniqueValueChange, type Reserves } from '../reservations/reservations';
 
 export interface BatchState {
   exists: boolean;
   deleted: boolean;
+  /** `identifiers.number`, unique per tenant (a TofuPilot batch's number). */
+  number?: string;
 }
 
 export const batchDecider: Decider<BatchState> = {
@@ -34,13 +37,34 @@ export const batchDecider: Decider<BatchState> = {
   evolve(state, event) {
     switch (event.type) {
       case BatchCreated.type:
-        return { ...state, exists: true };
+        return { ...state, exists: true, number: (event.data as EventData<typeof BatchCreated>).identifiers?.number };
+      case BatchUpdated.type: {
+        const { identifiers } = (event.data as EventData<typeof BatchUpdated>).changes;
+        return identifiers ? { ...state, number: identifiers.number } : state;
+      }
       case BatchDeleted.type:
         return { ...state, deleted: true };
       default:
         return state;
     }
   },
+};
+
+/** The batch number a create takes, an update changes (identifiers given replace the old ones whole) and a delete gives up. */
+export const batchReservations: Reserves<BatchState> = (command, state) => {
+  const owner = command.aggregateId;
+  switch (command.type) {
+    case CreateBatch.type:
+      return uniqueValueChange('batch-number', owner, undefined, (command.data as CommandData<typeof CreateBatch>).identifiers?.number);
+    case UpdateBatch.type: {
+      const { identifiers } = (command.data as CommandData<typeof UpdateBatch>).changes;
+      return uniqueValueChange('batch-number', owner, state.number, identifiers ? identifiers.number : state.number);
+    }
+    case DeleteBatch.type:
+      return uniqueValueChange('batch-number', owner, state.number, undefined);
+    default:
+      return NO_RESERVATIONS;
+  }
 };
 
 function requireLive(state: BatchState, batchId: string): void {

@@ -13,10 +13,19 @@ import { AppendTooLargeError, WrongExpectedRevisionError, type EventStore } from
 import { AggregateCache } from './aggregate-cache';
 import { DomainError, type Decider } from './decider';
 import type { CommandOutcomes } from '@batchyard/command-bus';
+import type { ReservationStep, Reserves } from '../reservations/reservations';
 
 export interface CommandRoute {
   definition: CommandDefinition;
   decider: Decider<any>;
+  /** Unique values or locks on other streams that the command's write takes or gives up (see `reserveAndDecide`). */
+  reserves?: Reserves<any>;
+}
+
+/** What deciding on one stream came to; `wrote`: this command's events are on the stream (appended now or before). */
+interface Decision {
+  outcome: CommandOutcome;
+  wrote: boolean;
 }
 
 /**
@@ -63,33 +72,91 @@ export class CommandHandler {
       const issue = parsed.error.issues[0];
       return { commandId, status: 'rejected', error: { code: 'invalid', message: issue.message, field: issue.path.join('.') } };
     }
-    const stream = streamName(route.definition.category, command.tenant, command.aggregateId);
+    const checked = { ...command, data: parsed.data };
+    return route.reserves ? this.reserveAndDecide(route, route.reserves, checked) : (await this.decide(route, checked)).outcome;
+  }
+
+  /**
+   * Reserve, write, release, as one command: its reservations are taken first (a clash rejects the command, and
+   * nothing is written), then the write is decided; a rejected write gives back what it took, an accepted one
+   * releases what it gave up. Each step's id derives from the command's, so a command redelivered after a crash at
+   * any point takes nothing twice and finishes the rest: the outcome is recorded only after the last step, and until
+   * then the bus delivers the command again.
+   */
+  private async reserveAndDecide(route: CommandRoute, reserves: Reserves<unknown>, command: CommandEnvelope): Promise<CommandOutcome> {
+    const stream = this.streamOf(route, command);
+    const aggregate = await this.aggregates.load(stream, route.decider);
+    // Redelivered after its write: what it reserves was decided from the state before it.
+    const before = aggregate.causedBy.has(command.commandId) ? await this.stateBefore(stream, route.decider, command.commandId) : aggregate.state;
+    const { take, release } = reserves(command, before);
+    const taken: ReservationStep[] = [];
+    let outcome: CommandOutcome | undefined;
+    for (const { step, undo } of take) {
+      const reserved = await this.step(command, step, 'take');
+      if (reserved.outcome.status === 'rejected') {
+        outcome = { ...reserved.outcome, commandId: command.commandId };
+        break;
+      }
+      if (reserved.wrote) taken.push(undo);
+    }
+    outcome ??= (await this.decide(route, command)).outcome;
+    for (const step of outcome.status === 'accepted' ? release : taken) await this.step(command, step, outcome.status === 'accepted' ? 'release' : 'undo');
+    return outcome;
+  }
+
+  /** One reservation step of `command`, decided by its own route on its own stream. */
+  private async step(command: CommandEnvelope, step: ReservationStep, role: 'take' | 'undo' | 'release'): Promise<Decision> {
+    const route = this.routes.get(step.definition.type);
+    if (!route) throw new Error(`reservation step ${step.definition.type} has no route`);
+    const commandId = uuidFrom(`${command.commandId}:${role}:${step.definition.type}:${step.aggregateId}`);
+    const data = step.definition.schema.parse(step.data);
+    return this.decide(route, { ...command, commandId, causationId: command.commandId, type: step.definition.type, tenant: step.tenant ?? command.tenant, aggregateId: step.aggregateId, data });
+  }
+
+  /** The stream's state before the first event `commandId` appended to it. */
+  private async stateBefore(stream: string, decider: Decider<unknown>, commandId: string): Promise<unknown> {
+    let state = decider.initialState();
+    for (const event of await this.events.readStream(stream)) {
+      if (event.causationId === commandId) break;
+      state = decider.evolve(state, event);
+    }
+    return state;
+  }
+
+  private streamOf(route: CommandRoute, command: CommandEnvelope): string {
+    return streamName(route.definition.category, command.tenant, command.aggregateId);
+  }
+
+  /** Decides `command` (its data parsed) on its stream and appends the events, retrying on a revision conflict. */
+  private async decide(route: CommandRoute, command: CommandEnvelope): Promise<Decision> {
+    const { commandId } = command;
+    const stream = this.streamOf(route, command);
     for (let attempt = 0; ; attempt++) {
       const aggregate = await this.aggregates.load(stream, route.decider);
       // A redelivery after the append but before the outcome was recorded: the events are there already.
       const earlier = aggregate.causedBy.get(commandId);
-      if (earlier !== undefined) return { commandId, status: 'accepted', position: earlier };
+      if (earlier !== undefined) return { outcome: { commandId, status: 'accepted', position: earlier }, wrote: true };
       let decided;
       try {
-        decided = route.decider.decide({ ...command, data: parsed.data }, aggregate.state);
+        decided = route.decider.decide(command, aggregate.state);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        return { commandId, status: 'rejected', error: { code: error.code, message: error.message, field: error.field } };
+        return { outcome: { commandId, status: 'rejected', error: { code: error.code, message: error.message, field: error.field } }, wrote: false };
       }
-      if (decided.length === 0) return { commandId, status: 'accepted', position: aggregate.position };
-      const checked = { data: parsed.data, schema: route.definition.schema };
+      if (decided.length === 0) return { outcome: { commandId, status: 'accepted', position: aggregate.position }, wrote: false };
+      const checked = { data: command.data, schema: route.definition.schema };
       const envelopes = decided.map((event, i) => this.envelope(command, event.type, event.data, i, checked));
       const oversized = envelopes.map((e) => ({ type: e.type, bytes: jsonBytes(e.data) })).find((e) => e.bytes > MAX_EVENT_DATA_BYTES);
-      if (oversized) return tooLarge(commandId, `the ${oversized.type} event of ${command.type} would take ${oversized.bytes} bytes; an event takes at most ${MAX_EVENT_DATA_BYTES}`);
+      if (oversized) return { outcome: tooLarge(commandId, `the ${oversized.type} event of ${command.type} would take ${oversized.bytes} bytes; an event takes at most ${MAX_EVENT_DATA_BYTES}`), wrote: false };
       try {
         const expected = aggregate.revision >= 0 ? aggregate.revision : 'no_stream';
         const appended = await this.events.append(stream, envelopes, expected);
         this.aggregates.appended(stream, aggregate, envelopes, commandId, appended);
-        return { commandId, status: 'accepted', position: appended.position };
+        return { outcome: { commandId, status: 'accepted', position: appended.position }, wrote: true };
       } catch (error) {
         if (error instanceof WrongExpectedRevisionError && attempt < MAX_CONFLICT_RETRIES) continue;
         if (error instanceof AppendTooLargeError) {
-          return tooLarge(commandId, `the events of ${command.type} weigh ${error.bytes} bytes; the event store takes at most ${error.limit} in one append`);
+          return { outcome: tooLarge(commandId, `the events of ${command.type} weigh ${error.bytes} bytes; the event store takes at most ${error.limit} in one append`), wrote: false };
         }
         throw error;
       }

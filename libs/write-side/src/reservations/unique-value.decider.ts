@@ -7,7 +7,11 @@ export interface ClaimState {
 }
 
 type Claim = CommandData<typeof ClaimUniqueValue>;
-const label = { 'batch-number': 'Batch number', 'serial-number': 'Unit with serial number', 'short-domain': 'Short domain' } as const;
+const taken = {
+  'batch-number': (value: string) => `Batch number ${value} already exists`,
+  'serial-number': (value: string) => `Unit with serial number ${value} already exists`,
+  'short-domain': (value: string) => `short domain ${value} belongs to another tenant`,
+} as const;
 
 export const uniqueValueDecider: Decider<ClaimState> = {
   initialState: () => ({}),
@@ -17,7 +21,7 @@ export const uniqueValueDecider: Decider<ClaimState> = {
     switch (command.type) {
       case ClaimUniqueValue.type:
         if (state.ownerId === claim.ownerId) return []; // a retry of the same claim
-        if (state.ownerId) throw new DomainError('conflict', `${label[claim.kind]} ${claim.value} already exists`);
+        if (state.ownerId) throw new DomainError('conflict', taken[claim.kind](claim.value));
         return [{ type: UniqueValueClaimed.type, data: claim }];
       case ReleaseUniqueValue.type:
         return state.ownerId === claim.ownerId ? [{ type: UniqueValueReleased.type, data: claim }] : [];

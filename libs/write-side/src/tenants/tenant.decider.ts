@@ -12,6 +12,7 @@ import {
   type CommandData,
 } from '@batchyard/contracts';
 import { DomainError, type Decider, type DomainEvent } from '../command-handling/decider';
+import { NO_RESERVATIONS, uniqueValueChange, type Reserves } from '../reservations/reservations';
 
 export interface TenantState {
   exists: boolean;
@@ -80,4 +81,16 @@ export const tenantDecider: Decider<TenantState> = {
         return state;
     }
   },
+};
+
+/** A short domain is unique across tenants: claimed for the tenant as it is added (a tenant that does not exist gives it back), freed as it is removed. */
+export const shortDomainReservations: Reserves<TenantState> = (command) => {
+  switch (command.type) {
+    case AddShortDomain.type:
+      return uniqueValueChange('short-domain', command.tenant, undefined, (command.data as CommandData<typeof AddShortDomain>).domain);
+    case RemoveShortDomain.type:
+      return uniqueValueChange('short-domain', command.tenant, (command.data as CommandData<typeof RemoveShortDomain>).domain, undefined);
+    default:
+      return NO_RESERVATIONS;
+  }
 };

@@ -1,10 +1,13 @@
 import { CreateUnit, DeleteUnit, UnitAssignedToBatch, UnitCreated, UnitDeleted, UnitUpdated, UpdateUnit, type CommandData, type EventData } from '@batchyard/contracts';
 import { DomainError, type Decider, type DomainEvent } from '../command-handling/decider';
+import { NO_RESERVATIONS, uniqueValueChange, type Reserves } from '../reservations/reservations';
 
 export interface UnitState {
   exists: boolean;
   deleted: boolean;
   batchId: string | null;
+  /** Unique per tenant ignoring case. */
+  serialNumber?: string;
 }
 
 export const unitDecider: Decider<UnitState> = {
@@ -40,7 +43,11 @@ export const unitDecider: Decider<UnitState> = {
   evolve(state, event) {
     switch (event.type) {
       case UnitCreated.type:
-        return { ...state, exists: true };
+        return { ...state, exists: true, serialNumber: (event.data as EventData<typeof UnitCreated>).serialNumber };
+      case UnitUpdated.type: {
+        const { serialNumber } = (event.data as EventData<typeof UnitUpdated>).changes;
+        return serialNumber === undefined ? state : { ...state, serialNumber };
+      }
       case UnitAssignedToBatch.type:
         return { ...state, batchId: (event.data as EventData<typeof UnitAssignedToBatch>).batchId };
       case UnitDeleted.type:
@@ -49,6 +56,23 @@ export const unitDecider: Decider<UnitState> = {
         return state;
     }
   },
+};
+
+/** The serial number a create takes, an update changes and a delete gives up. */
+export const unitReservations: Reserves<UnitState> = (command, state) => {
+  const owner = command.aggregateId;
+  switch (command.type) {
+    case CreateUnit.type:
+      return uniqueValueChange('serial-number', owner, undefined, (command.data as CommandData<typeof CreateUnit>).serialNumber);
+    case UpdateUnit.type: {
+      const { serialNumber } = (command.data as CommandData<typeof UpdateUnit>).changes;
+      return uniqueValueChange('serial-number', owner, state.serialNumber, serialNumber ?? state.serialNumber);
+    }
+    case DeleteUnit.type:
+      return uniqueValueChange('serial-number', owner, state.serialNumber, undefined);
+    default:
+      return NO_RESERVATIONS;
+  }
 };
 
 function requireLive(state: UnitState, unitId: string): void {
