@@ -2,12 +2,12 @@ import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type express from 'express';
-import { CommandOutcomes, CommandSender, CommandTimeoutError } from '@batchyard/command-bus';
+import { BusCommandSender, CommandOutcomes, CommandTimeoutError } from '@batchyard/command-bus';
 import { StreamCategory, Topics } from '@batchyard/contracts';
 import { ApiKeysProjection } from '@batchyard/read-models';
 import { Checkpoints, projectionCheckpoint } from '@batchyard/projections';
 import type { Infrastructure, RunningApp } from '@batchyard/runtime';
-import { ensureBootstrapKey, type Dispatch } from '@batchyard/tenancy';
+import { ensureBootstrapKey } from '@batchyard/tenancy';
 import { loadSigningSecret } from '@batchyard/http';
 import { SignedBlobs } from './blobs/signed-blobs';
 import { CommandGateway } from './commands/command-gateway';
@@ -22,7 +22,7 @@ export async function startGateway(infra: Infrastructure): Promise<RunningApp> {
   const secret = await loadSigningSecret(infra.config.dataDir, infra.config.signingSecret);
   const signedBlobs = new SignedBlobs(blobs, secret, infra.config.publicUrl);
   await bus.ensureTopics(Object.values(StreamCategory).map((c) => ({ name: Topics.commands(c) })));
-  const sender = new CommandSender(bus, new CommandOutcomes(readStore));
+  const sender = new BusCommandSender(bus, new CommandOutcomes(readStore));
   const commands = new CommandGateway(sender, readStore);
 
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register({ infra, readStore, commands, signedBlobs }), {
@@ -40,8 +40,7 @@ export async function startGateway(infra: Infrastructure): Promise<RunningApp> {
   app.useGlobalFilters(new DialectErrorFilter(logger));
   app.enableShutdownHooks();
 
-  const dispatch: Dispatch = (definition, data, options) => sender.send(definition, data, options);
-  const bootstrap = await untilBatchServiceAnswers(logger, () => ensureBootstrapKey(dispatch, readStore, infra.config.bootstrapKey));
+  const bootstrap = await untilBatchServiceAnswers(logger, () => ensureBootstrapKey(sender, readStore, infra.config.bootstrapKey));
   await new Checkpoints(readStore).waitFor(projectionCheckpoint(ApiKeysProjection), bootstrap.position, 30_000);
   if (bootstrap.kind === 'generated') {
     // Printed once, never stored in clear: keep it.

@@ -4,7 +4,7 @@ import { ShortDomainsProjection } from '@batchyard/read-models';
 import type { RuntimeConfig } from '@batchyard/runtime';
 import { addShortDomain, removeShortDomain } from '@batchyard/tenancy';
 import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, startBatchyard, type BatchyardUnderTest, getWithHost, untilTaskEnded } from '@batchyard/test-support';
-import { adminDispatch } from '../../ops/src/admin-dispatch';
+import { adminSender } from '../../ops/src/admin-sender';
 
 /**
  * Per-tenant short domains: tn.gg is everyone's; a tenant's own (added by an operator) only its tasks may name, and no
@@ -21,7 +21,7 @@ function shortDomainTests(overrides: Partial<RuntimeConfig>) {
   const domain = `d${Date.now().toString(36)}.link`;
   /** Runs an operator's domain command and waits until the gateway sees it. */
   const operator = async (command: typeof addShortDomain, tenant: string, name: string) => {
-    const outcome = await command(await adminDispatch(by.launched.infra), tenant, name);
+    const outcome = await command(await adminSender(by.launched.infra), tenant, name);
     if (outcome.status === 'accepted') await new Checkpoints(await by.launched.infra.readStore()).waitFor(projectionCheckpoint(ShortDomainsProjection), outcome.position, 10_000);
     return outcome;
   };
@@ -76,10 +76,10 @@ function shortDomainTests(overrides: Partial<RuntimeConfig>) {
   });
 
   it('refuses the default or a malformed name as a tenant’s own domain', async () => {
-    const dispatch = await adminDispatch(by.launched.infra);
-    await expect(addShortDomain(dispatch, 'default', 'tn.gg')).rejects.toThrow(/default short domain/);
-    await expect(addShortDomain(dispatch, 'default', 'no-dot')).rejects.toThrow(/domain name/);
-    expect(await addShortDomain(dispatch, 'no-such-tenant', `x${domain}`)).toMatchObject({ status: 'rejected', error: { code: 'not_found' } });
+    const sender = await adminSender(by.launched.infra);
+    await expect(addShortDomain(sender, 'default', 'tn.gg')).rejects.toThrow(/default short domain/);
+    await expect(addShortDomain(sender, 'default', 'no-dot')).rejects.toThrow(/domain name/);
+    expect(await addShortDomain(sender, 'no-such-tenant', `x${domain}`)).toMatchObject({ status: 'rejected', error: { code: 'not_found' } });
     // The claim of a refused add was given back: another tenant may take the domain.
     expect(await operator(addShortDomain, 'domains-two', `x${domain}`)).toMatchObject({ status: 'accepted' });
   });

@@ -1,7 +1,8 @@
 import { QueueBulkJob } from '@batchyard/contracts';
 import type { RuntimeConfig } from '@batchyard/runtime';
 import { NO_SERVERS, describeTier, distributedOverrides, http, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
-import { adminDispatch } from '../../ops/src/admin-dispatch';
+import { command } from '@batchyard/command-bus';
+import { adminSender } from '../../ops/src/admin-sender';
 
 /** PackageX `/v1/batches` (Seed B): bulk jobs run by the bulk processor, with phases, stats and error files. */
 describe('PackageX batches (embedded)', () => batchTests({}));
@@ -308,13 +309,15 @@ function batchTests(overrides: Partial<RuntimeConfig>) {
 
   it('fails a batch whose upload cannot be read, with its reason and every row unprocessed', async () => {
     // The gateway never queues an unreadable upload, so the command is sent as a lost blob would leave it.
-    const dispatch = await adminDispatch(by.launched.infra);
+    const sender = await adminSender(by.launched.infra);
     const spec = { jobId: 'batch_lostupload', resource: 'asset', action: 'merge', mode: 'async', via: 'file', duplicateHandling: 'ignore_all', properties: {}, saveUpload: false, saveResult: false };
-    const outcome = await dispatch(QueueBulkJob, { spec, upload: { hash: 'f'.repeat(64), size: 10, format: 'csv', rows: 4 }, deadlineAt: new Date(Date.now() + 60_000).toISOString() }, {
-      tenant: 'default',
-      aggregateId: spec.jobId,
-      actor: { keyId: 'test', name: 'test', role: 'operator' },
-    });
+    const outcome = await sender.send(
+      command(QueueBulkJob, { spec, upload: { hash: 'f'.repeat(64), size: 10, format: 'csv', rows: 4 }, deadlineAt: new Date(Date.now() + 60_000).toISOString() }, {
+        tenant: 'default',
+        aggregateId: spec.jobId,
+        actor: { keyId: 'test', name: 'test', role: 'operator' },
+      }),
+    );
     expect(outcome.status).toBe('accepted');
     const done = await ended(spec.jobId);
     expect(done).toMatchObject({ status: 'failed', reason: expect.stringMatching(/upload/) });

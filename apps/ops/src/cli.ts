@@ -6,7 +6,7 @@ import { RoleSchema, type CommandOutcome } from '@batchyard/contracts';
 import type { ApiKeyDoc, TenantDoc } from '@batchyard/read-models';
 import { Infrastructure, loadConfig } from '@batchyard/runtime';
 import { createApiKey, createTenant, revokeApiKey } from '@batchyard/tenancy';
-import { adminDispatch } from './admin-dispatch';
+import { adminSender } from './admin-sender';
 import { deadLetterCommands } from './dead-letter-commands';
 import { parkedCommands } from './parked-commands';
 import { projectionCommands } from './projection-commands';
@@ -33,7 +33,7 @@ tenants
   .description('create a tenant (id: lower-case letters, digits, dashes)')
   .option('--name <name>', 'display name')
   .action(async (id: string, opts: { name?: string }) => {
-    check(await createTenant(await adminDispatch(infra), id, opts.name ?? id));
+    check(await createTenant(await adminSender(infra), id, opts.name ?? id));
     console.log(`tenant ${id} created`);
   });
 tenants
@@ -54,7 +54,7 @@ keys
   .requiredOption('--role <role>', 'operator | user | station', role)
   .option('--name <name>', 'a name for the key', 'ops')
   .action(async (opts: { tenant: string; role: 'operator' | 'user' | 'station'; name: string }) => {
-    const issued = await createApiKey(await adminDispatch(infra), { tenant: opts.tenant, name: opts.name, role: opts.role });
+    const issued = await createApiKey(await adminSender(infra), { tenant: opts.tenant, name: opts.name, role: opts.role });
     check(issued.outcome);
     console.log(JSON.stringify({ keyId: issued.keyId, tenant: opts.tenant, role: opts.role, key: issued.key }));
   });
@@ -63,7 +63,7 @@ keys
   .description('revoke an API key')
   .requiredOption('--tenant <id>', 'tenant')
   .action(async (keyId: string, opts: { tenant: string }) => {
-    check(await revokeApiKey(await adminDispatch(infra), opts.tenant, keyId));
+    check(await revokeApiKey(await adminSender(infra), opts.tenant, keyId));
     console.log(`key ${keyId} revoked`);
   });
 keys

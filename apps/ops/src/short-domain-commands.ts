@@ -3,7 +3,7 @@ import { DEFAULT_SHORT_DOMAIN, StreamCategory, streamName, type CommandOutcome }
 import type { Infrastructure } from '@batchyard/runtime';
 import { addShortDomain, removeShortDomain } from '@batchyard/tenancy';
 import { tenantDecider } from '@batchyard/write-side';
-import { adminDispatch } from './admin-dispatch';
+import { adminSender } from './admin-sender';
 
 function check(outcome: CommandOutcome): void {
   if (outcome.status === 'rejected') throw new Error(`${outcome.error.code}: ${outcome.error.message}`);
@@ -16,14 +16,14 @@ export function shortDomainCommands(infra: Infrastructure): Command {
     .command('add <tenant> <domain>')
     .description('give the tenant a short domain; one another tenant has is refused')
     .action(async (tenant: string, domain: string) => {
-      check(await addShortDomain(await adminDispatch(infra), tenant, domain));
+      check(await addShortDomain(await adminSender(infra), tenant, domain));
       console.log(`short domain ${domain.trim().toLowerCase()} added to tenant ${tenant}`);
     });
   domains
     .command('remove <tenant> <domain>')
     .description('take a short domain from the tenant (its redirections keep answering); any tenant may then add it')
     .action(async (tenant: string, domain: string) => {
-      check(await removeShortDomain(await adminDispatch(infra), tenant, domain));
+      check(await removeShortDomain(await adminSender(infra), tenant, domain));
       console.log(`short domain ${domain.trim().toLowerCase()} removed from tenant ${tenant}`);
     });
   domains

@@ -1,23 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import {
-  MessageHeaders,
-  Topics,
-  type Actor,
-  type CommandDefinition,
-  type CommandEnvelope,
-  type CommandOutcome,
-} from '@batchyard/contracts';
+import { MessageHeaders, Topics, type CommandOutcome } from '@batchyard/contracts';
 import type { MessageBus } from '@batchyard/messaging';
+import type { OutgoingCommand } from './command-envelope';
 import type { CommandOutcomes } from './command-outcomes';
 
-export interface SendOptions {
-  tenant: string;
-  aggregateId: string;
-  actor: Actor;
-  /** Give one to make a retry the same command (an Idempotency-Key derives it). */
-  commandId?: string;
-  correlationId?: string;
-  timeoutMs?: number;
+/**
+ * The one way to send a command: it resolves with the handler's recorded outcome, once the command's events are
+ * appended (or it was rejected). Adapters: over the bus (`BusCommandSender`) and in process (libs/write-side).
+ */
+export interface CommandSender {
+  send(command: OutgoingCommand): Promise<CommandOutcome>;
 }
 
 export class CommandTimeoutError extends Error {
@@ -28,46 +19,35 @@ export class CommandTimeoutError extends Error {
 }
 
 /**
- * Sends a command on its category's topic, keyed by aggregate id, and waits for the handler's
- * recorded outcome: a write answers only after its events are appended.
+ * Over the bus: publishes the command on its category's topic, keyed by aggregate id, and waits for the
+ * handler's recorded outcome (a command already decided answers from its outcome without a publish).
  */
-export class CommandSender {
+export class BusCommandSender implements CommandSender {
   constructor(
     private readonly bus: MessageBus,
     private readonly outcomes: CommandOutcomes,
+    private readonly timeoutMs = 30_000,
   ) {}
 
-  async send<D extends CommandDefinition>(definition: D, data: unknown, options: SendOptions): Promise<CommandOutcome> {
-    const commandId = options.commandId ?? randomUUID();
-    const known = await this.outcomes.get(commandId);
+  async send({ category, envelope: command }: OutgoingCommand): Promise<CommandOutcome> {
+    const known = await this.outcomes.get(command.commandId);
     if (known) return known;
-    const command: CommandEnvelope = {
-      commandId,
-      type: definition.type,
-      tenant: options.tenant,
-      aggregateId: options.aggregateId,
-      correlationId: options.correlationId ?? commandId,
-      causationId: commandId,
-      issuedAt: new Date().toISOString(),
-      actor: options.actor,
-      data,
-    };
     await this.bus.publish([
       {
-        topic: Topics.commands(definition.category),
-        key: `${options.tenant}.${options.aggregateId}`,
+        topic: Topics.commands(category),
+        key: `${command.tenant}.${command.aggregateId}`,
         value: JSON.stringify(command),
         headers: {
-          [MessageHeaders.messageId]: commandId,
-          [MessageHeaders.type]: definition.type,
-          [MessageHeaders.tenant]: options.tenant,
+          [MessageHeaders.messageId]: command.commandId,
+          [MessageHeaders.type]: command.type,
+          [MessageHeaders.tenant]: command.tenant,
           [MessageHeaders.correlationId]: command.correlationId,
           [MessageHeaders.causationId]: command.causationId,
         },
       },
     ]);
-    const outcome = await this.outcomes.waitFor(commandId, options.timeoutMs ?? 30_000);
-    if (!outcome) throw new CommandTimeoutError(commandId);
+    const outcome = await this.outcomes.waitFor(command.commandId, this.timeoutMs);
+    if (!outcome) throw new CommandTimeoutError(command.commandId);
     return outcome;
   }
 }

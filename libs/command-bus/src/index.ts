@@ -1,2 +1,3 @@
+export * from './command-envelope';
 export * from './command-outcomes';
 export * from './command-sender';

@@ -1,7 +1,8 @@
 import { sha256Hex, uuidFrom } from '@batchyard/contracts';
 import type { ApiKeyDoc } from '@batchyard/read-models';
 import type { ReadStore } from '@batchyard/read-store';
-import { DEFAULT_TENANT, createApiKey, createTenant, type Dispatch } from './tenant-admin';
+import { DEFAULT_TENANT, createApiKey, createTenant, } from './tenant-admin';
+import type { CommandSender } from '@batchyard/command-bus';
 
 export type BootstrapResult =
   | { kind: 'configured'; keyId: string; position: number }
@@ -15,11 +16,11 @@ const positionOf = (o: { status: string; position?: number }) => (o.status === '
  * key generated on the first start (printed once by the caller) and kept. Command ids are fixed,
  * so several gateways starting at once issue one key between them.
  */
-export async function ensureBootstrapKey(dispatch: Dispatch, readStore: ReadStore, configuredKey?: string): Promise<BootstrapResult> {
-  await createTenant(dispatch, DEFAULT_TENANT, 'Default tenant', uuidFrom('bootstrap:tenant:default'));
+export async function ensureBootstrapKey(sender: CommandSender, readStore: ReadStore, configuredKey?: string): Promise<BootstrapResult> {
+  await createTenant(sender, DEFAULT_TENANT, 'Default tenant', uuidFrom('bootstrap:tenant:default'));
   if (configuredKey) {
     const keyId = `key_bootstrap_${sha256Hex(configuredKey).slice(0, 12)}`;
-    const { outcome } = await createApiKey(dispatch, {
+    const { outcome } = await createApiKey(sender, {
       tenant: DEFAULT_TENANT,
       name: 'bootstrap',
       role: 'operator',
@@ -32,7 +33,7 @@ export async function ensureBootstrapKey(dispatch: Dispatch, readStore: ReadStor
   const keys = readStore.collection<ApiKeyDoc>('api_keys');
   const existing = await keys.find({ tenant: DEFAULT_TENANT, role: 'operator', revoked: false }, { limit: 1 });
   if (existing.length) return { kind: 'existing', position: 0 };
-  const issued = await createApiKey(dispatch, { tenant: DEFAULT_TENANT, name: 'first-start', role: 'operator', keyId: 'key_first_start' });
+  const issued = await createApiKey(sender, { tenant: DEFAULT_TENANT, name: 'first-start', role: 'operator', keyId: 'key_first_start' });
   if (issued.outcome.status === 'rejected') return { kind: 'existing', position: 0 };
   return { kind: 'generated', key: issued.key, keyId: issued.keyId, position: positionOf(issued.outcome) };
 }

@@ -2,6 +2,7 @@
 export { AggregateCache, type Aggregate } from './command-handling/aggregate-cache';
 export { CommandHandler, type CommandRoute } from './command-handling/command-handler';
 export * from './command-handling/decider';
+export { InProcessCommandSender } from './command-handling/in-process-sender';
 export { commandRoutes } from './command-routes';
 export { bulkJobDecider, isTerminal as isBulkJobTerminal, type BulkJobState, type BulkJobStatus } from './bulk-jobs/bulk-job.decider';
 export { isTerminal as isTaskTerminal, taskDecider, type TaskState, type TaskStatus } from './tasks/task.decider';

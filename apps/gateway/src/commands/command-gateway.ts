@@ -1,5 +1,5 @@
 import type { CommandDefinition } from '@batchyard/contracts';
-import { CommandSender, CommandTimeoutError } from '@batchyard/command-bus';
+import { command, CommandTimeoutError, type CommandSender } from '@batchyard/command-bus';
 import { MessageTooLargeError } from '@batchyard/messaging';
 import { commandSeconds, currentCorrelationId } from '@batchyard/observability';
 import { ProjectionLagError, projectionCheckpoint, ReadYourWrites, WriteParkedError, type ProjectionDefinition } from '@batchyard/projections';
@@ -34,13 +34,15 @@ export class CommandGateway {
     const timer = commandSeconds.startTimer({ command: definition.type });
     let result = 'error';
     try {
-      const outcome = await this.sender.send(definition, data, {
-        tenant: caller.tenant,
-        aggregateId,
-        commandId,
-        correlationId: currentCorrelationId(),
-        actor: { keyId: caller.keyId, name: caller.name, role: caller.role },
-      });
+      const outcome = await this.sender.send(
+        command(definition, data, {
+          tenant: caller.tenant,
+          aggregateId,
+          commandId,
+          correlationId: currentCorrelationId(),
+          actor: { keyId: caller.keyId, name: caller.name, role: caller.role },
+        }),
+      );
       result = outcome.status === 'accepted' ? 'read_model_lagging' : 'rejected';
       const position = acceptedPosition(outcome);
       for (const model of [readModel].flat()) {
