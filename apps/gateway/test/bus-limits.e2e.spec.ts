@@ -1,7 +1,6 @@
 import { Checkpoints, ProcessorControls } from '@batchyard/projections';
-import { describeTier, http, issueKey, kafkaOverrides, untilTaskEnded, useBatchyard } from '@batchyard/test-support';
+import { describeTier, http, issueKey, kafkaOverrides, untilTaskEnded, useBatchyard, requestReplay } from '@batchyard/test-support';
 import { RELAY_CHECKPOINT } from '@batchyard/runtime';
-import { requestReplay } from '../../ops/src/projections';
 
 /**
  * Issue 15, case 3: the largest jobs Batchyard takes, over real Kafka with the broker at its default

@@ -3,8 +3,7 @@ import { Checkpoints, projectionCheckpoint } from '@batchyard/projections';
 import { ShortDomainsProjection } from '@batchyard/read-models';
 import type { RuntimeConfig } from '@batchyard/runtime';
 import { addShortDomain, removeShortDomain } from '@batchyard/tenancy';
-import { NO_SERVERS, describeTier, distributedOverrides, http, getWithHost, untilTaskEnded, useBatchyard } from '@batchyard/test-support';
-import { adminDispatch } from '../../ops/src/admin-dispatch';
+import { NO_SERVERS, describeTier, distributedOverrides, http, getWithHost, untilTaskEnded, useBatchyard, adminDispatch } from '@batchyard/test-support';
 
 /**
  * Per-tenant short domains: tn.gg is everyone's; a tenant's own (added by an operator) only its tasks may name, and no

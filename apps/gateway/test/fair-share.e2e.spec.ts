@@ -2,7 +2,7 @@ import { Partitioners } from 'kafkajs';
 import { evrythngIdFrom, sha256Hex, uuidFrom } from '@batchyard/contracts';
 import type { RuntimeConfig } from '@batchyard/runtime';
 import { NO_SERVERS, describeTier, distributedOverrides, http, untilTaskEnded, useBatchyard } from '@batchyard/test-support';
-import { partitionOf } from '../../../libs/messaging/src/embedded/partition-of';
+import { partitionOf } from '@batchyard/messaging';
 
 /**
  * The task worker and the bulk processor share their capacity between tenants: while tenant A runs a large task

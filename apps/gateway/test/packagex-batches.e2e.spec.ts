@@ -1,7 +1,6 @@
 import { QueueBulkJob } from '@batchyard/contracts';
 import type { RuntimeConfig } from '@batchyard/runtime';
-import { NO_SERVERS, describeTier, distributedOverrides, http, useBatchyard } from '@batchyard/test-support';
-import { adminDispatch } from '../../ops/src/admin-dispatch';
+import { NO_SERVERS, describeTier, distributedOverrides, http, useBatchyard, adminDispatch } from '@batchyard/test-support';
 
 /** PackageX `/v1/batches` (Seed B): bulk jobs run by the bulk processor, with phases, stats and error files. */
 describe('PackageX batches (embedded)', () => batchTests({}));

@@ -105,7 +105,7 @@ function parkedEventTests(overrides: Partial<RuntimeConfig>) {
     listed = await parkedList();
     expect(listed).toEqual(await parked());
     const text = (await ops('parked', 'list')).stdout.split('\n');
-    expect(text[0]).toMatch(new RegExp(`^${BATCHES}#${poisoned}\t.*\tattempts=5\tBatchUpdated\ttenant=default\tstream=batch-default\.${batchId}\tinvalid query: _id cannot be patched$`));
+    expect(text[0]).toMatch(new RegExp(`^${BATCHES}#${poisoned}\t.*\tattempts=5\tBatchUpdated\ttenant=default\tstream=batch-default\\.${batchId}\tinvalid query: _id cannot be patched$`));
     expect(text[1]).toContain(`\theld behind ${BATCHES}#${poisoned}`);
   });
 

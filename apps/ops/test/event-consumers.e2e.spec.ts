@@ -1,14 +1,13 @@
 import type { RecordedEvent } from '@batchyard/contracts';
-import type { RuntimeConfig } from '@batchyard/runtime';
 import {
   NO_SERVERS,
   describeTier,
   distributedOverrides,
   http,
   useBatchyard,
+  startEventConsumer,
+  asyncApiDocument,
 } from '@batchyard/test-support';
-import { startEventConsumer } from '../../../examples/consumer/batch-events-consumer';
-import { asyncApiDocument } from '../../gateway/src/ops/asyncapi';
 
 /** What event consumers get: the catalogue served by the gateway, and the example consumer over real Kafka. */
 describe('event catalogue served by the gateway (embedded)', () => {

@@ -10,3 +10,4 @@ export * from './tasks';
 export * from './ops-cli';
 export * from './python-venv';
 export * from './use-batchyard';
+export * from './other-apps';
