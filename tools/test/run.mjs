@@ -1,4 +1,5 @@
-// `npm test`: type check, build (the multi-process tests start the compiled apps), then jest.
+// `npm test`: type check, format and lint (with the module boundaries of the project tags), build (the multi-process tests
+// start the compiled apps), then jest.
 // Says up front which tiers run against real servers and which cannot, and why.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -31,9 +32,9 @@ console.log('\nBatchyard test tiers:');
 for (const [name, on, how] of tiers) console.log(`  ${on ? '[run]    ' : '[NOT RUN]'} ${name}: ${how}`);
 console.log('');
 
-function step(title, command, args) {
+function step(title, command, args, env = {}, stdio = 'inherit') {
   console.log(`\n== ${title}`);
-  const result = spawnSync(command, args, { stdio: 'inherit', env: process.env });
+  const result = spawnSync(command, args, { stdio, env: { ...process.env, ...env } });
   if (result.status !== 0) {
     console.error(`\n${title} failed (exit ${result.status ?? result.signal})`);
     process.exit(result.status ?? 1);
@@ -41,5 +42,8 @@ function step(title, command, args) {
 }
 
 step('type check', 'tsc', ['-p', 'tsconfig.json', '--noEmit']);
+// The module-boundary rule reads the project graph Nx caches (.nx/workspace-data); without it the rule is skipped.
+step('project graph', 'nx', ['show', 'projects'], { NX_DAEMON: 'false', NX_NO_CLOUD: 'true' }, ['ignore', 'ignore', 'inherit']);
+step('lint (eslint, module boundaries)', 'eslint', ['--max-warnings', '0', '.']);
 step('build', 'npm', ['run', '--silent', 'build']);
 step('tests', 'jest', ['--ci', ...process.argv.slice(2)]);

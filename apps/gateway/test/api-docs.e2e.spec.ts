@@ -1,19 +1,15 @@
-import { http, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
+import { http, useBatchyard } from '@batchyard/test-support';
 
 /**
  * OpenAPI 3.1 documents of the three dialects at /docs, built from the schemas the routes parse with. That they are
  * valid OpenAPI, and that nothing they describe makes a server error, is api-fuzz.e2e.spec.ts (schemathesis).
  */
 describe('API documents at /docs', () => {
-  let by: BatchyardUnderTest;
+  const by = useBatchyard();
   const docs: Record<string, any> = {};
 
   beforeAll(async () => {
-    by = await startBatchyard();
     for (const dialect of ['evrythng', 'packagex', 'tofupilot']) docs[dialect] = (await http(`${by.url}/docs/${dialect}`)).body;
-  });
-  afterAll(async () => {
-    await by?.stop();
   });
 
   it('lists the documents without a key, and 404s an unknown one', async () => {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PythonVenv, describeTier, runToEnd, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
+import { PythonVenv, describeTier, runToEnd, useBatchyard } from '@batchyard/test-support';
 
 /**
  * schemathesis (PyPI, pinned) reads each OpenAPI document at /docs/<dialect> of a running embedded Batchyard and
@@ -37,17 +37,15 @@ function findingsFirst(output: string): string {
 }
 
 describeTier('schemathesis against every dialect’s OpenAPI document (embedded)', venv.available, NO_PYTHON, () => {
-  let by: BatchyardUnderTest;
   /** schemathesis keeps its cache in the folder it runs in: one of its own, not the checkout. */
   let cwd: string;
 
   beforeAll(async () => {
     venv.ensure();
     cwd = await mkdtemp(path.join(tmpdir(), 'batchyard-fuzz-'));
-    by = await startBatchyard();
   }, 600_000);
+  const by = useBatchyard();
   afterAll(async () => {
-    await by?.stop();
     await rm(cwd, { recursive: true, force: true });
   });
 

@@ -7,8 +7,7 @@ import {
   http,
   issueKey,
   revokeKey,
-  startBatchyard,
-  type BatchyardUnderTest,
+  useBatchyard,
 } from '@batchyard/test-support';
 
 /**
@@ -23,16 +22,9 @@ describeTier('batch slice through the gateway (Kafka + MongoDB wire)', Boolean(d
 );
 
 function sliceTests(overrides: Partial<RuntimeConfig>) {
-  let by: BatchyardUnderTest;
+  const by = useBatchyard(overrides);
   const auth = () => ({ authorization: by.key });
   const head = async () => (await by.launched.infra.events()).headPosition();
-
-  beforeAll(async () => {
-    by = await startBatchyard(overrides);
-  });
-  afterAll(async () => {
-    await by?.stop();
-  });
 
   const expectEvrythngError = (body: any, status: number) => {
     expect(body).toEqual({ status, errors: [expect.any(String)], code: expect.any(String), moreInfo: expect.any(String) });

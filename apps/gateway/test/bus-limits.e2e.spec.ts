@@ -1,7 +1,6 @@
 import { Checkpoints, ProcessorControls } from '@batchyard/projections';
-import { describeTier, http, issueKey, kafkaOverrides, startBatchyard, untilTaskEnded, type BatchyardUnderTest } from '@batchyard/test-support';
+import { describeTier, http, issueKey, kafkaOverrides, untilTaskEnded, useBatchyard, requestReplay } from '@batchyard/test-support';
 import { RELAY_CHECKPOINT } from '@batchyard/runtime';
-import { requestReplay } from '../../ops/src/projections';
 
 /**
  * Issue 15, case 3: the largest jobs Batchyard takes, over real Kafka with the broker at its default
@@ -15,14 +14,7 @@ import { requestReplay } from '../../ops/src/projections';
  */
 const kafka = kafkaOverrides();
 describeTier('The largest jobs over Kafka at the broker default message.max.bytes (Kafka + embedded stores)', Boolean(kafka), 'KAFKA_BROKERS is not set (.ci/run starts a real broker)', () => {
-  let by: BatchyardUnderTest;
-  beforeAll(async () => {
-    by = await startBatchyard({ ...kafka, logLevel: 'error' });
-  });
-  afterAll(async () => {
-    await by?.stop();
-  });
-
+  const by = useBatchyard({ ...kafka, logLevel: 'error' });
   /** Another tenant's EVRYTHNG task of 5 Thngs in a batch of its own, run to its end. */
   async function smallTask(key: string) {
     const auth = { authorization: key };

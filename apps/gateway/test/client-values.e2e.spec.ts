@@ -1,5 +1,5 @@
 import type { RuntimeConfig } from '@batchyard/runtime';
-import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, startBatchyard, untilTaskEnded, type BatchyardUnderTest } from '@batchyard/test-support';
+import { NO_SERVERS, describeTier, distributedOverrides, http, untilTaskEnded, useBatchyard } from '@batchyard/test-support';
 
 /**
  * Issue 15, cases 1 and 2: no client value becomes a name. A CSV header cannot reach Object.prototype, and a product
@@ -15,32 +15,21 @@ const DIGIT_PRODUCT = '0AAAAAAAAAAAAAAAAAAAAAAA';
 const PRODUCT = 'UmNqmfDEBDswtpaaRDs6xHpn';
 
 function clientValueTests(overrides: Partial<RuntimeConfig>) {
-  let by: BatchyardUnderTest;
-  let other: { key: string };
+  const by = useBatchyard(overrides, { keys: { other: ['tenant-other', 'operator'] }, testTimeout: 90_000 });
   const px = (key = by.key) => ({ 'px-api-key': key });
   const evt = (key = by.key) => ({ authorization: key });
-
-  beforeAll(async () => {
-    by = await startBatchyard(overrides);
-    other = await issueKey(by.launched.infra, 'tenant-other', 'operator');
-  }, 60_000);
-  afterAll(async () => {
-    await by?.stop();
-  });
-
-  jest.setTimeout(90_000);
 
   let served = 0;
   /** Another tenant's writes in both batch dialects and a sync merge answer at once. */
   async function othersAreServed() {
     served++;
-    const batch = await http(`${by.url}/batches`, { method: 'POST', headers: evt(other.key), body: { name: 'Still served' } });
+    const batch = await http(`${by.url}/batches`, { method: 'POST', headers: evt(by.keys.other.key), body: { name: 'Still served' } });
     expect(batch.status).toBe(201);
-    const tofu = await http(`${by.url}/api/v2/batches`, { method: 'POST', headers: { authorization: `Bearer ${other.key}` }, body: { number: `SERVED-${served}` } });
+    const tofu = await http(`${by.url}/api/v2/batches`, { method: 'POST', headers: { authorization: `Bearer ${by.keys.other.key}` }, body: { number: `SERVED-${served}` } });
     expect(tofu.status).toBe(200);
     const merge = await http(`${by.url}/v1/batches`, {
       method: 'POST',
-      headers: px(other.key),
+      headers: px(by.keys.other.key),
       body: { resource: 'contact', action: 'merge', mode: 'sync', data: csvUrl(`name,email,metadata.source\nBea Quinn,bea${served}@example.com,crm\n`) },
     });
     expect(merge.status).toBe(201);

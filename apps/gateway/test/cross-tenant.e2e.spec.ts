@@ -1,5 +1,5 @@
 import { newEvrythngId } from '@batchyard/contracts';
-import { http, issueKey, startBatchyard, untilTaskEnded, type BatchyardUnderTest, type Dialect, type HttpResult } from '@batchyard/test-support';
+import { http, untilTaskEnded, type Dialect, type HttpResult, useBatchyard } from '@batchyard/test-support';
 import { AUTH } from './support/hostile-input';
 
 /**
@@ -59,8 +59,7 @@ const LISTS: { dialect: Dialect; path: string }[] = [
 ];
 
 describe('Cross-tenant matrix through the gateway (embedded)', () => {
-  let by: BatchyardUnderTest;
-  let keyB: string;
+  const by = useBatchyard({}, { keys: { b: ['tenant-b', 'operator'] } });
   /** A's ids, B's own batch, and ids that name nothing (same shapes), by placeholder. */
   const ofA: Record<string, string> = {};
   const unknown: Record<string, string> = {};
@@ -70,9 +69,6 @@ describe('Cross-tenant matrix through the gateway (embedded)', () => {
   const fill = (path: string, ids: Record<string, string>) => path.replace(/\{(\w+)\}/g, (_, name: string) => ids[name] ?? ownB[name]);
 
   beforeAll(async () => {
-    by = await startBatchyard();
-    const issued = await issueKey(by.launched.infra, 'tenant-b', 'operator');
-    keyB = issued.key;
     const a = (dialect: Dialect) => as(dialect, by.key);
     const post = (path: string, headers: Record<string, string>, body: unknown) => http(`${by.url}${path}`, { method: 'POST', headers, body });
 
@@ -100,11 +96,8 @@ describe('Cross-tenant matrix through the gateway (embedded)', () => {
       batch: newEvrythngId(), task: newEvrythngId(), thng: newEvrythngId(), unitThng: newEvrythngId(), file: newEvrythngId(), keyId: 'key_nothing', tenant: 'no-tenant',
       contact: `contact_${newEvrythngId()}`, shipment: `shipment_${newEvrythngId()}`, job: `batch_${newEvrythngId()}`, number: 'NO-LOT-1', serial: 'NO-SN-1',
     });
-    ownB.ownBatch = (await post('/batches', as('evrythng', keyB), { name: 'B lot' })).body.id;
+    ownB.ownBatch = (await post('/batches', as('evrythng', by.keys.b.key), { name: 'B lot' })).body.id;
   }, 60_000);
-  afterAll(async () => {
-    await by?.stop();
-  });
 
   /** A response with every id it was asked about written as its placeholder (and no signature, signed afresh on each read). */
   const normalised = (res: HttpResult, ids: Record<string, string>) => ({
@@ -115,7 +108,7 @@ describe('Cross-tenant matrix through the gateway (embedded)', () => {
   });
 
   it.each(ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))('%s: A’s id is as unknown to B as an id of nobody', async (_, r) => {
-    const send = (ids: Record<string, string>) => http(`${by.url}${fill(r.path, ids)}`, { method: r.method, headers: as(r.dialect, keyB), body: r.body });
+    const send = (ids: Record<string, string>) => http(`${by.url}${fill(r.path, ids)}`, { method: r.method, headers: as(r.dialect, by.keys.b.key), body: r.body });
     const readByA = () => http(`${by.url}${fill(r.path.split('?')[0].replace(/\/(logs|result|cancel)$/, ''), ofA)}`, { headers: as(r.dialect, by.key) });
     const before = { head: await head(), resource: r.path.includes('{') && !r.path.startsWith('/api/v2/units?') ? normalised(await readByA(), {}) : undefined };
 
@@ -128,14 +121,14 @@ describe('Cross-tenant matrix through the gateway (embedded)', () => {
   });
 
   it.each(LISTS.map((l) => [l.path, l] as const))('B’s list %s shows none of A’s rows', async (_, l) => {
-    const res = await http(`${by.url}${fill(l.path, ofA)}`, { headers: as(l.dialect, keyB) });
+    const res = await http(`${by.url}${fill(l.path, ofA)}`, { headers: as(l.dialect, by.keys.b.key) });
     expect(res.status).toBe(200);
     for (const id of Object.values(ofA).filter((id) => id !== ofA.tenant)) expect(res.text).not.toContain(id);
     expect(res.text).not.toMatch(/A lot|A thng|A contact|A row|A-TRACK/);
   });
 
   it('gives B its own batch numbers, serial numbers, natural keys and Idempotency-Keys, whatever A holds', async () => {
-    const b = (dialect: Dialect) => as(dialect, keyB);
+    const b = (dialect: Dialect) => as(dialect, by.keys.b.key);
     expect((await http(`${by.url}/api/v2/batches`, { method: 'POST', headers: b('tofupilot'), body: { number: ofA.number } })).status).toBe(200);
     expect((await http(`${by.url}/api/v2/units`, { method: 'POST', headers: b('tofupilot'), body: { serial_number: ofA.serial, part_number: 'P', revision_number: 'A' } })).status).toBe(200);
     const merged = await http(`${by.url}/v1/batches`, { method: 'POST', headers: b('packagex'), body: { resource: 'contact', action: 'merge', mode: 'sync', data: [{ name: 'B contact', email: 'a@example.com' }] } });
@@ -143,7 +136,7 @@ describe('Cross-tenant matrix through the gateway (embedded)', () => {
     expect((await http(`${by.url}/v1/contacts/${ofA.contact}`, { headers: as('packagex', by.key) })).body.data).toMatchObject({ name: 'A contact' });
 
     const idempotent = (key: string) => http(`${by.url}/batches`, { method: 'POST', headers: { ...as('evrythng', key), 'idempotency-key': 'shared-key' }, body: { name: 'Same request' } });
-    const [first, second] = [await idempotent(by.key), await idempotent(keyB)];
+    const [first, second] = [await idempotent(by.key), await idempotent(by.keys.b.key)];
     expect([first.status, second.status]).toEqual([201, 201]);
     expect(second.headers.get('idempotent-replayed')).toBeNull();
     expect(second.body.id).not.toBe(first.body.id);

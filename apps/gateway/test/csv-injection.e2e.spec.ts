@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { readCsvCell } from '@batchyard/csv';
-import { http, startBatchyard, untilTaskEnded, type BatchyardUnderTest } from '@batchyard/test-support';
+import { http, untilTaskEnded, useBatchyard } from '@batchyard/test-support';
 
 /**
  * Every CSV Batchyard writes takes a cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab,
@@ -8,15 +8,8 @@ import { http, startBatchyard, untilTaskEnded, type BatchyardUnderTest } from '@
  * values, so a result file uploaded again as a task's input makes the same short IDs.
  */
 describe('CSV files Batchyard writes, against formula injection (embedded)', () => {
-  let by: BatchyardUnderTest;
+  const by = useBatchyard();
   const auth = () => ({ authorization: by.key });
-
-  beforeAll(async () => {
-    by = await startBatchyard();
-  }, 60_000);
-  afterAll(async () => {
-    await by?.stop();
-  });
 
   const lines = (csv: string) => (parse(csv) as string[][]).map((cells) => cells.map(readCsvCell));
 

@@ -1,5 +1,5 @@
 import type { RuntimeConfig } from '@batchyard/runtime';
-import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
+import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, useBatchyard } from '@batchyard/test-support';
 
 /** EVRYTHNG's key resolution, batch listing, update and delete through the gateway; embedded and over real servers. */
 describe('EVRYTHNG batches (embedded)', () => evrythngTests({}));
@@ -7,10 +7,10 @@ const distributed = distributedOverrides();
 describeTier('EVRYTHNG batches (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () => evrythngTests(distributed ?? {}));
 
 function evrythngTests(overrides: Partial<RuntimeConfig>) {
-  let by: BatchyardUnderTest;
-  let tenantKey: string;
+  // A tenant of its own, so listings see only this suite's batches.
+  const by = useBatchyard(overrides, { keys: { list: ['evt-list', 'operator'] } });
   // The SDK's headers: raw key, JSON content type even without a body, accept */*.
-  const sdk = (key = tenantKey) => ({ authorization: key, 'content-type': 'application/json', accept: '*/*' });
+  const sdk = (key = by.keys.list.key) => ({ authorization: key, 'content-type': 'application/json', accept: '*/*' });
   const head = async () => (await by.launched.infra.events()).headPosition();
   const create = async (body: Record<string, unknown>) => {
     const res = await http(`${by.url}/batches`, { method: 'POST', headers: sdk(), body });
@@ -22,15 +22,6 @@ function evrythngTests(overrides: Partial<RuntimeConfig>) {
     expect(res.body).toEqual({ status, errors: [expect.any(String)], code: expect.any(String), moreInfo: expect.any(String) });
     if (mention) expect(res.body.errors[0]).toMatch(mention);
   };
-
-  beforeAll(async () => {
-    by = await startBatchyard(overrides);
-    // A tenant of its own, so listings see only this suite's batches.
-    tenantKey = (await issueKey(by.launched.infra, 'evt-list', 'operator')).key;
-  });
-  afterAll(async () => {
-    await by?.stop();
-  });
 
   describe('key resolution', () => {
     it('resolves a key to its operator, as new Operator(key) needs', async () => {

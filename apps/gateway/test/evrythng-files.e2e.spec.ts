@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import type { RuntimeConfig } from '@batchyard/runtime';
-import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
+import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, useBatchyard } from '@batchyard/test-support';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const evrythng = require('evrythng');
@@ -30,20 +30,11 @@ function putChunked(url: string, contentType: string, pieces: Buffer[]): Promise
 }
 
 function fileTests(overrides: Partial<RuntimeConfig>) {
-  let by: BatchyardUnderTest;
+  const by = useBatchyard(overrides);
   const auth = () => ({ authorization: by.key });
   const head = async () => (await by.launched.infra.events()).headPosition();
   const create = (body: unknown, headers: Record<string, string> = {}) => http(`${by.url}/files`, { method: 'POST', headers: { ...auth(), ...headers }, body });
   const upload = (url: string, type: string, raw: string) => http(url, { method: 'PUT', headers: { 'content-type': type }, raw });
-
-  beforeAll(async () => {
-    by = await startBatchyard(overrides);
-  }, 60_000);
-  afterAll(async () => {
-    await by?.stop();
-  });
-
-  jest.setTimeout(60_000);
 
   it('creates a file, takes its bytes at the signed uploadUrl and serves them at the signed contentUrl', async () => {
     const created = await create({ name: 'ids.csv', type: 'text/csv', privateAccess: true, tags: ['input'] });

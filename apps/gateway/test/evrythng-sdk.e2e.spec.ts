@@ -1,5 +1,5 @@
 import type { RuntimeConfig } from '@batchyard/runtime';
-import { NO_SERVERS, describeTier, distributedOverrides, issueKey, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
+import { NO_SERVERS, describeTier, distributedOverrides, useBatchyard } from '@batchyard/test-support';
 
 // The real npm SDK (evrythng@6.0.5), as its users run it: Node's own fetch, no shims.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -10,18 +10,13 @@ const distributed = distributedOverrides();
 describeTier('EVRYTHNG SDK against Batchyard (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () => sdkTests(distributed ?? {}));
 
 function sdkTests(overrides: Partial<RuntimeConfig>) {
-  let by: BatchyardUnderTest;
+  const by = useBatchyard(overrides, { keys: { sdk: ['sdk', 'operator'] } });
   let operator: any;
 
   beforeAll(async () => {
-    by = await startBatchyard(overrides);
-    const key = await issueKey(by.launched.infra, 'sdk', 'operator');
     evrythng.setup({ apiUrl: by.url, apiVersion: 1 });
-    operator = new evrythng.Operator(key.key);
+    operator = new evrythng.Operator(by.keys.sdk.key);
     await operator.init();
-  });
-  afterAll(async () => {
-    await by?.stop();
   });
 
   it('resolves the key to an Operator scope', () => {

@@ -3,8 +3,7 @@ import { Checkpoints, projectionCheckpoint } from '@batchyard/projections';
 import { ShortDomainsProjection } from '@batchyard/read-models';
 import type { RuntimeConfig } from '@batchyard/runtime';
 import { addShortDomain, removeShortDomain } from '@batchyard/tenancy';
-import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, startBatchyard, type BatchyardUnderTest, getWithHost, untilTaskEnded } from '@batchyard/test-support';
-import { adminSender } from '../../ops/src/admin-sender';
+import { NO_SERVERS, describeTier, distributedOverrides, http, getWithHost, untilTaskEnded, useBatchyard, adminSender } from '@batchyard/test-support';
 
 /**
  * Per-tenant short domains: tn.gg is everyone's; a tenant's own (added by an operator) only its tasks may name, and no
@@ -16,8 +15,7 @@ describeTier('EVRYTHNG short domains (Kafka + MongoDB wire)', Boolean(distribute
 
 
 function shortDomainTests(overrides: Partial<RuntimeConfig>) {
-  let by: BatchyardUnderTest;
-  let other: { key: string };
+  const by = useBatchyard(overrides, { keys: { other: ['domains-two', 'operator'] } });
   const domain = `d${Date.now().toString(36)}.link`;
   /** Runs an operator's domain command and waits until the gateway sees it. */
   const operator = async (command: typeof addShortDomain, tenant: string, name: string) => {
@@ -36,16 +34,6 @@ function shortDomainTests(overrides: Partial<RuntimeConfig>) {
     return Object.assign(res, { tasks: async () => (await http(`${by.url}/batches/${batchId}/tasks`, { headers: { authorization: key } })).body });
   };
 
-  beforeAll(async () => {
-    by = await startBatchyard(overrides);
-    other = await issueKey(by.launched.infra, 'domains-two', 'operator');
-  }, 60_000);
-  afterAll(async () => {
-    await by?.stop();
-  });
-
-  jest.setTimeout(60_000);
-
   it('lets a tenant’s tasks use its own short domain, answering redirections on it by Host', async () => {
     expect(await operator(addShortDomain, 'default', domain.toUpperCase())).toMatchObject({ status: 'accepted' });
     expect((await http(`${by.url}/accounts/default/shortDomains`, { headers: { authorization: by.key } })).body).toEqual(['tn.gg', domain]);
@@ -61,18 +49,18 @@ function shortDomainTests(overrides: Partial<RuntimeConfig>) {
 
   it('refuses another tenant’s domain, an unknown one, and a removed one, with 400 in EVRYTHNG shape, queueing nothing', async () => {
     expect(await operator(addShortDomain, 'domains-two', domain)).toMatchObject({ status: 'rejected', error: { code: 'conflict', message: expect.stringMatching(/belongs to another tenant/) } });
-    for (const [key, shortDomain] of [[other.key, domain], [by.key, 'nobody.example'], [other.key, 'nobody.example']]) {
+    for (const [key, shortDomain] of [[by.keys.other.key, domain], [by.key, 'nobody.example'], [by.keys.other.key, 'nobody.example']]) {
       const res = await post(key, shortDomain);
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ status: 400, errors: [expect.stringMatching(new RegExp(`shortDomain ${shortDomain} is not one of this account's short domains`))], code: expect.any(String), moreInfo: expect.any(String) });
       expect(await res.tasks()).toEqual([]);
     }
-    expect((await http(`${by.url}/accounts/default/shortDomains`, { headers: { authorization: other.key } })).status).toBe(404);
+    expect((await http(`${by.url}/accounts/default/shortDomains`, { headers: { authorization: by.keys.other.key } })).status).toBe(404);
 
     expect(await operator(removeShortDomain, 'default', domain)).toMatchObject({ status: 'accepted' });
     expect((await post(by.key, domain)).status).toBe(400);
     expect(await operator(addShortDomain, 'domains-two', domain)).toMatchObject({ status: 'accepted' });
-    expect((await post(other.key, domain)).status).toBe(202);
+    expect((await post(by.keys.other.key, domain)).status).toBe(202);
   });
 
   it('refuses the default or a malformed name as a tenant’s own domain', async () => {

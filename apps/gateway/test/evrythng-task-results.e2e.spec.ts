@@ -1,7 +1,7 @@
 import { fromBufferPromise } from 'yauzl';
 import { taskItem } from '@batchyard/contracts';
 import type { RuntimeConfig } from '@batchyard/runtime';
-import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, startBatchyard, type BatchyardUnderTest, untilTaskEnded } from '@batchyard/test-support';
+import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, untilTaskEnded, useBatchyard } from '@batchyard/test-support';
 
 // The real npm SDK downloads the result file as its users would: `evrythng.api` with the absolute `result.location`.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -24,7 +24,7 @@ const shortIds = (quantity: unknown, shortIdTemplate: Record<string, unknown> | 
 const errorShape = (status: number) => ({ status, errors: [expect.any(String)], code: expect.any(String), moreInfo: expect.any(String) });
 
 function resultTests(overrides: Partial<RuntimeConfig>) {
-  let by: BatchyardUnderTest;
+  const by = useBatchyard(overrides, { testTimeout: 180_000 });
   const auth = () => ({ authorization: by.key });
   const head = async () => (await by.launched.infra.events()).headPosition();
   const newBatch = async () => (await http(`${by.url}/batches`, { method: 'POST', headers: auth(), body: { name: 'Codes' } })).body.id as string;
@@ -42,15 +42,6 @@ function resultTests(overrides: Partial<RuntimeConfig>) {
 
   const chunkEvents = async (taskId: string) =>
     (await (await by.launched.infra.events()).readAll({ after: 0, maxCount: 100_000, eventTypes: ['ItemsGenerated'] })).filter((e) => e.stream.endsWith(taskId)).map((e) => e.data as any);
-
-  beforeAll(async () => {
-    by = await startBatchyard(overrides);
-  }, 60_000);
-  afterAll(async () => {
-    await by?.stop();
-  });
-
-  jest.setTimeout(180_000);
 
   it('generates SEQUENTIAL codes in chunks, with progress, a result and a CSV downloadable with the tenant’s key only', async () => {
     const batchId = await newBatch();

@@ -1,7 +1,7 @@
 import { ZipFile } from 'yazl';
 import { taskItem } from '@batchyard/contracts';
 import type { RuntimeConfig } from '@batchyard/runtime';
-import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, startBatchyard, type BatchyardUnderTest, getWithHost, untilTaskEnded } from '@batchyard/test-support';
+import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, getWithHost, untilTaskEnded, useBatchyard } from '@batchyard/test-support';
 
 /**
  * FILE_BASED tasks through the gateway: the input is a CSV (or a ZIP holding one) uploaded to /files, read in chunks
@@ -22,7 +22,7 @@ function zipOf(entries: Record<string, string>): Promise<Buffer> {
 
 
 function fileTaskTests(overrides: Partial<RuntimeConfig>) {
-  let by: BatchyardUnderTest;
+  const by = useBatchyard(overrides, { testTimeout: 120_000 });
   const auth = () => ({ authorization: by.key });
   const head = async () => (await by.launched.infra.events()).headPosition();
   const newBatch = async () => (await http(`${by.url}/batches`, { method: 'POST', headers: auth(), body: { name: 'File tasks' } })).body.id as string;
@@ -57,15 +57,6 @@ function fileTaskTests(overrides: Partial<RuntimeConfig>) {
     expect(created.status).toBe(202);
     return created.headers.get('location')!;
   };
-
-  beforeAll(async () => {
-    by = await startBatchyard(overrides);
-  }, 60_000);
-  afterAll(async () => {
-    await by?.stop();
-  });
-
-  jest.setTimeout(120_000);
 
   it('makes one Thng and redirection per good row of a CSV, in chunks of 1,000 rows, logging the bad rows by line', async () => {
     const prefix = `f${Date.now().toString(36)}`;

@@ -1,7 +1,7 @@
 import { EVRYTHNG_ID_PATTERN, evrythngIdFrom, sha256Hex, taskItem, uuidFrom } from '@batchyard/contracts';
 import { redirectionDocId } from '@batchyard/read-models';
 import type { RuntimeConfig } from '@batchyard/runtime';
-import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, startBatchyard, type BatchyardUnderTest, getWithHost, untilTaskEnded } from '@batchyard/test-support';
+import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, getWithHost, untilTaskEnded, useBatchyard } from '@batchyard/test-support';
 
 /**
  * EVRYTHNG tasks through the gateway: POST a FIXED_AMOUNT task, the task worker generates its Thngs and
@@ -31,21 +31,12 @@ const fixedAmount = (quantity: unknown, extra: Record<string, unknown> = {}) => 
 
 
 function taskTests(overrides: Partial<RuntimeConfig>) {
-  let by: BatchyardUnderTest;
+  const by = useBatchyard(overrides, { testTimeout: 120_000 });
   const auth = () => ({ authorization: by.key });
   const head = async () => (await by.launched.infra.events()).headPosition();
   const newBatch = async () => (await http(`${by.url}/batches`, { method: 'POST', headers: auth(), body: { name: 'Tasks' } })).body.id as string;
 
   const untilEnded = (location: string) => untilTaskEnded(by.url, location, auth(), 600);
-
-  beforeAll(async () => {
-    by = await startBatchyard(overrides);
-  }, 60_000);
-  afterAll(async () => {
-    await by?.stop();
-  });
-
-  jest.setTimeout(120_000);
 
   it('generates a FIXED_AMOUNT task’s Thngs and redirections in chunks, with progress, result and the batch following', async () => {
     const batchId = await newBatch();

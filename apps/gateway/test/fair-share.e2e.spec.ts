@@ -1,8 +1,8 @@
 import { Partitioners } from 'kafkajs';
 import { evrythngIdFrom, sha256Hex, uuidFrom } from '@batchyard/contracts';
 import type { RuntimeConfig } from '@batchyard/runtime';
-import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, startBatchyard, untilTaskEnded, type BatchyardUnderTest } from '@batchyard/test-support';
-import { partitionOf } from '../../../libs/messaging/src/embedded/partition-of';
+import { NO_SERVERS, describeTier, distributedOverrides, http, untilTaskEnded, useBatchyard } from '@batchyard/test-support';
+import { partitionOf } from '@batchyard/messaging';
 
 /**
  * The task worker and the bulk processor share their capacity between tenants: while tenant A runs a large task
@@ -10,6 +10,7 @@ import { partitionOf } from '../../../libs/messaging/src/embedded/partition-of';
  * where B used to queue behind all of A's work). Embedded with a 1,000,000-item task and a 100,000-row job, and
  * smaller over real Kafka + the MongoDB wire protocol.
  */
+const TENANT_B = 'fair-share-b';
 describe('Fair share between tenants (embedded)', () => fairShareTests({}, { taskItems: 1_000_000, jobRows: 100_000, chunkRows: 2_000 }));
 const distributed = distributedOverrides();
 describeTier('Fair share between tenants (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () =>
@@ -42,27 +43,19 @@ function keyOnPartitionOf(stream: string, streamOfKey: (key: string) => string, 
   }
 }
 
-const TENANT_B = 'fair-share-b';
-
 /** `chunkRows`: A's job is many chunks (many turns), however quick each is, so it cannot end before B's. */
 function fairShareTests(overrides: Partial<RuntimeConfig>, sizes: { taskItems: number; jobRows: number; chunkRows: number }) {
   const kafka = Boolean(overrides.kafkaBrokers);
-  let by: BatchyardUnderTest;
-  let keyB: string;
-
+  // The bulk processor reads the chunk size as it starts: set before the fixture's start hook, restored after its stop.
   const chunkRowsBefore = process.env.BATCHYARD_BULK_CHUNK_ROWS;
-  beforeAll(async () => {
+  beforeAll(() => {
     process.env.BATCHYARD_BULK_CHUNK_ROWS = String(sizes.chunkRows);
-    by = await startBatchyard(overrides);
-    keyB = (await issueKey(by.launched.infra, TENANT_B, 'user')).key;
-  }, 60_000);
-  afterAll(async () => {
-    await by?.stop();
+  });
+  const by = useBatchyard(overrides, { keys: { b: [TENANT_B, 'user'] }, testTimeout: 180_000 });
+  afterAll(() => {
     if (chunkRowsBefore === undefined) delete process.env.BATCHYARD_BULK_CHUNK_ROWS;
     else process.env.BATCHYARD_BULK_CHUNK_ROWS = chunkRowsBefore;
   });
-
-  jest.setTimeout(180_000);
 
   const fixedAmount = (quantity: number) => ({
     type: 'POPULATING',
@@ -96,8 +89,8 @@ function fairShareTests(overrides: Partial<RuntimeConfig>, sizes: { taskItems: n
 
     const key = keyOnPartitionOf(streamA, (k) => `task-${TENANT_B}.${evrythngIdFrom(`task:${commandIdOf(TENANT_B, k)}`)}`, kafka);
     const started = Date.now();
-    const locationB = await queueTask(keyB, 10, key);
-    const taskB = await untilTaskEnded(by.url, locationB, { authorization: keyB }, 1_800);
+    const locationB = await queueTask(by.keys.b.key, 10, key);
+    const taskB = await untilTaskEnded(by.url, locationB, { authorization: by.keys.b.key }, 1_800);
     const tookMs = Date.now() - started;
     expect(taskB.status).toBe('EXECUTED');
     expect(taskB.result).toMatchObject({ totalThngsCreated: 10 });
@@ -130,8 +123,8 @@ function fairShareTests(overrides: Partial<RuntimeConfig>, sizes: { taskItems: n
     await until(() => readJob(by.key, jobA), (j) => j.stats.created > 0, 'A never started');
     const key = keyOnPartitionOf(`bulkjob-default.${jobA}`, (k) => `bulkjob-${TENANT_B}.batch_${evrythngIdFrom(`bulk:${commandIdOf(TENANT_B, k)}`)}`, kafka);
     const started = Date.now();
-    const jobB = await queueJob(keyB, contactsCsv(10, 'b'), key);
-    const doneB = await until(() => readJob(keyB, jobB), (j) => ENDED.includes(j.status), 'B never ended');
+    const jobB = await queueJob(by.keys.b.key, contactsCsv(10, 'b'), key);
+    const doneB = await until(() => readJob(by.keys.b.key, jobB), (j) => ENDED.includes(j.status), 'B never ended');
     const tookMs = Date.now() - started;
     const whenBEnded = await readJob(by.key, jobA);
     expect(doneB).toMatchObject({ status: 'completed', stats: { created: 10 } });

@@ -1,4 +1,4 @@
-import { getWithHost, http, issueKey, prototypeSnapshot, startBatchyard, untilTaskEnded, type BatchyardUnderTest } from '@batchyard/test-support';
+import { getWithHost, http, prototypeSnapshot, untilTaskEnded, useBatchyard } from '@batchyard/test-support';
 import { AUTH, MiB, deepJson, expectRefused, huge, jsonBodyAttacks, manyKeysJson, withMember, type HostileCase } from './support/hostile-input';
 
 /**
@@ -161,15 +161,12 @@ const TOFUPILOT_CASES: HostileCase[] = [
 ];
 
 describe('Hostile input through the gateway (embedded)', () => {
-  let by: BatchyardUnderTest;
-  let other: string;
+  const by = useBatchyard({}, { keys: { other: ['tenant-other', 'operator'] } });
   const ids: Record<string, string> = {};
   const head = async () => (await by.launched.infra.events()).headPosition();
   const as = (dialect: keyof typeof AUTH) => AUTH[dialect](by.key);
 
   beforeAll(async () => {
-    by = await startBatchyard();
-    other = (await issueKey(by.launched.infra, 'tenant-other', 'operator')).key;
     const post = (path: string, headers: Record<string, string>, body: unknown) => http(`${by.url}${path}`, { method: 'POST', headers, body });
     ids.batch = (await post('/batches', as('evrythng'), { name: 'Target' })).body.id;
     const task = await post(`/batches/${ids.batch}/tasks`, as('evrythng'), FIXED_AMOUNT);
@@ -184,9 +181,6 @@ describe('Hostile input through the gateway (embedded)', () => {
     await post('/api/v2/units', as('tofupilot'), { serial_number: 'SN-1', part_number: 'P', revision_number: 'A' });
     ids.serial = 'SN-1';
   }, 60_000);
-  afterAll(async () => {
-    await by?.stop();
-  });
 
   const resolve = (c: HostileCase): HostileCase => ({ ...c, path: c.path.replace(/\{(\w+)\}/g, (_, id: string) => ids[id]) });
 
@@ -197,7 +191,7 @@ describe('Hostile input through the gateway (embedded)', () => {
   ])('%s', (_, cases) => {
     it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
       await expectRefused(by.url, by.key, resolve(c), head);
-      const write = await http(`${by.url}/batches`, { method: 'POST', headers: AUTH.evrythng(other), body: { name: 'Another tenant' } });
+      const write = await http(`${by.url}/batches`, { method: 'POST', headers: AUTH.evrythng(by.keys.other.key), body: { name: 'Another tenant' } });
       expect(write.status).toBe(201);
     });
   });

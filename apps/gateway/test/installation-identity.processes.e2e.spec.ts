@@ -10,9 +10,9 @@ import {
   http,
   overridesAsEnv,
   startAppProcess,
-  startBatchyard,
   type AppProcess,
-  type BatchyardUnderTest,
+  useBatchyard,
+  type BatchyardFixture,
 } from '@batchyard/test-support';
 
 /**
@@ -37,20 +37,17 @@ describeTier('a read store of another installation (Kafka + MongoDB wire: one da
   })),
 );
 
-function identityTests(overrides: Partial<RuntimeConfig>, secondEnv: (first: BatchyardUnderTest, dir: string) => Promise<NodeJS.ProcessEnv>) {
-  let first: BatchyardUnderTest;
+function identityTests(overrides: Partial<RuntimeConfig>, secondEnv: (first: BatchyardFixture<never>, dir: string) => Promise<NodeJS.ProcessEnv>) {
   let secondDir: string;
   let env: NodeJS.ProcessEnv;
   const started: AppProcess[] = [];
+  const first = useBatchyard(overrides, { beforeStop: () => Promise.all(started.map((app) => app.stop())) });
 
   beforeAll(async () => {
-    first = await startBatchyard(overrides);
     secondDir = await mkdtemp(path.join(tmpdir(), 'batchyard-second-'));
     env = { ...(await secondEnv(first, secondDir)), LOG_LEVEL: 'warn' };
   });
   afterAll(async () => {
-    await Promise.all(started.map((app) => app.stop()));
-    await first?.stop();
     await rm(secondDir, { recursive: true, force: true });
   });
 

@@ -1,8 +1,7 @@
 import { QueueBulkJob } from '@batchyard/contracts';
 import type { RuntimeConfig } from '@batchyard/runtime';
-import { NO_SERVERS, describeTier, distributedOverrides, http, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
 import { command } from '@batchyard/command-bus';
-import { adminSender } from '../../ops/src/admin-sender';
+import { NO_SERVERS, describeTier, distributedOverrides, http, useBatchyard, adminSender } from '@batchyard/test-support';
 
 /** PackageX `/v1/batches` (Seed B): bulk jobs run by the bulk processor, with phases, stats and error files. */
 describe('PackageX batches (embedded)', () => batchTests({}));
@@ -13,7 +12,7 @@ const ENDED = ['completed', 'failed', 'timed_out', 'expired'];
 const csvUrl = (csv: string) => `data:text/csv;base64,${Buffer.from(csv).toString('base64')}`;
 
 function batchTests(overrides: Partial<RuntimeConfig>) {
-  let by: BatchyardUnderTest;
+  const by = useBatchyard(overrides);
   const px = () => ({ 'px-api-key': by.key });
   const head = async () => (await by.launched.infra.events()).headPosition();
   const post = (body: unknown) => http(`${by.url}/v1/batches`, { method: 'POST', headers: px(), body });
@@ -32,13 +31,6 @@ function batchTests(overrides: Partial<RuntimeConfig>) {
     return s.created + s.updated + s.deleted + s.ignored + s.rejected + s.unprocessed;
   };
   const allContacts = async () => (await get('/v1/contacts?limit=100')).body.data as any[];
-
-  beforeAll(async () => {
-    by = await startBatchyard(overrides);
-  });
-  afterAll(async () => {
-    await by?.stop();
-  });
 
   it('merges contacts in mixed mode: answers after validation, then processes, with exact accounting', async () => {
     const data = [

@@ -1,5 +1,5 @@
 import type { RuntimeConfig } from '@batchyard/runtime';
-import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
+import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, useBatchyard } from '@batchyard/test-support';
 
 /** PackageX resources (Seed B.7) through the gateway: the envelope, ids, epoch seconds, CRUD and paging. */
 describe('PackageX resources (embedded)', () => resourceTests({}));
@@ -7,16 +7,9 @@ const distributed = distributedOverrides();
 describeTier('PackageX resources (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () => resourceTests(distributed ?? {}));
 
 function resourceTests(overrides: Partial<RuntimeConfig>) {
-  let by: BatchyardUnderTest;
+  const by = useBatchyard(overrides);
   const px = () => ({ 'px-api-key': by.key });
   const head = async () => (await by.launched.infra.events()).headPosition();
-
-  beforeAll(async () => {
-    by = await startBatchyard(overrides);
-  });
-  afterAll(async () => {
-    await by?.stop();
-  });
 
   const expectEnvelope = (body: any, status: number, endpoint: string, paged = false) =>
     expect(body).toEqual({ message: expect.any(String), data: expect.anything(), status, errors: [], code: 'ok', pagination: paged ? expect.any(Object) : null, endpoint });

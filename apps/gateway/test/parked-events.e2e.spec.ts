@@ -9,13 +9,11 @@ import {
   distributedOverrides,
   expectReadModelsEqualRebuild,
   http,
-  issueKey,
   opsEnv,
   runOpsCli,
   sample,
   scrape,
-  startBatchyard,
-  type BatchyardUnderTest,
+  useBatchyard,
 } from '@batchyard/test-support';
 
 /**
@@ -32,8 +30,7 @@ describeTier('parked events through the gateway (Kafka + MongoDB wire)', Boolean
 const BATCHES = projectionCheckpoint(BatchesProjection);
 
 function parkedEventTests(overrides: Partial<RuntimeConfig>) {
-  let by: BatchyardUnderTest;
-  let other: string;
+  const by = useBatchyard(overrides, { keys: { other: ['tenant-other', 'user'] } });
   const ops = (...args: string[]) => runOpsCli(opsEnv(by.config), ...args);
   const parkedList = async () =>
     (await ops('parked', 'list', '--json')).stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as ParkedEvent);
@@ -51,14 +48,6 @@ function parkedEventTests(overrides: Partial<RuntimeConfig>) {
       await new Promise((r) => setTimeout(r, 50));
     }
   };
-
-  beforeAll(async () => {
-    by = await startBatchyard(overrides);
-    other = (await issueKey(by.launched.infra, 'tenant-other', 'user')).key;
-  });
-  afterAll(async () => {
-    await by?.stop();
-  });
 
   const auth = () => ({ authorization: by.key });
   const parked = async () => new ParkedEvents(await by.launched.infra.readStore()).ofProcessor(BATCHES);
@@ -85,10 +74,10 @@ function parkedEventTests(overrides: Partial<RuntimeConfig>) {
     ]);
 
     // Every other tenant is served at once, in both batch dialects.
-    const evrythng = await timed(() => http(`${by.url}/batches`, { method: 'POST', headers: { authorization: other }, body: { name: 'Unaffected' } }));
+    const evrythng = await timed(() => http(`${by.url}/batches`, { method: 'POST', headers: { authorization: by.keys.other.key }, body: { name: 'Unaffected' } }));
     expect(evrythng.result.status).toBe(201);
     expect(evrythng.ms).toBeLessThan(5000);
-    const tofupilot = await timed(() => http(`${by.url}/api/v2/batches`, { method: 'POST', headers: { authorization: `Bearer ${other}` }, body: { number: 'LOT-8' } }));
+    const tofupilot = await timed(() => http(`${by.url}/api/v2/batches`, { method: 'POST', headers: { authorization: `Bearer ${by.keys.other.key}` }, body: { number: 'LOT-8' } }));
     expect(tofupilot.result.status).toBe(200);
     expect(tofupilot.ms).toBeLessThan(5000);
   });
@@ -116,7 +105,7 @@ function parkedEventTests(overrides: Partial<RuntimeConfig>) {
     listed = await parkedList();
     expect(listed).toEqual(await parked());
     const text = (await ops('parked', 'list')).stdout.split('\n');
-    expect(text[0]).toMatch(new RegExp(`^${BATCHES}#${poisoned}\t.*\tattempts=5\tBatchUpdated\ttenant=default\tstream=batch-default\.${batchId}\tinvalid query: _id cannot be patched$`));
+    expect(text[0]).toMatch(new RegExp(`^${BATCHES}#${poisoned}\t.*\tattempts=5\tBatchUpdated\ttenant=default\tstream=batch-default\\.${batchId}\tinvalid query: _id cannot be patched$`));
     expect(text[1]).toContain(`\theld behind ${BATCHES}#${poisoned}`);
   });
 
@@ -126,7 +115,7 @@ function parkedEventTests(overrides: Partial<RuntimeConfig>) {
     expect(await parked()).toEqual(listed);
     expect((await http(`${by.url}/batches/${batchId}`, { method: 'PUT', headers: auth(), body: { description: 'after the restart' } })).status).toBe(503);
     expect(await parked()).toHaveLength(3);
-    expect((await http(`${by.url}/batches`, { method: 'POST', headers: { authorization: other }, body: { name: 'Still unaffected' } })).status).toBe(201);
+    expect((await http(`${by.url}/batches`, { method: 'POST', headers: { authorization: by.keys.other.key }, body: { name: 'Still unaffected' } })).status).toBe(201);
   });
 
   it('retries while the cause is there: fails, says why, changes nothing; refuses a held event', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { COMMAND_OUTCOME_RETENTION_MS } from '@batchyard/command-bus';
 import { openReadStore, type ReadStore } from '@batchyard/read-store';
 import type { RuntimeConfig } from '@batchyard/runtime';
-import { NO_SERVERS, describeTier, distributedOverrides, http, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
+import { NO_SERVERS, describeTier, distributedOverrides, http, useBatchyard } from '@batchyard/test-support';
 import { IDEMPOTENCY_TTL_MS } from '../src/idempotency/idempotency-store';
 import { sweepRetention } from '../src/ops/retention-sweep';
 
@@ -22,12 +22,11 @@ const HOUR = 3600_000;
 
 function retentionTests(overrides: Partial<RuntimeConfig>) {
   let dataDir: string;
-  let by: BatchyardUnderTest;
   let readStore: ReadStore;
   const idempotency = () => readStore.physical('_idempotency');
   const outcomes = () => readStore.physical('_command_outcomes');
 
-  beforeAll(async () => {
+  const by = useBatchyard(async () => {
     // Records left by an earlier run of this installation, some past their time.
     dataDir = await mkdtemp(path.join(tmpdir(), 'batchyard-retention-'));
     const earlier = await openReadStore({ dataDir, mongoUrl: overrides.mongoUrl });
@@ -42,11 +41,12 @@ function retentionTests(overrides: Partial<RuntimeConfig>) {
       { _id: 'recent-command', outcome: { commandId: 'recent-command', status: 'rejected', error: { code: 'invalid', message: 'x' } }, recordedAt: recorded(COMMAND_OUTCOME_RETENTION_MS - HOUR) },
     ]);
     await earlier.close();
-    by = await startBatchyard({ ...overrides, dataDir });
+    return { ...overrides, dataDir };
+  }, { timeout: 120_000 });
+  beforeAll(async () => {
     readStore = await by.launched.infra.readStore();
-  }, 120_000);
+  });
   afterAll(async () => {
-    await by?.stop();
     await rm(dataDir, { recursive: true, force: true });
   });
 

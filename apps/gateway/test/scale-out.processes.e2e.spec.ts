@@ -99,7 +99,6 @@ describeTier('Scale-out: two processes of each kind, one of each killed mid-work
     const posted = await http(`${cluster.url}/batches/${batch.body.id}/tasks`, { method: 'POST', headers: auth, body: { type: 'POPULATING', inputParameters } });
     expect(posted.status).toBe(202);
     const location = new URL(posted.headers.get('location')!, cluster.url).pathname;
-    const task = async () => (await http(`${cluster.url}${location}`, { headers: auth })).body;
 
     /**
      * Each worker kind: the process that records the work (its metrics count it) dies as soon as it has recorded some

@@ -1,20 +1,18 @@
 import { Readable } from 'node:stream';
 import { loadSigningSecret, signUrl } from '@batchyard/http';
-import { http, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
+import { http, useBatchyard } from '@batchyard/test-support';
 import { SignedBlobs } from '../src/blobs/signed-blobs';
 
 describe('signed blob downloads', () => {
-  let by: BatchyardUnderTest;
+  const by = useBatchyard();
   let signed: SignedBlobs;
   let hash: string;
 
   beforeAll(async () => {
-    by = await startBatchyard();
     const blobs = await by.launched.infra.blobs();
     signed = new SignedBlobs(blobs, await loadSigningSecret(by.dataDir), undefined);
     hash = (await blobs.put(Readable.from([Buffer.from('SHORT_ID,THNG\nab,cd\n')]), { contentType: 'text/csv' })).hash;
   });
-  afterAll(() => by?.stop());
 
   it('serves a blob to anyone holding a valid signed URL, under the name asked for', async () => {
     const url = signed.urlFor(by.url, hash, { expiresInSeconds: 60, filename: 'result.csv' });

@@ -1,5 +1,5 @@
 import type { RuntimeConfig } from '@batchyard/runtime';
-import { NO_SERVERS, describeTier, distributedOverrides, http, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
+import { NO_SERVERS, describeTier, distributedOverrides, http, useBatchyard } from '@batchyard/test-support';
 
 /**
  * Issue 23: a client polls a long job until it ends, and treats any 5xx as failure. Every poll answers 200, the status
@@ -47,14 +47,7 @@ async function pollToEnd(url: string, path: string, headers: Record<string, stri
 }
 
 function pollTests(overrides: Partial<RuntimeConfig>) {
-  let by: BatchyardUnderTest;
-
-  beforeAll(async () => {
-    by = await startBatchyard(overrides);
-  });
-  afterAll(async () => {
-    await by?.stop();
-  }, 120_000);
+  const by = useBatchyard(overrides, { timeout: 120_000 });
 
   it(`polls a ${ROWS.toLocaleString('en')}-row contacts merge from queued to completed: always 200, never backwards`, async () => {
     const px = { 'px-api-key': by.key };

@@ -1,5 +1,5 @@
 import { DEFAULT_TENANT_LIMITS, type RuntimeConfig } from '@batchyard/runtime';
-import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, startBatchyard, untilTaskEnded, type BatchyardUnderTest } from '@batchyard/test-support';
+import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, untilTaskEnded, useBatchyard } from '@batchyard/test-support';
 
 /**
  * Per-tenant limits through the gateway (docs/operations.md, "Limits"): requests per second per key (429 with
@@ -15,18 +15,9 @@ describeTier('Tenant limits (Kafka + MongoDB wire)', Boolean(distributed), NO_SE
 let tenants = 0;
 
 function limitTests(overrides: Partial<RuntimeConfig>) {
-  let by: BatchyardUnderTest;
+  const by = useBatchyard(overrides, { testTimeout: 120_000 });
   /** A key of a tenant of its own, so each test starts with full buckets and no quota used. */
   const newTenant = async () => (await issueKey(by.launched.infra, `limits-${process.pid}-${++tenants}`, 'operator')).key;
-
-  beforeAll(async () => {
-    by = await startBatchyard(overrides);
-  }, 60_000);
-  afterAll(async () => {
-    await by?.stop();
-  });
-
-  jest.setTimeout(120_000);
 
   /** Runs `body` with some of the installation's limits changed: the gateway reads them on every request. */
   async function withLimits(changes: Partial<typeof LIMITS>, body: () => Promise<void>): Promise<void> {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { RuntimeConfig } from '@batchyard/runtime';
-import { NO_SERVERS, PythonVenv, describeTier, distributedOverrides, issueKey, runToEnd, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
+import { NO_SERVERS, PythonVenv, describeTier, distributedOverrides, issueKey, runToEnd, useBatchyard } from '@batchyard/test-support';
 
 /**
  * The real PyPI client, `tofupilot==2.2.4`, against Batchyard: a Python script (tofupilot-client/) run in a
@@ -25,15 +25,8 @@ describeTier(
 );
 
 function clientTests(overrides: Partial<RuntimeConfig>) {
-  let by: BatchyardUnderTest;
-
-  beforeAll(async () => {
-    venv.ensure(clientEnv());
-    by = await startBatchyard(overrides);
-  }, 600_000);
-  afterAll(async () => {
-    await by?.stop();
-  });
+  beforeAll(() => venv.ensure(clientEnv()), 600_000);
+  const by = useBatchyard(overrides);
 
   it('passes every check of the client script (batches, units, typed errors)', async () => {
     const user = await issueKey(by.launched.infra, 'tofu-py', 'user');

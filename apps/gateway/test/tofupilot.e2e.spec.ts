@@ -1,5 +1,5 @@
 import type { RuntimeConfig } from '@batchyard/runtime';
-import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
+import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, useBatchyard } from '@batchyard/test-support';
 
 /** TofuPilot /v2/batches and /v2/units through the gateway, and the one domain shared with EVRYTHNG. */
 describe('TofuPilot batches and units (embedded)', () => tofuTests({}));
@@ -10,13 +10,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 function tofuTests(overrides: Partial<RuntimeConfig>) {
-  let by: BatchyardUnderTest;
-  let user: { key: string; keyId: string };
-  let station: { key: string; keyId: string };
+  const by = useBatchyard(overrides, { keys: { user: ['tofu', 'user'], station: ['tofu', 'station'] } });
   const base = () => `${by.url}/api/v2`;
   const as = (key: string) => ({ authorization: `Bearer ${key}`, accept: 'application/json' });
   const call = (path: string, init: { method?: string; body?: unknown; key?: string; raw?: string; headers?: Record<string, string> } = {}) =>
-    http(`${base()}${path}`, { method: init.method, body: init.body, raw: init.raw, headers: { ...as(init.key ?? user.key), ...init.headers } });
+    http(`${base()}${path}`, { method: init.method, body: init.body, raw: init.raw, headers: { ...as(init.key ?? by.keys.user.key), ...init.headers } });
   const head = async () => (await by.launched.infra.events()).headPosition();
   const expectError = (res: { status: number; body: any; headers: Headers }, status: number, code: string, mention?: RegExp) => {
     expect(res.status).toBe(status);
@@ -29,15 +27,6 @@ function tofuTests(overrides: Partial<RuntimeConfig>) {
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
   };
 
-  beforeAll(async () => {
-    by = await startBatchyard(overrides);
-    user = await issueKey(by.launched.infra, 'tofu', 'user');
-    station = await issueKey(by.launched.infra, 'tofu', 'station');
-  });
-  afterAll(async () => {
-    await by?.stop();
-  });
-
   describe('batches', () => {
     it('creates (200 {id}), reads by number ignoring case, with units [] and the creating key', async () => {
       const created = await call('/batches', { method: 'POST', body: { number: 'LOT-A1' } });
@@ -49,19 +38,19 @@ function tofuTests(overrides: Partial<RuntimeConfig>) {
         id: created.body.id,
         number: 'LOT-A1',
         created_at: expect.stringMatching(ISO),
-        created_by_user: { id: user.keyId, name: expect.any(String) },
+        created_by_user: { id: by.keys.user.keyId, name: expect.any(String) },
         created_by_station: null,
         units: [],
       });
       // Also at /v2 without /api.
-      expect((await http(`${by.url}/v2/batches/LOT-A1`, { headers: as(user.key) })).body.id).toBe(created.body.id);
+      expect((await http(`${by.url}/v2/batches/LOT-A1`, { headers: as(by.keys.user.key) })).body.id).toBe(created.body.id);
     });
 
     it('fills created_by_station for station keys; a + in the number stays a +', async () => {
-      const created = await call('/batches', { method: 'POST', body: { number: 'st+1:x' }, key: station.key });
+      const created = await call('/batches', { method: 'POST', body: { number: 'st+1:x' }, key: by.keys.station.key });
       expectOk(created);
-      const read = await call('/batches/st+1:x', { key: station.key });
-      expect(read.body).toMatchObject({ number: 'st+1:x', created_by_user: null, created_by_station: { id: station.keyId, name: expect.any(String) } });
+      const read = await call('/batches/st+1:x', { key: by.keys.station.key });
+      expect(read.body).toMatchObject({ number: 'st+1:x', created_by_user: null, created_by_station: { id: by.keys.station.keyId, name: expect.any(String) } });
     });
 
     it('refuses a duplicate number, ignoring case, with 409 and appends nothing', async () => {
@@ -91,7 +80,7 @@ function tofuTests(overrides: Partial<RuntimeConfig>) {
       expect(deleted.body).toEqual({ id: [batch.id] });
       expectError(await call('/batches/DEL-1'), 404, 'NOT_FOUND');
       expect((await call('/units/DEL-SN1')).body.batch).toBeNull();
-      const thngs = await http(`${by.url}/thngs?filter=${encodeURIComponent('identifiers.serial_number=DEL-SN1')}`, { headers: { authorization: user.key } });
+      const thngs = await http(`${by.url}/thngs?filter=${encodeURIComponent('identifiers.serial_number=DEL-SN1')}`, { headers: { authorization: by.keys.user.key } });
       expect(thngs.body).toHaveLength(1);
       expect(thngs.body[0]).not.toHaveProperty('batch'); // unlinked on the EVRYTHNG side too
       expectOk(await call('/batches', { method: 'POST', body: { number: 'DEL-1' } }));
@@ -154,8 +143,8 @@ function tofuTests(overrides: Partial<RuntimeConfig>) {
       expectError(await call('/batches/KEEP-1', { method: 'PATCH', body: { new_number: 'bad name' } }), 400, 'BAD_REQUEST', /new_number/);
       expectError(await call('/batches/NOPE-1', { method: 'PATCH', body: { new_number: 'X-1' } }), 404, 'NOT_FOUND');
       expectError(await call('/batches/NOPE-1', { method: 'DELETE' }), 404, 'NOT_FOUND');
-      expectError(await call('/batches/KEEP-1', { method: 'PATCH', body: { new_number: 'X-1' }, key: station.key }), 403, 'FORBIDDEN');
-      expectError(await call('/batches/KEEP-1', { method: 'DELETE', key: station.key }), 403, 'FORBIDDEN');
+      expectError(await call('/batches/KEEP-1', { method: 'PATCH', body: { new_number: 'X-1' }, key: by.keys.station.key }), 403, 'FORBIDDEN');
+      expectError(await call('/batches/KEEP-1', { method: 'DELETE', key: by.keys.station.key }), 403, 'FORBIDDEN');
       expectError(await call('/batches', { key: 'bogus' }), 401, 'UNAUTHORIZED');
       expectError(await http(`${base()}/batches`), 401, 'UNAUTHORIZED');
       expectError(await call('/batches/KEEP-1', { key: by.key }), 404, 'NOT_FOUND'); // another tenant
@@ -177,7 +166,7 @@ function tofuTests(overrides: Partial<RuntimeConfig>) {
 
   describe('units', () => {
     it('creates a unit with its part and revision, reads and lists it in the client’s models', async () => {
-      const created = await call('/units', { method: 'POST', body: { serial_number: 'SN-100', part_number: 'PCB-7', revision_number: 'B' }, key: station.key });
+      const created = await call('/units', { method: 'POST', body: { serial_number: 'SN-100', part_number: 'PCB-7', revision_number: 'B' }, key: by.keys.station.key });
       expectOk(created);
       expect(created.body).toEqual({ id: expect.stringMatching(UUID) });
       const part = { id: expect.stringMatching(UUID), number: 'PCB-7', name: 'PCB-7', revision: { id: expect.stringMatching(UUID), number: 'B' } };
@@ -185,7 +174,7 @@ function tofuTests(overrides: Partial<RuntimeConfig>) {
       expectOk(read);
       expect(read.body).toEqual({
         id: created.body.id, serial_number: 'SN-100', created_at: expect.stringMatching(ISO), part, batch: null, parent: null, children: [],
-        created_by_user: null, created_by_station: { id: station.keyId, name: expect.any(String) },
+        created_by_user: null, created_by_station: { id: by.keys.station.keyId, name: expect.any(String) },
       });
       const list = await call('/units?serial_numbers=SN-100&latest_only=false&exclude_units_with_parent=false&limit=50&sort_by=created_at&sort_order=desc');
       expectOk(list);
@@ -221,7 +210,7 @@ function tofuTests(overrides: Partial<RuntimeConfig>) {
       const a = (await call('/units', { method: 'POST', body: { serial_number: 'SN-400', part_number: 'P', revision_number: 'A' } })).body.id;
       const b = (await call('/units', { method: 'POST', body: { serial_number: 'SN-401', part_number: 'P', revision_number: 'A' } })).body.id;
       const before = await head();
-      expectError(await call('/units?serial_numbers=SN-400', { method: 'DELETE', key: station.key }), 403, 'FORBIDDEN');
+      expectError(await call('/units?serial_numbers=SN-400', { method: 'DELETE', key: by.keys.station.key }), 403, 'FORBIDDEN');
       expectError(await call('/units?serial_numbers=SN-400&serial_numbers=NOPE', { method: 'DELETE' }), 404, 'NOT_FOUND');
       expectError(await call('/units', { method: 'DELETE' }), 400, 'BAD_REQUEST');
       expect(await head()).toBe(before);
@@ -246,7 +235,7 @@ function tofuTests(overrides: Partial<RuntimeConfig>) {
       expectError(await call('/units/SN-500', { method: 'PATCH', body: { part_number: 'X' }, key: by.key }), 404, 'NOT_FOUND');
       expectError(await call('/units?serial_numbers=SN-500', { method: 'DELETE', key: by.key }), 404, 'NOT_FOUND');
       expect((await call('/units?serial_numbers=SN-500', { key: by.key })).body.data).toEqual([]);
-      const thngId = (await http(`${by.url}/thngs?filter=${encodeURIComponent('name=SN-500')}`, { headers: { authorization: user.key } })).body[0].id;
+      const thngId = (await http(`${by.url}/thngs?filter=${encodeURIComponent('name=SN-500')}`, { headers: { authorization: by.keys.user.key } })).body[0].id;
       expect((await http(`${by.url}/thngs/${thngId}`, { headers: { authorization: by.key } })).status).toBe(404);
       for (const q of ['limit=0', 'sort_by=name', 'latest_only=maybe', 'created_after=2023-02-29T00:00:00Z', 'outcomes=GOOD']) {
         expectError(await call(`/units?${q}`), 400, 'BAD_REQUEST');
@@ -256,7 +245,7 @@ function tofuTests(overrides: Partial<RuntimeConfig>) {
   });
 
   describe('one domain', () => {
-    const evt = () => ({ authorization: user.key, 'content-type': 'application/json' });
+    const evt = () => ({ authorization: by.keys.user.key, 'content-type': 'application/json' });
 
     it('shows a TofuPilot batch in EVRYTHNG with name and identifiers.number, editable there', async () => {
       await call('/batches', { method: 'POST', body: { number: 'ONE-1' } });

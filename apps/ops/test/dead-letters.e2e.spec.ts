@@ -82,6 +82,7 @@ function deadLetterTests(overrides: Partial<RuntimeConfig>) {
     await eventually(() => processed.length === 3, 'the redriven message');
     expect(await deadLetters.list({ topic })).toEqual([]);
     expect(await redriveDeadLetters(bus, deadLetters, { topic })).toEqual([]);
+    // A pause on purpose: what is under test is that nothing else arrives (no second redrive, no duplicate) within it.
     await new Promise((r) => setTimeout(r, 500));
     expect(processed).toEqual(['first', 'after', 'poison']);
     expect(onDlq).toHaveLength(1);

@@ -1,25 +1,17 @@
 import type { RecordedEvent } from '@batchyard/contracts';
-import type { RuntimeConfig } from '@batchyard/runtime';
 import {
   NO_SERVERS,
   describeTier,
   distributedOverrides,
   http,
-  startBatchyard,
-  type BatchyardUnderTest,
+  useBatchyard,
+  startEventConsumer,
+  asyncApiDocument,
 } from '@batchyard/test-support';
-import { startEventConsumer } from '../../../examples/consumer/batch-events-consumer';
-import { asyncApiDocument } from '../../gateway/src/ops/asyncapi';
 
 /** What event consumers get: the catalogue served by the gateway, and the example consumer over real Kafka. */
 describe('event catalogue served by the gateway (embedded)', () => {
-  let by: BatchyardUnderTest;
-  beforeAll(async () => {
-    by = await startBatchyard({ namespace: 'acme' });
-  });
-  afterAll(async () => {
-    await by?.stop();
-  });
+  const by = useBatchyard({ namespace: 'acme' });
 
   it('serves the AsyncAPI document without a key, with the installation namespace', async () => {
     const res = await http(`${by.url}/asyncapi.json`);
@@ -31,12 +23,11 @@ describe('event catalogue served by the gateway (embedded)', () => {
 
 const distributed = distributedOverrides();
 describeTier('example consumer over Kafka', Boolean(distributed), NO_SERVERS, () => {
-  let by: BatchyardUnderTest;
   let consumer: { stop(): Promise<void> } | undefined;
   const received: RecordedEvent[] = [];
+  const by = useBatchyard(distributed, { beforeStop: async () => consumer?.stop() });
 
   beforeAll(async () => {
-    by = await startBatchyard(distributed);
     consumer = await startEventConsumer({
       brokers: distributed!.kafkaBrokers!,
       namespace: distributed!.namespace,
@@ -44,10 +35,6 @@ describeTier('example consumer over Kafka', Boolean(distributed), NO_SERVERS, ()
       categories: ['batch'],
       onEvent: async (event) => void received.push(event),
     });
-  });
-  afterAll(async () => {
-    await consumer?.stop();
-    await by?.stop();
   });
 
   it('receives a batch’s events in order, validated against their contracts', async () => {

@@ -8,8 +8,7 @@ import {
   runFixedAmountTask,
   sample,
   scrape as scrapeAt,
-  startBatchyard,
-  type BatchyardUnderTest,
+  useBatchyard,
 } from '@batchyard/test-support';
 
 describe('gateway metrics and request correlation (embedded)', () => observabilityTests({}));
@@ -19,14 +18,7 @@ describeTier('gateway metrics and request correlation (Kafka + MongoDB wire)', B
 );
 
 function observabilityTests(overrides: Partial<RuntimeConfig>) {
-  let by: BatchyardUnderTest;
-  beforeAll(async () => {
-    by = await startBatchyard(overrides);
-  });
-  afterAll(async () => {
-    await by?.stop();
-  });
-
+  const by = useBatchyard(overrides);
   const scrape = () => scrapeAt(by.metricsUrl);
 
   it('serves metrics on their own port only: the API port has no /metrics, with or without an operator key', async () => {

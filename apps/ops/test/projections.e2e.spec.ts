@@ -7,8 +7,7 @@ import {
   distributedOverrides,
   http,
   issueKey,
-  startBatchyard,
-  type BatchyardUnderTest,
+  useBatchyard,
 } from '@batchyard/test-support';
 import { projectionStatuses, requestReplay } from '../src/projections';
 
@@ -24,7 +23,7 @@ describeTier('projection rebuild and replay (Kafka + MongoDB wire)', Boolean(dis
 );
 
 function projectionTests(overrides: Partial<RuntimeConfig>) {
-  let by: BatchyardUnderTest;
+  const by = useBatchyard(overrides);
   const stores = async () => [await by.launched.infra.events(), await by.launched.infra.readStore()] as const;
   const auth = () => ({ authorization: by.key });
   const createBatch = async (name: string) => {
@@ -40,7 +39,6 @@ function projectionTests(overrides: Partial<RuntimeConfig>) {
   };
 
   beforeAll(async () => {
-    by = await startBatchyard(overrides);
     const [first, second] = [await createBatch('first'), await createBatch('second')];
     await createBatch('third');
     expect((await http(`${by.url}/batches/${first}`, { method: 'PUT', headers: auth(), body: { name: 'first, renamed' } })).status).toBe(200);
@@ -51,9 +49,6 @@ function projectionTests(overrides: Partial<RuntimeConfig>) {
     expect(contact.status).toBe(201);
     const unit = { serial_number: 'SN-1', part_number: 'PN-1', revision_number: 'A' };
     expect((await http(`${by.url}/api/v2/units`, { method: 'POST', headers: { authorization: `Bearer ${by.key}` }, body: unit })).status).toBe(200);
-  });
-  afterAll(async () => {
-    await by?.stop();
   });
 
   it('rebuilds every projection into a new generation equal to the live one, and drops the old', async () => {

@@ -21,3 +21,4 @@ export { BUS_TRANSPORT, BusTransport, type BusTransportOptions } from './nest/bu
 export { BusClient, type BusClientOptions } from './nest/bus-client';
 export { BusContext } from './nest/bus-context';
 export { BusExceptionFilter } from './nest/bus-exception-filter';
+export { partitionOf } from './embedded/partition-of';

@@ -61,6 +61,7 @@ describe('checkpointed processor', () => {
     const b = processor(second);
     b.start();
     await until(() => second.length === 1);
+    // A pause on purpose: the new holder must not apply anything before its lease's position within it.
     await new Promise((r) => setTimeout(r, 100));
     await b.stop();
     expect(second.map((e) => (e.data as { n: number }).n)).toEqual([3]);

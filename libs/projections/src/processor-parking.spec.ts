@@ -100,7 +100,8 @@ describe('failure isolation', () => {
       const seen: number[] = [];
       await append({ key: 'a' }, { key: 'b' }, { key: 'bad', poison: true }, { key: 'c' }, { key: 'd' });
       const processor = start({}, seen);
-      await until(() => processor.position === 5, 'the page passed');
+      // The checkpoint is saved just after the processor moves on: wait for what is read below, not for the move.
+      await until(async () => processor.position === 5 && (await checkpoints.doc('relay-like')).position === 5, 'the page passed and its checkpoint saved');
       expect(seen).toEqual([1, 2, 4, 5]);
       const [entry] = await parked.ofProcessor('relay-like');
       const [bad] = await events.readAll({ after: 2, maxCount: 1 });

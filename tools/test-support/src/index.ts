@@ -9,3 +9,5 @@ export * from './rebuild-check';
 export * from './tasks';
 export * from './ops-cli';
 export * from './python-venv';
+export * from './use-batchyard';
+export * from './other-apps';

@@ -67,7 +67,8 @@ export class EvrythngBatchesController {
   @Put(':batchId')
   async update(@Param('batchId') batchId: string, @Body() body: unknown, @CurrentCaller() caller: Caller, @Req() req: Request) {
     requireJsonBody(req);
-    const batch = await this.find(caller, batchId);
+    // Another tenant's or a missing batch: 404 before the body is read.
+    await this.find(caller, batchId);
     const changes = parseInput(BatchUpdateSchema, body ?? {});
     // A TofuPilot number given, changed or removed through identifiers: the batch service claims and releases it.
     await this.commands.execute(UpdateBatch, { batchId, changes }, { caller, aggregateId: batchId, readModel: BatchesProjection });

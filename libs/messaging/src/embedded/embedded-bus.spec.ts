@@ -112,6 +112,7 @@ describe('EmbeddedBus', () => {
     const writer = new EmbeddedBus(file, { defaultPartitions: 1 });
     await writer.publish([{ topic, key: 'k', value: 'old' }]);
     await writer.close();
+    // Time is the subject: the old message must be older than the 10 ms retention when the next bus opens.
     await new Promise((resolve) => setTimeout(resolve, 20));
     const pruning = new EmbeddedBus(file, { retentionMs: 10 });
     await pruning.publish([{ topic, key: 'k', value: 'new' }]);

@@ -1,9 +1,11 @@
 import { MessageTooLargeError, type OutgoingMessage } from '../port';
 import { DEFAULT_MAX_MESSAGE_BYTES, RECORD_BATCH_OVERHEAD, assertMessagesFit, maxMessageBytesFromEnv, messageBytes, recordBytes, requestsOf } from './message-size';
 
-// kafkajs's own encoders: what it writes for a produce request's record batch.
+// kafkajs's own encoders: what it writes for a produce request's record batch (internal modules, reached by require only).
+/* eslint-disable @typescript-eslint/no-require-imports */
 const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0') as { RecordBatch: (batch: { records: unknown[] }) => Promise<{ buffer: Buffer }> };
 const Record = require('kafkajs/src/protocol/recordBatch/record/v0') as (record: object) => unknown;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const wireBytes = async (messages: readonly OutgoingMessage[]) =>
   (

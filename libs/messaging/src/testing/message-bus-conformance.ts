@@ -7,8 +7,6 @@ import { sleep } from '../shared/sleep';
 
 /** Long enough for a Kafka group to join and rebalance on 2 cores; the embedded bus needs milliseconds. */
 const WAIT_MS = 20_000;
-/** How long a test watches for deliveries that must not come. */
-const SETTLE_MS = 500;
 
 export const uniqueName = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
@@ -46,7 +44,19 @@ export function describeMessageBusConformance(name: string, open: () => Promise<
       consumptions.push(consumption);
       return consumption;
     };
+    /** The groups a test consumes with: it counts deliveries once they have committed everything (below). */
+    const groups = new Set<string>();
+    /**
+     * Waits until every group of the test has committed the whole of `topic`: then a duplicate or a stray delivery would
+     * already be in what it collected, so a count taken after this is final (a position, not a pause).
+     */
+    const committed = (bus: MessageBus, topic: string) =>
+      eventually(async () => {
+        for (const groupId of groups) if ((await bus.consumerLag(groupId)).some((l) => l.topic === topic && l.lag > 0)) return false;
+        return true;
+      }, `every group to commit the whole of ${topic}`);
     afterEach(async () => {
+      groups.clear();
       for (const consumption of consumptions.splice(0)) await consumption.stop();
       for (const bus of buses.splice(0)) await bus.close();
     });
@@ -54,6 +64,7 @@ export function describeMessageBusConformance(name: string, open: () => Promise<
     /** Consumes into an array; the handler may throw to refuse a message. */
     async function collect(bus: MessageBus, topic: string, groupId: string, refuse: (m: IncomingMessage) => boolean = () => false) {
       const received: IncomingMessage[] = [];
+      groups.add(groupId);
       track(
         await bus.consume({
           groupId,
@@ -93,7 +104,7 @@ export function describeMessageBusConformance(name: string, open: () => Promise<
       }
       const received = await collect(bus, topic, uniqueName('g'));
       await eventually(() => received.length >= keys.length * perKey, 'every message');
-      await sleep(SETTLE_MS);
+      await committed(bus, topic);
       expect(received).toHaveLength(keys.length * perKey);
       const sequences = new Map<string, number[]>();
       for (const m of received) {
@@ -126,7 +137,7 @@ export function describeMessageBusConformance(name: string, open: () => Promise<
         { topic, key: 'same', value: 'second' },
       ]);
       await eventually(() => received.length >= 3, 'the redelivery and the next message');
-      await sleep(SETTLE_MS);
+      await committed(bus, topic);
       expect(values(received)).toEqual(['first', 'first', 'second']);
       expect(received[1].offset).toBe(received[0].offset);
     });
@@ -145,7 +156,7 @@ export function describeMessageBusConformance(name: string, open: () => Promise<
       await after.publish(['d', 'e'].map((value) => ({ topic, key: value, value })));
       const secondRun = await collect(after, topic, groupId);
       await eventually(() => secondRun.length >= 2, 'the second run');
-      await sleep(SETTLE_MS);
+      await committed(after, topic);
       expect(values(secondRun).sort()).toEqual(['d', 'e']);
     });
 
@@ -187,7 +198,7 @@ export function describeMessageBusConformance(name: string, open: () => Promise<
         await sleep(100);
       }
       await eventually(() => one.length + other.length >= published, 'every message');
-      await sleep(SETTLE_MS);
+      await committed(bus, topic);
       const all = [...values(one), ...values(other)];
       expect(all).toHaveLength(published);
       expect(new Set(all).size).toBe(published);
@@ -227,6 +238,7 @@ export function describeMessageBusConformance(name: string, open: () => Promise<
       const handled: string[] = [];
       let poisonAttempts = 0;
       let cured = false;
+      groups.add(groupId);
       track(
         await consumeReliably(bus, {
           groupId,
@@ -272,7 +284,8 @@ export function describeMessageBusConformance(name: string, open: () => Promise<
       cured = true;
       await redrive(bus, sink);
       await eventually(() => handled.includes('poison'), 'the redriven message');
-      await sleep(SETTLE_MS);
+      await committed(bus, topic);
+      await committed(bus, deadLetterTopic(topic));
       expect(handled).toEqual(['after', 'poison']);
       expect(sink).toHaveLength(1);
       expect(dlq).toHaveLength(1);
@@ -296,7 +309,7 @@ export function describeMessageBusConformance(name: string, open: () => Promise<
       const received = await collect(bus, topic, uniqueName('g'));
       await bus.publish([largest, { topic, key: 'small', value: 'after' }]);
       await eventually(() => received.length >= 2, 'the largest message and the next');
-      await sleep(SETTLE_MS);
+      await committed(bus, topic);
       expect(received.map((m) => [m.key, m.value.length])).toEqual(expect.arrayContaining([['large', largest.value.length], ['small', 5]]));
       expect(values(received)).not.toContain('before');
       expect(received).toHaveLength(2);
@@ -314,7 +327,7 @@ export function describeMessageBusConformance(name: string, open: () => Promise<
       expect(settled.at(-1)).toMatchObject({ status: 'rejected', reason: expect.any(MessageTooLargeError) });
       const all = calls.flat().map((m) => m.value);
       await eventually(() => received.length >= all.length, 'every message');
-      await sleep(SETTLE_MS);
+      await committed(bus, topic);
       expect(values(received).sort()).toEqual(all.sort());
       for (const c of calls.keys()) expect(values(received).filter((v) => v.startsWith(`${c}:`))).toEqual([`${c}:0`, `${c}:1`, `${c}:2`]);
     });
@@ -331,7 +344,7 @@ export function describeMessageBusConformance(name: string, open: () => Promise<
       const received = await collect(bus, topic, uniqueName('g'));
       await bus.publish(sent);
       await eventually(() => received.length >= sent.length, 'every message');
-      await sleep(SETTLE_MS);
+      await committed(bus, topic);
       expect(received).toHaveLength(sent.length);
       const seq = (m: { value: string }) => Number(m.value.slice(0, m.value.indexOf(':')));
       for (const key of keys) {
@@ -342,6 +355,7 @@ export function describeMessageBusConformance(name: string, open: () => Promise<
     describe('with keysInParallel', () => {
       /** Consumes one partition, several keys at once; records what is in flight per key. */
       async function consumeByKey(bus: MessageBus, topic: string, groupId: string, onMessage: (m: IncomingMessage) => Promise<void>) {
+        groups.add(groupId);
         const received: IncomingMessage[] = [];
         const inFlight = new Map<string, number>();
         let overlapsOfOneKey = 0;
@@ -385,7 +399,7 @@ export function describeMessageBusConformance(name: string, open: () => Promise<
         expect(values(received)).not.toContain('slow:1');
         releaseSlow();
         await eventually(() => received.length >= 7, 'every message');
-        await sleep(SETTLE_MS);
+        await committed(bus, topic);
         expect(values(received.filter((m) => m.key === 'slow'))).toEqual(['slow:0', 'slow:1']);
         expect(values(received.filter((m) => m.key === 'fast'))).toEqual([0, 1, 2, 3, 4].map((i) => `fast:${i}`));
         expect(overlaps()).toBe(0);
@@ -410,12 +424,12 @@ export function describeMessageBusConformance(name: string, open: () => Promise<
         expect(overlaps()).toBe(0);
 
         // Everything handled was committed: a restart of the group delivers nothing again.
-        await sleep(SETTLE_MS);
+        await committed(bus, topic);
         await consumptions.pop()!.stop();
         const again = await consumeByKey(bus, topic, groupId, async () => {});
         await bus.publish([{ topic, key: 'd', value: 'd:0' }]);
         await eventually(() => again.received.length >= 1, 'the new message');
-        await sleep(SETTLE_MS);
+        await committed(bus, topic);
         expect(values(again.received)).toEqual(['d:0']);
       });
     });

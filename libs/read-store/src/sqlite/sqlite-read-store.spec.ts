@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { Doc, FindOptions, Filter, IndexSpec, WriteOp } from '../port';
+import type { FindOptions, Filter, IndexSpec, WriteOp } from '../port';
 import { normalizeFilter } from '../shared/filter-ast';
 import { planFind } from '../shared/find-plan';
 import { describeReadStoreConformance } from '../testing/read-store-conformance';

@@ -1,4 +1,4 @@
-import { ApiKeyCreated, ApiKeyRevoked, CreateApiKey, CreateTenant, RevokeApiKey, TenantCreated, type CommandEnvelope } from '@batchyard/contracts';
+import { ApiKeyCreated, ApiKeyRevoked, CreateApiKey, CreateTenant, RevokeApiKey, TenantCreated } from '@batchyard/contracts';
 import { DomainError } from '../command-handling/decider';
 import { tenantDecider } from './tenant.decider';
 import type { DomainEvent } from '../command-handling/decider';
