@@ -173,8 +173,12 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
       await page.dispatchEvent('[data-testid=drop-zone]', 'drop', { dataTransfer });
       await page.getByTestId('chosen-file').filter({ hasText: 'contacts.csv' }).waitFor();
       await checkView('bulk-jobs');
+      const requests: string[] = [];
+      page.on('request', (r) => requests.push(new URL(r.url()).pathname));
       await page.getByRole('button', { name: 'Create bulk job' }).click();
       await page.getByTestId('job-status').filter({ hasText: /^completed$/ }).waitFor({ timeout: 60_000 });
+      // Watched over one stream, not polled.
+      expect(requests.filter((p) => /^\/v1\/batches\/[^/]+(\/progress)?$/.test(p))).toEqual([expect.stringMatching(/\/progress$/)]);
       await expect(page.getByRole('row', { name: /^validation/ }).textContent()).resolves.toMatch(/validation\s*3\s*3\s*2\s*1/);
       await expect(page.getByTestId('job-stats').textContent()).resolves.toMatch(/created\s*2.*rejected\s*1/s);
       await checkView('bulk-job');

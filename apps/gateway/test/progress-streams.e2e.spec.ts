@@ -2,12 +2,12 @@ import type { RuntimeConfig } from '@batchyard/runtime';
 import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, startBatchyard, type BatchyardUnderTest } from '@batchyard/test-support';
 
 /**
- * `GET /batches/:batchId/tasks/:taskId/progress`: a task's progress as server-sent events (the console watches tasks
- * with it), for the task's own tenant only, ending with the task.
+ * `GET /batches/:batchId/tasks/:taskId/progress` and `GET /v1/batches/:id/progress`: a task's or a bulk job's progress
+ * as server-sent events (the console watches them with these), for its own tenant only, ending with it.
  */
-describe('Task progress as server-sent events (embedded)', () => progressTests({}));
+describe('Progress as server-sent events (embedded)', () => progressTests({}));
 const distributed = distributedOverrides();
-describeTier('Task progress as server-sent events (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () => progressTests(distributed ?? {}));
+describeTier('Progress as server-sent events (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () => progressTests(distributed ?? {}));
 
 interface Sse {
   event: string;
@@ -81,5 +81,37 @@ function progressTests(overrides: Partial<RuntimeConfig>) {
       expect(answer.body).toMatchObject({ status: expected, errors: [expect.any(String)] });
     }
     expect((await http(`${by.url}${location}/progress`, { method: 'POST', headers: { authorization: by.key } })).status).toBe(405);
+  }, 60_000);
+
+  it('pushes a bulk job’s status, phases and stats until it ends, for its own tenant only (PackageX envelope errors)', async () => {
+    const csv = 'name,email\nAda,ada@example.com\n,nameless@example.com\nGrace,grace@example.com\n';
+    const created = await http(`${by.url}/v1/batches`, {
+      method: 'POST',
+      headers: { 'px-api-key': by.key },
+      body: { resource: 'contact', action: 'merge', mode: 'async', data: `data:text/csv;base64,${Buffer.from(csv).toString('base64')}` },
+    });
+    expect(created.status).toBe(201);
+    const path = `/v1/batches/${created.body.data.id}/progress`;
+    const { status, type, events } = await readEvents(`${by.url}${path}`, by.key);
+    expect([status, type]).toEqual([200, expect.stringContaining('text/event-stream')]);
+    expect(events.at(-1)).toMatchObject({
+      event: 'end',
+      data: { id: created.body.data.id, status: 'completed', has_errors_file: true, stats: { created: 2, rejected: 1 } },
+    });
+    expect(events.at(-1)!.data.phases.map((p: any) => [p.name, p.total, p.success, p.error])).toEqual([
+      ['parsing', 3, 3, 0],
+      ['validation', 3, 2, 1],
+      ['processing', 2, 2, 0],
+    ]);
+    const other = await issueKey(by.launched.infra, 'progress-other-bulk-tenant', 'operator');
+    for (const [key, at, expected] of [
+      [other.key, path, 404],
+      ['', path, 401],
+      [by.key, '/v1/batches/batch_nothing/progress', 404],
+    ] as const) {
+      const answer = await http(`${by.url}${at}`, { headers: key ? { 'px-api-key': key } : {} });
+      expect([at, answer.status, answer.body?.status]).toEqual([at, expected, expected]);
+      expect(answer.body).toMatchObject({ data: null, endpoint: at });
+    }
   }, 60_000);
 }
