@@ -119,7 +119,7 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
 
     it('runs a 20,000-item task and shows its progress pushed by the gateway up to 100 %', async () => {
       await signIn();
-      await newBatch('Twenty thousand');
+      const batchId = await newBatch('Twenty thousand');
       await page.getByLabel('Quantity').fill('20000');
       const requests: string[] = [];
       page.on('request', (r) => requests.push(new URL(r.url()).pathname));
@@ -143,6 +143,13 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
       expect(taskReads.filter((p) => !p.endsWith('/progress'))).toHaveLength(0);
       await page.getByRole('button', { name: 'Download result' }).waitFor();
       await checkView('task');
+      // Its Thngs, in the Thngs list of its batch.
+      await page.getByRole('link', { name: 'Thngs' }).click();
+      await page.getByLabel('In batch (id)').fill(batchId);
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByRole('link', { name: batchId }).first().waitFor();
+      await expect(page.locator('tbody tr').count()).resolves.toBe(30);
+      await checkView('thngs');
     }, 300_000);
 
     it('cancels a running task', async () => {
