@@ -23,6 +23,13 @@ const tiers = [
     process.env.EVENTSTORE_URL ?? (dockerReachable ? 'testcontainers' : 'NOT RUN: no EVENTSTORE_URL and no Docker engine here'),
   ],
   [
+    'console in headless Chromium (Playwright, axe-core)',
+    existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'),
+    existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')
+      ? (process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')
+      : 'NOT RUN: no Chromium (apt-get install chromium chromium-driver; .ci/run does it as root)',
+  ],
+  [
     'schemathesis (OpenAPI fuzzing, not_a_server_error)',
     pythonVenv,
     pythonVenv ? 'schemathesis==4.32.5 in a cached virtual environment' : 'NOT RUN: python3 with venv and pip is not available',

@@ -18,6 +18,8 @@ import { EvrythngShortDomainsController, ShortDomains } from './evrythng/short-d
 import { RedirectionsModule } from './evrythng/redirections.module';
 import { HealthController } from './health/health.controller';
 import { DocsController } from './docs/docs.controller';
+import { SessionController } from './console/session.controller';
+import { ServerSentEvents } from './http/server-sent-events';
 import { PackagexBatchesController } from './packagex/batches.controller';
 import { PackagexResourcesController } from './packagex/resources.controller';
 import { PackagexUploadController } from './packagex/upload.controller';
@@ -41,7 +43,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [OpsModule.register(deps), RedirectionsModule.register(deps.readStore)],
-      controllers: [HealthController, DocsController, SignedBlobsController, EvrythngAccessController, EvrythngBatchesController, EvrythngTasksController, EvrythngThngsController, EvrythngFilesController, EvrythngShortDomainsController, PackagexBatchesController, PackagexUploadController, PackagexResourcesController, TofuPilotBatchesController, TofuPilotUnitsController],
+      controllers: [HealthController, DocsController, SessionController, SignedBlobsController, EvrythngAccessController, EvrythngBatchesController, EvrythngTasksController, EvrythngThngsController, EvrythngFilesController, EvrythngShortDomainsController, PackagexBatchesController, PackagexUploadController, PackagexResourcesController, TofuPilotBatchesController, TofuPilotUnitsController],
       providers: [
         { provide: INFRASTRUCTURE, useValue: deps.infra },
         { provide: READ_STORE, useValue: deps.readStore },
@@ -52,6 +54,7 @@ export class GatewayModule {
         ShortDomains,
         RequestRates,
         TenantQuotas,
+        ServerSentEvents,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],

@@ -11,6 +11,7 @@ import { ensureBootstrapKey } from '@batchyard/tenancy';
 import { loadSigningSecret } from '@batchyard/http';
 import { SignedBlobs } from './blobs/signed-blobs';
 import { CommandGateway } from './commands/command-gateway';
+import { consoleAssets, consoleDir } from './console/console-assets';
 import { isFileUpload } from './evrythng/files.controller';
 import { GatewayModule } from './gateway.module';
 import { DialectErrorFilter, expressErrorHandler } from './http/error-filter';
@@ -34,6 +35,8 @@ export async function startGateway(infra: Infrastructure): Promise<RunningApp> {
   // EVRYTHNG's SDK sends `content-type: application/json` on body-less GET and DELETE: an empty body is fine.
   // PackageX batches carry files as base64 data URLs (docs/bulk-jobs.md); parsed here, the general parser skips them.
   app.use('/v1/batches', jsonBody(BULK_JOB_BODIES));
+  // The console's built files (apps/console), served as they are; its API calls go through the routes below.
+  app.use('/console', consoleAssets(consoleDir()));
   const json = jsonBody(GENERAL_BODIES);
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) => (isFileUpload(req.path) ? next() : json(req, res, next)));
   app.use(expressErrorHandler(logger));

@@ -1,7 +1,7 @@
 import { http, useBatchyard } from '@batchyard/test-support';
 
 /**
- * OpenAPI 3.1 documents of the three dialects at /docs, built from the schemas the routes parse with. That they are
+ * OpenAPI 3.1 documents of the three dialects and Batchyard's own routes at /docs, built from the schemas the routes parse with. That they are
  * valid OpenAPI, and that nothing they describe makes a server error, is api-fuzz.e2e.spec.ts (schemathesis).
  */
 describe('API documents at /docs', () => {
@@ -9,14 +9,34 @@ describe('API documents at /docs', () => {
   const docs: Record<string, any> = {};
 
   beforeAll(async () => {
-    for (const dialect of ['evrythng', 'packagex', 'tofupilot']) docs[dialect] = (await http(`${by.url}/docs/${dialect}`)).body;
+    for (const dialect of ['evrythng', 'packagex', 'tofupilot', 'batchyard']) docs[dialect] = (await http(`${by.url}/docs/${dialect}`)).body;
   });
 
-  it('lists the documents without a key, and 404s an unknown one', async () => {
-    const index = await http(`${by.url}/docs`);
+  it('lists the documents without a key at /docs/index.json (and /docs for a JSON client), each at a stable .json URL; 404s an unknown one', async () => {
+    const index = await http(`${by.url}/docs/index.json`);
     expect(index.status).toBe(200);
-    expect(index.body.documents.map((d: any) => d.url)).toEqual(['/docs/evrythng', '/docs/packagex', '/docs/tofupilot']);
-    for (const missing of ['nothing', 'constructor', '__proto__', 'toString']) expect((await http(`${by.url}/docs/${missing}`)).status).toBe(404);
+    expect(index.body.documents.map((d: any) => [d.url, d.json])).toEqual(
+      ['evrythng', 'packagex', 'tofupilot', 'batchyard'].map((name) => [`/docs/${name}`, `/docs/${name}.json`]),
+    );
+    expect((await http(`${by.url}/docs`)).body).toEqual(index.body);
+    for (const doc of index.body.documents) expect((await http(`${by.url}${doc.json}`)).body).toEqual((await http(`${by.url}${doc.url}`)).body);
+    for (const missing of ['nothing', 'constructor', '__proto__', 'toString', 'constructor.json', '.json']) expect((await http(`${by.url}/docs/${missing}`)).status).toBe(404);
+  });
+
+  it('answers a browser at /docs with the Swagger UI page the build made', async () => {
+    const page = await http(`${by.url}/docs`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const script = /src="(\/console\/assets\/docs-[^"]+\.js)"/.exec(page.text)?.[1];
+    expect(script).toBeDefined();
+    const bundle = await http(`${by.url}${script}`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.text).toContain('/docs/index.json');
+  });
+
+  it('documents Batchyard’s own routes: the session the console signs in with', () => {
+    expect(Object.keys(docs.batchyard.paths).sort()).toEqual(['/asyncapi.json', '/batchyard/v1/session', '/health']);
+    expect(docs.batchyard.paths['/health'].get.security).toEqual([]);
   });
 
   it('documents every EVRYTHNG route with its auth header and error shape', () => {
@@ -31,6 +51,7 @@ describe('API documents at /docs', () => {
       '/batches/{batchId}/tasks/{taskId}',
       '/batches/{batchId}/tasks/{taskId}/cancel',
       '/batches/{batchId}/tasks/{taskId}/logs',
+      '/batches/{batchId}/tasks/{taskId}/progress',
       '/batches/{batchId}/tasks/{taskId}/result',
       '/files',
       '/files/{fileId}',
@@ -60,7 +81,7 @@ describe('API documents at /docs', () => {
     const doc = docs.packagex;
     const resources = ['contacts', 'groups', 'shipments', 'trackers', 'assets'];
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/v1/batches', '/v1/batches/{id}', '/v1/batches/{id}/upload', ...resources.flatMap((r) => [`/v1/${r}`, `/v1/${r}/{id}`])].sort(),
+      ['/v1/batches', '/v1/batches/{id}', '/v1/batches/{id}/progress', '/v1/batches/{id}/upload', ...resources.flatMap((r) => [`/v1/${r}`, `/v1/${r}/{id}`])].sort(),
     );
     for (const r of resources) {
       expect(Object.keys(doc.paths[`/v1/${r}`]).sort()).toEqual(['get', 'post']);

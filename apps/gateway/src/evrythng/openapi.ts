@@ -115,6 +115,13 @@ export const EVRYTHNG_DOC: DialectDoc = {
     { method: 'get', path: '/batches/{batchId}/tasks/{taskId}', summary: 'Read a task: its progress, and its result once ended', pathParams: taskIds, responses: { 200: { description: 'The task', schema: task } } },
     { method: 'get', path: '/batches/{batchId}/tasks/{taskId}/result', summary: 'Download the task’s result file (its `result.location`)', pathParams: taskIds, responses: { 200: { description: 'The CSV, or a ZIP holding it above 100,000 rows', files: ['text/csv', 'application/zip'] } } },
     { method: 'get', path: '/batches/{batchId}/tasks/{taskId}/logs', summary: 'The task’s error log, oldest first (its first 1,000 entries)', pathParams: taskIds, responses: { 200: { description: 'Log entries', schema: { type: 'array', items: taskLog } } } },
+    {
+      method: 'get',
+      path: '/batches/{batchId}/tasks/{taskId}/progress',
+      summary: 'Batchyard’s addition: the task’s progress as server-sent events (`progress` on each change, then `end`; each `{task, percent}`)',
+      pathParams: taskIds,
+      responses: { 200: { description: 'An event stream, open until the task reads as ended', files: ['text/event-stream'] } },
+    },
     { method: 'post', path: '/batches/{batchId}/tasks/{taskId}/cancel', summary: 'Batchyard’s addition: cancel a pending or running task (409 once ended)', pathParams: taskIds, responses: { 202: { description: 'The task, CANCELLING', schema: task } } },
     { method: 'get', path: '/thngs', summary: 'List Thngs, newest first', query: ListQuerySchema, responses: { 200: { description: 'A page', schema: { type: 'array', items: thng }, headers: page } } },
     { method: 'get', path: '/thngs/{thngId}', summary: 'Read a Thng', pathParams: { thngId: 'the Thng’s id' }, responses: { 200: { description: 'The Thng', schema: thng } } },

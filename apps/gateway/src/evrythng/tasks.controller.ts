@@ -16,12 +16,14 @@ import { ApiError } from '../http/api-error';
 import { requireJsonBody } from '../http/json-body';
 import { publicBase } from '../http/public-base';
 import { TenantQuotas } from '../limits/tenant-quotas';
+import { ServerSentEvents } from '../http/server-sent-events';
 import { parseInput } from '../http/zod-issues';
 import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
 import { COMMAND_GATEWAY, INFRASTRUCTURE, READ_STORE, SIGNED_BLOBS } from '../tokens';
 import { keysetPage } from './listing';
 import { TaskInputChecks } from './task-input-checks';
 import { TASK_FIELDS, TaskCreateSchema, taskDocument, taskLogDocument } from './task-document';
+import { taskPercent } from './task-progress';
 
 const MAX_LOGS = 1_000;
 
@@ -35,6 +37,7 @@ export class EvrythngTasksController {
     @Inject(TaskInputChecks) private readonly inputChecks: TaskInputChecks,
     @Inject(SIGNED_BLOBS) private readonly signed: SignedBlobs,
     @Inject(TenantQuotas) private readonly quotas: TenantQuotas,
+    @Inject(ServerSentEvents) private readonly events: ServerSentEvents,
   ) {
     this.checkpoints = new Checkpoints(readStore);
   }
@@ -121,6 +124,22 @@ export class EvrythngTasksController {
   }
 
   /**
+   * Batchyard's addition to the EVRYTHNG API: the task's progress as server-sent events, `progress` each time its
+   * document changes and `end` once it reads as ended, each `{task, percent}` (the task document as GET answers it). The
+   * console watches a task with it. Another tenant's or an unknown task is 404 before the stream starts.
+   */
+  @Get(':taskId/progress')
+  async progress(@Param('batchId') batchId: string, @Param('taskId') taskId: string, @CurrentCaller() caller: Caller, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.findTask(caller, batchId, taskId);
+    const base = publicBase(this.infra, req);
+    await this.events.stream(req, res, async () => {
+      const task = await this.findTask(caller, batchId, taskId);
+      const doc = await this.document(task, base);
+      return { data: { task: doc, percent: taskPercent(task, doc.status) }, ended: doc.completedAt !== undefined };
+    });
+  }
+
+  /**
    * Batchyard's addition to the EVRYTHNG API: cancels a pending or running task. 202 with the task, CANCELLING; the
    * worker then ends it FAILED, keeping the items made so far. An ended task is 409. The answer does not wait for the
    * tasks read model: a large task keeps the projections busy with its own chunks, and the cancel must not queue
@@ -135,7 +154,7 @@ export class EvrythngTasksController {
     return this.document(task.endPosition === undefined ? { ...task, status: 'CANCELLING', cancelled: true } : task, publicBase(this.infra, req));
   }
 
-  @All(['', ':taskId', ':taskId/logs', ':taskId/cancel', ':taskId/result'])
+  @All(['', ':taskId', ':taskId/logs', ':taskId/cancel', ':taskId/result', ':taskId/progress'])
   methodNotAllowed(@Req() req: Request): never {
     throw new ApiError('METHOD_NOT_SUPPORTED', `${req.method} is not supported on ${req.path}`);
   }

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import {
   BulkActionSchema,
@@ -21,13 +21,14 @@ import type { Caller } from '../auth/caller';
 import type { SignedBlobs } from '../blobs/signed-blobs';
 import { CommandGateway } from '../commands/command-gateway';
 import { ApiError } from '../http/api-error';
+import { ServerSentEvents } from '../http/server-sent-events';
 import { parseInput, toIssues } from '../http/zod-issues';
 import { TenantQuotas, type QuotaShare } from '../limits/tenant-quotas';
 import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
 import { COMMAND_GATEWAY, INFRASTRUCTURE, READ_STORE, SIGNED_BLOBS } from '../tokens';
 import { NO_URLS, bulkJobDocument, type BulkJobUrls } from './bulk-job-document';
 import { BulkJobLocks } from './bulk-job-locks';
-import { findJob, readableJob, resourcesReached, waitForMode } from './bulk-job-reads';
+import { findJob, isEnded, readableJob, resourcesReached, waitForMode } from './bulk-job-reads';
 import { envelope, pageQuery, pagination, publicBase } from './envelope';
 import { checkedPayload, storePayload } from './payload-input';
 import { uploadPath } from './upload.controller';
@@ -84,6 +85,7 @@ export class PackagexBatchesController {
     @Inject(SIGNED_BLOBS) private readonly signed: SignedBlobs,
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
     @Inject(TenantQuotas) private readonly quotas: TenantQuotas,
+    @Inject(ServerSentEvents) private readonly events: ServerSentEvents,
   ) {
     this.locks = new BulkJobLocks(commands);
   }
@@ -172,6 +174,20 @@ export class PackagexBatchesController {
       _result_json_url: url(doc.files.resultJson, include.include_result_json, `${id}-result.json`),
     };
     return envelope(req, 200, 'Batch retrieved', bulkJobDocument(doc, urls));
+  }
+
+  /**
+   * Batchyard's addition: the job as server-sent events, `progress` each time its object changes (status, phases,
+   * stats) and `end` once it reads as ended, each the batch object as `GET /v1/batches/:id` has it (without file URLs:
+   * ask that route for them). The console watches jobs with it. Another tenant's or an unknown job is 404 before the stream.
+   */
+  @Get(':id/progress')
+  async progress(@Param('id') id: string, @CurrentCaller() caller: Caller, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await findJob(this.readStore, caller.tenant, id);
+    await this.events.stream(req, res, async () => {
+      const doc = await findJob(this.readStore, caller.tenant, id);
+      return { data: bulkJobDocument(doc), ended: isEnded(doc) };
+    });
   }
 
   /** A requested job's signed upload URL, valid until the job expires; null for every other job. */

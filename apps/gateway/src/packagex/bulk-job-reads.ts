@@ -8,7 +8,7 @@ const WAIT_POLL_MS = 25;
 const MIXED_WAIT_MS = 30_000;
 const SYNC_WAIT_MS = 120_000;
 
-const isEnded = (doc: BulkJobDoc) => ['completed', 'failed', 'timed_out', 'expired'].includes(doc.status);
+export const isEnded = (doc: BulkJobDoc) => ['completed', 'failed', 'timed_out', 'expired'].includes(doc.status);
 
 /**
  * A job as far as its effects are readable: an ended job whose last event the resources read model has not reached

@@ -127,6 +127,13 @@ export const PACKAGEX_DOC: DialectDoc = {
       responses: { 200: { description: 'The batch', schema: envelope(bulkJob) } },
     },
     {
+      method: 'get',
+      path: '/v1/batches/{id}/progress',
+      summary: 'Batchyard’s addition: the batch as server-sent events (`progress` on each change of status, phases or stats, then `end`), each the batch object',
+      pathParams: batchId,
+      responses: { 200: { description: 'An event stream, open until the batch reads as ended', files: ['text/event-stream'] } },
+    },
+    {
       method: 'put',
       path: '/v1/batches/{id}/upload',
       summary: 'The signed `_upload_url` of a requested batch: the file (CSV or JSON) as the body, once; no key',

@@ -1,0 +1,16 @@
+// Hash routes (#/batches, #/batches/<id>, #/batches/<id>/tasks/<id>, #/bulk, #/bulk/<id>): the gateway serves one
+// page at /console, and a reload or a shared link lands on the same view.
+function current(): string[] {
+  return location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+}
+
+export const route = $state({ parts: current() });
+
+addEventListener('hashchange', () => {
+  route.parts = current();
+});
+
+export const go = (...parts: string[]) => {
+  location.hash = `#/${parts.map(encodeURIComponent).join('/')}`;
+};
+export const href = (...parts: string[]) => `#/${parts.map(encodeURIComponent).join('/')}`;

@@ -1,0 +1,242 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { newApiKey } from '@batchyard/contracts';
+import { describeTier, startAppCluster, startBatchyard, type AppCluster, type BatchyardUnderTest } from '@batchyard/test-support';
+
+/**
+ * The console (apps/console, built into dist/console by `npm run build`) driven in headless Chromium from Debian's
+ * package (.ci/run installs it when missing). Each main view is saved as a screenshot under test-output/console/ and
+ * checked with axe-core: no serious or critical violation.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const BUILT = path.resolve(__dirname, '../../../dist/console/index.html');
+const OUT = path.resolve(__dirname, '../../../test-output/console');
+const AXE = require.resolve('axe-core/axe.min.js');
+
+describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium at ${CHROMIUM} (apt-get install chromium chromium-driver; .ci/run does it)`, () => {
+  /** The installation under test: the gateway's URL and an operator key. */
+  let at: { url: string; key: string };
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!existsSync(BUILT)) throw new Error(`The console is not built (${BUILT} is missing): run npm run build first`);
+    await mkdir(OUT, { recursive: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 860 } });
+    page = await context.newPage();
+  });
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  // Functions given to page.evaluate run in the page: they reach its globals through `globalThis` (this file is
+  // type-checked without the DOM library).
+
+  /** Saves the view and fails on any serious or critical axe-core violation in it. */
+  async function checkView(name: string): Promise<void> {
+    await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
+    await page.addScriptTag({ content: await readFile(AXE, 'utf8') });
+    const violations = await page.evaluate(async () => {
+      const result = await (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] });
+      return result.violations.map((v: any) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n: any) => n.target.join(' ')).slice(0, 3) }));
+    });
+    expect(violations.filter((v: any) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+  }
+
+  /** Signs in with the keyboard alone: Tab to the key, type it, Enter. */
+  async function signIn(key = at.key): Promise<void> {
+    await page.goto(`${at.url}/console/`);
+    await page.getByLabel('API key').waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(key);
+    await page.keyboard.press('Enter');
+  }
+
+  async function newBatch(name: string): Promise<string> {
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    await page.getByRole('button', { name: 'Create batch' }).click();
+    await page.getByRole('heading', { name: `Batch ${name}` }).waitFor();
+    return /#\/batches\/([^/]+)$/.exec(page.url())![1];
+  }
+
+  describe('all apps in one process (npm start)', () => {
+    let by: BatchyardUnderTest;
+    beforeAll(async () => {
+      by = await startBatchyard();
+      at = { url: by.url, key: by.key };
+    }, 120_000);
+    afterAll(async () => {
+      await by?.stop();
+    });
+
+    it('says so when the key is wrong, and keeps nothing', async () => {
+      await signIn('not-a-key-of-this-installation');
+      await expect(page.getByRole('alert').textContent()).resolves.toContain('not valid');
+      expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+      await checkView('sign-in-wrong-key');
+    });
+
+    it('signs in with the keyboard, shows the tenant and role, and keeps the key for the tab session only', async () => {
+      await signIn();
+      await expect(page.getByTestId('role').textContent()).resolves.toBe('operator');
+      expect(await page.getByTestId('tenant').textContent()).toMatch(/\S/);
+      expect(await page.evaluate(() => Object.keys(localStorage).length)).toBe(0);
+      expect(await page.evaluate(() => sessionStorage.getItem('batchyard.apiKey'))).toBe(at.key);
+      await checkView('batches');
+    });
+
+    it('creates a batch, finds it by name, and pages the list with a keyset token', async () => {
+      await signIn();
+      const id = await newBatch('Console batch 1');
+      await expect(page.locator('dd.mono').first().textContent()).resolves.toBe(id);
+      await checkView('batch');
+      for (let i = 2; i <= 22; i++) {
+        await page.goto(`${at.url}/console/#/batches`);
+        await newBatch(`Console batch ${i}`);
+      }
+      await page.goto(`${at.url}/console/#/batches`);
+      await page.getByLabel('Name is').fill('Console batch 1');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await expect(page.locator('tbody tr').count()).resolves.toBe(1);
+      await page.getByLabel('Name is').fill('');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByRole('link', { name: 'Console batch 22' }).waitFor();
+      await expect(page.locator('tbody tr').count()).resolves.toBe(20);
+      await page.getByRole('button', { name: 'Next page' }).click();
+      await page.getByText('Page 2').waitFor();
+      await page.getByRole('link', { name: 'Console batch 1', exact: true }).waitFor();
+      expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
+    }, 120_000);
+
+    it('runs a 20,000-item task and shows its progress pushed by the gateway up to 100 %', async () => {
+      await signIn();
+      const batchId = await newBatch('Twenty thousand');
+      await page.getByLabel('Quantity').fill('20000');
+      const requests: string[] = [];
+      page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+      await page.getByRole('button', { name: 'Start task' }).click();
+      await page.getByTestId('task-percent').waitFor();
+      // Every value the page shows, as it shows it.
+      await page.evaluate(() => {
+        const { document, MutationObserver } = (globalThis as any);
+        const seen: string[] = ((globalThis as any).seen = []);
+        const target = document.querySelector('[data-testid=task-percent]');
+        seen.push(target.textContent);
+        new MutationObserver(() => seen.push(target.textContent)).observe(target, { characterData: true, childList: true, subtree: true });
+      });
+      await page.getByTestId('task-percent').filter({ hasText: '100 %' }).waitFor({ timeout: 240_000 });
+      await expect(page.getByTestId('task-status').textContent()).resolves.toBe('EXECUTED');
+      const seen: string[] = await page.evaluate(() => (globalThis as any).seen);
+      expect(seen.some((s) => s !== '100 %' && s !== '0 %')).toBe(true);
+      // Pushed over one stream, not polled.
+      const taskReads = requests.filter((p) => /\/tasks\/[^/]+(\/progress)?$/.test(p));
+      expect(taskReads.filter((p) => p.endsWith('/progress'))).toHaveLength(1);
+      expect(taskReads.filter((p) => !p.endsWith('/progress'))).toHaveLength(0);
+      await page.getByRole('button', { name: 'Download result' }).waitFor();
+      await checkView('task');
+      // Its Thngs, in the Thngs list of its batch.
+      await page.getByRole('link', { name: 'Thngs' }).click();
+      await page.getByLabel('In batch (id)').fill(batchId);
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByRole('link', { name: batchId }).first().waitFor();
+      await expect(page.locator('tbody tr').count()).resolves.toBe(30);
+      await checkView('thngs');
+    }, 300_000);
+
+    it('cancels a running task', async () => {
+      await signIn();
+      await newBatch('To cancel');
+      await page.getByLabel('Quantity').fill('1000000');
+      await page.getByRole('button', { name: 'Start task' }).click();
+      await page.getByTestId('task-status').filter({ hasText: 'EXECUTING' }).waitFor({ timeout: 60_000 });
+      await page.getByRole('button', { name: 'Cancel task' }).click();
+      await page.getByTestId('task-status').filter({ hasText: 'FAILED' }).waitFor({ timeout: 120_000 });
+      expect(Number.parseInt((await page.getByTestId('task-percent').textContent())!, 10)).toBeLessThan(100);
+      await expect(page.getByRole('alert').textContent()).resolves.toMatch(/cancel/i);
+    }, 200_000);
+
+    it('uploads a CSV with one bad row by drag and drop, shows the phases and stats, and downloads an error file that names the row', async () => {
+      await signIn();
+      await page.getByRole('link', { name: 'Bulk jobs' }).click();
+      await page.getByRole('heading', { name: 'Bulk jobs' }).waitFor();
+      // The file input, for keyboard users, takes a file as well.
+      await page.getByLabel('Choose a file').setInputFiles({ name: 'picked.csv', mimeType: 'text/csv', buffer: Buffer.from('name\nPicked\n') });
+      await page.getByTestId('chosen-file').filter({ hasText: 'picked.csv' }).waitFor();
+      const csv = 'name,email,is_primary\nAda Lovelace,ada@example.com,true\nBad Row,bad@example.com,maybe\nGrace Hopper,grace@example.com,false\n';
+      const dataTransfer = await page.evaluateHandle((text) => {
+        const transfer = new ((globalThis as any).DataTransfer)();
+        transfer.items.add(new File([text], 'contacts.csv', { type: 'text/csv' }));
+        return transfer;
+      }, csv);
+      await page.dispatchEvent('[data-testid=drop-zone]', 'drop', { dataTransfer });
+      await page.getByTestId('chosen-file').filter({ hasText: 'contacts.csv' }).waitFor();
+      await checkView('bulk-jobs');
+      const requests: string[] = [];
+      page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+      await page.getByRole('button', { name: 'Create bulk job' }).click();
+      await page.getByTestId('job-status').filter({ hasText: /^completed$/ }).waitFor({ timeout: 60_000 });
+      // Watched over one stream, not polled.
+      expect(requests.filter((p) => /^\/v1\/batches\/[^/]+(\/progress)?$/.test(p))).toEqual([expect.stringMatching(/\/progress$/)]);
+      await expect(page.getByRole('row', { name: /^validation/ }).textContent()).resolves.toMatch(/validation\s*3\s*3\s*2\s*1/);
+      await expect(page.getByTestId('job-stats').textContent()).resolves.toMatch(/created\s*2.*rejected\s*1/s);
+      await checkView('bulk-job');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download error file (CSV)' }).click()]);
+      const errors = await readFile((await download.path())!, 'utf8');
+      expect(errors.split(/\r?\n/)[0]).toBe('line,field,code,message');
+      // Line 3 of the file (the header is line 1) is the bad row, on is_primary.
+      expect(errors).toMatch(/^3,is_primary,/m);
+      expect(errors.trim().split(/\r?\n/)).toHaveLength(2);
+    }, 120_000);
+
+    it('works at a phone width without sideways scrolling', async () => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await signIn();
+      await page.getByTestId('tenant').waitFor();
+      expect(await page.evaluate(() => {
+        const { documentElement } = (globalThis as any).document;
+        return documentElement.scrollWidth <= documentElement.clientWidth;
+      })).toBe(true);
+      await checkView('batches-phone');
+    });
+
+    it('serves /docs as a page listing every document for download as JSON', async () => {
+      await page.goto(`${at.url}/docs`);
+      for (const name of ['evrythng', 'packagex', 'tofupilot', 'batchyard']) await page.locator(`nav a[href="/docs/${name}.json"]`).waitFor();
+      await page.locator('.swagger-ui .opblock').first().waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: path.join(OUT, 'docs.png'), fullPage: false });
+    });
+  });
+
+  describe('each app as its own process (the compiled apps, as npm run start:<app> runs them)', () => {
+    let cluster: AppCluster;
+    beforeAll(async () => {
+      const key = newApiKey();
+      cluster = await startAppCluster(['batch-service', 'task-worker', 'bulk-processor', 'gateway'], key);
+      at = { url: cluster.url, key };
+    }, 240_000);
+    afterAll(async () => {
+      await cluster?.stop();
+    });
+
+    it('serves the console and /docs from the gateway process, and pushes a task’s progress to 100 %', async () => {
+      await signIn();
+      await expect(page.getByTestId('role').textContent()).resolves.toBe('operator');
+      await newBatch('Across processes');
+      await page.getByLabel('Quantity').fill('5000');
+      await page.getByRole('button', { name: 'Start task' }).click();
+      await page.getByTestId('task-percent').filter({ hasText: '100 %' }).waitFor({ timeout: 120_000 });
+      await expect(page.getByTestId('task-status').textContent()).resolves.toBe('EXECUTED');
+      await page.goto(`${at.url}/docs`);
+      await page.locator('.swagger-ui .opblock').first().waitFor({ timeout: 30_000 });
+    }, 180_000);
+  });
+});
