@@ -3,9 +3,7 @@ import {
   CompleteBulkJob,
   EndBulkJob,
   EventCatalogue,
-  BulkJobExpired,
   BulkJobFailed,
-  BulkJobTimedOut,
   RecordChunk,
   RecordPhases,
   ReleaseBulkLock,
@@ -40,7 +38,7 @@ import {
   type ValidRow,
 } from '@batchyard/bulk-jobs';
 import { workItems } from '@batchyard/observability';
-import { bulkJobDecider, isBulkJobTerminal as isTerminal, type BulkJobState } from '@batchyard/write-side';
+import { bulkJobDecider, isBulkJobTerminal as isTerminal, nextBulkJobStep, type BulkJobEnding, type BulkJobState } from '@batchyard/write-side';
 import { errorFiles, putJson, putJsonTexts, readBlob, resultFile } from './job-files';
 import { JobCommands } from './job-commands';
 
@@ -125,51 +123,44 @@ export class JobRunner {
     return folded;
   }
 
-  /** Does the job's next step, if it has one (not when ended, or waiting for an upload). */
+  /** Does the job's next step, as the workflow chooses it from the folded state (nothing when ended or waiting for an upload). */
   private async step(job: Job, { state, lastPosition, chunks, chunkPositions }: Folded): Promise<void> {
-    if (state.status === 'none' || isTerminal(state.status)) return;
-    const now = Date.now();
-    if (state.status === 'requested') {
-      if (!state.expiresAt || now < Date.parse(state.expiresAt)) return;
-      await this.end(job, state, chunks, BulkJobExpired.type, 'No file was uploaded before the upload URL expired');
-      return;
-    }
-    if (state.deadlineAt && now >= Date.parse(state.deadlineAt)) {
-      await this.end(job, state, chunks, BulkJobTimedOut.type, 'The batch took too long to process');
-      return;
-    }
-    const spec = state.spec!;
-    if (!state.phases.validation) {
-      try {
-        await this.commands.send(RecordPhases, { phases: await this.prepare(job, state) }, { ...job, step: 'prepare' });
-      } catch (error) {
-        if (!(error instanceof PayloadError || error instanceof BlobNotFoundError)) throw error;
-        const reason = error instanceof PayloadError ? `Unable to parse the upload: ${error.message}` : 'The upload is missing from the blob store';
-        await this.end(job, state, chunks, BulkJobFailed.type, reason);
+    const next = nextBulkJobStep(state, Date.now());
+    switch (next.kind) {
+      case 'nothing':
+        return;
+      case 'end':
+        return this.end(job, state, chunks, next.status, next.reason);
+      case 'prepare':
+        try {
+          await this.commands.send(RecordPhases, { phases: await this.prepare(job, state) }, { ...job, step: 'prepare' });
+        } catch (error) {
+          if (!(error instanceof PayloadError || error instanceof BlobNotFoundError)) throw error;
+          const reason = error instanceof PayloadError ? `Unable to parse the upload: ${error.message}` : 'The upload is missing from the blob store';
+          await this.end(job, state, chunks, BulkJobFailed.type, reason);
+        }
+        return;
+      case 'process-chunk': {
+        // A job runs at most one chunk ahead of the resources read model, as a task does of its Thngs (docs/bulk-jobs.md).
+        const previous = chunkPositions.at(-2);
+        if (previous !== undefined) await this.checkpoints.reachedWithin(projectionCheckpoint(ResourcesProjection), previous, PROJECTION_WAIT_MS);
+        return this.processChunk(job, state, next.chunk);
       }
-      return;
+      case 'record-processing': {
+        const validated = state.phases.validation!.success;
+        const phase: PhaseData = { phase: 'processing', total: validated, success: validated, error: 0 };
+        await this.commands.send(RecordPhases, { phases: [phase] }, { ...job, step: 'phase:processing' });
+        return;
+      }
+      case 'cleanup-chunk':
+        return this.cleanupChunk(job, state, chunks, lastPosition);
+      case 'complete': {
+        const files = await this.files(state, chunks);
+        await this.releaseLock(job, state);
+        await this.returnQuota(job);
+        await this.commands.send(CompleteBulkJob, { files }, { ...job, step: 'complete' });
+      }
     }
-    if (state.chunksDone.processing < state.chunks.length) {
-      // A job runs at most one chunk ahead of the resources read model, as a task does of its Thngs (docs/bulk-jobs.md).
-      const previous = chunkPositions.at(-2);
-      if (previous !== undefined) await this.checkpoints.reachedWithin(projectionCheckpoint(ResourcesProjection), previous, PROJECTION_WAIT_MS);
-      await this.processChunk(job, state, state.chunksDone.processing);
-      return;
-    }
-    if (!state.phases.processing) {
-      const validated = state.phases.validation.success;
-      const phase: PhaseData = { phase: 'processing', total: validated, success: validated, error: 0 };
-      await this.commands.send(RecordPhases, { phases: [phase] }, { ...job, step: 'phase:processing' });
-      return;
-    }
-    if (spec.action === 'overwrite' && !state.phases.cleanup) {
-      await this.cleanupChunk(job, state, chunks, lastPosition);
-      return;
-    }
-    const files = await this.files(state, chunks);
-    await this.releaseLock(job, state);
-    await this.returnQuota(job);
-    await this.commands.send(CompleteBulkJob, { files }, { ...job, step: 'complete' });
   }
 
   /**
@@ -309,7 +300,7 @@ export class JobRunner {
   }
 
   /** Ends a job that cannot complete; rows it never reached are unprocessed. */
-  private async end(job: Job, state: BulkJobState, chunks: ChunkData[], status: typeof BulkJobFailed.type | typeof BulkJobTimedOut.type | typeof BulkJobExpired.type, reason: string) {
+  private async end(job: Job, state: BulkJobState, chunks: ChunkData[], status: BulkJobEnding, reason: string) {
     const rows = state.upload?.rows ?? 0;
     const parsing = state.phases.parsing;
     const validation = state.phases.validation;

@@ -7,3 +7,4 @@ export { commandRoutes } from './command-routes';
 export { bulkJobDecider, isTerminal as isBulkJobTerminal, type BulkJobState, type BulkJobStatus } from './bulk-jobs/bulk-job.decider';
 export { isTerminal as isTaskTerminal, taskDecider, type TaskState, type TaskStatus } from './tasks/task.decider';
 export { tenantDecider, type TenantState } from './tenants/tenant.decider';
+export { nextBulkJobStep, type BulkJobStep, type BulkJobEnding } from './workflows/bulk-job.workflow';
