@@ -98,7 +98,13 @@ async function main(): Promise<void> {
     console.log(`\n***** distributed write bench: NOT MEASURED — ${NO_SERVERS}; eval "$(tools/servers/servers.sh env)" or point them at real servers *****\n`);
     return;
   }
-  console.log(`distributed write: POST /batches at ${CLIENTS} clients for ${SECONDS} s over Kafka ${servers.kafkaBrokers!.join(',')} (one tenant; its request limits off: ${Object.entries(LIMITS_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}) …`);
+  console.log(
+    `distributed write: POST /batches at ${CLIENTS} clients for ${SECONDS} s over Kafka ${servers.kafkaBrokers!.join(',')} (one tenant; its request limits off: ${Object.entries(
+      LIMITS_ENV,
+    )
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}) …`,
+  );
   const raw = await rawRoundTrips(servers.kafkaBrokers!, RAW_SECONDS, CLIENTS);
   // The issue's installation, and the same Kafka path with embedded stores: mongo-java-server's cost per operation
   // (it is a correctness server) is then out of the figure, and what is left is the hops over Kafka.
@@ -117,10 +123,14 @@ async function main(): Promise<void> {
     const writes = line(`${CLIENTS} clients`, figure, 'writes');
     if (refused) console.log(`  ***** ${refused} writes were NOT answered 201 (first: ${firstRefusal}); they are counted in the figure above *****`);
     const ratio = writes.p99 / rawMany.p99;
-    console.log(`  ratios: p99 ${ratio.toFixed(1)}× the raw round trip at ${CLIENTS} in flight (${(writes.p99 / rawOne.p99).toFixed(1)}× one at a time); writes/s ${(writes.perSecond / rawMany.perSecond).toFixed(3)} of raw messages/s`);
+    console.log(
+      `  ratios: p99 ${ratio.toFixed(1)}× the raw round trip at ${CLIENTS} in flight (${(writes.p99 / rawOne.p99).toFixed(1)}× one at a time); writes/s ${(writes.perSecond / rawMany.perSecond).toFixed(3)} of raw messages/s`,
+    );
     const fast = writes.perSecond >= TARGET_WRITES_PER_SECOND && !refused;
     const close = ratio <= TARGET_P99_RATIO && !refused;
-    console.log(`  target ≥ ${TARGET_WRITES_PER_SECOND.toLocaleString('en')} writes/s: ${fast ? 'MET' : 'NOT MET'}; target p99 ≤ ${TARGET_P99_RATIO}× raw: ${close ? 'MET' : 'NOT MET'}${refused ? ' (writes were refused)' : ''}`);
+    console.log(
+      `  target ≥ ${TARGET_WRITES_PER_SECOND.toLocaleString('en')} writes/s: ${fast ? 'MET' : 'NOT MET'}; target p99 ≤ ${TARGET_P99_RATIO}× raw: ${close ? 'MET' : 'NOT MET'}${refused ? ' (writes were refused)' : ''}`,
+    );
     result(`distributed_writes_per_second_${id}`, writes.perSecond, 'writes/s', `>=${TARGET_WRITES_PER_SECOND}`, fast);
     result(`distributed_p99_ratio_${id}`, ratio, 'x', `<=${TARGET_P99_RATIO}`, close);
   }

@@ -44,8 +44,17 @@ async function main(): Promise<void> {
         const n = from + i;
         const unitId = uuidFrom(`bench-unit-${n}`);
         return {
-          _id: `default:${unitId}`, tenant: 'default', unitId, thngId: evrythngIdFrom(unitId), serialNumber: `SN${n}`, serialKey: `sn${n}`,
-          partNumber: `P${n % 50}`, revisionNumber: 'A', batchId: null, createdAt: t0 + n, updatedAt: t0 + n,
+          _id: `default:${unitId}`,
+          tenant: 'default',
+          unitId,
+          thngId: evrythngIdFrom(unitId),
+          serialNumber: `SN${n}`,
+          serialKey: `sn${n}`,
+          partNumber: `P${n % 50}`,
+          revisionNumber: 'A',
+          batchId: null,
+          createdAt: t0 + n,
+          updatedAt: t0 + n,
           createdBy: { keyId: 'bench', name: 'bench', role: 'user' },
         };
       });

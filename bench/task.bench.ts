@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     }
     let write = 0;
     let documents = 0;
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await events.readAll({ after, maxCount: PAGE, eventTypes: [ItemsGenerated.type] });
       if (!page.length) break;
       after = page[page.length - 1].position;

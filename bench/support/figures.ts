@@ -19,7 +19,9 @@ export function summary({ latencies, seconds }: Figure) {
 /** Prints a figure on one line and answers its summary. */
 export function line(name: string, figure: Figure, unit: string): ReturnType<typeof summary> {
   const s = summary(figure);
-  console.log(`  ${name}: ${Math.round(s.perSecond).toLocaleString('en')} ${unit}/s, p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms (${s.count.toLocaleString('en')} in ${figure.seconds.toFixed(1)} s)`);
+  console.log(
+    `  ${name}: ${Math.round(s.perSecond).toLocaleString('en')} ${unit}/s, p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms (${s.count.toLocaleString('en')} in ${figure.seconds.toFixed(1)} s)`,
+  );
   return s;
 }
 

@@ -38,7 +38,10 @@ async function kafkaCheck() {
       eachBatch: async ({ batch }) => {
         for (const m of batch.messages) if (m.value.toString() !== `v${Number(m.offset)}`) reject(new Error(`bad message at ${m.offset}`));
         seen += batch.messages.length;
-        if (seen >= n) { clearTimeout(timer); resolve(); }
+        if (seen >= n) {
+          clearTimeout(timer);
+          resolve();
+        }
       },
     });
   });
@@ -59,7 +62,10 @@ async function mongoCheck() {
   console.log(`mongo: 2000 inserted in ${ms(t)}`);
   const one = await col.findOne({ _id: 'd42' });
   if (one?.sku !== 's42') throw new Error('mongo: findOne by _id returned the wrong document');
-  const dup = await col.insertOne({ _id: 'x', sku: 's1' }).then(() => null, (e) => e.code);
+  const dup = await col.insertOne({ _id: 'x', sku: 's1' }).then(
+    () => null,
+    (e) => e.code,
+  );
   if (dup !== 11000) throw new Error(`mongo: expected E11000 on a unique index, got ${dup}`);
   t = performance.now();
   const groups = await col.aggregate([{ $match: { lot: { $lt: 3 } } }, { $group: { _id: '$lot', n: { $sum: 1 } } }, { $sort: { _id: 1 } }]).toArray();

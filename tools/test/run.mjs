@@ -49,6 +49,7 @@ function step(title, command, args, env = {}, stdio = 'inherit') {
 }
 
 step('type check', 'tsc', ['-p', 'tsconfig.json', '--noEmit']);
+step('format (prettier --check)', 'prettier', ['--check', '--log-level', 'warn', '**/*.{ts,js,mjs,cjs,json}']);
 // The module-boundary rule reads the project graph Nx caches (.nx/workspace-data); without it the rule is skipped.
 step('project graph', 'nx', ['show', 'projects'], { NX_DAEMON: 'false', NX_NO_CLOUD: 'true' }, ['ignore', 'ignore', 'inherit']);
 step('lint (eslint, module boundaries)', 'eslint', ['--max-warnings', '0', '.']);

@@ -48,5 +48,8 @@ const RESULTS = { create: 'created', update: 'updated', delete: 'deleted' } as c
 
 /** The result file (`save_result`): the id each row was written to and how. */
 export async function resultFile(blobs: BlobStore, writes: ChunkWrite[]) {
-  return putJson(blobs, writes.map((w) => ({ line: w.line, id: w.id, result: RESULTS[w.op] })));
+  return putJson(
+    blobs,
+    writes.map((w) => ({ line: w.line, id: w.id, result: RESULTS[w.op] })),
+  );
 }

@@ -105,16 +105,18 @@ export class JobRunner {
     const stream = streamName(StreamCategory.bulkjob, job.tenant, job.jobId);
     const cached = this.folded.get(stream) ?? { state: bulkJobDecider.initialState(), revision: -1, lastPosition: 0, chunks: [], chunkPositions: [] };
     const fresh = await this.events.readStream(stream, { fromRevision: cached.revision + 1 });
-    const folded = fresh.filter((e) => known.has(e.type)).reduce(
-      (f, e) => ({
-        state: bulkJobDecider.evolve(f.state, e),
-        revision: e.revision,
-        lastPosition: e.position,
-        chunks: e.type === ChunkProcessed.type ? [...f.chunks, e.data as ChunkData] : f.chunks,
-        chunkPositions: e.type === ChunkProcessed.type ? [...f.chunkPositions, e.position] : f.chunkPositions,
-      }),
-      cached,
-    );
+    const folded = fresh
+      .filter((e) => known.has(e.type))
+      .reduce(
+        (f, e) => ({
+          state: bulkJobDecider.evolve(f.state, e),
+          revision: e.revision,
+          lastPosition: e.position,
+          chunks: e.type === ChunkProcessed.type ? [...f.chunks, e.data as ChunkData] : f.chunks,
+          chunkPositions: e.type === ChunkProcessed.type ? [...f.chunkPositions, e.position] : f.chunkPositions,
+        }),
+        cached,
+      );
     this.folded.delete(stream);
     if (isTerminal(folded.state.status)) this.ended.add(stream);
     else this.folded.set(stream, folded);
@@ -208,7 +210,12 @@ export class JobRunner {
     });
 
     const slices = cutIntoChunks(accepted, chunkRows());
-    const chunks = (await putJsonTexts(this.blobs, slices.map((s) => s.json))).map((ref, i) => ({ ...ref, rows: slices[i].rows }));
+    const chunks = (
+      await putJsonTexts(
+        this.blobs,
+        slices.map((s) => s.json),
+      )
+    ).map((ref, i) => ({ ...ref, rows: slices[i].rows }));
     return [
       { phase: 'parsing', total: rows.length, success: kept.length, error: 0, ignored },
       {
@@ -271,10 +278,12 @@ export class JobRunner {
     const rules = this.rules(state);
     // The resources read model must show every write of this job (and of the previous cleanup chunk) first.
     await this.checkpoints.waitFor(projectionCheckpoint(ResourcesProjection), lastPosition, 60_000);
-    const stale = await this.readStore.collection<ResourceDoc>('resources').find(
-      { tenant: job.tenant, resource: rules.resource, $or: [{ lastJob: { $exists: false } }, { lastJob: { $ne: job.jobId } }] },
-      { sort: [['createdAt', 1]], limit: cleanupChunkRows() },
-    );
+    const stale = await this.readStore
+      .collection<ResourceDoc>('resources')
+      .find(
+        { tenant: job.tenant, resource: rules.resource, $or: [{ lastJob: { $exists: false } }, { lastJob: { $ne: job.jobId } }] },
+        { sort: [['createdAt', 1]], limit: cleanupChunkRows() },
+      );
     const chunk = state.chunksDone.cleanup;
     if (stale.length === 0) {
       const removed = chunks.filter((c) => c.phase === 'cleanup').reduce((n, c) => n + c.writes.length, 0);
@@ -288,9 +297,7 @@ export class JobRunner {
 
   /** The error file (validation and processing errors) and, with save_result, the result file. */
   private async files(state: BulkJobState, chunks: ChunkData[]) {
-    const validationErrors = state.phases.validation?.errors
-      ? (JSON.parse((await readBlob(this.blobs, state.phases.validation.errors.hash)).toString('utf8')) as RowError[])
-      : [];
+    const validationErrors = state.phases.validation?.errors ? (JSON.parse((await readBlob(this.blobs, state.phases.validation.errors.hash)).toString('utf8')) as RowError[]) : [];
     const errors = [...validationErrors, ...chunks.flatMap((c) => c.errors)];
     const processed = chunks.filter((c) => c.phase === 'processing').flatMap((c) => c.writes);
     return {

@@ -127,7 +127,7 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
       await page.getByTestId('task-percent').waitFor();
       // Every value the page shows, as it shows it.
       await page.evaluate(() => {
-        const { document, MutationObserver } = (globalThis as any);
+        const { document, MutationObserver } = globalThis as any;
         const seen: string[] = ((globalThis as any).seen = []);
         const target = document.querySelector('[data-testid=task-percent]');
         seen.push(target.textContent);
@@ -173,7 +173,7 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
       await page.getByTestId('chosen-file').filter({ hasText: 'picked.csv' }).waitFor();
       const csv = 'name,email,is_primary\nAda Lovelace,ada@example.com,true\nBad Row,bad@example.com,maybe\nGrace Hopper,grace@example.com,false\n';
       const dataTransfer = await page.evaluateHandle((text) => {
-        const transfer = new ((globalThis as any).DataTransfer)();
+        const transfer = new (globalThis as any).DataTransfer();
         transfer.items.add(new File([text], 'contacts.csv', { type: 'text/csv' }));
         return transfer;
       }, csv);
@@ -183,7 +183,10 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
       const requests: string[] = [];
       page.on('request', (r) => requests.push(new URL(r.url()).pathname));
       await page.getByRole('button', { name: 'Create bulk job' }).click();
-      await page.getByTestId('job-status').filter({ hasText: /^completed$/ }).waitFor({ timeout: 60_000 });
+      await page
+        .getByTestId('job-status')
+        .filter({ hasText: /^completed$/ })
+        .waitFor({ timeout: 60_000 });
       // Watched over one stream, not polled.
       expect(requests.filter((p) => /^\/v1\/batches\/[^/]+(\/progress)?$/.test(p))).toEqual([expect.stringMatching(/\/progress$/)]);
       await expect(page.getByRole('row', { name: /^validation/ }).textContent()).resolves.toMatch(/validation\s*3\s*3\s*2\s*1/);
@@ -201,10 +204,12 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
       await page.setViewportSize({ width: 390, height: 844 });
       await signIn();
       await page.getByTestId('tenant').waitFor();
-      expect(await page.evaluate(() => {
-        const { documentElement } = (globalThis as any).document;
-        return documentElement.scrollWidth <= documentElement.clientWidth;
-      })).toBe(true);
+      expect(
+        await page.evaluate(() => {
+          const { documentElement } = (globalThis as any).document;
+          return documentElement.scrollWidth <= documentElement.clientWidth;
+        }),
+      ).toBe(true);
       await checkView('batches-phone');
     });
 

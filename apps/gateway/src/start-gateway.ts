@@ -47,9 +47,7 @@ export async function startGateway(infra: Infrastructure): Promise<RunningApp> {
   await new Checkpoints(readStore).waitFor(projectionCheckpoint(ApiKeysProjection), bootstrap.position, 30_000);
   if (bootstrap.kind === 'generated') {
     // Printed once, never stored in clear: keep it.
-    process.stdout.write(
-      `\n  Batchyard generated an operator API key for the default tenant (shown only now):\n\n    ${bootstrap.key}\n\n`,
-    );
+    process.stdout.write(`\n  Batchyard generated an operator API key for the default tenant (shown only now):\n\n    ${bootstrap.key}\n\n`);
   }
 
   await app.listen(infra.config.port);

@@ -57,28 +57,42 @@ describeTier('schemathesis against every dialect’s OpenAPI document (embedded)
     expect(code).toBe(0);
   });
 
-  it.each(DIALECTS)('finds no server error through the $dialect document', async ({ dialect, base, auth }) => {
-    const args = [
-      'run', `${by.url}/docs/${dialect}`,
-      '--url', `${by.url}${base}`,
-      '--header', auth(by.key),
-      '--checks', 'not_a_server_error',
-      '--max-time', String(SECONDS),
-      '--max-examples', '10',
-      '--seed', SEED,
-      // One worker: with two threads, Hypothesis's ast.parse of lambda sources races inside CPython 3.11
-      // ("AST constructor recursion depth mismatch", CPython gh-106905, fixed after 3.11.7) and the run ends in a Runtime Error.
-      '--workers', '1',
-      '--request-timeout', '30',
-      '--generation-database', 'none',
-      '--no-color',
-    ];
-    const { code, output } = await runToEnd(venv.bin('st'), args, { cwd });
-    if (code !== 0) throw new Error(`schemathesis found problems through /docs/${dialect} (exit ${code}; replay with BATCHYARD_FUZZ_SEED=${SEED}):\n${findingsFirst(output)}`);
-    expect(output).toMatch(/Test cases:\s+\d+ generated, \d+ passed/);
-    // Every operation of the document was sent something within the time.
-    const [, selected, total, tested] = /Selected: (\d+)\/(\d+)\s+Tested: (\d+)/.exec(output) ?? [];
-    expect(Number(tested)).toBe(Number(total));
-    expect(selected).toBe(total);
-  }, (SECONDS + 120) * 1000);
+  it.each(DIALECTS)(
+    'finds no server error through the $dialect document',
+    async ({ dialect, base, auth }) => {
+      const args = [
+        'run',
+        `${by.url}/docs/${dialect}`,
+        '--url',
+        `${by.url}${base}`,
+        '--header',
+        auth(by.key),
+        '--checks',
+        'not_a_server_error',
+        '--max-time',
+        String(SECONDS),
+        '--max-examples',
+        '10',
+        '--seed',
+        SEED,
+        // One worker: with two threads, Hypothesis's ast.parse of lambda sources races inside CPython 3.11
+        // ("AST constructor recursion depth mismatch", CPython gh-106905, fixed after 3.11.7) and the run ends in a Runtime Error.
+        '--workers',
+        '1',
+        '--request-timeout',
+        '30',
+        '--generation-database',
+        'none',
+        '--no-color',
+      ];
+      const { code, output } = await runToEnd(venv.bin('st'), args, { cwd });
+      if (code !== 0) throw new Error(`schemathesis found problems through /docs/${dialect} (exit ${code}; replay with BATCHYARD_FUZZ_SEED=${SEED}):\n${findingsFirst(output)}`);
+      expect(output).toMatch(/Test cases:\s+\d+ generated, \d+ passed/);
+      // Every operation of the document was sent something within the time.
+      const [, selected, total, tested] = /Selected: (\d+)\/(\d+)\s+Tested: (\d+)/.exec(output) ?? [];
+      expect(Number(tested)).toBe(Number(total));
+      expect(selected).toBe(total);
+    },
+    (SECONDS + 120) * 1000,
+  );
 });

@@ -1,14 +1,6 @@
 import { EVRYTHNG_ID_PATTERN } from '@batchyard/contracts';
 import type { RuntimeConfig } from '@batchyard/runtime';
-import {
-  NO_SERVERS,
-  describeTier,
-  distributedOverrides,
-  http,
-  issueKey,
-  revokeKey,
-  useBatchyard,
-} from '@batchyard/test-support';
+import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, revokeKey, useBatchyard } from '@batchyard/test-support';
 
 /**
  * The vertical slice: POST /batches → command on the bus → batch service appends BatchCreated →
@@ -17,9 +9,7 @@ import {
  */
 describe('batch slice through the gateway (embedded)', () => sliceTests({}));
 const distributed = distributedOverrides();
-describeTier('batch slice through the gateway (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () =>
-  sliceTests(distributed ?? {}),
-);
+describeTier('batch slice through the gateway (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () => sliceTests(distributed ?? {}));
 
 function sliceTests(overrides: Partial<RuntimeConfig>) {
   const by = useBatchyard(overrides);
@@ -53,7 +43,7 @@ function sliceTests(overrides: Partial<RuntimeConfig>) {
   });
 
   it('answers 401 without a key or with a wrong one, in EVRYTHNG shape', async () => {
-    for (const headers of [{}, { authorization: "not-a-key" }] as Record<string, string>[]) {
+    for (const headers of [{}, { authorization: 'not-a-key' }] as Record<string, string>[]) {
       const res = await http(`${by.url}/batches`, { method: 'POST', headers, body: { name: 'x' } });
       expect(res.status).toBe(401);
       expectEvrythngError(res.body, 401);

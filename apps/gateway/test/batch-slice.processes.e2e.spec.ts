@@ -1,13 +1,5 @@
 import { newApiKey } from '@batchyard/contracts';
-import {
-  NO_SERVERS,
-  describeTier,
-  distributedOverrides,
-  http,
-  overridesAsEnv,
-  startAppCluster,
-  type AppCluster,
-} from '@batchyard/test-support';
+import { NO_SERVERS, describeTier, distributedOverrides, http, overridesAsEnv, startAppCluster, type AppCluster } from '@batchyard/test-support';
 
 /**
  * The slice with each app as its own process, as in production: on the embedded stores shared
@@ -15,9 +7,7 @@ import {
  */
 describe('batch slice, one process per app (embedded stores)', () => processTests({}));
 const distributed = distributedOverrides();
-describeTier('batch slice, one process per app (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () =>
-  processTests(overridesAsEnv(distributed ?? {})),
-);
+describeTier('batch slice, one process per app (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () => processTests(overridesAsEnv(distributed ?? {})));
 
 function processTests(serverEnv: NodeJS.ProcessEnv) {
   const key = newApiKey();

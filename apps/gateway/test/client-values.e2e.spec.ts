@@ -52,7 +52,7 @@ function clientValueTests(overrides: Partial<RuntimeConfig>) {
   });
 
   it('keeps client keys that are no field name (dots, spaces, digits first) as keys of values, in every store', async () => {
-    const keys = { 'a.b': 'dotted', 'with space': 'spaced', '1a': 'digit first', 'é': 'unicode' };
+    const keys = { 'a.b': 'dotted', 'with space': 'spaced', '1a': 'digit first', é: 'unicode' };
     const batch = await http(`${by.url}/batches`, { method: 'POST', headers: evt(), body: { name: 'Odd keys', identifiers: keys, customFields: { nested: keys } } });
     expect(batch.status).toBe(201);
     const updated = await http(`${by.url}/batches/${batch.body.id}`, { method: 'PUT', headers: evt(), body: { customFields: keys } });
@@ -70,7 +70,11 @@ function clientValueTests(overrides: Partial<RuntimeConfig>) {
       inputParameters: { type: 'FIXED_AMOUNT', generateThngs: true, generateRedirections: false, thngTemplate: { name: 'T', product }, quantity },
     });
     const tasks = [];
-    for (const [product, quantity] of [[DIGIT_PRODUCT, 3], [PRODUCT, 2], [DIGIT_PRODUCT, 4]] as const) {
+    for (const [product, quantity] of [
+      [DIGIT_PRODUCT, 3],
+      [PRODUCT, 2],
+      [DIGIT_PRODUCT, 4],
+    ] as const) {
       const created = await http(`${by.url}/batches/${batch.body.id}/tasks`, { method: 'POST', headers: evt(), body: task(product, quantity) });
       expect(created.status).toBe(202);
       tasks.push(created.headers.get('location')!);

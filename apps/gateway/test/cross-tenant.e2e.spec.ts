@@ -24,7 +24,10 @@ const ROUTES: IdRoute[] = [
   route('evrythng', 'PUT', '/batches/{batch}', { name: 'Taken over' }),
   route('evrythng', 'DELETE', '/batches/{batch}'),
   route('evrythng', 'GET', '/batches/{batch}/tasks'),
-  route('evrythng', 'POST', '/batches/{batch}/tasks', { type: 'POPULATING', inputParameters: { type: 'FIXED_AMOUNT', generateThngs: true, generateRedirections: false, thngTemplate: { name: 'T' }, quantity: 1 } }),
+  route('evrythng', 'POST', '/batches/{batch}/tasks', {
+    type: 'POPULATING',
+    inputParameters: { type: 'FIXED_AMOUNT', generateThngs: true, generateRedirections: false, thngTemplate: { name: 'T' }, quantity: 1 },
+  }),
   route('evrythng', 'GET', '/batches/{batch}/tasks/{task}'),
   route('evrythng', 'GET', '/batches/{ownBatch}/tasks/{task}'),
   route('evrythng', 'GET', '/batches/{batch}/tasks/{task}/logs'),
@@ -53,9 +56,30 @@ const ROUTES: IdRoute[] = [
 
 /** B's lists, filtered to A's rows where the dialect lets a filter name them. */
 const LISTS: { dialect: Dialect; path: string }[] = [
-  ...['/batches', '/batches?ids={batch}', '/batches?filter=identifiers.number%3D{number}', '/thngs', '/thngs?filter=batch%3D{batch}', '/thngs?ids={thng},{unitThng}', '/files', '/files?ids={file}', '/batches/{ownBatch}/tasks?filter=batch%3D{batch}'].map((path) => ({ dialect: 'evrythng' as const, path })),
-  ...['/v1/batches', '/v1/batches?resource=contact&status=completed', '/v1/contacts', '/v1/groups', '/v1/shipments', '/v1/trackers', '/v1/assets'].map((path) => ({ dialect: 'packagex' as const, path })),
-  ...['/api/v2/batches', '/api/v2/batches?numbers={number}', '/api/v2/batches?search_query={serial}', '/v2/units', '/v2/units?serial_numbers={serial}', '/v2/units?batch_numbers={number}', '/v2/units?search_query=A-SN'].map((path) => ({ dialect: 'tofupilot' as const, path })),
+  ...[
+    '/batches',
+    '/batches?ids={batch}',
+    '/batches?filter=identifiers.number%3D{number}',
+    '/thngs',
+    '/thngs?filter=batch%3D{batch}',
+    '/thngs?ids={thng},{unitThng}',
+    '/files',
+    '/files?ids={file}',
+    '/batches/{ownBatch}/tasks?filter=batch%3D{batch}',
+  ].map((path) => ({ dialect: 'evrythng' as const, path })),
+  ...['/v1/batches', '/v1/batches?resource=contact&status=completed', '/v1/contacts', '/v1/groups', '/v1/shipments', '/v1/trackers', '/v1/assets'].map((path) => ({
+    dialect: 'packagex' as const,
+    path,
+  })),
+  ...[
+    '/api/v2/batches',
+    '/api/v2/batches?numbers={number}',
+    '/api/v2/batches?search_query={serial}',
+    '/v2/units',
+    '/v2/units?serial_numbers={serial}',
+    '/v2/units?batch_numbers={number}',
+    '/v2/units?search_query=A-SN',
+  ].map((path) => ({ dialect: 'tofupilot' as const, path })),
 ];
 
 describe('Cross-tenant matrix through the gateway (embedded)', () => {
@@ -88,13 +112,25 @@ describe('Cross-tenant matrix through the gateway (embedded)', () => {
     ofA.file = (await post('/files', a('evrythng'), { name: 'a.csv', type: 'text/csv', privateAccess: true })).body.id;
     ofA.contact = (await post('/v1/contacts', a('packagex'), { name: 'A contact', email: 'a@example.com' })).body.data.id;
     ofA.shipment = (await post('/v1/shipments', a('packagex'), { tracking_number: 'A-TRACK-1' })).body.data.id;
-    ofA.job = (await post('/v1/batches', a('packagex'), { resource: 'contact', action: 'merge', mode: 'sync', save_upload: true, data: [{ name: 'A row' }, { email: 'bad' }] })).body.data.id;
+    ofA.job = (
+      await post('/v1/batches', a('packagex'), { resource: 'contact', action: 'merge', mode: 'sync', save_upload: true, data: [{ name: 'A row' }, { email: 'bad' }] })
+    ).body.data.id;
     ofA.keyId = (await http(`${by.url}/access`, { headers: a('evrythng') })).body.actor.id;
     ofA.tenant = 'default';
 
     Object.assign(unknown, {
-      batch: newEvrythngId(), task: newEvrythngId(), thng: newEvrythngId(), unitThng: newEvrythngId(), file: newEvrythngId(), keyId: 'key_nothing', tenant: 'no-tenant',
-      contact: `contact_${newEvrythngId()}`, shipment: `shipment_${newEvrythngId()}`, job: `batch_${newEvrythngId()}`, number: 'NO-LOT-1', serial: 'NO-SN-1',
+      batch: newEvrythngId(),
+      task: newEvrythngId(),
+      thng: newEvrythngId(),
+      unitThng: newEvrythngId(),
+      file: newEvrythngId(),
+      keyId: 'key_nothing',
+      tenant: 'no-tenant',
+      contact: `contact_${newEvrythngId()}`,
+      shipment: `shipment_${newEvrythngId()}`,
+      job: `batch_${newEvrythngId()}`,
+      number: 'NO-LOT-1',
+      serial: 'NO-SN-1',
     });
     ownB.ownBatch = (await post('/batches', as('evrythng', by.keys.b.key), { name: 'B lot' })).body.id;
   }, 60_000);
@@ -130,12 +166,19 @@ describe('Cross-tenant matrix through the gateway (embedded)', () => {
   it('gives B its own batch numbers, serial numbers, natural keys and Idempotency-Keys, whatever A holds', async () => {
     const b = (dialect: Dialect) => as(dialect, by.keys.b.key);
     expect((await http(`${by.url}/api/v2/batches`, { method: 'POST', headers: b('tofupilot'), body: { number: ofA.number } })).status).toBe(200);
-    expect((await http(`${by.url}/api/v2/units`, { method: 'POST', headers: b('tofupilot'), body: { serial_number: ofA.serial, part_number: 'P', revision_number: 'A' } })).status).toBe(200);
-    const merged = await http(`${by.url}/v1/batches`, { method: 'POST', headers: b('packagex'), body: { resource: 'contact', action: 'merge', mode: 'sync', data: [{ name: 'B contact', email: 'a@example.com' }] } });
+    expect(
+      (await http(`${by.url}/api/v2/units`, { method: 'POST', headers: b('tofupilot'), body: { serial_number: ofA.serial, part_number: 'P', revision_number: 'A' } })).status,
+    ).toBe(200);
+    const merged = await http(`${by.url}/v1/batches`, {
+      method: 'POST',
+      headers: b('packagex'),
+      body: { resource: 'contact', action: 'merge', mode: 'sync', data: [{ name: 'B contact', email: 'a@example.com' }] },
+    });
     expect(merged.body.data.stats).toMatchObject({ created: 1, updated: 0 });
     expect((await http(`${by.url}/v1/contacts/${ofA.contact}`, { headers: as('packagex', by.key) })).body.data).toMatchObject({ name: 'A contact' });
 
-    const idempotent = (key: string) => http(`${by.url}/batches`, { method: 'POST', headers: { ...as('evrythng', key), 'idempotency-key': 'shared-key' }, body: { name: 'Same request' } });
+    const idempotent = (key: string) =>
+      http(`${by.url}/batches`, { method: 'POST', headers: { ...as('evrythng', key), 'idempotency-key': 'shared-key' }, body: { name: 'Same request' } });
     const [first, second] = [await idempotent(by.key), await idempotent(by.keys.b.key)];
     expect([first.status, second.status]).toEqual([201, 201]);
     expect(second.headers.get('idempotent-replayed')).toBeNull();

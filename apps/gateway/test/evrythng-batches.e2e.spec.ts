@@ -37,7 +37,30 @@ function evrythngTests(overrides: Partial<RuntimeConfig>) {
     it('never names a field the SDK scope holds as a method, nor apiKey', async () => {
       const key = await issueKey(by.launched.infra, 'evt-access', 'operator');
       const operator = await http(`${by.url}/operators/${key.keyId}`, { headers: sdk(key.key) });
-      const forbidden = ['batch', 'thng', 'product', 'project', 'role', 'user', 'collection', 'file', 'place', 'action', 'actionType', 'me', 'rule', 'redirector', 'accessPolicy', 'accessToken', 'sharedAccount', 'adiOrder', 'purchaseOrder', 'reactorLog', 'shipmentNotice', 'apiKey'];
+      const forbidden = [
+        'batch',
+        'thng',
+        'product',
+        'project',
+        'role',
+        'user',
+        'collection',
+        'file',
+        'place',
+        'action',
+        'actionType',
+        'me',
+        'rule',
+        'redirector',
+        'accessPolicy',
+        'accessToken',
+        'sharedAccount',
+        'adiOrder',
+        'purchaseOrder',
+        'reactorLog',
+        'shipmentNotice',
+        'apiKey',
+      ];
       for (const field of forbidden) expect(operator.body).not.toHaveProperty(field);
     });
 

@@ -13,7 +13,6 @@ describe('EVRYTHNG short domains (embedded)', () => shortDomainTests({}));
 const distributed = distributedOverrides();
 describeTier('EVRYTHNG short domains (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () => shortDomainTests(distributed ?? {}));
 
-
 function shortDomainTests(overrides: Partial<RuntimeConfig>) {
   const by = useBatchyard(overrides, { keys: { other: ['domains-two', 'operator'] } });
   const domain = `d${Date.now().toString(36)}.link`;
@@ -25,7 +24,15 @@ function shortDomainTests(overrides: Partial<RuntimeConfig>) {
   };
   const task = (shortDomain: string) => ({
     type: 'POPULATING',
-    inputParameters: { type: 'FIXED_AMOUNT', generateThngs: true, generateRedirections: true, defaultRedirectUrl: 'https://example.com/{evrythngId}', thngTemplate: { name: 'D' }, shortDomain, quantity: 2 },
+    inputParameters: {
+      type: 'FIXED_AMOUNT',
+      generateThngs: true,
+      generateRedirections: true,
+      defaultRedirectUrl: 'https://example.com/{evrythngId}',
+      thngTemplate: { name: 'D' },
+      shortDomain,
+      quantity: 2,
+    },
   });
   /** Queues a task naming `shortDomain` in a new batch; answers the response and the batch's tasks after it. */
   const post = async (key: string, shortDomain: string) => {
@@ -48,11 +55,23 @@ function shortDomainTests(overrides: Partial<RuntimeConfig>) {
   });
 
   it('refuses another tenant’s domain, an unknown one, and a removed one, with 400 in EVRYTHNG shape, queueing nothing', async () => {
-    expect(await operator(addShortDomain, 'domains-two', domain)).toMatchObject({ status: 'rejected', error: { code: 'conflict', message: expect.stringMatching(/belongs to another tenant/) } });
-    for (const [key, shortDomain] of [[by.keys.other.key, domain], [by.key, 'nobody.example'], [by.keys.other.key, 'nobody.example']]) {
+    expect(await operator(addShortDomain, 'domains-two', domain)).toMatchObject({
+      status: 'rejected',
+      error: { code: 'conflict', message: expect.stringMatching(/belongs to another tenant/) },
+    });
+    for (const [key, shortDomain] of [
+      [by.keys.other.key, domain],
+      [by.key, 'nobody.example'],
+      [by.keys.other.key, 'nobody.example'],
+    ]) {
       const res = await post(key, shortDomain);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ status: 400, errors: [expect.stringMatching(new RegExp(`shortDomain ${shortDomain} is not one of this account's short domains`))], code: expect.any(String), moreInfo: expect.any(String) });
+      expect(res.body).toEqual({
+        status: 400,
+        errors: [expect.stringMatching(new RegExp(`shortDomain ${shortDomain} is not one of this account's short domains`))],
+        code: expect.any(String),
+        moreInfo: expect.any(String),
+      });
       expect(await res.tasks()).toEqual([]);
     }
     expect((await http(`${by.url}/accounts/default/shortDomains`, { headers: { authorization: by.keys.other.key } })).status).toBe(404);

@@ -41,7 +41,9 @@ function resultTests(overrides: Partial<RuntimeConfig>) {
   }
 
   const chunkEvents = async (taskId: string) =>
-    (await (await by.launched.infra.events()).readAll({ after: 0, maxCount: 100_000, eventTypes: ['ItemsGenerated'] })).filter((e) => e.stream.endsWith(taskId)).map((e) => e.data as any);
+    (await (await by.launched.infra.events()).readAll({ after: 0, maxCount: 100_000, eventTypes: ['ItemsGenerated'] }))
+      .filter((e) => e.stream.endsWith(taskId))
+      .map((e) => e.data as any);
 
   it('generates SEQUENTIAL codes in chunks, with progress, a result and a CSV downloadable with the tenant’s key only', async () => {
     const batchId = await newBatch();
@@ -170,7 +172,11 @@ function resultTests(overrides: Partial<RuntimeConfig>) {
       expect(res.body.errors[0]).toMatch(c.mention);
     }
     expect(await head()).toBe(before);
-    const accepted = await http(`${by.url}/batches/${batchId}/tasks`, { method: 'POST', headers: auth(), body: shortIds(5, { type: 'PSEUDO_RANDOM' }, { inputParameters: { type: 'SHORT_ID_GENERATION', quantity: 5, shortIdTemplate: { type: 'PSEUDO_RANDOM' } } }) });
+    const accepted = await http(`${by.url}/batches/${batchId}/tasks`, {
+      method: 'POST',
+      headers: auth(),
+      body: shortIds(5, { type: 'PSEUDO_RANDOM' }, { inputParameters: { type: 'SHORT_ID_GENERATION', quantity: 5, shortIdTemplate: { type: 'PSEUDO_RANDOM' } } }),
+    });
     expect(accepted.status).toBe(202);
   });
 }

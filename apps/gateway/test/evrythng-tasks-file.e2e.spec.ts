@@ -17,9 +17,13 @@ function zipOf(entries: Record<string, string>): Promise<Buffer> {
   for (const [name, content] of Object.entries(entries)) zip.addBuffer(Buffer.from(content), name);
   zip.end();
   const parts: Buffer[] = [];
-  return new Promise((resolve, reject) => zip.outputStream.on('data', (d: Buffer) => parts.push(d)).on('end', () => resolve(Buffer.concat(parts))).on('error', reject));
+  return new Promise((resolve, reject) =>
+    zip.outputStream
+      .on('data', (d: Buffer) => parts.push(d))
+      .on('end', () => resolve(Buffer.concat(parts)))
+      .on('error', reject),
+  );
 }
-
 
 function fileTaskTests(overrides: Partial<RuntimeConfig>) {
   const by = useBatchyard(overrides, { testTimeout: 120_000 });
@@ -77,7 +81,11 @@ function fileTaskTests(overrides: Partial<RuntimeConfig>) {
 
     const events = await (await by.launched.infra.events()).readStream(`task-default.${taskId}`);
     const chunks = events.filter((e) => e.type === 'ItemsGenerated').map((e) => e.data as any);
-    expect(chunks.map((c) => [c.count, c.file.next.row, c.file.rejected.length])).toEqual([[999, 1_000, 1], [999, 2_000, 1], [500, 2_500, 0]]);
+    expect(chunks.map((c) => [c.count, c.file.next.row, c.file.rejected.length])).toEqual([
+      [999, 1_000, 1],
+      [999, 2_000, 1],
+      [500, 2_500, 0],
+    ]);
     expect(events.filter((e) => e.type === 'TaskInputOpened').map((e) => (e.data as any).rows)).toEqual([2_500]);
 
     const logs = (await http(`${by.url}${location}/logs`, { headers: auth() })).body;

@@ -29,7 +29,6 @@ const fixedAmount = (quantity: unknown, extra: Record<string, unknown> = {}) => 
   },
 });
 
-
 function taskTests(overrides: Partial<RuntimeConfig>) {
   const by = useBatchyard(overrides, { testTimeout: 120_000 });
   const auth = () => ({ authorization: by.key });
@@ -84,7 +83,9 @@ function taskTests(overrides: Partial<RuntimeConfig>) {
   it('lists a batch’s tasks newest first, filtered by status and type', async () => {
     const batchId = await newBatch();
     const first = (await http(`${by.url}/batches/${batchId}/tasks`, { method: 'POST', headers: auth(), body: fixedAmount(3) })).headers.get('location')!;
-    const second = (await http(`${by.url}/batches/${batchId}/tasks`, { method: 'POST', headers: auth(), body: fixedAmount(4, { generateRedirections: false }) })).headers.get('location')!;
+    const second = (await http(`${by.url}/batches/${batchId}/tasks`, { method: 'POST', headers: auth(), body: fixedAmount(4, { generateRedirections: false }) })).headers.get(
+      'location',
+    )!;
     await untilEnded(first);
     await untilEnded(second);
     const list = await http(`${by.url}/batches/${batchId}/tasks`, { headers: auth() });
@@ -116,7 +117,13 @@ function taskTests(overrides: Partial<RuntimeConfig>) {
     expect(task.result).toMatchObject({ totalThngsCreated: 3, totalUrlBindingsCreated: 2, failedOperationsAmount: 1 });
     const logs = await http(`${by.url}/batches/${batchId}/tasks/${taskId}/logs`, { headers: auth() });
     expect(logs.body).toEqual([
-      { jobId: taskId, type: 'ERROR', message: expect.stringMatching(/uniqueness constraint violated/), payload: { shortId, thng: taskItem(taskId, 0, 1).thngId }, createdAt: expect.any(Number) },
+      {
+        jobId: taskId,
+        type: 'ERROR',
+        message: expect.stringMatching(/uniqueness constraint violated/),
+        payload: { shortId, thng: taskItem(taskId, 0, 1).thngId },
+        createdAt: expect.any(Number),
+      },
     ]);
     expect((await getWithHost(`${by.url}/${shortId}`, 'tn.gg')).status).toBe(404);
   });
@@ -127,7 +134,9 @@ function taskTests(overrides: Partial<RuntimeConfig>) {
     const { quantity: _, ...common } = base;
     const shortIds = Array.from({ length: 1_001 }, (_, i) => `${batchId.slice(0, 8)}-${i}`);
     const listBased = { ...common, type: 'LIST_BASED', inputData: shortIds.map((shortId) => ({ shortId })) };
-    const listLocation = (await http(`${by.url}/batches/${batchId}/tasks`, { method: 'POST', headers: auth(), body: { type: 'POPULATING', inputParameters: listBased } })).headers.get('location')!;
+    const listLocation = (
+      await http(`${by.url}/batches/${batchId}/tasks`, { method: 'POST', headers: auth(), body: { type: 'POPULATING', inputParameters: listBased } })
+    ).headers.get('location')!;
     const listTask = await untilEnded(listLocation);
     expect(listTask.result).toMatchObject({ totalThngsCreated: 1_001, totalUrlBindingsCreated: 1_001, failedOperationsAmount: 0 });
     const last = await getWithHost(`${by.url}/${shortIds[1_000]}`, 'tn.gg');
@@ -141,7 +150,9 @@ function taskTests(overrides: Partial<RuntimeConfig>) {
       thngTemplate: { name: 'Serialised', identifiers: { lot: '42' } },
       customIdentifier: { key: 'ser', values: ['A1', 'A2'] },
     };
-    const idLocation = (await http(`${by.url}/batches/${batchId}/tasks`, { method: 'POST', headers: auth(), body: { type: 'POPULATING', inputParameters: identifiers } })).headers.get('location')!;
+    const idLocation = (
+      await http(`${by.url}/batches/${batchId}/tasks`, { method: 'POST', headers: auth(), body: { type: 'POPULATING', inputParameters: identifiers } })
+    ).headers.get('location')!;
     const idTask = await untilEnded(idLocation);
     expect(idTask.result).toMatchObject({ totalCount: 2, totalThngsCreated: 2, totalUrlBindingsCreated: 0 });
     const thng = await http(`${by.url}/thngs/${taskItem(idTask.id, 0, 1).thngId}`, { headers: auth() });
@@ -151,7 +162,9 @@ function taskTests(overrides: Partial<RuntimeConfig>) {
   it('cancels a running task within a chunk: CANCELLING, then FAILED keeping the items made so far; an ended task is 409', async () => {
     const batchId = await newBatch();
     // A million items take minutes, so the cancel always lands while the task runs; it takes effect at the worker's next step.
-    const location = (await http(`${by.url}/batches/${batchId}/tasks`, { method: 'POST', headers: auth(), body: fixedAmount(1_000_000, { generateRedirections: false }) })).headers.get('location')!;
+    const location = (
+      await http(`${by.url}/batches/${batchId}/tasks`, { method: 'POST', headers: auth(), body: fixedAmount(1_000_000, { generateRedirections: false }) })
+    ).headers.get('location')!;
     const cancelled = await http(`${by.url}${location}/cancel`, { method: 'POST', headers: auth() });
     expect(cancelled.status).toBe(202);
     // The answer shows the task as it stands: the worker may already have ended it.
@@ -203,9 +216,30 @@ function taskTests(overrides: Partial<RuntimeConfig>) {
       { body: fixedAmount(1, { defaultRedirectUrl: 'not a url' }), status: 400, mention: /defaultRedirectUrl/ },
       { body: fixedAmount(1, { colour: 'red' }), status: 400, mention: /colour/ },
       { body: fixedAmount(1, { generateThngs: false, generateRedirections: false }), status: 400, mention: /generate/ },
-      { body: { type: 'POPULATING', inputParameters: { ...fixedAmount(1).inputParameters, type: 'LIST_BASED', quantity: undefined, inputData: [] } }, status: 400, mention: /inputData/ },
-      { body: { type: 'POPULATING', inputParameters: { ...fixedAmount(1).inputParameters, type: 'LIST_BASED', quantity: undefined, inputData: [{ shortId: 'has space' }] } }, status: 400, mention: /short ID/ },
-      { body: { type: 'POPULATING', inputParameters: { type: 'IDENTIFIERS_LIST_BASED', generateThngs: true, generateRedirections: false, thngTemplate: { name: 'x' }, customIdentifier: { key: 'k', values: 'A1' } } }, status: 400, mention: /values/ },
+      {
+        body: { type: 'POPULATING', inputParameters: { ...fixedAmount(1).inputParameters, type: 'LIST_BASED', quantity: undefined, inputData: [] } },
+        status: 400,
+        mention: /inputData/,
+      },
+      {
+        body: { type: 'POPULATING', inputParameters: { ...fixedAmount(1).inputParameters, type: 'LIST_BASED', quantity: undefined, inputData: [{ shortId: 'has space' }] } },
+        status: 400,
+        mention: /short ID/,
+      },
+      {
+        body: {
+          type: 'POPULATING',
+          inputParameters: {
+            type: 'IDENTIFIERS_LIST_BASED',
+            generateThngs: true,
+            generateRedirections: false,
+            thngTemplate: { name: 'x' },
+            customIdentifier: { key: 'k', values: 'A1' },
+          },
+        },
+        status: 400,
+        mention: /values/,
+      },
       { path: `/batches/${PRODUCT}/tasks`, body: fixedAmount(1), status: 404, mention: /not found/i },
       { path: '/batches/short/tasks', body: fixedAmount(1), status: 404, mention: /not found/i },
     ];

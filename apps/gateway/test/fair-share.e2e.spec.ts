@@ -85,7 +85,11 @@ function fairShareTests(overrides: Partial<RuntimeConfig>, sizes: { taskItems: n
     const locationA = await queueTask(by.key, sizes.taskItems);
     const streamA = `task-default.${locationA.split('/').pop()}`;
     // A is really running: its first chunk is recorded and shows.
-    await until(async () => (await http(`${by.url}${locationA}`, { headers: authA })).body, (t) => t.progress.totalAmount > 0, 'A never started');
+    await until(
+      async () => (await http(`${by.url}${locationA}`, { headers: authA })).body,
+      (t) => t.progress.totalAmount > 0,
+      'A never started',
+    );
 
     const key = keyOnPartitionOf(streamA, (k) => `task-${TENANT_B}.${evrythngIdFrom(`task:${commandIdOf(TENANT_B, k)}`)}`, kafka);
     const started = Date.now();
@@ -104,8 +108,7 @@ function fairShareTests(overrides: Partial<RuntimeConfig>, sizes: { taskItems: n
     expect((await untilTaskEnded(by.url, locationA, authA, 1_200)).status).toBe('FAILED');
   });
 
-  const contactsCsv = (rows: number, prefix: string) =>
-    ['name,email', ...Array.from({ length: rows }, (_, i) => `${prefix} ${i},${prefix}-${i}@example.com`)].join('\n');
+  const contactsCsv = (rows: number, prefix: string) => ['name,email', ...Array.from({ length: rows }, (_, i) => `${prefix} ${i},${prefix}-${i}@example.com`)].join('\n');
   const dataUrl = (csv: string) => `data:text/csv;base64,${Buffer.from(csv).toString('base64')}`;
 
   async function queueJob(key: string, csv: string, idempotencyKey?: string): Promise<string> {
@@ -120,18 +123,30 @@ function fairShareTests(overrides: Partial<RuntimeConfig>, sizes: { taskItems: n
   it(`ends tenant B's 10-row bulk job within seconds while tenant A's ${sizes.jobRows.toLocaleString('en')}-row job runs on the same partition`, async () => {
     const jobA = await queueJob(by.key, contactsCsv(sizes.jobRows, 'a'));
     // A is really running: its first chunk is recorded and shows.
-    await until(() => readJob(by.key, jobA), (j) => j.stats.created > 0, 'A never started');
+    await until(
+      () => readJob(by.key, jobA),
+      (j) => j.stats.created > 0,
+      'A never started',
+    );
     const key = keyOnPartitionOf(`bulkjob-default.${jobA}`, (k) => `bulkjob-${TENANT_B}.batch_${evrythngIdFrom(`bulk:${commandIdOf(TENANT_B, k)}`)}`, kafka);
     const started = Date.now();
     const jobB = await queueJob(by.keys.b.key, contactsCsv(10, 'b'), key);
-    const doneB = await until(() => readJob(by.keys.b.key, jobB), (j) => ENDED.includes(j.status), 'B never ended');
+    const doneB = await until(
+      () => readJob(by.keys.b.key, jobB),
+      (j) => ENDED.includes(j.status),
+      'B never ended',
+    );
     const tookMs = Date.now() - started;
     const whenBEnded = await readJob(by.key, jobA);
     expect(doneB).toMatchObject({ status: 'completed', stats: { created: 10 } });
     expect(tookMs).toBeLessThan(SMALL_ONE_ENDS_WITHIN_MS);
     // B did not wait for A: A, queued first on the same partition, was still at work when B ended.
     expect(whenBEnded.status).not.toBe('completed');
-    const doneA = await until(() => readJob(by.key, jobA), (j) => ENDED.includes(j.status), 'A never ended');
+    const doneA = await until(
+      () => readJob(by.key, jobA),
+      (j) => ENDED.includes(j.status),
+      'A never ended',
+    );
     expect(doneA).toMatchObject({ status: 'completed', stats: { created: sizes.jobRows } });
   });
 }

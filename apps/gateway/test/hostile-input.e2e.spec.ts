@@ -13,9 +13,30 @@ import { AUTH, MiB, deepJson, expectRefused, huge, jsonBodyAttacks, manyKeysJson
 const b64 = (value: string) => Buffer.from(value).toString('base64url');
 const csvUrl = (csv: string | Buffer, type = 'text/csv') => `data:${type};base64,${Buffer.from(csv).toString('base64')}`;
 const q = (path: string, query: string) => `${path}?${query}`;
-const evrythng = (name: string, method: string, path: string, status: number, rest: Partial<HostileCase> = {}): HostileCase => ({ name, dialect: 'evrythng', method, path, status, ...rest });
-const packagex = (name: string, method: string, path: string, status: number, rest: Partial<HostileCase> = {}): HostileCase => ({ name, dialect: 'packagex', method, path, status, ...rest });
-const tofupilot = (name: string, method: string, path: string, status: number, rest: Partial<HostileCase> = {}): HostileCase => ({ name, dialect: 'tofupilot', method, path, status, ...rest });
+const evrythng = (name: string, method: string, path: string, status: number, rest: Partial<HostileCase> = {}): HostileCase => ({
+  name,
+  dialect: 'evrythng',
+  method,
+  path,
+  status,
+  ...rest,
+});
+const packagex = (name: string, method: string, path: string, status: number, rest: Partial<HostileCase> = {}): HostileCase => ({
+  name,
+  dialect: 'packagex',
+  method,
+  path,
+  status,
+  ...rest,
+});
+const tofupilot = (name: string, method: string, path: string, status: number, rest: Partial<HostileCase> = {}): HostileCase => ({
+  name,
+  dialect: 'tofupilot',
+  method,
+  path,
+  status,
+  ...rest,
+});
 
 const FIXED_AMOUNT = { type: 'POPULATING', inputParameters: { type: 'FIXED_AMOUNT', generateThngs: true, generateRedirections: false, thngTemplate: { name: 'T' }, quantity: 1 } };
 const withInput = (input: Record<string, unknown>) => ({ ...FIXED_AMOUNT, inputParameters: { ...FIXED_AMOUNT.inputParameters, ...input } });
@@ -25,9 +46,20 @@ const contactJob = (data: unknown, extra: Record<string, unknown> = {}) => ({ re
 function evrythngListing(path: string): HostileCase[] {
   const get = (query: string, status = 400) => evrythng(`GET ${path}?${query.slice(0, 60)}`, 'GET', q(path, query), status);
   return [
-    ...['constructor=x', '__proto__.x=1', 'toString=x', 'hasOwnProperty=x', 'identifiers.1a=x', 'identifiers.__proto__=x', 'identifiers.constructor=x', 'name', 'createdAt=5', 'createdAt>abc', 'createdAt>1e400', `${huge(300)}=x`].map(
-      (filter) => get(`filter=${encodeURIComponent(filter)}`),
-    ),
+    ...[
+      'constructor=x',
+      '__proto__.x=1',
+      'toString=x',
+      'hasOwnProperty=x',
+      'identifiers.1a=x',
+      'identifiers.__proto__=x',
+      'identifiers.constructor=x',
+      'name',
+      'createdAt=5',
+      'createdAt>abc',
+      'createdAt>1e400',
+      `${huge(300)}=x`,
+    ].map((filter) => get(`filter=${encodeURIComponent(filter)}`)),
     get('filter=name%3Da&filter=name%3Db'),
     get('perPage=0'),
     get('perPage=101'),
@@ -63,7 +95,16 @@ const EVRYTHNG_CASES: HostileCase[] = [
   evrythng('a task quantity as a string', 'POST', '/batches/{batch}/tasks', 400, { body: withInput({ quantity: '5' }) }),
   evrythng('a product that is no id', 'POST', '/batches/{batch}/tasks', 400, { body: withInput({ thngTemplate: { name: 'T', product: '../../x' } }) }),
   evrythng('a customIdentifier.key of __proto__', 'POST', '/batches/{batch}/tasks', 400, {
-    body: { type: 'POPULATING', inputParameters: { type: 'IDENTIFIERS_LIST_BASED', generateThngs: true, generateRedirections: false, thngTemplate: { name: 'T' }, customIdentifier: { key: '__proto__', values: ['a'] } } },
+    body: {
+      type: 'POPULATING',
+      inputParameters: {
+        type: 'IDENTIFIERS_LIST_BASED',
+        generateThngs: true,
+        generateRedirections: false,
+        thngTemplate: { name: 'T' },
+        customIdentifier: { key: '__proto__', values: ['a'] },
+      },
+    },
   }),
   evrythng('a __proto__ identifier in the Thng template', 'POST', '/batches/{batch}/tasks', 400, {
     raw: JSON.stringify(FIXED_AMOUNT).replace('"thngTemplate":{', '"thngTemplate":{"identifiers":{"__proto__":"x"},'),
@@ -71,14 +112,25 @@ const EVRYTHNG_CASES: HostileCase[] = [
   evrythng('inputData that is no list', 'POST', '/batches/{batch}/tasks', 400, { body: withInput({ type: 'LIST_BASED', inputData: { shortId: 'x' } }) }),
   evrythng('an unknown task type', 'POST', '/batches/{batch}/tasks', 400, { body: { ...FIXED_AMOUNT, type: 'constructor' } }),
   ...['/batches', '/batches/{batch}/tasks', '/thngs', '/files'].flatMap(evrythngListing),
-  ...['/batches/__proto__', '/batches/constructor/tasks', '/batches/{batch}/tasks/__proto__', '/batches/{batch}/tasks/{task}/logs/x', '/thngs/constructor', '/files/prototype', '/operators/constructor', '/accounts/__proto__/shortDomains'].map(
-    (path) => evrythng(`GET ${path}`, 'GET', path, 404),
-  ),
+  ...[
+    '/batches/__proto__',
+    '/batches/constructor/tasks',
+    '/batches/{batch}/tasks/__proto__',
+    '/batches/{batch}/tasks/{task}/logs/x',
+    '/thngs/constructor',
+    '/files/prototype',
+    '/operators/constructor',
+    '/accounts/__proto__/shortDomains',
+  ].map((path) => evrythng(`GET ${path}`, 'GET', path, 404)),
   evrythng('PUT /batches/__proto__', 'PUT', '/batches/__proto__', 404, { body: { name: 'x' } }),
   evrythng('DELETE /files/constructor', 'DELETE', '/files/constructor', 404),
   evrythng('GET /docs/constructor', 'GET', '/docs/constructor', 404, { auth: false }),
   evrythng('GET /docs/__proto__', 'GET', '/docs/__proto__', 404, { auth: false }),
-  evrythng('a file upload with a forged signature', 'PUT', '/files/{file}/upload?tenant=default&expires=9999999999&signature=AAAA', 403, { auth: false, raw: 'shortId\nabc\n', contentType: 'text/csv' }),
+  evrythng('a file upload with a forged signature', 'PUT', '/files/{file}/upload?tenant=default&expires=9999999999&signature=AAAA', 403, {
+    auth: false,
+    raw: 'shortId\nabc\n',
+    contentType: 'text/csv',
+  }),
 ];
 
 const RESOURCES = {
@@ -95,9 +147,13 @@ const PACKAGEX_CASES: HostileCase[] = [
   ...jsonBodyAttacks({ dialect: 'packagex', method: 'POST', path: '/v1/batches', base: contactJob([{ name: 'Ann' }]), freeMap: 'properties', ...BULK_BODIES }),
   ...Object.entries(RESOURCES).flatMap(([plural, base]) => jsonBodyAttacks({ dialect: 'packagex', method: 'POST', path: `/v1/${plural}`, base, freeMap: 'metadata' })),
   ...jsonBodyAttacks({ dialect: 'packagex', method: 'POST', path: '/v1/contacts/{contact}', base: { nickname: 'JJ' }, freeMap: 'metadata' }),
-  packagex('a data row with a __proto__ key', 'POST', '/v1/batches', 400, { raw: JSON.stringify(contactJob([{ name: 'Ann' }])).replace('{"name"', '{"__proto__":{"polluted":true},"name"') }),
+  packagex('a data row with a __proto__ key', 'POST', '/v1/batches', 400, {
+    raw: JSON.stringify(contactJob([{ name: 'Ann' }])).replace('{"name"', '{"__proto__":{"polluted":true},"name"'),
+  }),
   packagex('a data row with a $-operator in metadata', 'POST', '/v1/batches', 400, { body: contactJob([{ name: 'Ann', metadata: { $gt: 1 } }]) }),
-  packagex('properties with a constructor key', 'POST', '/v1/batches', 400, { raw: withMember(contactJob([{ name: 'Ann' }]), '"properties":{"constructor":{"prototype":{"polluted":true}}}') }),
+  packagex('properties with a constructor key', 'POST', '/v1/batches', 400, {
+    raw: withMember(contactJob([{ name: 'Ann' }]), '"properties":{"constructor":{"prototype":{"polluted":true}}}'),
+  }),
   packagex('properties with an unknown field', 'POST', '/v1/batches', 400, { body: contactJob([{ name: 'Ann' }], { properties: { polluted: true } }) }),
   packagex('a resource of __proto__', 'POST', '/v1/batches', 400, { body: contactJob([{ name: 'Ann' }], { resource: '__proto__' }) }),
   packagex('an action of constructor', 'POST', '/v1/batches', 400, { body: contactJob([{ name: 'Ann' }], { action: 'constructor' }) }),
@@ -139,7 +195,22 @@ const PACKAGEX_CASES: HostileCase[] = [
   packagex('an upload with a forged signature', 'PUT', '{forgedUpload}', 403, { auth: false, raw: 'name\nAnn\n', contentType: 'text/csv' }),
 ];
 
-const TOFU_LIST = ['constructor=x', '__proto__=x', 'toString=1', 'cursor=-1', 'cursor=1e400', 'cursor=abc', 'limit=0', 'limit=101', 'limit=1&limit=2', 'sort_order=x', 'created_after=2024-13-01T00:00:00Z', `search_query=${huge(101)}`, 'ids=not-a-uuid', 'numbers='];
+const TOFU_LIST = [
+  'constructor=x',
+  '__proto__=x',
+  'toString=1',
+  'cursor=-1',
+  'cursor=1e400',
+  'cursor=abc',
+  'limit=0',
+  'limit=101',
+  'limit=1&limit=2',
+  'sort_order=x',
+  'created_after=2024-13-01T00:00:00Z',
+  `search_query=${huge(101)}`,
+  'ids=not-a-uuid',
+  'numbers=',
+];
 
 const TOFUPILOT_CASES: HostileCase[] = [
   ...jsonBodyAttacks({ dialect: 'tofupilot', method: 'POST', path: '/api/v2/batches', base: { number: 'HOSTILE-2' } }),
@@ -156,7 +227,9 @@ const TOFUPILOT_CASES: HostileCase[] = [
   tofupilot('DELETE /api/v2/units without serial numbers', 'DELETE', '/api/v2/units', 400),
   tofupilot('DELETE /api/v2/units of 101 units', 'DELETE', q('/api/v2/units', Array.from({ length: 101 }, (_, i) => `serial_numbers=S${i}`).join('&')), 400),
   tofupilot('DELETE /api/v2/units?serial_numbers=__proto__', 'DELETE', '/api/v2/units?serial_numbers=__proto__', 404),
-  ...['/api/v2/batches/constructor', '/api/v2/batches/__proto__', '/v2/units/__proto__', '/v2/units/toString', '/api/v2/nothing'].map((path) => tofupilot(`GET ${path}`, 'GET', path, 404)),
+  ...['/api/v2/batches/constructor', '/api/v2/batches/__proto__', '/v2/units/__proto__', '/v2/units/toString', '/api/v2/nothing'].map((path) =>
+    tofupilot(`GET ${path}`, 'GET', path, 404),
+  ),
   tofupilot('a unit moved to no batch of ours', 'PATCH', '/v2/units/{serial}', 404, { body: { batch_number: 'constructor' } }),
 ];
 

@@ -25,8 +25,7 @@ describe('a read store of another installation (embedded: one read-store directo
     // The embedded read store is <data dir>/read: the second installation's is the first's, its event store its own.
     await symlink(path.join(first.dataDir, 'read'), path.join(secondDir, 'read'));
     return { BATCHYARD_DATA_DIR: secondDir };
-  }),
-);
+  }));
 
 const distributed = distributedOverrides();
 describeTier('a read store of another installation (Kafka + MongoDB wire: one database)', Boolean(distributed), NO_SERVERS, () =>
@@ -59,7 +58,13 @@ function identityTests(overrides: Partial<RuntimeConfig>, secondEnv: (first: Bat
       if (app.child.exitCode !== null) return resolve(app.child.exitCode);
       app.child.once('exit', (exitCode) => resolve(exitCode));
     });
-    const code = await Promise.race([exited, app.listening(120_000).then(() => 'listening' as const, () => exited)]);
+    const code = await Promise.race([
+      exited,
+      app.listening(120_000).then(
+        () => 'listening' as const,
+        () => exited,
+      ),
+    ]);
     return { code, output: app.output() };
   }
 
@@ -85,6 +90,13 @@ function identityTests(overrides: Partial<RuntimeConfig>, secondEnv: (first: Bat
 
     for (let i = 0; i < 5; i++) await writeAndRead(`after the refusal ${i}`);
     const listed = await http(`${first.url}/batches?perPage=100`, { headers: { authorization: first.key } });
-    expect(listed.body.map((b: { name: string }) => b.name).sort()).toEqual(['after the refusal 0', 'after the refusal 1', 'after the refusal 2', 'after the refusal 3', 'after the refusal 4', 'before the second installation']);
+    expect(listed.body.map((b: { name: string }) => b.name).sort()).toEqual([
+      'after the refusal 0',
+      'after the refusal 1',
+      'after the refusal 2',
+      'after the refusal 3',
+      'after the refusal 4',
+      'before the second installation',
+    ]);
   }, 300_000);
 }

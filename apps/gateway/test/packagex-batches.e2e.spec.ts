@@ -47,7 +47,11 @@ function batchTests(overrides: Partial<RuntimeConfig>) {
     const batch = res.body.data;
     expect(batch).toMatchObject({ object: 'batch', resource: 'contact', action: 'merge', mode: 'mixed', via: 'api', duplicate_handling: 'ignore_all' });
     expect(batch.id).toMatch(/^batch_/);
-    expect(batch.phases.map((p: any) => [p.name, p.mode])).toEqual([['parsing', 'sync'], ['validation', 'sync'], ['processing', 'async']]);
+    expect(batch.phases.map((p: any) => [p.name, p.mode])).toEqual([
+      ['parsing', 'sync'],
+      ['validation', 'sync'],
+      ['processing', 'async'],
+    ]);
     expect(batch.phases[0]).toMatchObject({ total: 6, processed: 6, success: 4, error: 0 });
     expect(batch.phases[1]).toMatchObject({ total: 4, processed: 4, success: 2, error: 2 });
     expect(batch.created_at).toEqual(expect.any(Number));
@@ -117,7 +121,10 @@ function batchTests(overrides: Partial<RuntimeConfig>) {
     const withUrls = (await get(`/v1/batches/${batch.id}?include_upload_csv=true&include_result_json=true`)).body.data;
     expect((await http(withUrls._upload_csv_url)).text).toBe(csv);
     const result = (await http(withUrls._result_json_url)).body;
-    expect(result.map((r: any) => [r.line, r.result])).toEqual([[2, 'created'], [3, 'created']]);
+    expect(result.map((r: any) => [r.line, r.result])).toEqual([
+      [2, 'created'],
+      [3, 'created'],
+    ]);
     expect(result[0].id).toMatch(/^track_/);
   });
 
@@ -136,10 +143,23 @@ function batchTests(overrides: Partial<RuntimeConfig>) {
   });
 
   it('deletes by id, rejecting rows without a valid id', async () => {
-    const created = await post({ resource: 'contact', action: 'merge', mode: 'sync', data: [{ name: 'Del 1', email: 'd1@example.com' }, { name: 'Del 2', email: 'd2@example.com' }] });
+    const created = await post({
+      resource: 'contact',
+      action: 'merge',
+      mode: 'sync',
+      data: [
+        { name: 'Del 1', email: 'd1@example.com' },
+        { name: 'Del 2', email: 'd2@example.com' },
+      ],
+    });
     const ids = (await allContacts()).filter((c) => c.email.startsWith('d')).map((c) => c.id);
     expect(created.body.data.stats.created).toBe(2);
-    const res = await post({ resource: 'contact', action: 'delete', mode: 'sync', data: [...ids.map((id) => ({ id })), { name: 'no id' }, { id: 'contact_doesnotexist' }, { id: 'grp_wrongtype' }] });
+    const res = await post({
+      resource: 'contact',
+      action: 'delete',
+      mode: 'sync',
+      data: [...ids.map((id) => ({ id })), { name: 'no id' }, { id: 'contact_doesnotexist' }, { id: 'grp_wrongtype' }],
+    });
     const batch = res.body.data;
     expect(batch.status).toBe('completed');
     expect(batch.stats).toMatchObject({ deleted: 2, rejected: 3 });
@@ -302,13 +322,27 @@ function batchTests(overrides: Partial<RuntimeConfig>) {
   it('fails a batch whose upload cannot be read, with its reason and every row unprocessed', async () => {
     // The gateway never queues an unreadable upload, so the command is sent as a lost blob would leave it.
     const sender = await adminSender(by.launched.infra);
-    const spec = { jobId: 'batch_lostupload', resource: 'asset', action: 'merge', mode: 'async', via: 'file', duplicateHandling: 'ignore_all', properties: {}, saveUpload: false, saveResult: false };
+    const spec = {
+      jobId: 'batch_lostupload',
+      resource: 'asset',
+      action: 'merge',
+      mode: 'async',
+      via: 'file',
+      duplicateHandling: 'ignore_all',
+      properties: {},
+      saveUpload: false,
+      saveResult: false,
+    };
     const outcome = await sender.send(
-      command(QueueBulkJob, { spec, upload: { hash: 'f'.repeat(64), size: 10, format: 'csv', rows: 4 }, deadlineAt: new Date(Date.now() + 60_000).toISOString() }, {
-        tenant: 'default',
-        aggregateId: spec.jobId,
-        actor: { keyId: 'test', name: 'test', role: 'operator' },
-      }),
+      command(
+        QueueBulkJob,
+        { spec, upload: { hash: 'f'.repeat(64), size: 10, format: 'csv', rows: 4 }, deadlineAt: new Date(Date.now() + 60_000).toISOString() },
+        {
+          tenant: 'default',
+          aggregateId: spec.jobId,
+          actor: { keyId: 'test', name: 'test', role: 'operator' },
+        },
+      ),
     );
     expect(outcome.status).toBe('accepted');
     const done = await ended(spec.jobId);

@@ -3,18 +3,7 @@ import { BatchUpdated, MessageHeaders, StreamCategory, streamName, Topics } from
 import { ParkedEvents, projectionCheckpoint, type ParkedEvent } from '@batchyard/projections';
 import { BatchesProjection } from '@batchyard/read-models';
 import type { RuntimeConfig } from '@batchyard/runtime';
-import {
-  NO_SERVERS,
-  describeTier,
-  distributedOverrides,
-  expectReadModelsEqualRebuild,
-  http,
-  opsEnv,
-  runOpsCli,
-  sample,
-  scrape,
-  useBatchyard,
-} from '@batchyard/test-support';
+import { NO_SERVERS, describeTier, distributedOverrides, expectReadModelsEqualRebuild, http, opsEnv, runOpsCli, sample, scrape, useBatchyard } from '@batchyard/test-support';
 
 /**
  * Issue 15, "processors isolate what they cannot apply": an event the batches projection cannot apply (appended
@@ -33,8 +22,17 @@ function parkedEventTests(overrides: Partial<RuntimeConfig>) {
   const by = useBatchyard(overrides, { keys: { other: ['tenant-other', 'user'] } });
   const ops = (...args: string[]) => runOpsCli(opsEnv(by.config), ...args);
   const parkedList = async () =>
-    (await ops('parked', 'list', '--json')).stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as ParkedEvent);
-  const batchesRow = async () => (await ops('projections', 'list', '--json')).stdout.trim().split('\n').map((l) => JSON.parse(l)).find((r) => r.name === 'batches');
+    (await ops('parked', 'list', '--json')).stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as ParkedEvent);
+  const batchesRow = async () =>
+    (await ops('projections', 'list', '--json')).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .find((r) => r.name === 'batches');
   const health = () => http(`${by.url}/health`);
   const timed = async <T>(request: () => Promise<T>) => {
     const startedAt = Date.now();
@@ -65,12 +63,31 @@ function parkedEventTests(overrides: Partial<RuntimeConfig>) {
     const events = await by.launched.infra.events();
     ({ position: poisoned } = await events.append(
       streamName(StreamCategory.batch, 'default', batchId),
-      [{ eventId: randomUUID(), type: BatchUpdated.type, version: BatchUpdated.version, tenant: 'default', correlationId: 'foreign', causationId: 'foreign', occurredAt: new Date().toISOString(), data: { batchId, changes: { _id: 'hijacked' } } }],
+      [
+        {
+          eventId: randomUUID(),
+          type: BatchUpdated.type,
+          version: BatchUpdated.version,
+          tenant: 'default',
+          correlationId: 'foreign',
+          causationId: 'foreign',
+          occurredAt: new Date().toISOString(),
+          data: { batchId, changes: { _id: 'hijacked' } },
+        },
+      ],
       'any',
     ));
     await until(async () => (await health()).body.processors.batches.status === 'degraded', 'the event parked');
     expect(await parked()).toEqual([
-      expect.objectContaining({ id: `${BATCHES}#${poisoned}`, position: poisoned, type: 'BatchUpdated', tenant: 'default', error: 'invalid query: _id cannot be patched', attempts: 5, keys: [`batches/default:${batchId}`] }),
+      expect.objectContaining({
+        id: `${BATCHES}#${poisoned}`,
+        position: poisoned,
+        type: 'BatchUpdated',
+        tenant: 'default',
+        error: 'invalid query: _id cannot be patched',
+        attempts: 5,
+        keys: [`batches/default:${batchId}`],
+      }),
     ]);
 
     // Every other tenant is served at once, in both batch dialects.
@@ -85,11 +102,19 @@ function parkedEventTests(overrides: Partial<RuntimeConfig>) {
   it('answers the tenant’s write to that batch with a 503 at once, not a success it cannot show', async () => {
     const held = await timed(() => http(`${by.url}/batches/${batchId}`, { method: 'PUT', headers: auth(), body: { name: 'Lot 7, renamed' } }));
     expect(held.result.status).toBe(503);
-    expect(held.result.body).toEqual({ status: 503, errors: [expect.stringContaining('an operator must resolve a parked event')], code: 'SERVICE_UNAVAILABLE', moreInfo: expect.any(String) });
+    expect(held.result.body).toEqual({
+      status: 503,
+      errors: [expect.stringContaining('an operator must resolve a parked event')],
+      code: 'SERVICE_UNAVAILABLE',
+      moreInfo: expect.any(String),
+    });
     expect(held.ms).toBeLessThan(5000);
     // The batch shows a state it really had: the one before the parked event.
     expect((await http(`${by.url}/batches/${batchId}`, { headers: auth() })).body.name).toBe('Lot 7');
-    expect((await parked()).map((p) => [p.position, p.heldBehind])).toEqual([[poisoned, undefined], [expect.any(Number), `${BATCHES}#${poisoned}`]]);
+    expect((await parked()).map((p) => [p.position, p.heldBehind])).toEqual([
+      [poisoned, undefined],
+      [expect.any(Number), `${BATCHES}#${poisoned}`],
+    ]);
   });
 
   it('says so: /health degraded without the error, the metric, ops projections list and ops parked list', async () => {
@@ -105,7 +130,9 @@ function parkedEventTests(overrides: Partial<RuntimeConfig>) {
     listed = await parkedList();
     expect(listed).toEqual(await parked());
     const text = (await ops('parked', 'list')).stdout.split('\n');
-    expect(text[0]).toMatch(new RegExp(`^${BATCHES}#${poisoned}\t.*\tattempts=5\tBatchUpdated\ttenant=default\tstream=batch-default\\.${batchId}\tinvalid query: _id cannot be patched$`));
+    expect(text[0]).toMatch(
+      new RegExp(`^${BATCHES}#${poisoned}\t.*\tattempts=5\tBatchUpdated\ttenant=default\tstream=batch-default\\.${batchId}\tinvalid query: _id cannot be patched$`),
+    );
     expect(text[1]).toContain(`\theld behind ${BATCHES}#${poisoned}`);
   });
 
@@ -146,7 +173,10 @@ function parkedEventTests(overrides: Partial<RuntimeConfig>) {
     await until(async () => (await health()).body.consumers['task-worker'].status === 'degraded', 'the message dead-lettered');
     const reported = await health();
     expect(reported.status).toBe(200);
-    expect(reported.body).toMatchObject({ status: 'degraded', consumers: { 'task-worker': { status: 'degraded', deadLetters: 1 }, 'batch-service': { status: 'running', deadLetters: 0 } } });
+    expect(reported.body).toMatchObject({
+      status: 'degraded',
+      consumers: { 'task-worker': { status: 'degraded', deadLetters: 1 }, 'batch-service': { status: 'running', deadLetters: 0 } },
+    });
     expect(sample(await scrape(by.metricsUrl), 'batchyard_consumer_dead_letters{group="task-worker"}')).toBe(1);
     const listed = await ops('dlq', 'list', '--group', 'task-worker');
     expect(listed.stdout).toMatch(/^task-worker\/.*attempts=6\tkey=task-x\t/);

@@ -36,7 +36,11 @@ function crashTests(serverEnv: NodeJS.ProcessEnv, burst: number) {
   const create = (c: Create, idempotencyKey: string): Promise<HttpResult> =>
     c.kind === 'batch-number'
       ? http(`${cluster.url}/api/v2/batches`, { method: 'POST', headers: { ...headers, 'idempotency-key': idempotencyKey }, body: { number: c.value } })
-      : http(`${cluster.url}/api/v2/units`, { method: 'POST', headers: { ...headers, 'idempotency-key': idempotencyKey }, body: { serial_number: c.value, part_number: 'P', revision_number: 'A' } });
+      : http(`${cluster.url}/api/v2/units`, {
+          method: 'POST',
+          headers: { ...headers, 'idempotency-key': idempotencyKey },
+          body: { serial_number: c.value, part_number: 'P', revision_number: 'A' },
+        });
   const read = (c: Create) => http(`${cluster.url}/api/v2/${c.kind === 'batch-number' ? 'batches' : 'units'}/${encodeURIComponent(c.value)}`, { headers });
 
   /** Who holds the value on its claim stream, and whether that owner's create is in its own stream. */
@@ -72,7 +76,7 @@ function crashTests(serverEnv: NodeJS.ProcessEnv, burst: number) {
       const first = creates.map((c) => create(c, c.key));
 
       // Kill the moment a claim is seen whose write is not (a tenth of the burst claimed or more: work is in flight).
-      for (const deadline = Date.now() + 60_000; ; ) {
+      for (const deadline = Date.now() + 60_000; ;) {
         const seen = await events.readAll({ after: start, maxCount: 3 * burst, eventTypes: ['UniqueValueClaimed', 'BatchCreated', 'UnitCreated'] });
         const written = new Set(seen.map((e) => (e.data as { batchId?: string; unitId?: string }).batchId ?? (e.data as { unitId?: string }).unitId));
         const claimed = seen.filter((e) => e.type === 'UniqueValueClaimed');

@@ -14,9 +14,7 @@ import { sweepRetention } from '../src/ops/retention-sweep';
  */
 describe('retention of idempotency records and command outcomes (embedded)', () => retentionTests({}));
 const distributed = distributedOverrides();
-describeTier('retention of idempotency records and command outcomes (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () =>
-  retentionTests(distributed ?? {}),
-);
+describeTier('retention of idempotency records and command outcomes (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () => retentionTests(distributed ?? {}));
 
 const HOUR = 3600_000;
 
@@ -26,23 +24,34 @@ function retentionTests(overrides: Partial<RuntimeConfig>) {
   const idempotency = () => readStore.physical('_idempotency');
   const outcomes = () => readStore.physical('_command_outcomes');
 
-  const by = useBatchyard(async () => {
-    // Records left by an earlier run of this installation, some past their time.
-    dataDir = await mkdtemp(path.join(tmpdir(), 'batchyard-retention-'));
-    const earlier = await openReadStore({ dataDir, mongoUrl: overrides.mongoUrl });
-    const now = Date.now();
-    await earlier.physical('_idempotency').insertMany([
-      { _id: 'expired-key', requestHash: 'h', state: 'done', startedAt: now - 25 * HOUR, expiresAt: now - HOUR, answer: { status: 201 } },
-      { _id: 'live-key', requestHash: 'h', state: 'done', startedAt: now - HOUR, expiresAt: now + 23 * HOUR, answer: { status: 201 } },
-    ]);
-    const recorded = (ago: number) => new Date(now - ago).toISOString();
-    await earlier.physical('_command_outcomes').insertMany([
-      { _id: 'old-command', outcome: { commandId: 'old-command', status: 'rejected', error: { code: 'invalid', message: 'x' } }, recordedAt: recorded(COMMAND_OUTCOME_RETENTION_MS + HOUR) },
-      { _id: 'recent-command', outcome: { commandId: 'recent-command', status: 'rejected', error: { code: 'invalid', message: 'x' } }, recordedAt: recorded(COMMAND_OUTCOME_RETENTION_MS - HOUR) },
-    ]);
-    await earlier.close();
-    return { ...overrides, dataDir };
-  }, { timeout: 120_000 });
+  const by = useBatchyard(
+    async () => {
+      // Records left by an earlier run of this installation, some past their time.
+      dataDir = await mkdtemp(path.join(tmpdir(), 'batchyard-retention-'));
+      const earlier = await openReadStore({ dataDir, mongoUrl: overrides.mongoUrl });
+      const now = Date.now();
+      await earlier.physical('_idempotency').insertMany([
+        { _id: 'expired-key', requestHash: 'h', state: 'done', startedAt: now - 25 * HOUR, expiresAt: now - HOUR, answer: { status: 201 } },
+        { _id: 'live-key', requestHash: 'h', state: 'done', startedAt: now - HOUR, expiresAt: now + 23 * HOUR, answer: { status: 201 } },
+      ]);
+      const recorded = (ago: number) => new Date(now - ago).toISOString();
+      await earlier.physical('_command_outcomes').insertMany([
+        {
+          _id: 'old-command',
+          outcome: { commandId: 'old-command', status: 'rejected', error: { code: 'invalid', message: 'x' } },
+          recordedAt: recorded(COMMAND_OUTCOME_RETENTION_MS + HOUR),
+        },
+        {
+          _id: 'recent-command',
+          outcome: { commandId: 'recent-command', status: 'rejected', error: { code: 'invalid', message: 'x' } },
+          recordedAt: recorded(COMMAND_OUTCOME_RETENTION_MS - HOUR),
+        },
+      ]);
+      await earlier.close();
+      return { ...overrides, dataDir };
+    },
+    { timeout: 120_000 },
+  );
   beforeAll(async () => {
     readStore = await by.launched.infra.readStore();
   });
@@ -60,8 +69,7 @@ function retentionTests(overrides: Partial<RuntimeConfig>) {
   });
 
   it('forgets an Idempotency-Key after its day, yet a retry of the same request still creates nothing twice', async () => {
-    const post = () =>
-      http(`${by.url}/batches`, { method: 'POST', headers: { authorization: by.key, 'idempotency-key': 'lot-7' }, body: { name: 'Lot 7' } });
+    const post = () => http(`${by.url}/batches`, { method: 'POST', headers: { authorization: by.key, 'idempotency-key': 'lot-7' }, body: { name: 'Lot 7' } });
     const first = await post();
     expect(first.status).toBe(201);
     expect((await post()).headers.get('idempotent-replayed')).toBe('true');

@@ -58,7 +58,7 @@ describeTier('Scale-out: two processes of each kind, one of each killed mid-work
     live = await openReadStore({ dataDir: cluster.dataDir, mongoUrl: serverEnv.MONGO_URL });
     // The first batch service takes every lease before the second one starts, so the test knows whose kill moves them.
     const processors = installationProcessors().map((p) => p.checkpoint);
-    for (const deadline = Date.now() + 60_000; ; ) {
+    for (const deadline = Date.now() + 60_000; ;) {
       firstHolders = await leaseHolders();
       if (processors.every((p) => firstHolders[p])) break;
       if (Date.now() > deadline) throw new Error(`the first batch service took only ${Object.keys(firstHolders)} of ${processors}`);
@@ -113,7 +113,7 @@ describeTier('Scale-out: two processes of each kind, one of each killed mid-work
     let batchServiceRestarted: Promise<void> | undefined;
     const firstOwners = new Set(Object.values(firstHolders));
 
-    for (const deadline = Date.now() + 180_000; !batchServiceRestarted || kinds.some((k) => !k.restarted); ) {
+    for (const deadline = Date.now() + 180_000; !batchServiceRestarted || kinds.some((k) => !k.restarted);) {
       if (Date.now() > deadline) {
         const where = kinds.map((k) => `${k.app}: ${k.survivorAtKill === undefined ? 'not killed' : k.restarted ? 'restarted' : `killed, the other at ${k.survivorAtKill}`}`);
         throw new Error(`not every kill and restart came in time (${where.join('; ')}; batch service ${batchServiceRestarted ? 'restarted' : 'leases not moved'})`);
@@ -178,7 +178,9 @@ describeTier('Scale-out: two processes of each kind, one of each killed mid-work
       const chunks = taskEvents.filter((e) => e.type === 'ItemsGenerated').map((e) => e.data as { chunk: number; count: number });
       expect(new Set(chunks.map((c) => c.chunk)).size).toBe(chunks.length);
       expect(chunks.reduce((n, c) => n + c.count, 0)).toBe(QUANTITY);
-      const jobChunks = (await events.readStream(streamName(StreamCategory.bulkjob, 'default', done.id))).filter((e) => e.type === 'ChunkProcessed').map((e) => e.data as { chunk: number; writes: unknown[] });
+      const jobChunks = (await events.readStream(streamName(StreamCategory.bulkjob, 'default', done.id)))
+        .filter((e) => e.type === 'ChunkProcessed')
+        .map((e) => e.data as { chunk: number; writes: unknown[] });
       expect(new Set(jobChunks.map((c) => c.chunk)).size).toBe(jobChunks.length);
       expect(jobChunks.reduce((n, c) => n + c.writes.length, 0)).toBe(created);
       await expectReadModelsEqualRebuild(events, live, Projections);

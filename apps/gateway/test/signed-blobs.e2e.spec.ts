@@ -29,7 +29,11 @@ describe('signed blob downloads', () => {
     tampered.searchParams.set('expires', String(Number(url.searchParams.get('expires')) + 1000));
     const unsigned = `${by.url}/signed/blobs/${hash}`;
     const expired = signUrl(by.url, `/signed/blobs/${hash}`, { secret: signed.secret, expiresInSeconds: 60, now: Date.now() - 3_600_000 });
-    for (const [bad, why] of [[tampered.toString(), /not valid/], [unsigned, /not valid/], [expired, /expired/]] as const) {
+    for (const [bad, why] of [
+      [tampered.toString(), /not valid/],
+      [unsigned, /not valid/],
+      [expired, /expired/],
+    ] as const) {
       const res = await http(bad);
       expect(res.status).toBe(403);
       expect(res.body).toMatchObject({ status: 403, errors: [expect.stringMatching(why)] });

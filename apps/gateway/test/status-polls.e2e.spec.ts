@@ -23,7 +23,14 @@ const counters = (value: unknown, prefix = ''): Record<string, number> => {
 };
 
 /** Polls `path` until `ended` holds; fails on any answer but 200, a status that goes back, or a counter that drops. */
-async function pollToEnd(url: string, path: string, headers: Record<string, string>, read: (body: any) => { status: string; counts: unknown }, order: string[], deadlineMs: number) {
+async function pollToEnd(
+  url: string,
+  path: string,
+  headers: Record<string, string>,
+  read: (body: any) => { status: string; counts: unknown },
+  order: string[],
+  deadlineMs: number,
+) {
   const deadline = Date.now() + deadlineMs;
   let last = { rank: -1, counts: {} as Record<string, number> };
   const seen: string[] = [];
@@ -49,39 +56,47 @@ async function pollToEnd(url: string, path: string, headers: Record<string, stri
 function pollTests(overrides: Partial<RuntimeConfig>) {
   const by = useBatchyard(overrides, { timeout: 120_000 });
 
-  it(`polls a ${ROWS.toLocaleString('en')}-row contacts merge from queued to completed: always 200, never backwards`, async () => {
-    const px = { 'px-api-key': by.key };
-    const lines = ['name,email'];
-    for (let i = 0; i < ROWS; i++) lines.push(`Contact ${i},contact${i}@example.com`);
-    const data = `data:text/csv;base64,${Buffer.from(lines.join('\n')).toString('base64')}`;
-    const created = await http(`${by.url}/v1/batches`, { method: 'POST', headers: px, body: { resource: 'contact', action: 'merge', mode: 'async', data } });
-    expect(created.status).toBe(201);
-    const { body, seen } = await pollToEnd(
-      by.url,
-      `/v1/batches/${created.body.data.id}`,
-      px,
-      (b) => ({ status: b.data.status, counts: { stats: b.data.stats, phases: b.data.phases } }),
-      JOB_ORDER,
-      LONG_MS,
-    );
-    expect(body.data.stats).toMatchObject({ created: ROWS, rejected: 0, unprocessed: 0 });
-    expect(seen[seen.length - 1]).toBe('completed');
-    // Completed means readable: the resources are all there.
-    const contacts = await http(`${by.url}/v1/contacts?limit=1`, { headers: px });
-    expect(contacts.body.pagination.total_count).toBe(ROWS);
-  }, LONG_MS);
+  it(
+    `polls a ${ROWS.toLocaleString('en')}-row contacts merge from queued to completed: always 200, never backwards`,
+    async () => {
+      const px = { 'px-api-key': by.key };
+      const lines = ['name,email'];
+      for (let i = 0; i < ROWS; i++) lines.push(`Contact ${i},contact${i}@example.com`);
+      const data = `data:text/csv;base64,${Buffer.from(lines.join('\n')).toString('base64')}`;
+      const created = await http(`${by.url}/v1/batches`, { method: 'POST', headers: px, body: { resource: 'contact', action: 'merge', mode: 'async', data } });
+      expect(created.status).toBe(201);
+      const { body, seen } = await pollToEnd(
+        by.url,
+        `/v1/batches/${created.body.data.id}`,
+        px,
+        (b) => ({ status: b.data.status, counts: { stats: b.data.stats, phases: b.data.phases } }),
+        JOB_ORDER,
+        LONG_MS,
+      );
+      expect(body.data.stats).toMatchObject({ created: ROWS, rejected: 0, unprocessed: 0 });
+      expect(seen[seen.length - 1]).toBe('completed');
+      // Completed means readable: the resources are all there.
+      const contacts = await http(`${by.url}/v1/contacts?limit=1`, { headers: px });
+      expect(contacts.body.pagination.total_count).toBe(ROWS);
+    },
+    LONG_MS,
+  );
 
-  it(`polls a ${THNGS.toLocaleString('en')}-Thng task from pending to executed: always 200, never backwards`, async () => {
-    const auth = { authorization: by.key };
-    const batch = await http(`${by.url}/batches`, { method: 'POST', headers: auth, body: { name: 'Polled lot' } });
-    const inputParameters = { type: 'FIXED_AMOUNT', generateThngs: true, generateRedirections: false, thngTemplate: { name: 'Polled' }, quantity: THNGS };
-    const created = await http(`${by.url}/batches/${batch.body.id}/tasks`, { method: 'POST', headers: auth, body: { type: 'POPULATING', inputParameters } });
-    expect(created.status).toBe(202);
-    const { body } = await pollToEnd(by.url, created.headers.get('location')!, auth, (t) => ({ status: t.status, counts: t.progress }), TASK_ORDER, LONG_MS);
-    expect(body.result).toMatchObject({ totalThngsCreated: THNGS });
-    const thngs = await http(`${by.url}/thngs?filter=batch=${batch.body.id}&perPage=1`, { headers: auth });
-    expect(thngs.headers.get('x-result-count')).toBe(String(THNGS));
-  }, LONG_MS);
+  it(
+    `polls a ${THNGS.toLocaleString('en')}-Thng task from pending to executed: always 200, never backwards`,
+    async () => {
+      const auth = { authorization: by.key };
+      const batch = await http(`${by.url}/batches`, { method: 'POST', headers: auth, body: { name: 'Polled lot' } });
+      const inputParameters = { type: 'FIXED_AMOUNT', generateThngs: true, generateRedirections: false, thngTemplate: { name: 'Polled' }, quantity: THNGS };
+      const created = await http(`${by.url}/batches/${batch.body.id}/tasks`, { method: 'POST', headers: auth, body: { type: 'POPULATING', inputParameters } });
+      expect(created.status).toBe(202);
+      const { body } = await pollToEnd(by.url, created.headers.get('location')!, auth, (t) => ({ status: t.status, counts: t.progress }), TASK_ORDER, LONG_MS);
+      expect(body.result).toMatchObject({ totalThngsCreated: THNGS });
+      const thngs = await http(`${by.url}/thngs?filter=batch=${batch.body.id}&perPage=1`, { headers: auth });
+      expect(thngs.headers.get('x-result-count')).toBe(String(THNGS));
+    },
+    LONG_MS,
+  );
 }
 
 describe('Status polls of long jobs (embedded)', () => pollTests({}));

@@ -32,9 +32,21 @@ function limitTests(overrides: Partial<RuntimeConfig>) {
 
   it('answers 429 with Retry-After in each dialect once a key sends faster than its rate, and serves another key at once', async () => {
     const dialects: [string, (key: string) => Record<string, string>, (body: any) => void][] = [
-      ['/batches', (key) => ({ authorization: key }), (body) => expect(body).toEqual({ status: 429, errors: [expect.stringMatching(/1 requests per second/)], code: 'TOO_MANY_REQUESTS', moreInfo: expect.any(String) })],
-      ['/v1/contacts', (key) => ({ 'px-api-key': key }), (body) => expect(body).toMatchObject({ status: 429, code: 'too_many_requests', data: null, errors: [], endpoint: '/v1/contacts' })],
-      ['/v2/batches', (key) => ({ authorization: `Bearer ${key}` }), (body) => expect(body).toMatchObject({ code: 'TOO_MANY_REQUESTS', message: expect.stringMatching(/1 requests per second/) })],
+      [
+        '/batches',
+        (key) => ({ authorization: key }),
+        (body) => expect(body).toEqual({ status: 429, errors: [expect.stringMatching(/1 requests per second/)], code: 'TOO_MANY_REQUESTS', moreInfo: expect.any(String) }),
+      ],
+      [
+        '/v1/contacts',
+        (key) => ({ 'px-api-key': key }),
+        (body) => expect(body).toMatchObject({ status: 429, code: 'too_many_requests', data: null, errors: [], endpoint: '/v1/contacts' }),
+      ],
+      [
+        '/v2/batches',
+        (key) => ({ authorization: `Bearer ${key}` }),
+        (body) => expect(body).toMatchObject({ code: 'TOO_MANY_REQUESTS', message: expect.stringMatching(/1 requests per second/) }),
+      ],
     ];
     const keys = [await newTenant(), await newTenant(), await newTenant()];
     // A burst of 5 then 1 a second: of 30 requests sent at once, at most 5 plus one per second they take pass.
@@ -93,8 +105,22 @@ function limitTests(overrides: Partial<RuntimeConfig>) {
     const auth = { authorization: key };
     const batch = (await http(`${by.url}/batches`, { method: 'POST', headers: auth, body: { name: 'Too big' } })).body.id;
     await withLimits({ taskItems: 100 }, async () => {
-      const listBased = { type: 'POPULATING', inputParameters: { type: 'LIST_BASED', generateThngs: true, generateRedirections: true, defaultRedirectUrl: 'https://example.com/{evrythngId}', shortDomain: 'tn.gg', thngTemplate: { name: 'L' }, inputData: Array.from({ length: 101 }, (_, i) => ({ shortId: `lim-${i}` })) } };
-      for (const [body, field] of [[task(101), 'inputParameters.quantity'], [listBased, 'inputParameters.inputData']] as const) {
+      const listBased = {
+        type: 'POPULATING',
+        inputParameters: {
+          type: 'LIST_BASED',
+          generateThngs: true,
+          generateRedirections: true,
+          defaultRedirectUrl: 'https://example.com/{evrythngId}',
+          shortDomain: 'tn.gg',
+          thngTemplate: { name: 'L' },
+          inputData: Array.from({ length: 101 }, (_, i) => ({ shortId: `lim-${i}` })),
+        },
+      };
+      for (const [body, field] of [
+        [task(101), 'inputParameters.quantity'],
+        [listBased, 'inputParameters.inputData'],
+      ] as const) {
         const res = await http(`${by.url}/batches/${batch}/tasks`, { method: 'POST', headers: auth, body });
         expect(res.status).toBe(400);
         expect(res.body).toMatchObject({ status: 400, code: 'BAD_REQUEST', errors: [expect.stringContaining(`${field}: a task makes at most 100 items`)] });
@@ -114,14 +140,15 @@ function limitTests(overrides: Partial<RuntimeConfig>) {
   it('holds a tenant to its bulk jobs queued or processing: of two at once one is 429 in PackageX shape, and an ended job frees its place', async () => {
     const key = await newTenant();
     const px = { 'px-api-key': key };
-    const post = (prefix: string) => http(`${by.url}/v1/batches`, { method: 'POST', headers: px, body: { resource: 'contact', action: 'merge', mode: 'async', data: dataUrl(contactsCsv(500, prefix)) } });
+    const post = (prefix: string) =>
+      http(`${by.url}/v1/batches`, { method: 'POST', headers: px, body: { resource: 'contact', action: 'merge', mode: 'async', data: dataUrl(contactsCsv(500, prefix)) } });
     const answers = await Promise.all([post('x'), post('y')]);
     expect(answers.map((a) => a.status).sort()).toEqual([201, 429]);
     const refused = answers.find((a) => a.status === 429)!;
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(refused.body).toMatchObject({ status: 429, code: 'too_many_requests', data: null, message: expect.stringMatching(/1 batches queued or processing/) });
     const accepted = answers.find((a) => a.status === 201)!.body.data.id;
-    for (let job = accepted; ; ) {
+    for (let job = accepted; ;) {
       const doc = (await http(`${by.url}/v1/batches/${job}`, { headers: px })).body.data;
       if (doc.status === 'completed') break;
       await new Promise((r) => setTimeout(r, 100));

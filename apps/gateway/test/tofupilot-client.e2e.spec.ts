@@ -17,11 +17,8 @@ function clientEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 describeTier('TofuPilot Python client against Batchyard (embedded)', venv.available, NO_PYTHON, () => clientTests({}));
 const distributed = distributedOverrides();
-describeTier(
-  'TofuPilot Python client against Batchyard (Kafka + MongoDB wire)',
-  venv.available && Boolean(distributed),
-  venv.available ? NO_SERVERS : NO_PYTHON,
-  () => clientTests(distributed ?? {}),
+describeTier('TofuPilot Python client against Batchyard (Kafka + MongoDB wire)', venv.available && Boolean(distributed), venv.available ? NO_SERVERS : NO_PYTHON, () =>
+  clientTests(distributed ?? {}),
 );
 
 function clientTests(overrides: Partial<RuntimeConfig>) {

@@ -98,7 +98,14 @@ function tofuTests(overrides: Partial<RuntimeConfig>) {
       expectOk(first);
       expect(first.body.data.map((b: any) => b.number)).toEqual(['L-3', 'L-2']);
       expect(first.body.meta).toEqual({ has_more: true, next_cursor: 2 });
-      expect(first.body.data[1]).toEqual({ id: ids[1], number: 'L-2', created_at: expect.stringMatching(ISO), created_by_user: expect.any(Object), created_by_station: null, unit_count: 1 });
+      expect(first.body.data[1]).toEqual({
+        id: ids[1],
+        number: 'L-2',
+        created_at: expect.stringMatching(ISO),
+        created_by_user: expect.any(Object),
+        created_by_station: null,
+        unit_count: 1,
+      });
       const last = await own('/batches?limit=2&cursor=2');
       expect(last.body.data.map((b: any) => b.number)).toEqual(['L-1']);
       expect(last.body.meta).toEqual({ has_more: false, next_cursor: null });
@@ -117,9 +124,22 @@ function tofuTests(overrides: Partial<RuntimeConfig>) {
 
     it('refuses every bad list parameter with 400 and Zod-style issues', async () => {
       const cases = [
-        'limit=0', 'limit=101', 'limit=x', 'cursor=-1', 'cursor=9007199254740992', 'cursor=1.5',
-        'created_after=2023-02-29T00:00:00Z', 'created_after=2024-01-01T00:00:00', 'created_before=2024-13-01T00:00:00Z', 'created_after=yesterday',
-        `search_query=${'x'.repeat(101)}`, 'sort_by=name', 'sort_order=up', 'ids=not-a-uuid', 'colour=red', 'limit=1&limit=2',
+        'limit=0',
+        'limit=101',
+        'limit=x',
+        'cursor=-1',
+        'cursor=9007199254740992',
+        'cursor=1.5',
+        'created_after=2023-02-29T00:00:00Z',
+        'created_after=2024-01-01T00:00:00',
+        'created_before=2024-13-01T00:00:00Z',
+        'created_after=yesterday',
+        `search_query=${'x'.repeat(101)}`,
+        'sort_by=name',
+        'sort_order=up',
+        'ids=not-a-uuid',
+        'colour=red',
+        'limit=1&limit=2',
       ];
       for (const query of cases) {
         const res = await call(`/batches?${query}`);
@@ -138,7 +158,7 @@ function tofuTests(overrides: Partial<RuntimeConfig>) {
       }
       expectError(await call('/batches', { method: 'POST', body: {} }), 400, 'BAD_REQUEST', /number/);
       expectError(await call('/batches', { method: 'POST', body: { number: 'OK-9', colour: 'red' } }), 400, 'BAD_REQUEST', /colour/);
-      expectError(await call('/batches', { method: 'POST', raw: '{"number":' , headers: { 'content-type': 'application/json' } }), 400, 'BAD_REQUEST');
+      expectError(await call('/batches', { method: 'POST', raw: '{"number":', headers: { 'content-type': 'application/json' } }), 400, 'BAD_REQUEST');
       expectError(await call('/batches', { method: 'POST', raw: 'number=x', headers: { 'content-type': 'text/plain' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
       expectError(await call('/batches/KEEP-1', { method: 'PATCH', body: { new_number: 'bad name' } }), 400, 'BAD_REQUEST', /new_number/);
       expectError(await call('/batches/NOPE-1', { method: 'PATCH', body: { new_number: 'X-1' } }), 404, 'NOT_FOUND');
@@ -173,8 +193,15 @@ function tofuTests(overrides: Partial<RuntimeConfig>) {
       const read = await call('/units/sn-100');
       expectOk(read);
       expect(read.body).toEqual({
-        id: created.body.id, serial_number: 'SN-100', created_at: expect.stringMatching(ISO), part, batch: null, parent: null, children: [],
-        created_by_user: null, created_by_station: { id: by.keys.station.keyId, name: expect.any(String) },
+        id: created.body.id,
+        serial_number: 'SN-100',
+        created_at: expect.stringMatching(ISO),
+        part,
+        batch: null,
+        parent: null,
+        children: [],
+        created_by_user: null,
+        created_by_station: { id: by.keys.station.keyId, name: expect.any(String) },
       });
       const list = await call('/units?serial_numbers=SN-100&latest_only=false&exclude_units_with_parent=false&limit=50&sort_by=created_at&sort_order=desc');
       expectOk(list);
@@ -271,8 +298,12 @@ function tofuTests(overrides: Partial<RuntimeConfig>) {
       expect(byBatch.headers.get('x-result-count')).toBe('3');
       expect(byBatch.body.map((t: any) => t.name)).toEqual(['TH-3', 'TH-2']);
       expect(byBatch.body[0]).toEqual({
-        id: expect.stringMatching(/^[a-zA-Z0-9]{24}$/), createdAt: expect.any(Number), updatedAt: expect.any(Number), name: 'TH-3',
-        identifiers: { serial_number: 'TH-3', part_number: 'PT', revision_number: 'R1' }, batch: evtBatch.id,
+        id: expect.stringMatching(/^[a-zA-Z0-9]{24}$/),
+        createdAt: expect.any(Number),
+        updatedAt: expect.any(Number),
+        name: 'TH-3',
+        identifiers: { serial_number: 'TH-3', part_number: 'PT', revision_number: 'R1' },
+        batch: evtBatch.id,
       });
       const next = decodeURIComponent(byBatch.headers.get('link')!.split(';')[0].slice(1, -1));
       expect((await http(next, { headers: evt() })).body.map((t: any) => t.name)).toEqual(['TH-1']);

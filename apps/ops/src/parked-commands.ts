@@ -1,14 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import {
-  Leases,
-  ParkedEvents,
-  ParkedRequestError,
-  parkedOutcomes,
-  ProjectionRunner,
-  projectionCheckpoint,
-  requestParked,
-  type ParkedEvent,
-} from '@batchyard/projections';
+import { Leases, ParkedEvents, ParkedRequestError, parkedOutcomes, ProjectionRunner, projectionCheckpoint, requestParked, type ParkedEvent } from '@batchyard/projections';
 import { Projections } from '@batchyard/read-models';
 import { installationProcessors, ReadStoreDeadLetters, type Infrastructure } from '@batchyard/runtime';
 import { createEventRelay } from '@batchyard/event-relay';
@@ -18,7 +9,12 @@ import { held } from './projections';
 /** `--processor batches` → the checkpoint name parked events are kept under. */
 function processorNamed(name: string): string {
   const found = installationProcessors().find((p) => p.name === name);
-  if (!found) throw new InvalidArgumentError(`must be one of ${installationProcessors().map((p) => p.name).join(', ')}`);
+  if (!found)
+    throw new InvalidArgumentError(
+      `must be one of ${installationProcessors()
+        .map((p) => p.name)
+        .join(', ')}`,
+    );
   return found.checkpoint;
 }
 

@@ -1,12 +1,5 @@
 import { InvalidPositionError, type EventStore } from '@batchyard/event-store';
-import {
-  Checkpoints,
-  Leases,
-  ProcessorControls,
-  projectionCheckpoint,
-  type CheckpointDoc,
-  type ProjectionDefinition,
-} from '@batchyard/projections';
+import { Checkpoints, Leases, ProcessorControls, projectionCheckpoint, type CheckpointDoc, type ProjectionDefinition } from '@batchyard/projections';
 import { Projections } from '@batchyard/read-models';
 import type { ReadStore } from '@batchyard/read-store';
 import { installationProcessors, RELAY_CHECKPOINT } from '@batchyard/runtime';
@@ -42,7 +35,11 @@ export function projectionsNamed(name: string | undefined, all: boolean): Projec
   if (all) return [...Projections];
   if (!name) throw new Error('give a projection name or --all');
   const found = Projections.find((p) => p.name === name);
-  if (!found) throw new UnknownProjectionError(String(name ?? ''), Projections.map((p) => p.name));
+  if (!found)
+    throw new UnknownProjectionError(
+      String(name ?? ''),
+      Projections.map((p) => p.name),
+    );
   return [found];
 }
 
@@ -111,9 +108,7 @@ export async function requirePosition(events: EventStore, from: number): Promise
     await events.readAll({ after: from, maxCount: 1 });
   } catch (error) {
     if (!(error instanceof InvalidPositionError)) throw error;
-    throw new Error(
-      `${from} is not a position of the event store: give 0 or the position of an event (a checkpoint of \`ops projections list\`, or an event's position)`,
-    );
+    throw new Error(`${from} is not a position of the event store: give 0 or the position of an event (a checkpoint of \`ops projections list\`, or an event's position)`);
   }
 }
 

@@ -5,7 +5,11 @@ import { Projections } from '@batchyard/read-models';
 describe('ops command line (embedded, services stopped)', () => {
   const cli = embeddedOpsCli();
   const ops = cli.run;
-  const list = async () => (await ops('projections', 'list', '--json')).stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const list = async () =>
+    (await ops('projections', 'list', '--json')).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
 
   beforeAll(async () => {
     await cli.open();

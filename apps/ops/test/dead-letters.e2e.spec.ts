@@ -12,9 +12,7 @@ import { redriveDeadLetters, UnknownDeadLetterError } from '../src/dead-letters'
  */
 describe('dead letters and redrive (embedded)', () => deadLetterTests({}));
 const distributed = distributedOverrides();
-describeTier('dead letters and redrive (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () =>
-  deadLetterTests(distributed ?? {}),
-);
+describeTier('dead letters and redrive (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () => deadLetterTests(distributed ?? {}));
 
 const eventually = async (check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000) => {
   const deadline = Date.now() + timeoutMs;
@@ -43,7 +41,10 @@ function deadLetterTests(overrides: Partial<RuntimeConfig>) {
     const bus = await infra.bus();
     const deadLetters = new ReadStoreDeadLetters(await infra.readStore());
     const topic = `ops-test-${Date.now()}`;
-    await bus.ensureTopics([{ name: topic, partitions: 1 }, { name: deadLetterTopic(topic), partitions: 1 }]);
+    await bus.ensureTopics([
+      { name: topic, partitions: 1 },
+      { name: deadLetterTopic(topic), partitions: 1 },
+    ]);
 
     let fixed = false;
     const processed: string[] = [];
@@ -71,9 +72,7 @@ function deadLetterTests(overrides: Partial<RuntimeConfig>) {
     expect(onDlq[0].headers[DeadLetterHeaders.topic]).toBe(topic);
 
     const listed = await deadLetters.list({ topic });
-    expect(listed).toEqual([
-      expect.objectContaining({ groupId: 'ops-test-consumer', topic, key: 'same-key', value: 'poison', error: 'cannot digest poison', attempts: 2 }),
-    ]);
+    expect(listed).toEqual([expect.objectContaining({ groupId: 'ops-test-consumer', topic, key: 'same-key', value: 'poison', error: 'cannot digest poison', attempts: 2 })]);
     expect(listed[0].headers).toEqual({ 'message-id': 'poison' });
 
     await expect(redriveDeadLetters(bus, deadLetters, { ids: ['no-such-id'] })).rejects.toThrow(UnknownDeadLetterError);

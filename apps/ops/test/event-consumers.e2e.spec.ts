@@ -1,13 +1,5 @@
 import type { RecordedEvent } from '@batchyard/contracts';
-import {
-  NO_SERVERS,
-  describeTier,
-  distributedOverrides,
-  http,
-  useBatchyard,
-  startEventConsumer,
-  asyncApiDocument,
-} from '@batchyard/test-support';
+import { NO_SERVERS, describeTier, distributedOverrides, http, useBatchyard, startEventConsumer, asyncApiDocument } from '@batchyard/test-support';
 
 /** What event consumers get: the catalogue served by the gateway, and the example consumer over real Kafka. */
 describe('event catalogue served by the gateway (embedded)', () => {

@@ -1,21 +1,10 @@
 import { Projections } from '@batchyard/read-models';
 import type { RuntimeConfig } from '@batchyard/runtime';
-import {
-  NO_SERVERS,
-  describeTier,
-  distributedOverrides,
-  http,
-  runFixedAmountTask,
-  sample,
-  scrape as scrapeAt,
-  useBatchyard,
-} from '@batchyard/test-support';
+import { NO_SERVERS, describeTier, distributedOverrides, http, runFixedAmountTask, sample, scrape as scrapeAt, useBatchyard } from '@batchyard/test-support';
 
 describe('gateway metrics and request correlation (embedded)', () => observabilityTests({}));
 const distributed = distributedOverrides();
-describeTier('gateway metrics and request correlation (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () =>
-  observabilityTests(distributed ?? {}),
-);
+describeTier('gateway metrics and request correlation (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () => observabilityTests(distributed ?? {}));
 
 function observabilityTests(overrides: Partial<RuntimeConfig>) {
   const by = useBatchyard(overrides);
@@ -47,9 +36,7 @@ function observabilityTests(overrides: Partial<RuntimeConfig>) {
     for (const p of Projections) expect(sample(after, `batchyard_projection_lag_positions{projection="${p.name}"}`)).toEqual(expect.any(Number));
     expect(sample(after, 'batchyard_dead_letters')).toBe(0);
     // The batch service's group on its command topic, on each of the topic's 4 partitions, whichever the bus.
-    const commandsLag = [0, 1, 2, 3].map((p) =>
-      sample(after, `batchyard_consumer_lag_messages{group="batch-service",topic="batchyard.commands.batch",partition="${p}"}`),
-    );
+    const commandsLag = [0, 1, 2, 3].map((p) => sample(after, `batchyard_consumer_lag_messages{group="batch-service",topic="batchyard.commands.batch",partition="${p}"}`));
     for (const lag of commandsLag) expect(lag).toBeGreaterThanOrEqual(0);
   });
 

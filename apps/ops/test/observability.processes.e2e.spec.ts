@@ -49,8 +49,7 @@ describe('metrics and health of each app process (embedded stores)', () => {
   it('reports consumer lag per partition and projection lag from a worker process', async () => {
     const text = await scrape(cluster.metricsUrl('bulk-processor'));
     for (const partition of [0, 1, 2, 3]) {
-      const series = (group: string, topic: string) =>
-        `batchyard_consumer_lag_messages{group="${group}",topic="${topic}",partition="${partition}"}`;
+      const series = (group: string, topic: string) => `batchyard_consumer_lag_messages{group="${group}",topic="${topic}",partition="${partition}"}`;
       expect(sample(text, series('task-worker', 'batchyard.events.task'))).toBeGreaterThanOrEqual(0);
       expect(sample(text, series('bulk-processor', 'batchyard.events.bulkjob'))).toBeGreaterThanOrEqual(0);
     }

@@ -33,7 +33,12 @@ function parkedCliTests(overrides: Partial<RuntimeConfig>) {
   let infra: Infrastructure;
   let poisoned: number;
   const ops = (...args: string[]) => runOpsCli(opsEnv(config), ...args);
-  const lines = (text: string) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const lines = (text: string) =>
+    text
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
 
   beforeAll(async () => {
     config = { ...loadConfig({ LOG_LEVEL: 'warn' }), dataDir: await mkdtemp(path.join(tmpdir(), 'batchyard-parked-')), ...overrides };
@@ -57,11 +62,26 @@ function parkedCliTests(overrides: Partial<RuntimeConfig>) {
 
   it('lists the parked events, the projection as stopped with its parked count, and points to dead letters', async () => {
     const listed = lines((await ops('parked', 'list', '--processor', 'batches', '--json')).stdout);
-    expect(listed.map((p) => [p.id, p.heldBehind])).toEqual([[`${BATCHES}#${poisoned}`, undefined], [`${BATCHES}#${poisoned + 1}`, `${BATCHES}#${poisoned}`]]);
+    expect(listed.map((p) => [p.id, p.heldBehind])).toEqual([
+      [`${BATCHES}#${poisoned}`, undefined],
+      [`${BATCHES}#${poisoned + 1}`, `${BATCHES}#${poisoned}`],
+    ]);
     expect(lines((await ops('projections', 'list', '--json')).stdout).find((r) => r.name === 'batches')).toMatchObject({ status: 'stopped', parked: 2 });
 
     const deadLetters = new ReadStoreDeadLetters(await infra.readStore());
-    await deadLetters.record({ id: 'g/t/0/1', groupId: 'g', topic: 't', partition: 0, offset: '1', key: 'k', value: 'v', headers: {}, error: 'e', attempts: 1, deadLetteredAt: new Date().toISOString() });
+    await deadLetters.record({
+      id: 'g/t/0/1',
+      groupId: 'g',
+      topic: 't',
+      partition: 0,
+      offset: '1',
+      key: 'k',
+      value: 'v',
+      headers: {},
+      error: 'e',
+      attempts: 1,
+      deadLetteredAt: new Date().toISOString(),
+    });
     expect((await ops('parked', 'list')).stdout).toContain('1 bus message(s) dead-lettered by consumers: see dlq list');
     await deadLetters.remove(['g/t/0/1']);
   });
@@ -75,7 +95,7 @@ function parkedCliTests(overrides: Partial<RuntimeConfig>) {
       expect(result.code).not.toBe(0);
       expect(result.stderr).toContain(message);
     }
-    expect((await new ParkedEvents(await infra.readStore()).requested(BATCHES))).toEqual([]);
+    expect(await new ParkedEvents(await infra.readStore()).requested(BATCHES)).toEqual([]);
   });
 
   it('retries by running the projection itself: the cause is still there, so it stays parked and says why', async () => {

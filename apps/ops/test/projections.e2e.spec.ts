@@ -1,14 +1,7 @@
 import { physicalName, projectionCheckpoint, rebuildProjection, type ProjectionDefinition } from '@batchyard/projections';
 import { BatchesProjection, Projections } from '@batchyard/read-models';
 import type { RuntimeConfig } from '@batchyard/runtime';
-import {
-  NO_SERVERS,
-  describeTier,
-  distributedOverrides,
-  http,
-  issueKey,
-  useBatchyard,
-} from '@batchyard/test-support';
+import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, useBatchyard } from '@batchyard/test-support';
 import { projectionStatuses, requestReplay } from '../src/projections';
 
 /**
@@ -18,9 +11,7 @@ import { projectionStatuses, requestReplay } from '../src/projections';
  */
 describe('projection rebuild and replay (embedded)', () => projectionTests({}));
 const distributed = distributedOverrides();
-describeTier('projection rebuild and replay (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () =>
-  projectionTests(distributed ?? {}),
-);
+describeTier('projection rebuild and replay (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () => projectionTests(distributed ?? {}));
 
 function projectionTests(overrides: Partial<RuntimeConfig>) {
   const by = useBatchyard(overrides);

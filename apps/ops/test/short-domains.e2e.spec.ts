@@ -23,7 +23,12 @@ describe('ops: tenants domains (embedded, services stopped)', () => {
   });
 
   it('refuses the default, a malformed domain, an unknown tenant, and removing a domain the tenant has not', async () => {
-    for (const args of [['add', 'acme', 'tn.gg'], ['add', 'acme', 'nodot'], ['add', 'nobody', 'x.link'], ['remove', 'acme', 'never.link']]) {
+    for (const args of [
+      ['add', 'acme', 'tn.gg'],
+      ['add', 'acme', 'nodot'],
+      ['add', 'nobody', 'x.link'],
+      ['remove', 'acme', 'never.link'],
+    ]) {
       const result = await ops('tenants', 'domains', ...args);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/^error: /);

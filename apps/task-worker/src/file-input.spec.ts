@@ -20,7 +20,12 @@ function zipOf(entries: Record<string, string>): Promise<Buffer> {
   }
   zip.end();
   const parts: Buffer[] = [];
-  return new Promise((resolve, reject) => zip.outputStream.on('data', (d: Buffer) => parts.push(d)).on('end', () => resolve(Buffer.concat(parts))).on('error', reject));
+  return new Promise((resolve, reject) =>
+    zip.outputStream
+      .on('data', (d: Buffer) => parts.push(d))
+      .on('end', () => resolve(Buffer.concat(parts)))
+      .on('error', reject),
+  );
 }
 
 const ROOM = MAX_EVENT_DATA_BYTES;
@@ -49,9 +54,25 @@ describe('FILE_BASED input', () => {
     await readStore.collection<FileDoc>('files').bulkWrite([{ kind: 'put', id: doc._id, doc }]);
   }
   const params = (format: 'CSV' | 'ZIP', generateThngs = true) =>
-    ({ type: 'FILE_BASED', generateThngs, generateRedirections: true, defaultRedirectUrl: 'https://x.test', thngTemplate: { name: 'T' }, shortDomain: 'tn.gg', location: `http://h/files/${FILE_ID}/content`, format }) as const;
+    ({
+      type: 'FILE_BASED',
+      generateThngs,
+      generateRedirections: true,
+      defaultRedirectUrl: 'https://x.test',
+      thngTemplate: { name: 'T' },
+      shortDomain: 'tn.gg',
+      location: `http://h/files/${FILE_ID}/content`,
+      format,
+    }) as const;
   const stateOf = (opened: any, items = 0): TaskState =>
-    ({ status: 'EXECUTING', nextChunk: 0, items, clashes: 0, spec: { inputParameters: params('CSV') }, input: { ...opened, next: { offset: opened.offset, line: opened.line, row: 0 } } }) as unknown as TaskState;
+    ({
+      status: 'EXECUTING',
+      nextChunk: 0,
+      items,
+      clashes: 0,
+      spec: { inputParameters: params('CSV') },
+      input: { ...opened, next: { offset: opened.offset, line: opened.line, row: 0 } },
+    }) as unknown as TaskState;
 
   it('opens a CSV: header, rows, and where the first row starts (BOM, CRLF, quoted line breaks)', async () => {
     await upload('\uFEFFshortId,identifiers.ser\r\nab1,"S\n1"\r\n\r\nab2,S2\r\n');
@@ -93,7 +114,7 @@ describe('FILE_BASED input', () => {
     expect(await input.chunk(after, 10, 0, () => 30)).toMatchObject({ count: 1, shortIds: ['id4'] });
   });
 
-  it('reads the cells Batchyard\'s CSV writer neutralised as the values they were', async () => {
+  it("reads the cells Batchyard's CSV writer neutralised as the values they were", async () => {
     await upload(`shortId,identifiers.ser\n"'-ab1","'=1+1"\n"'-ab2","''@x"\nab3,'plain\n`);
     const opened = await input.open(task, 'b1', params('CSV'));
     const chunk = await input.chunk(stateOf(opened), 10, ROOM, noClash);
@@ -104,7 +125,7 @@ describe('FILE_BASED input', () => {
     await upload(await zipOf({ 'folder/': '', 'ids.csv': 'identifiers.ser\nA\nB\n', '__MACOSX/._ids.csv': 'x' }));
     const opened = await input.open(task, 'b1', params('ZIP'));
     expect(opened).toMatchObject({ header: ['identifiers.ser'], rows: 2, offset: 16, line: 1 });
-    expect((await input.chunk(stateOf(opened), 1000, ROOM, noClash))).toMatchObject({ count: 2, identifier: { key: 'ser', values: ['A', 'B'] } });
+    expect(await input.chunk(stateOf(opened), 1000, ROOM, noClash)).toMatchObject({ count: 2, identifier: { key: 'ser', values: ['A', 'B'] } });
   });
 
   it('fails the task, making nothing, for a file it cannot use', async () => {

@@ -127,7 +127,8 @@ export class FileInput {
           take = () => rejected.push(refused);
         } else {
           const { shortId, identifier } = row;
-          bytes = (shortId === undefined ? 0 : listedBytes(shortId)) + (identifier === undefined ? 0 : listedBytes(identifier)) + clash(next.row - cursor.row - rejected.length, shortId);
+          bytes =
+            (shortId === undefined ? 0 : listedBytes(shortId)) + (identifier === undefined ? 0 : listedBytes(identifier)) + clash(next.row - cursor.row - rejected.length, shortId);
           take = () => {
             if (shortId !== undefined) shortIds.push(shortId);
             if (identifier !== undefined) values.push(identifier);
@@ -176,9 +177,7 @@ export class FileInput {
 }
 
 function openZip(file: string): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) =>
-    yauzl.open(file, { lazyEntries: true, autoClose: false }, (error, zip) => (error ? reject(asZipError(error)) : resolve(zip))),
-  );
+  return new Promise((resolve, reject) => yauzl.open(file, { lazyEntries: true, autoClose: false }, (error, zip) => (error ? reject(asZipError(error)) : resolve(zip))));
 }
 
 /** The CSV entries of a ZIP, leaving out folders and macOS resource forks. */

@@ -7,7 +7,7 @@ describe('FILE_BASED columns and rows', () => {
     expect(inputColumns(['identifiers.gs1_21'], true)).toEqual({ width: 1, identifier: { key: 'gs1_21', index: 0 } });
   });
 
-  it('takes a result file\'s SHORT_ID column as the shortId column', () => {
+  it("takes a result file's SHORT_ID column as the shortId column", () => {
     expect(inputColumns(['SHORT_ID'], false)).toEqual({ width: 1, shortId: 0 });
     expect(inputColumns(['SHORT_ID', 'shortId'], false)).toEqual({ error: expect.stringMatching(/second column 'shortId'/) });
   });
@@ -36,7 +36,10 @@ describe('FILE_BASED columns and rows', () => {
   it('quotes a huge cell back cut to 64 characters, so a refused row keeps its chunk event small', () => {
     const huge = 'x y'.repeat(400_000);
     const cut = `${huge.slice(0, 64)}…`;
-    expect(fileRow([huge, 'S1'], { width: 2, shortId: 0, identifier: { key: 'ser', index: 1 } })).toEqual({ error: `Invalid short ID '${cut}': 1 to 64 letters, digits, _ or -`, shortId: cut });
+    expect(fileRow([huge, 'S1'], { width: 2, shortId: 0, identifier: { key: 'ser', index: 1 } })).toEqual({
+      error: `Invalid short ID '${cut}': 1 to 64 letters, digits, _ or -`,
+      shortId: cut,
+    });
     expect(fileRow([huge], { width: 2, shortId: 0, identifier: { key: 'ser', index: 1 } })).toEqual({ error: 'The row has 1 cells; the header has 2', shortId: cut });
     expect(inputColumns(['shortId', huge], true)).toEqual({ error: expect.stringContaining(`unknown column '${cut}'`) });
   });

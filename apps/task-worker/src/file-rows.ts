@@ -27,7 +27,7 @@ export function inputColumns(header: readonly string[], generateThngs: boolean):
     else if (key && !columns.identifier) columns.identifier = { key, index };
     else return { error: `The file's header has ${isShortIdColumn(name) || key ? 'a second' : 'an unknown'} column '${shown(name)}': it takes shortId and one identifiers.<key>` };
   }
-  if (columns.shortId === undefined && !columns.identifier) return { error: 'The file\'s header names no shortId or identifiers.<key> column' };
+  if (columns.shortId === undefined && !columns.identifier) return { error: "The file's header names no shortId or identifiers.<key> column" };
   if (columns.identifier && !generateThngs) return { error: `The file's ${header[columns.identifier.index]} column needs generateThngs` };
   return columns;
 }
@@ -39,7 +39,8 @@ export function fileRow(cells: readonly string[], columns: InputColumns): FileRo
   const shortId = columns.shortId === undefined ? undefined : cells[columns.shortId];
   const identifier = columns.identifier && cells[columns.identifier.index];
   if (cells.length !== columns.width) return { error: `The row has ${cells.length} cells; the header has ${columns.width}`, shortId: shortId && shown(shortId) };
-  if (shortId !== undefined && !ShortIdSchema.safeParse(shortId).success) return { error: `Invalid short ID '${shown(shortId)}': 1 to 64 letters, digits, _ or -`, shortId: shortId ? shown(shortId) : undefined };
+  if (shortId !== undefined && !ShortIdSchema.safeParse(shortId).success)
+    return { error: `Invalid short ID '${shown(shortId)}': 1 to 64 letters, digits, _ or -`, shortId: shortId ? shown(shortId) : undefined };
   if (identifier !== undefined && (identifier === '' || identifier.length > MAX_IDENTIFIER)) {
     return { error: `identifiers.${columns.identifier!.key} must be 1 to ${MAX_IDENTIFIER} characters`, shortId };
   }

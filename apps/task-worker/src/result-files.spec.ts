@@ -31,7 +31,13 @@ const codeChunk = (chunk: number, count = 1_000) => ({
   shortIds: Array.from({ length: count }, (_, i) => `C${chunk * 1_000 + i}`),
   clashes: [],
 });
-const shortIdTask = { taskId: TASK, batchId: 'B1', type: 'SHORT_ID_GENERATION', inputParameters: { quantity: 1, shortIdTemplate: { type: 'SEQUENTIAL' } }, shortIdKey: 'k' } as TaskSpec;
+const shortIdTask = {
+  taskId: TASK,
+  batchId: 'B1',
+  type: 'SHORT_ID_GENERATION',
+  inputParameters: { quantity: 1, shortIdTemplate: { type: 'SEQUENTIAL' } },
+  shortIdKey: 'k',
+} as TaskSpec;
 
 async function read(blobs: FileBlobStore, hash: string): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -43,7 +49,10 @@ async function unzip(zip: Buffer): Promise<{ name: string; text: string }[]> {
   const file = await fromBufferPromise(zip, { lazyEntries: true });
   const entries: Entry[] = [];
   await new Promise<void>((resolve, reject) => {
-    file.on('entry', (entry: Entry) => entries.push(entry) && file.readEntry()).on('end', resolve).on('error', reject);
+    file
+      .on('entry', (entry: Entry) => entries.push(entry) && file.readEntry())
+      .on('end', resolve)
+      .on('error', reject);
     file.readEntry();
   });
   return Promise.all(
@@ -82,7 +91,15 @@ describe('task result files', () => {
       outputParameters: { type: 'CSV', columns: ['THNG', 'SHORT_ID'] },
       inputParameters: { type: 'FIXED_AMOUNT', generateThngs: true, generateRedirections: true, thngTemplate: { name: 'x' }, quantity: 3 },
     } as TaskSpec;
-    const chunk = { batchId: 'B1', chunk: 0, first: 0, count: 3, thngTemplate: { name: 'x' }, redirect: { shortDomain: 'tn.gg', url: 'https://x.test' }, clashes: [{ index: 1, shortId: 'taken' }] };
+    const chunk = {
+      batchId: 'B1',
+      chunk: 0,
+      first: 0,
+      count: 3,
+      thngTemplate: { name: 'x' },
+      redirect: { shortDomain: 'tn.gg', url: 'https://x.test' },
+      clashes: [{ index: 1, shortId: 'taken' }],
+    };
     const file = await new ResultFiles(eventStore([chunk]), blobs).write('acme', spec, 3);
     const item = (i: number) => taskItem(TASK, 0, i);
     expect((await read(blobs, file.hash)).toString('utf8')).toBe(`THNG,SHORT_ID\n${item(0).thngId},${item(0).shortId}\n${item(1).thngId},\n${item(2).thngId},${item(2).shortId}\n`);

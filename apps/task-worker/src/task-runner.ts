@@ -132,17 +132,13 @@ export class TaskRunner {
       return;
     }
     const input = spec.type === 'POPULATING' ? spec.inputParameters : undefined;
-    await this.end(
-      task,
-      CompleteTask,
-      {
-        batchId: spec.batchId,
-        status: state.clashes + refusedRows(state) ? 'EXECUTED_WITH_FAILURES' : 'EXECUTED',
-        totalThngsCreated: input?.generateThngs ? state.items : 0,
-        totalUrlBindingsCreated: input?.generateRedirections ? state.items - state.clashes : 0,
-        failedOperationsAmount: state.clashes + refusedRows(state),
-      },
-    );
+    await this.end(task, CompleteTask, {
+      batchId: spec.batchId,
+      status: state.clashes + refusedRows(state) ? 'EXECUTED_WITH_FAILURES' : 'EXECUTED',
+      totalThngsCreated: input?.generateThngs ? state.items : 0,
+      totalUrlBindingsCreated: input?.generateRedirections ? state.items - state.clashes : 0,
+      failedOperationsAmount: state.clashes + refusedRows(state),
+    });
   }
 
   /**

@@ -47,7 +47,9 @@ describe('bulk job chunks', () => {
     expect(chunks.length).toBeLessThanOrEqual(BulkLimits.maxChunks);
     expect(chunks.reduce((sum, c) => sum + c.rows, 0)).toBe(100_000);
     const refs = chunks.map((c) => ({ hash: 'f'.repeat(64), size: 9_999_999, rows: c.rows }));
-    expect(jsonBytes({ phase: 'validation', total: 100_000, success: 100_000, error: 0, chunks: refs, errors: { hash: 'f'.repeat(64), size: 1 } })).toBeLessThan(MAX_EVENT_DATA_BYTES);
+    expect(jsonBytes({ phase: 'validation', total: 100_000, success: 100_000, error: 0, chunks: refs, errors: { hash: 'f'.repeat(64), size: 1 } })).toBeLessThan(
+      MAX_EVENT_DATA_BYTES,
+    );
     expect(cutIntoChunks(rows.slice(0, 600), 5)).toHaveLength(120);
   });
 

@@ -165,7 +165,10 @@ function convert(field: string, cell: string): unknown {
     case 'integer':
       return /^-?\d+$/.test(cell) ? Number(cell) : cell;
     case 'list':
-      return cell.split(';').map((s) => s.trim()).filter(Boolean);
+      return cell
+        .split(';')
+        .map((s) => s.trim())
+        .filter(Boolean);
     default:
       return cell;
   }

@@ -52,9 +52,9 @@ export const ResourceCreateSchemas = {
 } satisfies Record<ResourceType, z.ZodObject>;
 
 /** An update (POST to the singular URL, or a merge row with `id`) sets only the fields it names. */
-export const ResourceUpdateSchemas = Object.fromEntries(
-  Object.entries(ResourceCreateSchemas).map(([type, schema]) => [type, schema.partial()]),
-) as unknown as { [T in ResourceType]: ReturnType<(typeof ResourceCreateSchemas)[T]['partial']> };
+export const ResourceUpdateSchemas = Object.fromEntries(Object.entries(ResourceCreateSchemas).map(([type, schema]) => [type, schema.partial()])) as unknown as {
+  [T in ResourceType]: ReturnType<(typeof ResourceCreateSchemas)[T]['partial']>;
+};
 
 /** Field kinds a CSV cell is converted to before validation (every other cell stays a string); looked up by header. */
 export const CsvFieldKinds: ReadonlyMap<string, 'boolean' | 'integer' | 'list'> = new Map([

@@ -44,7 +44,9 @@ describe('bulk rows', () => {
   it('refuses a JSON payload nested too deep or with a key that cannot be stored, naming the item', () => {
     const deep = `[{"name":"A","metadata":${'{"a":'.repeat(40)}1${'}'.repeat(40)}}]`;
     expect(() => collect(deep, 'json')).toThrow(/item 1 is refused at metadata\.a\.a.*: JSON nests at most 32/);
-    expect(() => collect('[{"name":"A"},{"name":"B","metadata":{"__proto__":{"x":1}}}]', 'json')).toThrow(/item 2 is refused at metadata\.__proto__: '__proto__' cannot be a field name/);
+    expect(() => collect('[{"name":"A"},{"name":"B","metadata":{"__proto__":{"x":1}}}]', 'json')).toThrow(
+      /item 2 is refused at metadata\.__proto__: '__proto__' cannot be a field name/,
+    );
     expect(() => collect('[{"name":"A","metadata":{"$gt":1}}]', 'json')).toThrow(/item 1 is refused at metadata\.\$gt/);
   });
 

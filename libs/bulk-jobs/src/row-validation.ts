@@ -68,7 +68,8 @@ export function validateRow(input: InputRow, rules: RowRules): CheckedRow | RowE
   const row = validRow(input, rules);
   if (Array.isArray(row)) return row;
   const json = JSON.stringify(row);
-  if (Buffer.byteLength(json) > BulkLimits.maxRowBytes) return [{ line: row.line, field: '', code: 'too_big', message: `a row takes at most ${BulkLimits.maxRowBytes} bytes of JSON` }];
+  if (Buffer.byteLength(json) > BulkLimits.maxRowBytes)
+    return [{ line: row.line, field: '', code: 'too_big', message: `a row takes at most ${BulkLimits.maxRowBytes} bytes of JSON` }];
   return { row, json };
 }
 

@@ -18,8 +18,24 @@ describe('JSON shape', () => {
   });
 
   it('counts the keys of all objects together', () => {
-    expect(jsonShapeProblem([{ a: 1, b: 2 }, { c: 3, d: 4, e: 5 }], limits)).toBeUndefined();
-    expect(jsonShapeProblem([{ a: 1, b: 2 }, { c: 3, d: 4, e: 5, f: 6 }], limits)).toEqual({ code: 'too_many_keys', path: [], message: expect.stringContaining('at most 5 keys') });
+    expect(
+      jsonShapeProblem(
+        [
+          { a: 1, b: 2 },
+          { c: 3, d: 4, e: 5 },
+        ],
+        limits,
+      ),
+    ).toBeUndefined();
+    expect(
+      jsonShapeProblem(
+        [
+          { a: 1, b: 2 },
+          { c: 3, d: 4, e: 5, f: 6 },
+        ],
+        limits,
+      ),
+    ).toEqual({ code: 'too_many_keys', path: [], message: expect.stringContaining('at most 5 keys') });
   });
 
   it('refuses keys that reach a prototype or that no store takes, naming the key', () => {

@@ -29,9 +29,7 @@ export class CommandOutcomes {
   }
 
   async record(outcome: CommandOutcome): Promise<void> {
-    await this.store
-      .kept(COLLECTION)
-      .bulkWrite([{ kind: 'put', id: outcome.commandId, doc: { outcome, recordedAt: new Date().toISOString() } }]);
+    await this.store.kept(COLLECTION).bulkWrite([{ kind: 'put', id: outcome.commandId, doc: { outcome, recordedAt: new Date().toISOString() } }]);
     local.emit(outcome.commandId, outcome);
   }
 

@@ -15,8 +15,6 @@ export interface EventDefinition<TType extends string = string, TSchema extends 
 
 export type EventData<D extends EventDefinition> = z.infer<D['schema']>;
 
-export function defineEvent<TType extends string, TSchema extends z.ZodType>(
-  definition: EventDefinition<TType, TSchema>,
-): EventDefinition<TType, TSchema> {
+export function defineEvent<TType extends string, TSchema extends z.ZodType>(definition: EventDefinition<TType, TSchema>): EventDefinition<TType, TSchema> {
   return definition;
 }

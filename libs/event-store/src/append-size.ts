@@ -30,8 +30,5 @@ export function envelopeMetadata(event: NewEvent): EnvelopeMetadata {
  * metadata as UTF-8 JSON, and twice its type's length. `data` is the event's data already serialised, when it is.
  */
 export function appendBytes(events: readonly NewEvent[], data: readonly string[] = events.map((e) => JSON.stringify(e.data ?? null))): number {
-  return events.reduce(
-    (sum, event, i) => sum + Buffer.byteLength(data[i]) + Buffer.byteLength(JSON.stringify(envelopeMetadata(event))) + 2 * event.type.length,
-    0,
-  );
+  return events.reduce((sum, event, i) => sum + Buffer.byteLength(data[i]) + Buffer.byteLength(JSON.stringify(envelopeMetadata(event))) + 2 * event.type.length, 0);
 }

@@ -17,8 +17,7 @@ const requestPath = (absolute: string) => {
   return `${url.pathname}${url.search}`;
 };
 
-const issue = (target = '/files/f1/content?download=1&name=a%20b') =>
-  requestPath(signUrl('https://api.example.com', target, { secret, expiresInSeconds: ttl, now }));
+const issue = (target = '/files/f1/content?download=1&name=a%20b') => requestPath(signUrl('https://api.example.com', target, { secret, expiresInSeconds: ttl, now }));
 
 /** Rewrites one query parameter of a signed path. */
 const withParam = (signed: string, name: string, value: string | null) => {

@@ -18,11 +18,7 @@ const ANY_ORIGIN = 'http://signed.invalid';
  * `baseUrl` (for example BATCHYARD_PUBLIC_URL, which may carry a path prefix stripped by a proxy) + `path`
  * (which may carry a query), with `expires` (epoch seconds) and `signature` added. `now` is epoch ms.
  */
-export function signUrl(
-  baseUrl: string,
-  path: string,
-  opts: { secret: Buffer; expiresInSeconds: number; now?: number },
-): string {
+export function signUrl(baseUrl: string, path: string, opts: { secret: Buffer; expiresInSeconds: number; now?: number }): string {
   if (!Number.isInteger(opts.expiresInSeconds) || opts.expiresInSeconds <= 0) {
     throw new RangeError(`expiresInSeconds must be a positive integer, got ${opts.expiresInSeconds}`);
   }
@@ -58,7 +54,9 @@ function signatureOf(url: URL, secret: Buffer): Buffer {
   const params = [...url.searchParams].filter(([name]) => name !== SIGNED_URL_PARAMS.signature);
   // Stable sort by name only: repeated parameters keep their order, which their meaning may depend on.
   params.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return createHmac('sha256', secret).update(`${url.pathname}?${new URLSearchParams(params)}`).digest();
+  return createHmac('sha256', secret)
+    .update(`${url.pathname}?${new URLSearchParams(params)}`)
+    .digest();
 }
 
 export const SIGNING_KEY_FILE = 'signing.key';

@@ -10,13 +10,7 @@ export { backoffDelay, type BackoffOptions } from './reliable/backoff';
 export { describeError } from './shared/describe-error';
 export { sleep } from './shared/sleep';
 export { isRetriable } from './kafka/kafka-transient';
-export {
-  DeadLetterHeaders,
-  deadLetterTopic,
-  redrive,
-  type DeadLetter,
-  type DeadLetterSink,
-} from './reliable/dead-letters';
+export { DeadLetterHeaders, deadLetterTopic, redrive, type DeadLetter, type DeadLetterSink } from './reliable/dead-letters';
 export { BUS_TRANSPORT, BusTransport, type BusTransportOptions } from './nest/bus-transport';
 export { BusClient, type BusClientOptions } from './nest/bus-client';
 export { BusContext } from './nest/bus-context';

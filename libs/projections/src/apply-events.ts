@@ -12,12 +12,7 @@ const MAX_PENDING_OPS = 20_000;
  * Applies a page of events: a bulk write per collection for each run of events with up to MAX_PENDING_OPS ops, each
  * op guarded by its event's position (so a page cut short by a crash is simply applied again).
  */
-export async function applyEvents(
-  readStore: ReadStore,
-  definition: ProjectionDefinition,
-  targets: ReadonlyMap<string, string>,
-  events: readonly RecordedEvent[],
-): Promise<void> {
+export async function applyEvents(readStore: ReadStore, definition: ProjectionDefinition, targets: ReadonlyMap<string, string>, events: readonly RecordedEvent[]): Promise<void> {
   let byTarget = new Map<string, WriteOp[]>();
   let pending = 0;
   const flush = async () => {

@@ -147,12 +147,15 @@ export class CheckpointedProcessor {
     let renewal: Promise<void> = Promise.resolve();
     const schedule = () => {
       if (!working) return;
-      timer = setTimeout(() => {
-        renewal = this.renewLease().then(
-          () => schedule(),
-          (error) => (this.options.onError?.(error), schedule()),
-        );
-      }, (this.options.leaseTtlMs ?? 10_000) / 3);
+      timer = setTimeout(
+        () => {
+          renewal = this.renewLease().then(
+            () => schedule(),
+            (error) => (this.options.onError?.(error), schedule()),
+          );
+        },
+        (this.options.leaseTtlMs ?? 10_000) / 3,
+      );
     };
     schedule();
     try {

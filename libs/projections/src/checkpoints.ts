@@ -43,9 +43,7 @@ export class Checkpoints {
 
   /** A patch, so the state fields the processor keeps beside the position survive. */
   async save(name: string, position: number): Promise<void> {
-    await this.store.kept(COLLECTION).bulkWrite([
-      { kind: 'patch', id: name, set: { position, updatedAt: new Date().toISOString() }, upsert: true },
-    ]);
+    await this.store.kept(COLLECTION).bulkWrite([{ kind: 'patch', id: name, set: { position, updatedAt: new Date().toISOString() }, upsert: true }]);
     local.emit(name, position);
     threads.postMessage({ name, position });
   }
@@ -130,7 +128,10 @@ export class Checkpoints {
 }
 
 export class ProjectionLagError extends Error {
-  constructor(readonly projection: string, readonly position: number) {
+  constructor(
+    readonly projection: string,
+    readonly position: number,
+  ) {
     super(`projection ${projection} did not reach position ${position} in time`);
     this.name = 'ProjectionLagError';
   }

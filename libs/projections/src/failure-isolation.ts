@@ -42,10 +42,7 @@ export interface IsolationOptions {
  * Applies the longest prefix of `items` that `run` accepts, splitting a failing run in halves (in order, so nothing
  * is applied before what precedes it), down to the first item that fails on its own.
  */
-export async function applyUntilFailure<T>(
-  items: readonly T[],
-  run: (items: T[]) => Promise<void>,
-): Promise<{ applied: number; failed?: { item: T; error: unknown } }> {
+export async function applyUntilFailure<T>(items: readonly T[], run: (items: T[]) => Promise<void>): Promise<{ applied: number; failed?: { item: T; error: unknown } }> {
   if (items.length === 0) return { applied: 0 };
   try {
     await run([...items]);
@@ -121,7 +118,12 @@ export class FailureIsolation {
       let heldBy: string | undefined;
       if (this.entries.size) {
         for (let i = done; i < page.length && end === page.length; i++) {
-          heldBy = parkedAlready(page[i]) || !this.blocked.size ? undefined : keysOf(page[i])?.map((k) => this.blocked.get(k)).find(Boolean);
+          heldBy =
+            parkedAlready(page[i]) || !this.blocked.size
+              ? undefined
+              : keysOf(page[i])
+                  ?.map((k) => this.blocked.get(k))
+                  .find(Boolean);
           if (heldBy || parkedAlready(page[i])) end = i;
         }
       }
@@ -153,12 +155,7 @@ export class FailureIsolation {
   }
 
   /** Resolves true once the event is handled or parked, false when the processor must stop first. */
-  private async settle(
-    event: RecordedEvent,
-    firstError: unknown,
-    keysOf: (event: RecordedEvent) => readonly string[] | undefined,
-    signal: AbortSignal,
-  ): Promise<boolean> {
+  private async settle(event: RecordedEvent, firstError: unknown, keysOf: (event: RecordedEvent) => readonly string[] | undefined, signal: AbortSignal): Promise<boolean> {
     const alike = `${event.type}:${firstError instanceof Error ? firstError.name : typeof firstError}`;
     const attempts = this.parkedAlike.has(alike) ? 1 : this.policy.attempts;
     let error = firstError;

@@ -23,11 +23,7 @@ export class Leases {
     } catch (error) {
       if (!(error instanceof DuplicateKeyError)) throw error;
     }
-    return leases.updateOne(
-      name,
-      { $or: [{ owner }, { expiresAt: { $lt: now } }] },
-      { set: { owner, expiresAt: now + ttlMs } },
-    );
+    return leases.updateOne(name, { $or: [{ owner }, { expiresAt: { $lt: now } }] }, { set: { owner, expiresAt: now + ttlMs } });
   }
 
   async release(name: string, owner: string): Promise<void> {

@@ -65,8 +65,20 @@ export class ParkedEvents {
 
   async ensureIndexes(): Promise<void> {
     await this.collection.ensureIndexes([
-      { name: 'by_processor_position', fields: [['processor', 1], ['position', 1]] },
-      { name: 'by_processor_causation', fields: [['processor', 1], ['causationId', 1]] },
+      {
+        name: 'by_processor_position',
+        fields: [
+          ['processor', 1],
+          ['position', 1],
+        ],
+      },
+      {
+        name: 'by_processor_causation',
+        fields: [
+          ['processor', 1],
+          ['causationId', 1],
+        ],
+      },
     ]);
   }
 
@@ -82,7 +94,15 @@ export class ParkedEvents {
   /** By processor, then position. */
   async list(query: { processor?: string; limit?: number } = {}): Promise<ParkedEvent[]> {
     const filter = query.processor === undefined ? {} : { processor: query.processor };
-    return (await this.collection.find(filter, { sort: [['processor', 1], ['position', 1]], limit: query.limit ?? 100 })).map(toParked);
+    return (
+      await this.collection.find(filter, {
+        sort: [
+          ['processor', 1],
+          ['position', 1],
+        ],
+        limit: query.limit ?? 100,
+      })
+    ).map(toParked);
   }
 
   async get(ids: readonly string[]): Promise<ParkedEvent[]> {

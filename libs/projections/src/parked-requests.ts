@@ -9,10 +9,7 @@ export class ParkedRequestError extends Error {
   }
 }
 
-export type ParkedOutcome =
-  | { id: string; result: 'retried' | 'skipped' }
-  | { id: string; result: 'failed'; error: string; attempts: number }
-  | { id: string; result: 'pending' };
+export type ParkedOutcome = { id: string; result: 'retried' | 'skipped' } | { id: string; result: 'failed'; error: string; attempts: number } | { id: string; result: 'pending' };
 
 /**
  * Asks the processors holding the events' leases to retry or skip them; refuses (asking nothing) an unknown id or

@@ -124,7 +124,10 @@ describe('failure isolation', () => {
       // Another like it is parked after a single try.
       await append({ key: 'bad2', poison: true }, { key: 'e' });
       await until(() => processor.position === 7, 'the second poison passed');
-      expect((await parked.ofProcessor('relay-like')).map((p) => [p.position, p.attempts])).toEqual([[3, fast.attempts], [6, 1]]);
+      expect((await parked.ofProcessor('relay-like')).map((p) => [p.position, p.attempts])).toEqual([
+        [3, fast.attempts],
+        [6, 1],
+      ]);
       expect(seen).toEqual([1, 2, 4, 5, 7]);
     });
 
@@ -244,7 +247,7 @@ describe('failure isolation', () => {
     async function rebuilt(): Promise<Record<string, unknown>> {
       const all = await events.readAll({ after: 0, maxCount: 10_000 });
       const targets = new Map([['counters', `rebuilt_${randomUUID().slice(0, 8)}`]]);
-      for (let rest = all; rest.length; ) {
+      for (let rest = all; rest.length;) {
         const { applied, failed } = await applyUntilFailure(rest, (run) => applyEvents(readStore, Counters, targets, run));
         rest = failed ? rest.slice(applied + 1) : [];
       }

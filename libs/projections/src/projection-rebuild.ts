@@ -50,12 +50,7 @@ export class RebuildInProgressError extends Error {
  * the lease otherwise. Events it cannot apply are parked as the live runner parks them, and replace the
  * projection's parked events at the hand-over: a fixed projection's rebuild leaves none.
  */
-export async function rebuildProjection(
-  events: EventStore,
-  readStore: ReadStore,
-  definition: ProjectionDefinition,
-  options: RebuildOptions = {},
-): Promise<RebuildResult> {
+export async function rebuildProjection(events: EventStore, readStore: ReadStore, definition: ProjectionDefinition, options: RebuildOptions = {}): Promise<RebuildResult> {
   const { batchSize = 5000, swapTimeoutMs = 60_000 } = options;
   const checkpoint = projectionCheckpoint(definition);
   const leases = new Leases(readStore);

@@ -8,8 +8,7 @@ import { generationOf, physicalName, type ProjectionDefinition } from './project
 import { documentKey, rederive } from './rederive';
 
 /** The checkpoint of a projection version; the gateway waits on it for read-your-writes. */
-export const projectionCheckpoint = (definition: Pick<ProjectionDefinition, 'name' | 'version'>) =>
-  `projection:${definition.name}@v${definition.version}`;
+export const projectionCheckpoint = (definition: Pick<ProjectionDefinition, 'name' | 'version'>) => `projection:${definition.name}@v${definition.version}`;
 
 /**
  * How long a replaced generation is still written after the swap before it is dropped: longer than the

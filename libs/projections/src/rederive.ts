@@ -65,11 +65,11 @@ export async function rederive(
   };
   const left = (event: RecordedEvent) => request.excluded.has(event.position) || event.position === request.skipped?.position;
   try {
-    for (let after = 0; after < request.upTo; ) {
+    for (let after = 0; after < request.upTo;) {
       const page = await events.readAll({ after, maxCount: PAGE, eventTypes: definition.eventTypes });
       if (page.length === 0) break;
       after = page[page.length - 1].position;
-      for (let rest = page.filter((e) => e.position <= request.upTo && !left(e)); rest.length; ) {
+      for (let rest = page.filter((e) => e.position <= request.upTo && !left(e)); rest.length;) {
         const { applied, failed } = await applyUntilFailure(rest, (run) => applyEvents(readStore, narrowed, scratch, run));
         if (!failed) break;
         // Skipping drops what of the group cannot be applied; anything else failing aborts, the live documents untouched.

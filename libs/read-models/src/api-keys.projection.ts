@@ -22,7 +22,18 @@ export const ApiKeysProjection: ProjectionDefinition = {
   version: 1,
   eventTypes: [TenantCreated.type, ApiKeyCreated.type, ApiKeyRevoked.type],
   collections: [
-    { name: 'api_keys', indexes: [{ name: 'by_tenant', fields: [['tenant', 1], ['role', 1]] }] },
+    {
+      name: 'api_keys',
+      indexes: [
+        {
+          name: 'by_tenant',
+          fields: [
+            ['tenant', 1],
+            ['role', 1],
+          ],
+        },
+      ],
+    },
     { name: 'tenants', indexes: [] },
   ],
   apply(event: RecordedEvent): ProjectionWrite[] {

@@ -65,13 +65,49 @@ export const BatchesProjection: ProjectionDefinition = {
     {
       name: 'batches',
       indexes: [
-        { name: 'by_tenant_created', fields: [['tenant', 1], ['createdAt', 1]] },
-        { name: 'by_tenant_uuid', fields: [['tenant', 1], ['uuid', 1]] },
-        { name: 'by_tenant_name', fields: [['tenant', 1], ['name', 1]] },
-        { name: 'by_tenant_number', fields: [['tenant', 1], ['numberKey', 1]] },
+        {
+          name: 'by_tenant_created',
+          fields: [
+            ['tenant', 1],
+            ['createdAt', 1],
+          ],
+        },
+        {
+          name: 'by_tenant_uuid',
+          fields: [
+            ['tenant', 1],
+            ['uuid', 1],
+          ],
+        },
+        {
+          name: 'by_tenant_name',
+          fields: [
+            ['tenant', 1],
+            ['name', 1],
+          ],
+        },
+        {
+          name: 'by_tenant_number',
+          fields: [
+            ['tenant', 1],
+            ['numberKey', 1],
+          ],
+        },
       ],
     },
-    { name: 'batch_product_counts', indexes: [{ name: 'by_tenant_batch_product', fields: [['tenant', 1], ['batchId', 1], ['product', 1]] }] },
+    {
+      name: 'batch_product_counts',
+      indexes: [
+        {
+          name: 'by_tenant_batch_product',
+          fields: [
+            ['tenant', 1],
+            ['batchId', 1],
+            ['product', 1],
+          ],
+        },
+      ],
+    },
   ],
   apply(event: RecordedEvent): ProjectionWrite[] {
     switch (event.type) {

@@ -1,11 +1,4 @@
-import {
-  BulkJobCompleted,
-  BulkJobQueued,
-  BulkJobTimedOut,
-  ChunkProcessed,
-  PhaseCompleted,
-  type RecordedEvent,
-} from '@batchyard/contracts';
+import { BulkJobCompleted, BulkJobQueued, BulkJobTimedOut, ChunkProcessed, PhaseCompleted, type RecordedEvent } from '@batchyard/contracts';
 import { BulkJobsProjection } from './bulk-jobs.projection';
 import { ResourcesProjection } from './resources.projection';
 
@@ -64,7 +57,15 @@ describe('bulk job and resource projections', () => {
     });
     expect(BulkJobsProjection.apply(event(ChunkProcessed.type, chunk))[0].op).toMatchObject({
       set: { status: 'processing' },
-      inc: { 'stats.created': 1, 'stats.updated': 1, 'stats.deleted': 0, 'stats.rejected': 1, 'phases.processing.processed': 3, 'phases.processing.success': 2, 'phases.processing.error': 1 },
+      inc: {
+        'stats.created': 1,
+        'stats.updated': 1,
+        'stats.deleted': 0,
+        'stats.rejected': 1,
+        'phases.processing.processed': 3,
+        'phases.processing.success': 2,
+        'phases.processing.error': 1,
+      },
     });
   });
 
@@ -81,7 +82,20 @@ describe('bulk job and resource projections', () => {
     expect(writes).toEqual([
       {
         collection: 'resources',
-        op: { kind: 'put', id: 'acme:contact_a', doc: { tenant: 'acme', resource: 'contact', id: 'contact_a', key: 'a@x.io', data: { name: 'A', email: 'A@x.io' }, createdAt: 1767225610, updatedAt: 1767225610, lastJob: 'batch_1' } },
+        op: {
+          kind: 'put',
+          id: 'acme:contact_a',
+          doc: {
+            tenant: 'acme',
+            resource: 'contact',
+            id: 'contact_a',
+            key: 'a@x.io',
+            data: { name: 'A', email: 'A@x.io' },
+            createdAt: 1767225610,
+            updatedAt: 1767225610,
+            lastJob: 'batch_1',
+          },
+        },
       },
       { collection: 'resources', op: { kind: 'patch', id: 'acme:contact_b', set: { updatedAt: 1767225610, 'data.phone': '1', lastJob: 'batch_1' } } },
     ]);

@@ -177,11 +177,35 @@ export const BulkJobsProjection: ProjectionDefinition = {
     {
       name: 'bulk_jobs',
       indexes: [
-        { name: 'by_tenant_created', fields: [['tenant', 1], ['createdAt', 1]] },
-        { name: 'by_tenant_status', fields: [['tenant', 1], ['status', 1]] },
+        {
+          name: 'by_tenant_created',
+          fields: [
+            ['tenant', 1],
+            ['createdAt', 1],
+          ],
+        },
+        {
+          name: 'by_tenant_status',
+          fields: [
+            ['tenant', 1],
+            ['status', 1],
+          ],
+        },
         // The bulk processor's deadline sweep, across tenants.
-        { name: 'by_status_deadline', fields: [['status', 1], ['deadlineAt', 1]] },
-        { name: 'by_status_expiry', fields: [['status', 1], ['expiresAt', 1]] },
+        {
+          name: 'by_status_deadline',
+          fields: [
+            ['status', 1],
+            ['deadlineAt', 1],
+          ],
+        },
+        {
+          name: 'by_status_expiry',
+          fields: [
+            ['status', 1],
+            ['expiresAt', 1],
+          ],
+        },
       ],
     },
   ],
@@ -193,7 +217,13 @@ export const BulkJobsProjection: ProjectionDefinition = {
     }
     if (event.type === BulkJobQueued.type) {
       const data = event.data as EventData<typeof BulkJobQueued>;
-      if (data.spec) return [{ collection: 'bulk_jobs', op: { kind: 'put', id, doc: { ...newJob(event, data.spec, 'queued'), upload: data.upload, rows: data.upload.rows, deadlineAt: epochSeconds(data.deadlineAt) } } }];
+      if (data.spec)
+        return [
+          {
+            collection: 'bulk_jobs',
+            op: { kind: 'put', id, doc: { ...newJob(event, data.spec, 'queued'), upload: data.upload, rows: data.upload.rows, deadlineAt: epochSeconds(data.deadlineAt) } },
+          },
+        ];
     }
     const change = changes(event);
     return change ? [{ collection: 'bulk_jobs', op: { kind: 'patch', id, ...change } }] : [];

@@ -23,7 +23,20 @@ export const FilesProjection: ProjectionDefinition = {
   name: 'files',
   version: 1,
   eventTypes: [FileCreated.type, FileUploaded.type, FileDeleted.type],
-  collections: [{ name: 'files', indexes: [{ name: 'by_tenant_created', fields: [['tenant', 1], ['createdAt', 1]] }] }],
+  collections: [
+    {
+      name: 'files',
+      indexes: [
+        {
+          name: 'by_tenant_created',
+          fields: [
+            ['tenant', 1],
+            ['createdAt', 1],
+          ],
+        },
+      ],
+    },
+  ],
   apply(event: RecordedEvent) {
     const at = Date.parse(event.occurredAt);
     switch (event.type) {

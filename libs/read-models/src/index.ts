@@ -18,4 +18,13 @@ export * from './resources.projection';
 export * from './tasks.projection';
 
 /** Every projection the batch service runs and the ops tool can rebuild. */
-export const Projections: readonly ProjectionDefinition[] = [ApiKeysProjection, BatchesProjection, ResourcesProjection, BulkJobsProjection, ItemsProjection, TasksProjection, FilesProjection, ShortDomainsProjection];
+export const Projections: readonly ProjectionDefinition[] = [
+  ApiKeysProjection,
+  BatchesProjection,
+  ResourcesProjection,
+  BulkJobsProjection,
+  ItemsProjection,
+  TasksProjection,
+  FilesProjection,
+  ShortDomainsProjection,
+];

@@ -48,10 +48,34 @@ export const ItemsProjection: ProjectionDefinition = {
     {
       name: 'items',
       indexes: [
-        { name: 'by_tenant_created', fields: [['tenant', 1], ['createdAt', 1]] },
-        { name: 'by_tenant_serial', fields: [['tenant', 1], ['serialKey', 1]] },
-        { name: 'by_tenant_batch', fields: [['tenant', 1], ['batchId', 1]] },
-        { name: 'by_tenant_thng', fields: [['tenant', 1], ['thngId', 1]] },
+        {
+          name: 'by_tenant_created',
+          fields: [
+            ['tenant', 1],
+            ['createdAt', 1],
+          ],
+        },
+        {
+          name: 'by_tenant_serial',
+          fields: [
+            ['tenant', 1],
+            ['serialKey', 1],
+          ],
+        },
+        {
+          name: 'by_tenant_batch',
+          fields: [
+            ['tenant', 1],
+            ['batchId', 1],
+          ],
+        },
+        {
+          name: 'by_tenant_thng',
+          fields: [
+            ['tenant', 1],
+            ['thngId', 1],
+          ],
+        },
       ],
     },
   ],

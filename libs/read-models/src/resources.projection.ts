@@ -1,13 +1,4 @@
-import {
-  ChunkProcessed,
-  ResourceCreated,
-  ResourceDeleted,
-  ResourceUpdated,
-  type ChunkWrite,
-  type EventData,
-  type RecordedEvent,
-  type ResourceType,
-} from '@batchyard/contracts';
+import { ChunkProcessed, ResourceCreated, ResourceDeleted, ResourceUpdated, type ChunkWrite, type EventData, type RecordedEvent, type ResourceType } from '@batchyard/contracts';
 import type { Doc } from '@batchyard/read-store';
 import type { ProjectionDefinition, ProjectionWrite } from '@batchyard/projections';
 import { epochSeconds } from './epoch-seconds';
@@ -85,9 +76,30 @@ export const ResourcesProjection: ProjectionDefinition = {
     {
       name: 'resources',
       indexes: [
-        { name: 'by_tenant_resource_created', fields: [['tenant', 1], ['resource', 1], ['createdAt', 1]] },
-        { name: 'by_tenant_resource_key', fields: [['tenant', 1], ['resource', 1], ['key', 1]] },
-        { name: 'by_tenant_resource_job', fields: [['tenant', 1], ['resource', 1], ['lastJob', 1]] },
+        {
+          name: 'by_tenant_resource_created',
+          fields: [
+            ['tenant', 1],
+            ['resource', 1],
+            ['createdAt', 1],
+          ],
+        },
+        {
+          name: 'by_tenant_resource_key',
+          fields: [
+            ['tenant', 1],
+            ['resource', 1],
+            ['key', 1],
+          ],
+        },
+        {
+          name: 'by_tenant_resource_job',
+          fields: [
+            ['tenant', 1],
+            ['resource', 1],
+            ['lastJob', 1],
+          ],
+        },
       ],
     },
   ],

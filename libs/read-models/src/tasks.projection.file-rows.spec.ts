@@ -19,7 +19,13 @@ describe('tasks projection of a FILE_BASED chunk', () => {
         redirect: { shortDomain: 'tn.gg', url: 'https://x.test/{evrythngId}' },
         shortIds: ['ok1'],
         clashes: [],
-        file: { next: { offset: 40, line: 4, row: 3 }, rejected: [{ line: 3, error: 'Invalid short ID', shortId: 'a b' }, { line: 4, error: 'The row has 2 cells' }] },
+        file: {
+          next: { offset: 40, line: 4, row: 3 },
+          rejected: [
+            { line: 3, error: 'Invalid short ID', shortId: 'a b' },
+            { line: 4, error: 'The row has 2 cells' },
+          ],
+        },
       },
     } as unknown as RecordedEvent;
     const writes = TasksProjection.apply(event);

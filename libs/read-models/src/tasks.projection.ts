@@ -75,8 +75,31 @@ export const TasksProjection: ProjectionDefinition = {
   version: 1,
   eventTypes: [TaskQueued.type, TaskStarted.type, ItemsGenerated.type, TaskResultFileWritten.type, TaskCompleted.type, TaskFailed.type, TaskCancelRequested.type],
   collections: [
-    { name: 'tasks', indexes: [{ name: 'by_tenant_created', fields: [['tenant', 1], ['createdAt', 1]] }] },
-    { name: 'task_logs', indexes: [{ name: 'by_tenant_task', fields: [['tenant', 1], ['taskId', 1], ['index', 1]] }] },
+    {
+      name: 'tasks',
+      indexes: [
+        {
+          name: 'by_tenant_created',
+          fields: [
+            ['tenant', 1],
+            ['createdAt', 1],
+          ],
+        },
+      ],
+    },
+    {
+      name: 'task_logs',
+      indexes: [
+        {
+          name: 'by_tenant_task',
+          fields: [
+            ['tenant', 1],
+            ['taskId', 1],
+            ['index', 1],
+          ],
+        },
+      ],
+    },
     { name: 'redirections', indexes: [] },
   ],
   apply(event: RecordedEvent): ProjectionWrite[] {
@@ -90,7 +113,18 @@ export const TasksProjection: ProjectionDefinition = {
     switch (event.type) {
       case TaskQueued.type: {
         const { taskId: _, shortIdKey: __, ...spec } = event.data as EventData<typeof TaskQueued> & { shortIdKey?: string };
-        const doc: Omit<TaskDoc, '_id'> = { ...spec, tenant: event.tenant, taskId, status: 'PENDING', thngs: 0, urlBindings: 0, failedUrlBindings: 0, shortIds: 0, createdAt: at, updatedAt: at };
+        const doc: Omit<TaskDoc, '_id'> = {
+          ...spec,
+          tenant: event.tenant,
+          taskId,
+          status: 'PENDING',
+          thngs: 0,
+          urlBindings: 0,
+          failedUrlBindings: 0,
+          shortIds: 0,
+          createdAt: at,
+          updatedAt: at,
+        };
         return [{ collection: 'tasks', op: { kind: 'put', id, doc } }];
       }
       case TaskStarted.type:
@@ -123,13 +157,16 @@ function itemsGenerated(
   const { redirect, clashes } = data;
   const refused = data.file?.rejected ?? [];
   const writes: ProjectionWrite[] = [
-    patch({}, {
-      thngs: data.thngTemplate ? data.count : 0,
-      urlBindings: redirect ? data.count - clashes.length : 0,
-      failedUrlBindings: redirect ? clashes.length + refused.length : 0,
-      // Neither Thngs nor redirections: a SHORT_ID_GENERATION chunk, codes only.
-      shortIds: data.thngTemplate || redirect ? 0 : data.count,
-    }),
+    patch(
+      {},
+      {
+        thngs: data.thngTemplate ? data.count : 0,
+        urlBindings: redirect ? data.count - clashes.length : 0,
+        failedUrlBindings: redirect ? clashes.length + refused.length : 0,
+        // Neither Thngs nor redirections: a SHORT_ID_GENERATION chunk, codes only.
+        shortIds: data.thngTemplate || redirect ? 0 : data.count,
+      },
+    ),
   ];
   writes.push(...refused.map((row) => refusedRowLog(tenant, taskId, data.first, row, at)));
   if (!redirect) return writes;
@@ -155,6 +192,13 @@ function itemsGenerated(
 
 /** A FILE_BASED row that made no item, logged by its line; `index` is the chunk's first item, so logs read in file order. */
 function refusedRowLog(tenant: string, taskId: string, index: number, row: RejectedRow, at: number): ProjectionWrite {
-  const doc: Omit<TaskLogDoc, '_id'> = { tenant, taskId, index, message: `Line ${row.line}: ${row.error}`, payload: { ...(row.shortId !== undefined && { shortId: row.shortId }) }, createdAt: at };
+  const doc: Omit<TaskLogDoc, '_id'> = {
+    tenant,
+    taskId,
+    index,
+    message: `Line ${row.line}: ${row.error}`,
+    payload: { ...(row.shortId !== undefined && { shortId: row.shortId }) },
+    createdAt: at,
+  };
   return { collection: 'task_logs', op: { kind: 'put', id: `${tenant}:${taskId}:line:${String(row.line).padStart(10, '0')}`, doc } };
 }

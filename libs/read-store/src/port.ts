@@ -79,7 +79,10 @@ export interface BulkResult {
 
 export class DuplicateKeyError extends Error {
   /** `key`: the name of the unique index that clashed, `_id` for the document key. */
-  constructor(readonly collection: string, readonly key: string) {
+  constructor(
+    readonly collection: string,
+    readonly key: string,
+  ) {
     super(`duplicate key in ${collection}: ${key}`);
     this.name = 'DuplicateKeyError';
   }

@@ -25,7 +25,9 @@ export interface RuntimeConfig {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
-  const brokers = env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);
+  const brokers = env.KAFKA_BROKERS?.split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   return {
     dataDir: path.resolve(env.BATCHYARD_DATA_DIR || 'data'),
     port: Number(env.PORT || 3000),

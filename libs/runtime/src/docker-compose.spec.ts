@@ -21,9 +21,7 @@ function assignments(name: string): string[] {
 
 /** The default each `${name…}` interpolation falls back to when the variable is unset ('' for none). */
 function interpolationDefaults(text: string, name: string): string[] {
-  return [...text.matchAll(new RegExp(`\\$\\{${name}(?:(:?[-?+])([^}]*))?\\}`, 'g'))].map(([, operator, word]) =>
-    operator === '-' || operator === ':-' ? word : '',
-  );
+  return [...text.matchAll(new RegExp(`\\$\\{${name}(?:(:?[-?+])([^}]*))?\\}`, 'g'))].map(([, operator, word]) => (operator === '-' || operator === ':-' ? word : ''));
 }
 
 /** The `ports:` entries of every service, as written. */
@@ -32,7 +30,13 @@ function publishedPorts(): string[] {
   let inPorts = false;
   for (const line of lines) {
     if (/^\s*ports:\s*$/.test(line)) inPorts = true;
-    else if (inPorts && /^\s*-\s*/.test(line)) ports.push(line.replace(/^\s*-\s*/, '').replace(/["']/g, '').trim());
+    else if (inPorts && /^\s*-\s*/.test(line))
+      ports.push(
+        line
+          .replace(/^\s*-\s*/, '')
+          .replace(/["']/g, '')
+          .trim(),
+      );
     else inPorts = false;
   }
   return ports;
@@ -76,8 +80,7 @@ interface Service {
 }
 const services = (parse(compose, { merge: true }) as { services: Record<string, Service> }).services;
 const APPS = ['batch-service', 'task-worker', 'bulk-processor', 'gateway'];
-const envOf = (service: string): NodeJS.ProcessEnv =>
-  Object.fromEntries(Object.entries(services[service].environment ?? {}).map(([name, value]) => [name, unset(value)]));
+const envOf = (service: string): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(services[service].environment ?? {}).map(([name, value]) => [name, unset(value)]));
 
 /** Every environment variable the apps' sources name (`env.NAME`, `env['NAME']`, `'NAME'`), tests and test support aside. */
 function variablesTheAppsRead(): Set<string> {
@@ -107,7 +110,11 @@ describe('docker-compose.yml, parsed (what `docker compose up` would start)', ()
   });
 
   it('pins every image to an exact version', () => {
-    const images = Object.fromEntries(Object.entries(services).filter(([, s]) => s.image && !APPS.includes(s.image)).map(([name, s]) => [name, unset(s.image)]));
+    const images = Object.fromEntries(
+      Object.entries(services)
+        .filter(([, s]) => s.image && !APPS.includes(s.image))
+        .map(([name, s]) => [name, unset(s.image)]),
+    );
     expect(images).toEqual({
       kafka: expect.stringMatching(/^apache\/kafka:3\.9\.1$/),
       kurrentdb: expect.stringMatching(/^kurrentplatform\/kurrentdb:\d+\.\d+\.\d+$/),

@@ -42,7 +42,7 @@ export class Infrastructure {
           where: storeLocations(this.config),
           headPosition: () => this.withEvents((events) => events.headPosition()),
           onAdopted: (installationId) =>
-            this.logger.warn({ installationId }, 'the read store had checkpoints but no installation stamp (built before stamps): it takes this event store\'s'),
+            this.logger.warn({ installationId }, "the read store had checkpoints but no installation stamp (built before stamps): it takes this event store's"),
         });
       } catch (error) {
         await store.close();
@@ -54,10 +54,7 @@ export class Infrastructure {
 
   bus(): Promise<MessageBus> {
     return this.open('bus', async () =>
-      namespacedBus(
-        await openMessageBus({ dataDir: this.config.dataDir, kafkaBrokers: this.config.kafkaBrokers, clientId: `batchyard-${process.pid}` }),
-        this.config.namespace,
-      ),
+      namespacedBus(await openMessageBus({ dataDir: this.config.dataDir, kafkaBrokers: this.config.kafkaBrokers, clientId: `batchyard-${process.pid}` }), this.config.namespace),
     );
   }
 

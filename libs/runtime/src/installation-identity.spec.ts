@@ -5,14 +5,7 @@ import { INSTALLATION_STREAM, InstallationCreated } from '@batchyard/contracts';
 import { openEventStore, type EventStore } from '@batchyard/event-store';
 import { Checkpoints } from '@batchyard/projections';
 import { openReadStore, type ReadStore } from '@batchyard/read-store';
-import {
-  ForeignReadStoreError,
-  eventStoreIdentity,
-  readStoreStamp,
-  storeLocations,
-  verifyReadStoreStamp,
-  type StampOptions,
-} from './installation-identity';
+import { ForeignReadStoreError, eventStoreIdentity, readStoreStamp, storeLocations, verifyReadStoreStamp, type StampOptions } from './installation-identity';
 
 /** The rule on the embedded adapters; the process tests (apps/gateway/test) run it over the Mongo wire too. */
 describe('installation identity', () => {
@@ -76,10 +69,7 @@ describe('installation identity', () => {
 
     it('ends a race of two installations stamping one fresh read store with one stamp: the other is refused', async () => {
       const [one, two] = [await readStore('r'), await readStore('r')];
-      const outcomes = await Promise.allSettled([
-        verifyReadStoreStamp(one, 'installation-a', options()),
-        verifyReadStoreStamp(two, 'installation-b', options()),
-      ]);
+      const outcomes = await Promise.allSettled([verifyReadStoreStamp(one, 'installation-a', options()), verifyReadStoreStamp(two, 'installation-b', options())]);
       expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
       const winner = outcomes[0].status === 'fulfilled' ? 'installation-a' : 'installation-b';
       expect((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(ForeignReadStoreError);

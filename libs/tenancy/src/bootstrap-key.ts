@@ -1,13 +1,11 @@
 import { sha256Hex, uuidFrom } from '@batchyard/contracts';
 import type { ApiKeyDoc } from '@batchyard/read-models';
 import type { ReadStore } from '@batchyard/read-store';
-import { DEFAULT_TENANT, createApiKey, createTenant, } from './tenant-admin';
+import { DEFAULT_TENANT, createApiKey, createTenant } from './tenant-admin';
 import type { CommandSender } from '@batchyard/command-bus';
 
 export type BootstrapResult =
-  | { kind: 'configured'; keyId: string; position: number }
-  | { kind: 'generated'; key: string; keyId: string; position: number }
-  | { kind: 'existing'; position: number };
+  { kind: 'configured'; keyId: string; position: number } | { kind: 'generated'; key: string; keyId: string; position: number } | { kind: 'existing'; position: number };
 
 const positionOf = (o: { status: string; position?: number }) => (o.status === 'accepted' ? (o.position ?? 0) : 0);
 

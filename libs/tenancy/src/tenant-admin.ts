@@ -1,14 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  CreateApiKey,
-  CreateTenant,
-  RevokeApiKey,
-  newApiKey,
-  sha256Hex,
-  type Actor,
-  type CommandOutcome,
-  type Role,
-} from '@batchyard/contracts';
+import { CreateApiKey, CreateTenant, RevokeApiKey, newApiKey, sha256Hex, type Actor, type CommandOutcome, type Role } from '@batchyard/contracts';
 import { command, type CommandSender } from '@batchyard/command-bus';
 
 export const DEFAULT_TENANT = 'default';
@@ -33,10 +24,12 @@ export async function createApiKey(
 ): Promise<IssuedKey> {
   const key = options.key ?? newApiKey();
   const keyId = options.keyId ?? `key_${randomBytes(8).toString('hex')}`;
-  const outcome = await sender.send(command(
-    CreateApiKey,
-    { keyId, name: options.name, role: options.role, keyHash: sha256Hex(key) },
-    { tenant: options.tenant, aggregateId: options.tenant, actor: SYSTEM_ACTOR, commandId: options.commandId }),
+  const outcome = await sender.send(
+    command(
+      CreateApiKey,
+      { keyId, name: options.name, role: options.role, keyHash: sha256Hex(key) },
+      { tenant: options.tenant, aggregateId: options.tenant, actor: SYSTEM_ACTOR, commandId: options.commandId },
+    ),
   );
   return { key, keyId, outcome };
 }

@@ -63,8 +63,7 @@ export function startAppProcess(name: string, env: NodeJS.ProcessEnv): AppProces
 }
 
 /** What each app printed, to explain a failure: the cause is often in another app than the one that failed. */
-const outputs = (apps: readonly AppProcess[]) =>
-  apps.map((a) => `--- ${a.name} (exit ${a.child.exitCode ?? a.child.signalCode ?? 'running'}):\n${a.output()}`).join('\n');
+const outputs = (apps: readonly AppProcess[]) => apps.map((a) => `--- ${a.name} (exit ${a.child.exitCode ?? a.child.signalCode ?? 'running'}):\n${a.output()}`).join('\n');
 
 /** Polls `probe` until it gives a value, failing at once when `apps[0]` exits and after the timeout, with every app's output. */
 async function until<T>(timeoutMs: number, apps: readonly AppProcess[], probe: () => Promise<T | undefined | ''>): Promise<T> {
@@ -120,7 +119,10 @@ export async function startAppCluster(names: readonly string[], key: string, ser
     servers.set(app, listening);
   };
   const running = (name: string) => apps.filter((a) => a.name === name && servers.has(a));
-  const urlsOf = (name: string, server: string) => running(name).map((a) => servers.get(a)![server]).filter(Boolean);
+  const urlsOf = (name: string, server: string) =>
+    running(name)
+      .map((a) => servers.get(a)![server])
+      .filter(Boolean);
   const urlOf = (name: string, server: string) => {
     const [url] = urlsOf(name, server);
     if (!url) throw new Error(`${name} is not running in this cluster, or serves no ${server}`);

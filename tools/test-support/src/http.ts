@@ -8,10 +8,7 @@ export interface HttpResult<T = any> {
   text: string;
 }
 
-export async function http<T = any>(
-  url: string,
-  init: { method?: string; headers?: Record<string, string>; body?: unknown; raw?: string } = {},
-): Promise<HttpResult<T>> {
+export async function http<T = any>(url: string, init: { method?: string; headers?: Record<string, string>; body?: unknown; raw?: string } = {}): Promise<HttpResult<T>> {
   const headers: Record<string, string> = { ...init.headers };
   let body: string | undefined = init.raw;
   if (init.body !== undefined) {
@@ -43,7 +40,15 @@ export function getWithHost(url: string, host: string): Promise<{ status: number
 const TASK_ENDED = ['EXECUTED', 'EXECUTED_WITH_FAILURES', 'FAILED'];
 
 /** Polls an EVRYTHNG task (its Location, under `baseUrl`) until `done` holds for it; any answer but 200 fails. */
-async function pollTask(baseUrl: string, location: string, headers: Record<string, string>, done: (task: any) => boolean, intervalMs: number, attempts: number, what: string): Promise<any> {
+async function pollTask(
+  baseUrl: string,
+  location: string,
+  headers: Record<string, string>,
+  done: (task: any) => boolean,
+  intervalMs: number,
+  attempts: number,
+  what: string,
+): Promise<any> {
   for (let i = 0; i < attempts; i++) {
     const res = await http(`${baseUrl}${location}`, { headers });
     if (res.status !== 200) throw new Error(`task ${location}: ${res.status} ${res.text}`);

@@ -47,11 +47,7 @@ export class PythonVenv {
  * Runs a program without blocking the event loop, so a Batchyard started in this process keeps answering it;
  * resolves with its exit code and everything it printed.
  */
-export function runToEnd(
-  command: string,
-  args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
-): Promise<{ code: number | null; output: string }> {
+export function runToEnd(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd });
     let output = '';

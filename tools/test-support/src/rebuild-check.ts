@@ -23,10 +23,10 @@ export async function expectReadModelsEqualRebuild(
   try {
     for (const definition of definitions) {
       const targets = new Map(definition.collections.map((c) => [c.name, `rebuilt_${c.name}`]));
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         const page = await events.readAll({ after, maxCount: 500, eventTypes: definition.eventTypes });
         if (page.length === 0) break;
-        for (let rest = page; rest.length; ) {
+        for (let rest = page; rest.length;) {
           const { applied, failed } = await applyUntilFailure(rest, (run) => applyEvents(rebuilt, definition, targets, run));
           if (!failed) break;
           if (!leftOut.includes(failed.item.position)) throw failed.error;

@@ -70,7 +70,5 @@ export const QUICK_REBALANCE: NodeJS.ProcessEnv = { KAFKA_SESSION_TIMEOUT_MS: '6
 export function describeProcessTiers<Size>(name: string, sizes: { embedded: Size; distributed: Size }, body: (serverEnv: NodeJS.ProcessEnv, size: Size) => void): void {
   describe(`${name} (embedded stores)`, () => body({}, sizes.embedded));
   const distributed = distributedOverrides();
-  describeTier(`${name} (Kafka + MongoDB wire)`, Boolean(distributed), NO_SERVERS, () =>
-    body({ ...overridesAsEnv(distributed ?? {}), ...QUICK_REBALANCE }, sizes.distributed),
-  );
+  describeTier(`${name} (Kafka + MongoDB wire)`, Boolean(distributed), NO_SERVERS, () => body({ ...overridesAsEnv(distributed ?? {}), ...QUICK_REBALANCE }, sizes.distributed));
 }

@@ -53,7 +53,10 @@ export class CommandGateway {
     } catch (error) {
       if (error instanceof WriteParkedError) {
         result = 'read_model_parked';
-        throw new ApiError('SERVICE_UNAVAILABLE', 'The write is recorded, but its read model cannot show it: an operator must resolve a parked event; retry with the same Idempotency-Key then');
+        throw new ApiError(
+          'SERVICE_UNAVAILABLE',
+          'The write is recorded, but its read model cannot show it: an operator must resolve a parked event; retry with the same Idempotency-Key then',
+        );
       }
       if (error instanceof CommandTimeoutError || error instanceof ProjectionLagError) {
         throw new ApiError('SERVICE_UNAVAILABLE', 'The batch service did not answer in time; retry with the same Idempotency-Key');

@@ -10,7 +10,12 @@ export const BATCHYARD_DOC: DialectDoc = {
   errorSchema: {
     type: 'object',
     required: ['status', 'errors', 'code', 'moreInfo'],
-    properties: { status: { type: 'integer' }, errors: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 1 }, code: { type: 'string' }, moreInfo: { type: 'string' } },
+    properties: {
+      status: { type: 'integer' },
+      errors: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 1 },
+      code: { type: 'string' },
+      moreInfo: { type: 'string' },
+    },
   },
   operations: [
     {
@@ -20,11 +25,27 @@ export const BATCHYARD_DOC: DialectDoc = {
       responses: {
         200: {
           description: 'The key’s session',
-          schema: { type: 'object', required: ['tenant', 'keyId', 'name', 'role'], properties: { tenant: { type: 'string' }, keyId: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } } },
+          schema: {
+            type: 'object',
+            required: ['tenant', 'keyId', 'name', 'role'],
+            properties: { tenant: { type: 'string' }, keyId: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } },
+          },
         },
       },
     },
-    { method: 'get', path: '/health', summary: 'Each port of this process probed with a real call; 503 when one is down', public: true, responses: { 200: { description: 'Healthy' }, 503: { description: 'A port is down' } } },
-    { method: 'get', path: '/asyncapi.json', summary: 'The event catalogue of this installation (AsyncAPI)', public: true, responses: { 200: { description: 'AsyncAPI document' } } },
+    {
+      method: 'get',
+      path: '/health',
+      summary: 'Each port of this process probed with a real call; 503 when one is down',
+      public: true,
+      responses: { 200: { description: 'Healthy' }, 503: { description: 'A port is down' } },
+    },
+    {
+      method: 'get',
+      path: '/asyncapi.json',
+      summary: 'The event catalogue of this installation (AsyncAPI)',
+      public: true,
+      responses: { 200: { description: 'AsyncAPI document' } },
+    },
   ],
 };

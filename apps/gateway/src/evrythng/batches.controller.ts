@@ -29,24 +29,23 @@ export class EvrythngBatchesController {
 
   @Post()
   @HttpCode(201)
-  async create(
-    @Body() body: unknown,
-    @CurrentCaller() caller: Caller,
-    @Req() req: IdempotentRequest,
-    @Res({ passthrough: true }) res: Response,
-  ) {
+  async create(@Body() body: unknown, @CurrentCaller() caller: Caller, @Req() req: IdempotentRequest, @Res({ passthrough: true }) res: Response) {
     requireJsonBody(req);
     const fields = parseInput(BatchCreateSchema, body ?? {});
     // Under an Idempotency-Key the ids derive from the command id, so a retried command is the same batch.
     const batchId = req.commandId ? evrythngIdFrom(req.commandId) : newEvrythngId();
     const uuid = req.commandId ? uuidFrom(`batch:${req.commandId}`) : randomUUID();
     // The batch service claims `identifiers.number` (unique per tenant) as it creates the batch: a clash is 409.
-    await this.commands.execute(CreateBatch, { ...fields, batchId, uuid }, {
-      caller,
-      aggregateId: batchId,
-      commandId: req.commandId,
-      readModel: BatchesProjection,
-    });
+    await this.commands.execute(
+      CreateBatch,
+      { ...fields, batchId, uuid },
+      {
+        caller,
+        aggregateId: batchId,
+        commandId: req.commandId,
+        readModel: BatchesProjection,
+      },
+    );
     res.location(`/batches/${batchId}`);
     return this.document(caller, await this.find(caller, batchId));
   }
@@ -54,8 +53,14 @@ export class EvrythngBatchesController {
   @Get()
   async list(@Query() query: unknown, @CurrentCaller() caller: Caller, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const base = publicBase(this.infra, req);
-    const page = await keysetPage(this.readStore.collection<BatchDoc>('batches'), { tenant: caller.tenant, query, fields: BATCH_FIELDS, base, resourcePath: '/batches' }, (n, v) => res.setHeader(n, v));
-    const counts = await productCounts(this.readStore, caller.tenant, page.map((doc) => doc.batchId));
+    const page = await keysetPage(this.readStore.collection<BatchDoc>('batches'), { tenant: caller.tenant, query, fields: BATCH_FIELDS, base, resourcePath: '/batches' }, (n, v) =>
+      res.setHeader(n, v),
+    );
+    const counts = await productCounts(
+      this.readStore,
+      caller.tenant,
+      page.map((doc) => doc.batchId),
+    );
     return page.map((doc) => batchDocument(doc, counts.get(doc.batchId)!));
   }
 
@@ -97,9 +102,7 @@ export class EvrythngBatchesController {
   }
 
   private async find(caller: Caller, batchId: string): Promise<BatchDoc> {
-    const doc = EVRYTHNG_ID_PATTERN.test(batchId)
-      ? await this.readStore.collection<BatchDoc>('batches').get(batchDocId(caller.tenant, batchId))
-      : undefined;
+    const doc = EVRYTHNG_ID_PATTERN.test(batchId) ? await this.readStore.collection<BatchDoc>('batches').get(batchDocId(caller.tenant, batchId)) : undefined;
     if (!doc) throw new ApiError('NOT_FOUND', `Batch ${batchId} not found`);
     return doc;
   }

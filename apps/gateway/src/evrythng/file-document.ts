@@ -25,8 +25,7 @@ export const filePath = (tenant: string, fileId: string, what: 'upload' | 'conte
 
 /** A FileDocument: `uploadUrl` signed afresh on every read, `contentUrl` and `size` once the bytes are there. */
 export function fileDocument(doc: FileDoc, urls: { base: string; secret: Buffer }) {
-  const signed = (what: 'upload' | 'content', expiresInSeconds: number) =>
-    signUrl(urls.base, filePath(doc.tenant, doc.fileId, what), { secret: urls.secret, expiresInSeconds });
+  const signed = (what: 'upload' | 'content', expiresInSeconds: number) => signUrl(urls.base, filePath(doc.tenant, doc.fileId, what), { secret: urls.secret, expiresInSeconds });
   return {
     id: doc.fileId,
     createdAt: doc.createdAt,

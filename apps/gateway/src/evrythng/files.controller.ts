@@ -55,7 +55,9 @@ export class EvrythngFilesController {
 
   @Get()
   async list(@Query() query: unknown, @CurrentCaller() caller: Caller, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const page = await keysetPage(this.files, { tenant: caller.tenant, query, fields: FILE_FIELDS, base: publicBase(this.infra, req), resourcePath: '/files' }, (n, v) => res.setHeader(n, v));
+    const page = await keysetPage(this.files, { tenant: caller.tenant, query, fields: FILE_FIELDS, base: publicBase(this.infra, req), resourcePath: '/files' }, (n, v) =>
+      res.setHeader(n, v),
+    );
     return page.map((doc) => this.document(doc, req));
   }
 

@@ -89,14 +89,15 @@ export class EvrythngTasksController {
   async list(@Param('batchId') batchId: string, @Query() query: unknown, @CurrentCaller() caller: Caller, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     await this.findBatch(caller, batchId);
     // Only this batch's tasks: a `batch=` filter naming another batch matches nothing.
-    const scoped = (filter: Filter): Filter | undefined =>
-      filter.batchId === undefined || filter.batchId === batchId ? { ...filter, batchId } : undefined;
+    const scoped = (filter: Filter): Filter | undefined => (filter.batchId === undefined || filter.batchId === batchId ? { ...filter, batchId } : undefined);
     const collection = {
       find: async (f: Filter, o: FindOptions) => (scoped(f) ? this.tasks.find(scoped(f)!, o) : []),
       count: async (f: Filter) => (scoped(f) ? this.tasks.count(scoped(f)!) : 0),
     };
     const base = publicBase(this.infra, req);
-    const page = await keysetPage(collection, { tenant: caller.tenant, query, fields: TASK_FIELDS, base, resourcePath: `/batches/${batchId}/tasks` }, (n, v) => res.setHeader(n, v));
+    const page = await keysetPage(collection, { tenant: caller.tenant, query, fields: TASK_FIELDS, base, resourcePath: `/batches/${batchId}/tasks` }, (n, v) =>
+      res.setHeader(n, v),
+    );
     return Promise.all(page.map((task) => this.document(task, base)));
   }
 
@@ -117,9 +118,7 @@ export class EvrythngTasksController {
   @Get(':taskId/logs')
   async logs(@Param('batchId') batchId: string, @Param('taskId') taskId: string, @CurrentCaller() caller: Caller) {
     await this.findTask(caller, batchId, taskId);
-    const logs = await this.readStore
-      .collection<TaskLogDoc>('task_logs')
-      .find({ tenant: caller.tenant, taskId }, { sort: [['index', 1]], limit: MAX_LOGS });
+    const logs = await this.readStore.collection<TaskLogDoc>('task_logs').find({ tenant: caller.tenant, taskId }, { sort: [['index', 1]], limit: MAX_LOGS });
     return logs.map(taskLogDocument);
   }
 

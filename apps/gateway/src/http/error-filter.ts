@@ -16,8 +16,7 @@ export function toApiError(error: unknown): ApiError {
   const e = error as { type?: string; status?: number; message?: string };
   if (e?.type === 'entity.parse.failed') return new ApiError('BAD_REQUEST', 'Malformed JSON in request body');
   if (e?.type === 'entity.too.large') return new ApiError('PAYLOAD_TOO_LARGE', 'Request body is too large');
-  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
-    return new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported request body encoding');
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported request body encoding');
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return ApiError.fromStatus(e.status, e.message ?? 'Bad request');
   // A read store's InvalidNameError or InvalidQueryError ends here too, on purpose: every name a client gives is
   // checked where it enters (docs/operations.md, Input limits), so one that reaches the store is the gateway's bug.
@@ -27,7 +26,10 @@ export function toApiError(error: unknown): ApiError {
 export function sendError(req: Request, res: Response, error: ApiError): void {
   if (res.headersSent) return;
   if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-  res.status(error.status).type('application/json').send(JSON.stringify(errorBody(dialectOf(req.path), error, req.path)));
+  res
+    .status(error.status)
+    .type('application/json')
+    .send(JSON.stringify(errorBody(dialectOf(req.path), error, req.path)));
 }
 
 /** Every error of every route, in the dialect's own shape. */

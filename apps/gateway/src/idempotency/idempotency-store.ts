@@ -22,11 +22,7 @@ interface IdempotencyDoc extends Doc {
   answer?: StoredAnswer;
 }
 
-export type Claim =
-  | { kind: 'new' }
-  | { kind: 'replay'; answer: StoredAnswer }
-  | { kind: 'mismatch' }
-  | { kind: 'in_flight' };
+export type Claim = { kind: 'new' } | { kind: 'replay'; answer: StoredAnswer } | { kind: 'mismatch' } | { kind: 'in_flight' };
 
 /** The first answer to a POST with an Idempotency-Key, per tenant and key. */
 export class IdempotencyStore {

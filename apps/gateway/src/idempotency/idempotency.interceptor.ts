@@ -31,8 +31,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const res = context.switchToHttp().getResponse<Response>();
     const key = req.header('idempotency-key');
     if (req.method !== 'POST' || key === undefined || !req.caller) return next.handle();
-    if (!key.trim() || key.length > MAX_KEY_LENGTH)
-      return throwError(() => new ApiError('BAD_REQUEST', `Idempotency-Key must be 1 to ${MAX_KEY_LENGTH} characters`));
+    if (!key.trim() || key.length > MAX_KEY_LENGTH) return throwError(() => new ApiError('BAD_REQUEST', `Idempotency-Key must be 1 to ${MAX_KEY_LENGTH} characters`));
     const id = sha256Hex(`${req.caller.tenant}\n${key}`);
     const requestHash = sha256Hex(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`);
     return from(this.store.claim(id, requestHash)).pipe(

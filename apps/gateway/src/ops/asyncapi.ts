@@ -68,9 +68,7 @@ export function asyncApiDocument(namespace?: string): Json {
   const channels: Json = {};
   const operations: Json = {};
   for (const category of categories) {
-    const refs = Object.fromEntries(
-      EventCatalogue.filter((e) => e.category === category).map((e) => [messageName(e), { $ref: `#/components/messages/${messageName(e)}` }]),
-    );
+    const refs = Object.fromEntries(EventCatalogue.filter((e) => e.category === category).map((e) => [messageName(e), { $ref: `#/components/messages/${messageName(e)}` }]));
     channels[category] = {
       address: prefix + Topics.events(category),
       title: `${category} events`,

@@ -16,12 +16,7 @@ export class OpsModule implements NestModule {
     return {
       module: OpsModule,
       controllers: [AsyncApiController],
-      providers: [
-        { provide: INFRASTRUCTURE, useValue: deps.infra },
-        { provide: READ_STORE, useValue: deps.readStore },
-        RequestObservability,
-        RetentionSweep,
-      ],
+      providers: [{ provide: INFRASTRUCTURE, useValue: deps.infra }, { provide: READ_STORE, useValue: deps.readStore }, RequestObservability, RetentionSweep],
     };
   }
 

@@ -30,10 +30,7 @@ export class RequestObservability implements NestMiddleware {
       const seconds = end({ method: req.method, route });
       httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
       const commandId = (req as Request & { commandId?: string }).commandId;
-      this.logger.info(
-        { correlationId, ...(commandId && { commandId }), method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) },
-        'request',
-      );
+      this.logger.info({ correlationId, ...(commandId && { commandId }), method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
     });
     withCorrelationId(correlationId, next);
   }

@@ -1,16 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import {
-  BulkActionSchema,
-  BulkModeSchema,
-  DuplicateHandlingSchema,
-  QueueBulkJob,
-  RequestBulkJob,
-  ResourceTypeSchema,
-  evrythngIdFrom,
-  newEvrythngId,
-} from '@batchyard/contracts';
+import { BulkActionSchema, BulkModeSchema, DuplicateHandlingSchema, QueueBulkJob, RequestBulkJob, ResourceTypeSchema, evrythngIdFrom, newEvrythngId } from '@batchyard/contracts';
 import { BulkLimits, ResourceUpdateSchemas, decodeDataUrl, jobDeadlineSeconds, uploadExpirySeconds } from '@batchyard/bulk-jobs';
 import { signUrl } from '@batchyard/http';
 import { BulkJobsProjection, type BulkJobDoc } from '@batchyard/read-models';
@@ -37,7 +28,10 @@ export const CreateBatchSchema = z.strictObject({
   resource: ResourceTypeSchema,
   action: BulkActionSchema,
   mode: BulkModeSchema.default('mixed'),
-  data: z.union([z.array(z.unknown()).min(1).max(BulkLimits.maxRows), z.string().max(BulkLimits.maxDataUrlChars)]).nullable().optional(),
+  data: z
+    .union([z.array(z.unknown()).min(1).max(BulkLimits.maxRows), z.string().max(BulkLimits.maxDataUrlChars)])
+    .nullable()
+    .optional(),
   properties: z.record(z.string(), z.unknown()).default({}),
   duplicate_handling: DuplicateHandlingSchema.default('ignore_all'),
   save_upload: z.boolean().default(false),
@@ -52,7 +46,10 @@ export const ListFiltersSchema = z.object({
   status: z.enum(['requested', 'queued', 'processing', 'completed', 'failed', 'timed_out', 'expired']).optional(),
 });
 
-const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional();
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1')
+  .optional();
 export const IncludeSchema = z.object({
   include_upload_csv: flag,
   include_upload_json: flag,
@@ -118,9 +115,7 @@ export class PackagexBatchesController {
       return envelope(req, 201, 'Batch requested: upload the file to _upload_url', bulkJobDocument(doc, { ...NO_URLS, _upload_url: this.uploadUrl(req, doc) }));
     }
     const data = input.data;
-    const payload = checkedPayload('data', () =>
-      Array.isArray(data) ? { content: Buffer.from(JSON.stringify(data)), format: 'json' } : decodeDataUrl(data),
-    );
+    const payload = checkedPayload('data', () => (Array.isArray(data) ? { content: Buffer.from(JSON.stringify(data)), format: 'json' } : decodeDataUrl(data)));
     if (input.mode === 'sync' && payload.rows.length > BulkLimits.maxSyncRows) {
       throw ApiError.validation([{ code: 'too_big', path: ['mode'], message: `sync takes at most ${BulkLimits.maxSyncRows} rows; use mixed or async` }]);
     }
@@ -143,11 +138,14 @@ export class PackagexBatchesController {
     const filter = { tenant: caller.tenant, ...filters };
     const jobs = this.readStore.collection<BulkJobDoc>('bulk_jobs');
     const reached = await resourcesReached(this.readStore);
-    const [docs, total] = await Promise.all([
-      jobs.find(filter, { sort: [['createdAt', 1]], skip: (page - 1) * limit, limit }),
-      jobs.count(filter),
-    ]);
-    return envelope(req, 200, 'Batches retrieved', docs.map((d) => bulkJobDocument(readableJob(d, reached))), pagination(page, limit, total));
+    const [docs, total] = await Promise.all([jobs.find(filter, { sort: [['createdAt', 1]], skip: (page - 1) * limit, limit }), jobs.count(filter)]);
+    return envelope(
+      req,
+      200,
+      'Batches retrieved',
+      docs.map((d) => bulkJobDocument(readableJob(d, reached))),
+      pagination(page, limit, total),
+    );
   }
 
   @Get(':id')

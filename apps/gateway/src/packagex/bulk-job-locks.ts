@@ -16,7 +16,13 @@ export class BulkJobLocks {
   constructor(private readonly commands: CommandGateway) {}
 
   /** Runs `queue` (the command that creates the job) holding the lock; `endsByMs`: when the job ends at the latest. */
-  async queueHolding<T>(caller: Caller, spec: Pick<BulkJobSpec, 'jobId' | 'resource' | 'action'>, endsByMs: number, requestCommandId: string | undefined, queue: () => Promise<T>): Promise<T> {
+  async queueHolding<T>(
+    caller: Caller,
+    spec: Pick<BulkJobSpec, 'jobId' | 'resource' | 'action'>,
+    endsByMs: number,
+    requestCommandId: string | undefined,
+    queue: () => Promise<T>,
+  ): Promise<T> {
     if (spec.action === 'merge') return queue();
     const lock = { resource: spec.resource, jobId: spec.jobId };
     // Nothing reads the lock, so there is no read model to wait for.

@@ -34,6 +34,5 @@ export function pagination(page: number, limit: number, total: number): Paginati
   return { limit, page, has_more: page * limit < total, total_count: total };
 }
 
-
 /** The absolute base of URLs we issue: BATCHYARD_PUBLIC_URL, else the request's own scheme and host. */
 export const publicBase = (req: Request, infra: Infrastructure) => infra.config.publicUrl ?? `${req.protocol}://${req.get('host')}`;

@@ -31,7 +31,14 @@ const envelope = (data: object, paged = false) => ({
 const phase = {
   type: 'object',
   required: ['name', 'mode', 'total', 'processed', 'success', 'error'],
-  properties: { name: { enum: ['parsing', 'validation', 'processing', 'cleanup'] }, mode: { enum: ['sync', 'async'] }, total: count, processed: count, success: count, error: count },
+  properties: {
+    name: { enum: ['parsing', 'validation', 'processing', 'cleanup'] },
+    mode: { enum: ['sync', 'async'] },
+    total: count,
+    processed: count,
+    success: count,
+    error: count,
+  },
 };
 const stats = Object.fromEntries(['created', 'updated', 'deleted', 'overwritten', 'ignored', 'rejected', 'unprocessed', 'events'].map((name) => [name, count]));
 const bulkJob = {
@@ -76,9 +83,22 @@ const resourceOperations = Object.entries(ResourcePaths).flatMap(([plural, type]
   const one = envelope(resource(type));
   return [
     { method: 'post', path: `/v1/${plural}`, summary: `Create a ${type}`, body: ResourceCreateSchemas[type], responses: { 201: { description: 'Created', schema: one } } },
-    { method: 'get', path: `/v1/${plural}`, summary: `List ${type}s, newest first`, query: PageQuerySchema(25), responses: { 200: { description: 'A page', schema: envelope({ type: 'array', items: resource(type) }, true) } } },
+    {
+      method: 'get',
+      path: `/v1/${plural}`,
+      summary: `List ${type}s, newest first`,
+      query: PageQuerySchema(25),
+      responses: { 200: { description: 'A page', schema: envelope({ type: 'array', items: resource(type) }, true) } },
+    },
     { method: 'get', path: `/v1/${plural}/{id}`, summary: `Read a ${type}`, pathParams: id, responses: { 200: { description: `The ${type}`, schema: one } } },
-    { method: 'post', path: `/v1/${plural}/{id}`, summary: `Update a ${type}: the fields given (POST to the singular URL, PX-RR)`, pathParams: id, body: ResourceUpdateSchemas[type], responses: { 200: { description: 'Updated', schema: one } } },
+    {
+      method: 'post',
+      path: `/v1/${plural}/{id}`,
+      summary: `Update a ${type}: the fields given (POST to the singular URL, PX-RR)`,
+      pathParams: id,
+      body: ResourceUpdateSchemas[type],
+      responses: { 200: { description: 'Updated', schema: one } },
+    },
     { method: 'delete', path: `/v1/${plural}/{id}`, summary: `Delete a ${type}`, pathParams: id, responses: { 200: { description: `The deleted ${type}`, schema: one } } },
   ];
 });
@@ -87,7 +107,8 @@ const batchId = { id: 'the batch’s id (`batch_…`)' };
 
 export const PACKAGEX_DOC: DialectDoc = {
   title: 'Batchyard: PackageX-compatible API (batches and their five resources)',
-  description: 'Bulk jobs over contacts, groups, shipments, trackers and assets, and the resources themselves. `X-API-KEY` is accepted as well as `PX-API-KEY`. See docs/bulk-jobs.md.',
+  description:
+    'Bulk jobs over contacts, groups, shipments, trackers and assets, and the resources themselves. `X-API-KEY` is accepted as well as `PX-API-KEY`. See docs/bulk-jobs.md.',
   servers: ['/'],
   security: { name: 'pxApiKey', scheme: { type: 'apiKey', in: 'header', name: 'PX-API-KEY' } },
   errorSchema: {

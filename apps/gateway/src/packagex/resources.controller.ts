@@ -43,10 +43,7 @@ export class PackagexResourcesController {
     const { page, limit } = pageQuery(query, 25);
     const filter = { tenant: caller.tenant, resource };
     const collection = this.readStore.collection<ResourceDoc>('resources');
-    const [docs, total] = await Promise.all([
-      collection.find(filter, { sort: [['createdAt', -1]], skip: (page - 1) * limit, limit }),
-      collection.count(filter),
-    ]);
+    const [docs, total] = await Promise.all([collection.find(filter, { sort: [['createdAt', -1]], skip: (page - 1) * limit, limit }), collection.count(filter)]);
     return envelope(req, 200, `${resource}s retrieved`, docs.map(resourceDocument), pagination(page, limit, total));
   }
 

@@ -44,12 +44,16 @@ export class TofuPilotBatchesController {
     const { number } = parseInput(BatchCreateBody, body ?? {});
     const batchId = req.commandId ? evrythngIdFrom(req.commandId) : newEvrythngId();
     const uuid = req.commandId ? uuidFrom(`batch:${req.commandId}`) : randomUUID();
-    await this.commands.execute(CreateBatch, { name: number, identifiers: { number }, batchId, uuid }, {
-      caller,
-      aggregateId: batchId,
-      commandId: req.commandId,
-      readModel: BatchesProjection,
-    });
+    await this.commands.execute(
+      CreateBatch,
+      { name: number, identifiers: { number }, batchId, uuid },
+      {
+        caller,
+        aggregateId: batchId,
+        commandId: req.commandId,
+        readModel: BatchesProjection,
+      },
+    );
     return { id: uuid };
   }
 

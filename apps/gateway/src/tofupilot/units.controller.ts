@@ -66,7 +66,8 @@ export class TofuPilotUnitsController {
     requireJsonBody(req);
     const input = parseInput(UnitUpdateBody, body ?? {});
     const unit = await this.lookups.unitBySerial(caller.tenant, serial);
-    const batchId = input.batch_number === undefined ? undefined : input.batch_number === null ? null : (await this.lookups.batchByNumber(caller.tenant, input.batch_number)).batchId;
+    const batchId =
+      input.batch_number === undefined ? undefined : input.batch_number === null ? null : (await this.lookups.batchByNumber(caller.tenant, input.batch_number)).batchId;
     const renamed = input.new_serial_number !== undefined && input.new_serial_number !== unit.serialNumber;
     const changes = {
       ...(renamed && { serialNumber: input.new_serial_number }),

@@ -58,7 +58,12 @@ const FULL_ROW = `{${TWENTY.map((k) => `"${k}":0`).join(',')}}`;
 export function manyKeysJson(count: number): string {
   const rest = count % 20;
   const rows = new Array<string>(Math.floor(count / 20)).fill(FULL_ROW);
-  if (rest) rows.push(`{${TWENTY.slice(0, rest).map((k) => `"${k}":0`).join(',')}}`);
+  if (rest)
+    rows.push(
+      `{${TWENTY.slice(0, rest)
+        .map((k) => `"${k}":0`)
+        .join(',')}}`,
+    );
   return `[${rows.join(',')}]`;
 }
 
@@ -83,7 +88,13 @@ export function jsonBodyAttacks(route: {
 }): HostileCase[] {
   const { base, freeMap, bytes = MiB, maxKeys = 100_000 } = route;
   const inMap = (member: string) => (freeMap ? withMember({ ...base, [freeMap]: undefined }, `"${freeMap}":{${member}}`) : withMember(base, member));
-  const row = (name: string, rest: Partial<HostileCase> & { status: number }): HostileCase => ({ name: `${route.method} ${route.path}: ${name}`, dialect: route.dialect, method: route.method, path: route.path, ...rest });
+  const row = (name: string, rest: Partial<HostileCase> & { status: number }): HostileCase => ({
+    name: `${route.method} ${route.path}: ${name}`,
+    dialect: route.dialect,
+    method: route.method,
+    path: route.path,
+    ...rest,
+  });
   return [
     row('__proto__ key at the top', { raw: withMember(base, '"__proto__":{"polluted":true}'), status: 400 }),
     row('constructor.prototype at the top', { raw: withMember(base, '"constructor":{"prototype":{"polluted":true}}'), status: 400 }),

@@ -9,8 +9,7 @@ const mongoUrl = process.env.MONGO_URL;
 if (!mongoUrl) {
   // Straight to stderr: jest drops console output of a file whose tests all skip when it runs several files.
   process.stderr.write(
-    '\n  !!!!!!!!!!\n  !!! MongoDB tier NOT RUN: MONGO_URL is not set (.ci/run starts a Mongo-wire server)\n' +
-      '  !!! GridFsBlobStore conformance is skipped.\n  !!!!!!!!!!\n\n',
+    '\n  !!!!!!!!!!\n  !!! MongoDB tier NOT RUN: MONGO_URL is not set (.ci/run starts a Mongo-wire server)\n' + '  !!! GridFsBlobStore conformance is skipped.\n  !!!!!!!!!!\n\n',
   );
   describe.skip('GridFsBlobStore (NOT RUN: MONGO_URL is not set)', () => {
     it('runs the blob-store conformance suite', () => undefined);
@@ -39,7 +38,10 @@ if (!mongoUrl) {
         withDb(dbName, async (db) => {
           const files = await db.collection(`${BLOB_BUCKET}.files`).find().toArray();
           const published = new Set(files.filter((f) => !String(f.filename).startsWith(UPLOAD_PREFIX)).map((f) => String(f._id)));
-          const chunks = await db.collection(`${BLOB_BUCKET}.chunks`).find({}, { projection: { files_id: 1 } }).toArray();
+          const chunks = await db
+            .collection(`${BLOB_BUCKET}.chunks`)
+            .find({}, { projection: { files_id: 1 } })
+            .toArray();
           const orphanChunks = chunks.filter((c) => !published.has(String(c.files_id))).length;
           return files.length - published.size + orphanChunks;
         }),

@@ -21,8 +21,7 @@ export const BatchCreated = defineEvent({
   type: 'BatchCreated',
   version: 1,
   category: StreamCategory.batch,
-  description:
-    'A production batch was created. `batchId` is its EVRYTHNG id (24 characters), `uuid` its TofuPilot id.',
+  description: 'A production batch was created. `batchId` is its EVRYTHNG id (24 characters), `uuid` its TofuPilot id.',
   schema: BatchFieldsSchema.extend({
     batchId: z.string(),
     uuid: z.uuid(),
@@ -42,7 +41,6 @@ export const BatchDeleted = defineEvent({
   type: 'BatchDeleted',
   version: 1,
   category: StreamCategory.batch,
-  description:
-    'A batch was deleted. Its tasks and Thngs are kept; through TofuPilot its units are unlinked too, listed in `unlinkedUnits` (unit ids).',
+  description: 'A batch was deleted. Its tasks and Thngs are kept; through TofuPilot its units are unlinked too, listed in `unlinkedUnits` (unit ids).',
   schema: z.object({ batchId: z.string(), unlinkedUnits: z.array(z.string()).optional() }),
 });

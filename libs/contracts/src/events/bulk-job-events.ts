@@ -55,8 +55,7 @@ export const BulkJobQueued = defineEvent({
   type: 'BulkJobQueued',
   version: 1,
   category: StreamCategory.bulkjob,
-  description:
-    'A bulk job has its payload (in the blob store, by hash) and waits for the bulk processor. `spec` is absent when the job was requested first.',
+  description: 'A bulk job has its payload (in the blob store, by hash) and waits for the bulk processor. `spec` is absent when the job was requested first.',
   schema: z.object({ spec: BulkJobSpecSchema.optional(), upload: UploadSchema, deadlineAt: z.iso.datetime() }),
 });
 
@@ -67,8 +66,7 @@ export const PhaseCompleted = defineEvent({
   type: 'PhaseCompleted',
   version: 1,
   category: StreamCategory.bulkjob,
-  description:
-    'A phase ended. Parsing reports rows read and duplicates ignored; validation the rows rejected (their errors in a blob) and the chunks to process.',
+  description: 'A phase ended. Parsing reports rows read and duplicates ignored; validation the rows rejected (their errors in a blob) and the chunks to process.',
   schema: z.object({
     phase: PhaseNameSchema,
     total: z.number().int().nonnegative(),
@@ -95,8 +93,7 @@ export const ChunkProcessed = defineEvent({
   type: 'ChunkProcessed',
   version: 1,
   category: StreamCategory.bulkjob,
-  description:
-    'One chunk of a processing or cleanup phase was written: the resources it created, updated or deleted (line 0 for cleanup deletions) and the rows it rejected.',
+  description: 'One chunk of a processing or cleanup phase was written: the resources it created, updated or deleted (line 0 for cleanup deletions) and the rows it rejected.',
   schema: z.object({
     phase: z.enum(['processing', 'cleanup']),
     chunk: z.number().int().nonnegative(),

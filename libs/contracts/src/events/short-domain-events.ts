@@ -19,7 +19,7 @@ export const TenantShortDomainAdded = defineEvent({
   type: 'TenantShortDomainAdded',
   version: 1,
   category: StreamCategory.tenant,
-  description: 'An operator gave the tenant a short domain of its own: its tasks may name it, no other tenant\'s may.',
+  description: "An operator gave the tenant a short domain of its own: its tasks may name it, no other tenant's may.",
   schema: z.object({ domain: z.string() }),
 });
 

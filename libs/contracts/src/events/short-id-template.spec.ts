@@ -5,7 +5,14 @@ const problems = (template: ShortIdTemplate, quantity: number) => shortIdTemplat
 
 describe('short ID templates', () => {
   it('lays a code out: the length counts prefix, suffix and the separators beside them', () => {
-    expect(shortIdLayout({ type: 'SEQUENTIAL', length: 12, prefix: 'AB', suffix: 'C', separator: '--' })).toMatchObject({ head: 'AB--', tail: '--C', coreLength: 5, padChar: '0', start: 1n, increment: 1n });
+    expect(shortIdLayout({ type: 'SEQUENTIAL', length: 12, prefix: 'AB', suffix: 'C', separator: '--' })).toMatchObject({
+      head: 'AB--',
+      tail: '--C',
+      coreLength: 5,
+      padChar: '0',
+      start: 1n,
+      increment: 1n,
+    });
     expect(shortIdLayout({ type: 'SEQUENTIAL', separator: '-', padding: 'CHAR', paddingChar: 'x', length: 4 })).toMatchObject({ head: '', tail: '', coreLength: 4, padChar: 'x' });
     expect(shortIdLayout({ type: 'SEQUENTIAL' }).coreLength).toBeUndefined();
     expect(shortIdLayout({ type: 'PSEUDO_RANDOM', prefix: 'p' }).coreLength).toBe(8);
@@ -19,9 +26,13 @@ describe('short ID templates', () => {
   });
 
   it('refuses a length that cannot hold the quantity, or leaves no room, or codes too long', () => {
-    expect(problems({ type: 'SEQUENTIAL', length: 4, start: 1, increment: 1 }, 10_000)).toEqual([expect.stringMatching(/^length: length 4 cannot hold 10000 codes: the last, 10000, needs 5 digits/)]);
+    expect(problems({ type: 'SEQUENTIAL', length: 4, start: 1, increment: 1 }, 10_000)).toEqual([
+      expect.stringMatching(/^length: length 4 cannot hold 10000 codes: the last, 10000, needs 5 digits/),
+    ]);
     expect(problems({ type: 'SEQUENTIAL', length: 6, prefix: 'AB', separator: '-', increment: 100 }, 100)).toEqual([expect.stringMatching(/cannot hold 100 codes/)]);
-    expect(problems({ type: 'PSEUDO_RANDOM', length: 3 }, 238_329)).toEqual([expect.stringMatching(/^length: length 3 cannot hold 238329 codes: 3 random characters make 238328 codes$/)]);
+    expect(problems({ type: 'PSEUDO_RANDOM', length: 3 }, 238_329)).toEqual([
+      expect.stringMatching(/^length: length 3 cannot hold 238329 codes: 3 random characters make 238328 codes$/),
+    ]);
     expect(problems({ type: 'PSEUDO_RANDOM', length: 4, prefix: 'ABCD' }, 1)).toEqual([expect.stringMatching(/leaves no room/)]);
     expect(problems({ type: 'PSEUDO_RANDOM', length: 30 }, 1)).toEqual([expect.stringMatching(/at most 20 characters/)]);
     expect(problems({ type: 'PSEUDO_RANDOM', prefix: 'x'.repeat(60) }, 1)).toEqual([expect.stringMatching(/longer than 64/)]);
@@ -29,7 +40,10 @@ describe('short ID templates', () => {
   });
 
   it('refuses padding and sequence settings that do not fit together', () => {
-    expect(problems({ type: 'PSEUDO_RANDOM', start: 1, increment: 2 }, 1)).toEqual(['start: start applies to SEQUENTIAL templates only', 'increment: increment applies to SEQUENTIAL templates only']);
+    expect(problems({ type: 'PSEUDO_RANDOM', start: 1, increment: 2 }, 1)).toEqual([
+      'start: start applies to SEQUENTIAL templates only',
+      'increment: increment applies to SEQUENTIAL templates only',
+    ]);
     expect(problems({ type: 'SEQUENTIAL', length: 5, padding: 'CHAR' }, 1)).toEqual(['paddingChar: paddingChar is required with padding CHAR']);
     expect(problems({ type: 'SEQUENTIAL', length: 5, paddingChar: 'x' }, 1)).toEqual(['paddingChar: paddingChar needs padding CHAR']);
     expect(problems({ type: 'SEQUENTIAL', padding: 'ZERO' }, 1)).toEqual(['length: padding needs a length']);

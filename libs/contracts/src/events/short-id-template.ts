@@ -9,7 +9,11 @@ export const DEFAULT_RANDOM_CORE_LENGTH = 8;
 /** The longest pseudo-random core: 62^20 ≈ 7·10^35 codes, in four limbs, three of which fill one block of the permutation's cipher. */
 export const MAX_RANDOM_CORE_LENGTH = 20;
 
-const affix = (name: string) => z.string().regex(/^[A-Za-z0-9_-]*$/, `${name} may hold only letters, digits, _ and -`).optional();
+const affix = (name: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/, `${name} may hold only letters, digits, _ and -`)
+    .optional();
 
 /** ShortIdTemplateDocument (Seed A.6): `length` counts the prefix, the suffix and their separators. */
 export const ShortIdTemplateSchema = z.strictObject({
@@ -19,7 +23,10 @@ export const ShortIdTemplateSchema = z.strictObject({
   increment: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
   padding: z.enum(['ZERO', 'CHAR']).optional(),
   // A digit would pad "12" into "9912", which is also the number 9912.
-  paddingChar: z.string().regex(/^[A-Za-z_-]$/, 'paddingChar is one letter, _ or -').optional(),
+  paddingChar: z
+    .string()
+    .regex(/^[A-Za-z_-]$/, 'paddingChar is one letter, _ or -')
+    .optional(),
   prefix: affix('prefix'),
   suffix: affix('suffix'),
   separator: affix('separator'),
@@ -42,8 +49,7 @@ export function shortIdLayout(template: ShortIdTemplate): ShortIdLayout {
   const separator = template.separator ?? '';
   const head = template.prefix ? template.prefix + separator : '';
   const tail = template.suffix ? separator + template.suffix : '';
-  const coreLength =
-    template.length !== undefined ? template.length - head.length - tail.length : template.type === 'PSEUDO_RANDOM' ? DEFAULT_RANDOM_CORE_LENGTH : undefined;
+  const coreLength = template.length !== undefined ? template.length - head.length - tail.length : template.type === 'PSEUDO_RANDOM' ? DEFAULT_RANDOM_CORE_LENGTH : undefined;
   const padChar = template.padding === 'CHAR' ? template.paddingChar! : '0';
   return { head, tail, coreLength, padChar, start: BigInt(template.start ?? 1), increment: BigInt(template.increment ?? 1) };
 }
@@ -74,7 +80,10 @@ export function shortIdTemplateProblems(template: ShortIdTemplate, quantity: num
     const last = layout.start + BigInt(quantity - 1) * layout.increment;
     const digits = last.toString().length;
     if (layout.coreLength !== undefined && digits > layout.coreLength) {
-      at('length', `length ${template.length} cannot hold ${quantity} codes: the last, ${last}, needs ${digits} digits and the prefix, suffix and separators leave ${layout.coreLength}`);
+      at(
+        'length',
+        `length ${template.length} cannot hold ${quantity} codes: the last, ${last}, needs ${digits} digits and the prefix, suffix and separators leave ${layout.coreLength}`,
+      );
     } else if (fixed + digits > MAX_SHORT_ID_LENGTH) {
       at('length', `the codes would be longer than ${MAX_SHORT_ID_LENGTH} characters`);
     }

@@ -33,7 +33,10 @@ export const ThngTemplateSchema = z.strictObject({
   tags: z.array(z.string().max(256)).max(60).optional(),
   customFields: z.record(z.string(), z.unknown()).optional(),
   identifiers: z.record(z.string(), z.string()).optional(),
-  product: z.string().regex(/^[A-Za-z0-9]{24}$/, 'product must be a 24-character id').optional(),
+  product: z
+    .string()
+    .regex(/^[A-Za-z0-9]{24}$/, 'product must be a 24-character id')
+    .optional(),
 });
 export type ThngTemplate = z.infer<typeof ThngTemplateSchema>;
 
@@ -48,7 +51,10 @@ export const FixedAmountInputSchema = z
     generateRedirections: z.boolean(),
     defaultRedirectUrl: z.url({ protocol: /^https?$/ }).optional(),
     thngTemplate: ThngTemplateSchema,
-    shortDomain: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'shortDomain must be a domain name').optional(),
+    shortDomain: z
+      .string()
+      .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'shortDomain must be a domain name')
+      .optional(),
     quantity: z.number().int().min(1).max(MAX_TASK_QUANTITY),
     shortIdTemplate: z.strictObject({ type: z.literal('THNG_ID') }).optional(),
   })
@@ -60,17 +66,19 @@ export type FixedAmountInput = z.infer<typeof FixedAmountInputSchema>;
 export const ShortIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a short ID is 1 to 64 letters, digits, _ or -');
 
 /** LIST_BASED input (Seed A.5): one Thng and one redirection per short ID given in the task itself. */
-export const ListBasedInputSchema = z
-  .strictObject({
-    type: z.literal('LIST_BASED'),
-    generateThngs: z.boolean(),
-    generateRedirections: z.literal(true, 'LIST_BASED tasks always generate redirections'),
-    defaultRedirectUrl: z.url({ protocol: /^https?$/ }),
-    thngTemplate: ThngTemplateSchema,
-    shortDomain: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'shortDomain must be a domain name'),
-    inputData: z.array(z.strictObject({ shortId: ShortIdSchema })).min(1).max(MAX_TASK_QUANTITY),
-    shortIdTemplate: z.strictObject({ type: z.literal('THNG_ID') }).optional(),
-  });
+export const ListBasedInputSchema = z.strictObject({
+  type: z.literal('LIST_BASED'),
+  generateThngs: z.boolean(),
+  generateRedirections: z.literal(true, 'LIST_BASED tasks always generate redirections'),
+  defaultRedirectUrl: z.url({ protocol: /^https?$/ }),
+  thngTemplate: ThngTemplateSchema,
+  shortDomain: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'shortDomain must be a domain name'),
+  inputData: z
+    .array(z.strictObject({ shortId: ShortIdSchema }))
+    .min(1)
+    .max(MAX_TASK_QUANTITY),
+  shortIdTemplate: z.strictObject({ type: z.literal('THNG_ID') }).optional(),
+});
 
 /** IDENTIFIERS_LIST_BASED input (Seed A.5): one Thng per value, with `identifiers[key] = value`; no redirections. */
 export const IdentifiersListBasedInputSchema = z.strictObject({
@@ -252,7 +260,7 @@ export const TaskResultFileWritten = defineEvent({
   type: 'TaskResultFileWritten',
   version: 1,
   category: StreamCategory.task,
-  description: 'The task\'s result file (TaskResultDocument `location` and `format`) is in the blob store under `hash`; written after the last chunk, before the task completes.',
+  description: "The task's result file (TaskResultDocument `location` and `format`) is in the blob store under `hash`; written after the last chunk, before the task completes.",
   schema: ResultFileSchema.extend({ batchId: z.string() }),
 });
 

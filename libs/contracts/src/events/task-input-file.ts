@@ -36,7 +36,7 @@ export const TaskInputOpened = defineEvent({
   version: 1,
   category: StreamCategory.task,
   description:
-    'The worker opened a FILE_BASED task\'s input: the CSV (a ZIP\'s one CSV, extracted) is the blob `hash`, with `header` and `rows` data rows; ' +
+    "The worker opened a FILE_BASED task's input: the CSV (a ZIP's one CSV, extracted) is the blob `hash`, with `header` and `rows` data rows; " +
     'its first data row starts at byte `offset`, after line `line`. Each chunk then reads on from the cursor its ItemsGenerated event records.',
   schema: z.object({
     batchId: z.string(),

@@ -100,7 +100,11 @@ describe('EsdbEventStore', () => {
   it('leaves no call open: reads stopped at maxCount, the head, stream reads, an aborted subscription', async () => {
     const client = new InMemoryEsdbClient();
     const store = new EsdbEventStore(client.asClient());
-    await store.append('order-1', Array.from({ length: 20 }, (_, n) => newEvent({ n })), 'no_stream');
+    await store.append(
+      'order-1',
+      Array.from({ length: 20 }, (_, n) => newEvent({ n })),
+      'no_stream',
+    );
     const [first] = await store.readAll({ maxCount: 1 });
     await store.readAll({ after: first.position, maxCount: 5 });
     await store.readAll({ after: first.position, maxCount: 5, eventTypes: ['ModelTested'] });
@@ -119,7 +123,11 @@ describe('EsdbEventStore', () => {
     const store = new EsdbEventStore(client.asClient());
     await store.append('order-1', [newEvent({ n: 0 })], 'no_stream');
     for (let i = 0; i < 250; i++) client.writeSystemEvent();
-    await store.append('other-1', Array.from({ length: 100 }, () => ({ ...newEvent(), type: 'OtherType' })), 'no_stream');
+    await store.append(
+      'other-1',
+      Array.from({ length: 100 }, () => ({ ...newEvent(), type: 'OtherType' })),
+      'no_stream',
+    );
     await store.append('order-1', [newEvent({ n: 1 })], 0);
     const before = client.delivered;
     const page = await store.readAll({ maxCount: 10, eventTypes: ['ModelTested'] });
@@ -177,7 +185,7 @@ describe('EsdbEventStore', () => {
     expect(received.map((e) => e.data)).toEqual([{ n: 0 }, { n: 1 }]);
   });
 
-  it('maps the server\'s MaxAppendSizeExceeded to AppendTooLargeError with the server\'s limit', async () => {
+  it("maps the server's MaxAppendSizeExceeded to AppendTooLargeError with the server's limit", async () => {
     const client = new InMemoryEsdbClient(1000);
     const store = new EsdbEventStore(client.asClient());
     const events = [newEvent({ text: 'ü'.repeat(400) })];

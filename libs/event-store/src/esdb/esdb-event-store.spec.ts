@@ -22,11 +22,7 @@ function dockerReachable(): boolean {
   const host = process.env.DOCKER_HOST;
   const target = host
     ? host.replace(/^tcp:/, 'http:')
-    : [
-        '/var/run/docker.sock',
-        join(homedir(), '.docker/run/docker.sock'),
-        process.env.XDG_RUNTIME_DIR && join(process.env.XDG_RUNTIME_DIR, 'docker.sock'),
-      ]
+    : ['/var/run/docker.sock', join(homedir(), '.docker/run/docker.sock'), process.env.XDG_RUNTIME_DIR && join(process.env.XDG_RUNTIME_DIR, 'docker.sock')]
         .filter((socket): socket is string => Boolean(socket) && existsSync(socket as string))
         .map((socket) => `unix://${socket}`)[0];
   if (!target) return false;

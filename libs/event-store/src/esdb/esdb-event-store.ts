@@ -195,10 +195,7 @@ export class EsdbEventStore implements EventStore {
   /** Position of the last event whose type is not a system one (the server filters), or 0. */
   async headPosition(): Promise<number> {
     await this.requireSupportedServer();
-    const [last] = await this.timed(
-      'headPosition',
-      this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1, filter: excludeSystemEvents() }),
-    );
+    const [last] = await this.timed('headPosition', this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1, filter: excludeSystemEvents() }));
     const head = last?.event ? commitOf(last.event) : 0;
     this.known.add(head);
     return head;
@@ -215,10 +212,7 @@ export class EsdbEventStore implements EventStore {
 
   private async readAllFrom(after: number, maxCount: number, eventTypes?: readonly string[]) {
     try {
-      return await this.timed(
-        'readAll',
-        this.client.readAll({ fromPosition: after > 0 ? exactly(after) : START, direction: FORWARDS, maxCount, filter: filterFor(eventTypes) }),
-      );
+      return await this.timed('readAll', this.client.readAll({ fromPosition: after > 0 ? exactly(after) : START, direction: FORWARDS, maxCount, filter: filterFor(eventTypes) }));
     } catch (error) {
       if (!isInvalidPosition(error)) throw error;
       // A position known once is no longer one: the store was recreated under us.
@@ -332,8 +326,7 @@ function commitOf(event: EsdbRecordedEvent): number {
 }
 
 /** Our event types (which never start with `$`), or everything but system events. */
-const filterFor = (eventTypes?: readonly string[]): Filter =>
-  eventTypes ? eventTypeFilter({ regex: anyOf(eventTypes) }) : excludeSystemEvents();
+const filterFor = (eventTypes?: readonly string[]): Filter => (eventTypes ? eventTypeFilter({ regex: anyOf(eventTypes) }) : excludeSystemEvents());
 
 const exactly = (position: number): Position => ({ commit: BigInt(position), prepare: BigInt(position) });
 

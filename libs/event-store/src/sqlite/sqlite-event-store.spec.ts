@@ -105,7 +105,7 @@ describe('SqliteEventStore', () => {
 
     const total = writers * rounds * (10 + 5 + 1);
     const all: RecordedEvent[] = [];
-    for (let page = await follower.readAll({ maxCount: 1000 }); page.length; ) {
+    for (let page = await follower.readAll({ maxCount: 1000 }); page.length;) {
       all.push(...page);
       page = await follower.readAll({ after: page[page.length - 1].position, maxCount: 1000 });
     }
@@ -147,8 +147,6 @@ function runWriter(file: string, writer: number, rounds: number): Promise<{ writ
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`writer ${writer} exited with ${code}: ${stderr}`)),
-    );
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`writer ${writer} exited with ${code}: ${stderr}`))));
   });
 }

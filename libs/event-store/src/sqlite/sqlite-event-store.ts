@@ -151,12 +151,7 @@ export class SqliteEventStore implements EventStore {
     signalAppended(this.file);
   }
 
-  private appendInTransaction(
-    stream: string,
-    events: readonly NewEvent[],
-    data: readonly string[],
-    expected: ExpectedRevision,
-  ): { result: AppendResult; wrote: boolean } {
+  private appendInTransaction(stream: string, events: readonly NewEvent[], data: readonly string[], expected: ExpectedRevision): { result: AppendResult; wrote: boolean } {
     const current = (this.sql.streamRevision.get(stream)?.revision as number | null) ?? -1;
     if (!satisfies(expected, current)) {
       const retried = this.findRetry(stream, events, expected);
@@ -167,18 +162,7 @@ export class SqliteEventStore implements EventStore {
     for (let i = 0; i < events.length; i++) {
       const e = events[i];
       try {
-        const values: SQLInputValue[] = [
-          stream,
-          current + 1 + i,
-          e.eventId,
-          e.type,
-          e.version,
-          e.tenant,
-          e.correlationId,
-          e.causationId,
-          e.occurredAt,
-          data[i],
-        ];
+        const values: SQLInputValue[] = [stream, current + 1 + i, e.eventId, e.type, e.version, e.tenant, e.correlationId, e.causationId, e.occurredAt, data[i]];
         position = Number(this.sql.insert.run(...values).lastInsertRowid);
       } catch (error) {
         if (!isDuplicateEventId(error)) throw error;
@@ -210,9 +194,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private readPage(after: number, maxCount: number, eventTypes?: readonly string[]): RecordedEvent[] {
-    const rows = eventTypes
-      ? this.sql.readAllOfTypes.all(after, JSON.stringify(eventTypes), maxCount)
-      : this.sql.readAll.all(after, maxCount);
+    const rows = eventTypes ? this.sql.readAllOfTypes.all(after, JSON.stringify(eventTypes), maxCount) : this.sql.readAll.all(after, maxCount);
     return this.toRecorded(rows as EventRow[]);
   }
 
@@ -250,9 +232,7 @@ function prepareStatements(db: DatabaseSync) {
       (stream, revision, event_id, type, version, tenant, correlation_id, causation_id, occurred_at, data)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     byEventId: prepare('SELECT stream, revision FROM events WHERE event_id = ?'),
-    eventIdsFrom: prepare(
-      'SELECT event_id AS eventId, position FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?',
-    ),
+    eventIdsFrom: prepare('SELECT event_id AS eventId, position FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?'),
     readStream: prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`),
     readAll: prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
     // One statement for any number of types: the list travels as a JSON array.
@@ -281,4 +261,3 @@ function isDuplicateEventId(error: unknown): boolean {
   const e = error as { errcode?: number; message?: string };
   return e?.errcode === SQLITE_CONSTRAINT_UNIQUE && Boolean(e.message?.includes('events.event_id'));
 }
-

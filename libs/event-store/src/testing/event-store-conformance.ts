@@ -92,7 +92,11 @@ export function describeEventStoreConformance(name: string, open: () => Promise<
 
       it('reads a stream from a revision and up to a count; a missing stream reads empty', async () => {
         const stream = unique('conf-range');
-        await store.append(stream, [0, 1, 2, 3].map((n) => newEvent('ConfA', { n })), 'no_stream');
+        await store.append(
+          stream,
+          [0, 1, 2, 3].map((n) => newEvent('ConfA', { n })),
+          'no_stream',
+        );
         expect((await store.readStream(stream, { fromRevision: 2 })).map((e) => e.revision)).toEqual([2, 3]);
         expect((await store.readStream(stream, { maxCount: 2 })).map((e) => e.revision)).toEqual([0, 1]);
         expect((await store.readStream(stream, { fromRevision: 1, maxCount: 2 })).map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }]);
@@ -174,8 +178,7 @@ export function describeEventStoreConformance(name: string, open: () => Promise<
     });
 
     describe('expected revision', () => {
-      const rejected = (stream: string, expected: unknown, actual: unknown) =>
-        expect.objectContaining({ name: 'WrongExpectedRevisionError', stream, expected, actual });
+      const rejected = (stream: string, expected: unknown, actual: unknown) => expect.objectContaining({ name: 'WrongExpectedRevisionError', stream, expected, actual });
 
       it("'no_stream' succeeds only on a missing stream", async () => {
         const stream = unique('conf-no-stream');
@@ -215,9 +218,7 @@ export function describeEventStoreConformance(name: string, open: () => Promise<
         const stream = unique('conf-race');
         await store.append(stream, [newEvent('ConfA')], 'no_stream');
         const writers = [store, ...(await Promise.all([openStore(), openStore()]))];
-        const outcomes = await Promise.allSettled(
-          [0, 1, 2, 3, 4, 5].map((i) => writers[i % writers.length].append(stream, [newEvent('ConfA', { i })], 0)),
-        );
+        const outcomes = await Promise.allSettled([0, 1, 2, 3, 4, 5].map((i) => writers[i % writers.length].append(stream, [newEvent('ConfA', { i })], 0)));
         expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
         for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(WrongExpectedRevisionError);
         expect((await store.readStream(stream)).map((e) => e.revision)).toEqual([0, 1]);
@@ -261,7 +262,7 @@ export function describeEventStoreConformance(name: string, open: () => Promise<
         const ours = (e: RecordedEvent) => e.stream === one || e.stream === two;
 
         const paged: RecordedEvent[] = [];
-        for (let after = start; after < last.position; ) {
+        for (let after = start; after < last.position;) {
           const page = await store.readAll({ after, maxCount: 2 });
           expect(page.length).toBeGreaterThan(0);
           expect(page.length).toBeLessThanOrEqual(2);
@@ -276,7 +277,7 @@ export function describeEventStoreConformance(name: string, open: () => Promise<
         const onlyA = await store.readAll({ after: start, maxCount: 100, eventTypes: [typeA] });
         expect(onlyA).toEqual(mine.filter((e) => e.type === typeA));
         const pagedA: RecordedEvent[] = [];
-        for (let page = await store.readAll({ after: start, maxCount: 1, eventTypes: [typeA] }); page.length; ) {
+        for (let page = await store.readAll({ after: start, maxCount: 1, eventTypes: [typeA] }); page.length;) {
           pagedA.push(...page);
           page = await store.readAll({ after: page[0].position, maxCount: 1, eventTypes: [typeA] });
         }
@@ -385,7 +386,11 @@ export function describeEventStoreConformance(name: string, open: () => Promise<
         const type = uniqueType('ConfSub');
         const stream = unique('conf-sub');
         const start = await store.headPosition();
-        await store.append(stream, [0, 1, 2].map((n) => newEvent(type, { n })), 'no_stream');
+        await store.append(
+          stream,
+          [0, 1, 2].map((n) => newEvent(type, { n })),
+          'no_stream',
+        );
         const filtered = collect(store, { after: start, eventTypes: [type] });
         const unfiltered = collect(store, { after: start });
         await until(() => filtered.received.length === 3, 'the catch-up');

@@ -117,29 +117,17 @@ export class InMemoryEsdbClient {
     return Promise.resolve({ serverVersion: this.serverVersion });
   }
 
-  async appendToStream(
-    streamName: string,
-    events: JSONEventData[],
-    { streamState = 'any' }: { streamState?: AppendStreamState } = {},
-  ): Promise<AppendResult> {
+  async appendToStream(streamName: string, events: JSONEventData[], { streamState = 'any' }: { streamState?: AppendStreamState } = {}): Promise<AppendResult> {
     // The server's `Event.SizeOnDisk` summed over the append: data and metadata as the client serialised them (UTF-8
     // JSON), and twice the type's length.
     const size = events.reduce((sum, e) => sum + jsonBytes(e.data) + jsonBytes(e.metadata) + 2 * e.type.length, 0);
     if (size > this.maxAppendSize) throw MaxAppendSizeExceededError.fromMaxAppendSize(this.maxAppendSize);
     const stream = this.log.filter((r) => r.streamId === streamName);
     const current = BigInt(stream.length) - 1n;
-    const wrong = () =>
-      new WrongExpectedVersionError(undefined, { streamName, expected: streamState, current: current < 0n ? 'no_stream' : current });
+    const wrong = () => new WrongExpectedVersionError(undefined, { streamName, expected: streamState, current: current < 0n ? 'no_stream' : current });
     const firstIndex =
-      streamState === 'any'
-        ? stream.findIndex((r) => r.id === events[0].id)
-        : streamState === 'no_stream'
-          ? 0
-          : typeof streamState === 'bigint'
-            ? Number(streamState) + 1
-            : -1;
-    const writable =
-      streamState === 'any' ? firstIndex < 0 : streamState === 'stream_exists' ? current >= 0n : BigInt(firstIndex) === current + 1n;
+      streamState === 'any' ? stream.findIndex((r) => r.id === events[0].id) : streamState === 'no_stream' ? 0 : typeof streamState === 'bigint' ? Number(streamState) + 1 : -1;
+    const writable = streamState === 'any' ? firstIndex < 0 : streamState === 'stream_exists' ? current >= 0n : BigInt(firstIndex) === current + 1n;
     if (!writable) {
       // The server's idempotence check: the batch's ids already stand at the place the expectation names.
       if (firstIndex < 0 || stream[firstIndex]?.id !== events[0].id) throw wrong();
@@ -160,17 +148,7 @@ export class InMemoryEsdbClient {
     });
   }
 
-  readAll({
-    fromPosition = START,
-    direction,
-    maxCount,
-    filter,
-  }: {
-    fromPosition?: ReadPosition;
-    direction?: string;
-    maxCount?: number;
-    filter?: Filter;
-  }) {
+  readAll({ fromPosition = START, direction, maxCount, filter }: { fromPosition?: ReadPosition; direction?: string; maxCount?: number; filter?: Filter }) {
     return this.answer(() => {
       if (fromPosition !== START && fromPosition !== END) this.requireBoundary(fromPosition.commit);
       const records =

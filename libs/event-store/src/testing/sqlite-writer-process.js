@@ -27,7 +27,11 @@ async function main() {
     const own = Array.from({ length: 10 }, (_, k) => event({ round, k }));
     await store.append(`own-${writer}`, own, round === 0 ? 'no_stream' : round * 10 - 1);
     // A stream every writer appends to without expectations: revisions are given out inside the transaction.
-    await store.append('shared-any', Array.from({ length: 5 }, (_, k) => event({ round, k })), 'any');
+    await store.append(
+      'shared-any',
+      Array.from({ length: 5 }, (_, k) => event({ round, k })),
+      'any',
+    );
     // A stream every writer appends to optimistically: read the revision, append, retry on conflict.
     for (;;) {
       const history = await store.readStream('shared-expected');

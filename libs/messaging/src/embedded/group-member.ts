@@ -152,7 +152,7 @@ export class GroupMember implements Consumption {
     while (!stop.aborted) {
       const batch = this.db.read(topic, partition, next, READ_BATCH);
       if (batch.length === 0) await nextSignal(this.channels.messages(topic, partition), IDLE_WAIT_MS, stop);
-      for (let start = 0; start < batch.length && !stop.aborted; ) {
+      for (let start = 0; start < batch.length && !stop.aborted;) {
         const messages = batch.slice(start, start + stepSize);
         const handled = await handleByKey(messages, keysInParallel, handleOne, () => stop.aborted);
         if (handled === 0) break;

@@ -1,14 +1,4 @@
-import {
-  Kafka,
-  Partitioners,
-  logLevel,
-  type Admin,
-  type EachBatchPayload,
-  type IHeaders,
-  type KafkaMessage,
-  type Message,
-  type Producer,
-} from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type EachBatchPayload, type IHeaders, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import type { ConsumeOptions, Consumption, Headers, IncomingMessage, MessageBus, OutgoingMessage, PartitionLag } from '../port';
 import { DEFAULT_MAX_MESSAGE_BYTES, assertMessagesFit, requestsOf } from '../shared/message-size';
 import { handleByKey } from '../shared/handle-by-key';
@@ -154,7 +144,9 @@ export class KafkaBus implements MessageBus {
       // A resend after kafkajs gave up is safe: every consumer handles a repeated message as it did the first.
       await untilTopicsSettle(() => this.producer.sendBatch({ acks: -1, topicMessages })).catch((error: unknown) => {
         if ((error as { type?: string }).type !== 'MESSAGE_TOO_LARGE') throw error;
-        throw new Error(`the broker refused a request this bus sized to ${this.maxMessageBytes} bytes: set BATCHYARD_BUS_MAX_MESSAGE_BYTES to the brokers' message.max.bytes`, { cause: error });
+        throw new Error(`the broker refused a request this bus sized to ${this.maxMessageBytes} bytes: set BATCHYARD_BUS_MAX_MESSAGE_BYTES to the brokers' message.max.bytes`, {
+          cause: error,
+        });
       });
     }
   }
@@ -249,11 +241,9 @@ async function deliverBatch(
   const stopped = () => !isRunning() || isStale();
   // One key at a time, each message is committed as soon as it is handled; several, the batch's handled prefix.
   const stepSize = keysInParallel > 1 ? batch.messages.length : 1;
-  for (let start = 0; start < batch.messages.length && !stopped(); ) {
+  for (let start = 0; start < batch.messages.length && !stopped();) {
     const messages = batch.messages.slice(start, start + stepSize).map((message) => ({ key: message.key?.toString() ?? '', message }));
-    const { handled, heartbeatError } = await whileHeartbeating(heartbeat, heartbeatMs, () =>
-      handleByKey(messages, keysInParallel, (keyed) => handleOne(keyed.message), stopped),
-    );
+    const { handled, heartbeatError } = await whileHeartbeating(heartbeat, heartbeatMs, () => handleByKey(messages, keysInParallel, (keyed) => handleOne(keyed.message), stopped));
     // Left unresolved, a message is where the next fetch of this partition starts.
     if (handled === 0) return;
     resolveOffset(messages[handled - 1].message.offset);
@@ -270,11 +260,7 @@ async function deliverBatch(
  * Runs `work` while heartbeating: kafkajs heartbeats only between messages, and a handler that runs
  * or retries longer than the session timeout would otherwise lose its partitions mid-message.
  */
-async function whileHeartbeating(
-  heartbeat: () => Promise<void>,
-  intervalMs: number,
-  work: () => Promise<number>,
-): Promise<{ handled: number; heartbeatError?: unknown }> {
+async function whileHeartbeating(heartbeat: () => Promise<void>, intervalMs: number, work: () => Promise<number>): Promise<{ handled: number; heartbeatError?: unknown }> {
   let heartbeatError: unknown;
   const timer = setInterval(() => heartbeat().catch((error: unknown) => (heartbeatError ??= error)), intervalMs);
   try {

@@ -22,7 +22,7 @@ describe('message sizes', () => {
       message('', ''),
       message('k', 'v'),
       message('task-acme.0123456789', 'x'.repeat(200), { 'message-id': 'id', type: 'ItemsGenerated', 'correlation-id': 'c' }),
-      message('ключ', 'żółw ✓ 𝄞'.repeat(5_000), { 'заголовок': 'значение' }),
+      message('ключ', 'żółw ✓ 𝄞'.repeat(5_000), { заголовок: 'значение' }),
       message('big', 'y'.repeat(DEFAULT_MAX_MESSAGE_BYTES - 100)),
     ];
     for (const sample of samples) {

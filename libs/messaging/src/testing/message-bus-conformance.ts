@@ -98,9 +98,7 @@ export function describeMessageBusConformance(name: string, open: () => Promise<
       const keys = Array.from({ length: 20 }, (_, i) => `key-${i}`);
       const perKey = 10;
       for (let round = 0; round < perKey; round += 2) {
-        await bus.publish(
-          [round, round + 1].flatMap((seq) => keys.map((key) => ({ topic, key, value: JSON.stringify({ key, seq }) }))),
-        );
+        await bus.publish([round, round + 1].flatMap((seq) => keys.map((key) => ({ topic, key, value: JSON.stringify({ key, seq }) }))));
       }
       const received = await collect(bus, topic, uniqueName('g'));
       await eventually(() => received.length >= keys.length * perKey, 'every message');
@@ -310,7 +308,12 @@ export function describeMessageBusConformance(name: string, open: () => Promise<
       await bus.publish([largest, { topic, key: 'small', value: 'after' }]);
       await eventually(() => received.length >= 2, 'the largest message and the next');
       await committed(bus, topic);
-      expect(received.map((m) => [m.key, m.value.length])).toEqual(expect.arrayContaining([['large', largest.value.length], ['small', 5]]));
+      expect(received.map((m) => [m.key, m.value.length])).toEqual(
+        expect.arrayContaining([
+          ['large', largest.value.length],
+          ['small', 5],
+        ]),
+      );
       expect(values(received)).not.toContain('before');
       expect(received).toHaveLength(2);
     });
@@ -321,7 +324,10 @@ export function describeMessageBusConformance(name: string, open: () => Promise<
       const received = await collect(bus, topic, uniqueName('g'));
       const calls = Array.from({ length: 20 }, (_, c) => Array.from({ length: 3 }, (_, i) => ({ topic, key: `k${c % 5}`, value: `${c}:${i}` })));
       const largest = messageOf(topic, 'large', DEFAULT_MAX_MESSAGE_BYTES);
-      const refused = [{ topic, key: 'k0', value: 'refused' }, { ...largest, value: `${largest.value}x` }];
+      const refused = [
+        { topic, key: 'k0', value: 'refused' },
+        { ...largest, value: `${largest.value}x` },
+      ];
       const settled = await Promise.allSettled([...calls.map((messages) => bus.publish(messages)), bus.publish(refused)]);
       expect(settled.slice(0, -1).filter((s) => s.status === 'rejected')).toEqual([]);
       expect(settled.at(-1)).toMatchObject({ status: 'rejected', reason: expect.any(MessageTooLargeError) });

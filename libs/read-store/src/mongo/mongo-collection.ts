@@ -65,7 +65,12 @@ export class MongoCollection<T extends Doc> implements Collection<T> {
     } catch (error) {
       const failed = writeErrors(error);
       if (!failed || !failed.every(isDuplicateKey)) throw error;
-      return { duplicates: failed.map((e) => e.index).sort((a, b) => a - b).map((i) => stored[i]._id) };
+      return {
+        duplicates: failed
+          .map((e) => e.index)
+          .sort((a, b) => a - b)
+          .map((i) => stored[i]._id),
+      };
     }
   }
 
@@ -91,7 +96,12 @@ export class MongoCollection<T extends Doc> implements Collection<T> {
     let clash: DuplicateKeyError | undefined;
     for (const wave of waves(writes)) {
       try {
-        applied += appliedIn(await this.native.bulkWrite(wave.map((w) => w.model), { ordered: false }));
+        applied += appliedIn(
+          await this.native.bulkWrite(
+            wave.map((w) => w.model),
+            { ordered: false },
+          ),
+        );
       } catch (error) {
         const failed = writeErrors(error);
         if (!failed || !failed.every(isDuplicateKey)) throw error;
@@ -112,8 +122,6 @@ export class MongoCollection<T extends Doc> implements Collection<T> {
 
   async ensureIndexes(indexes: readonly IndexSpec[]): Promise<void> {
     if (indexes.length === 0) return;
-    await this.native.createIndexes(
-      indexes.map((spec) => ({ name: spec.name, key: sortSpec(indexTerms(spec)), ...(spec.unique ? { unique: true } : {}) })),
-    );
+    await this.native.createIndexes(indexes.map((spec) => ({ name: spec.name, key: sortSpec(indexTerms(spec)), ...(spec.unique ? { unique: true } : {}) })));
   }
 }

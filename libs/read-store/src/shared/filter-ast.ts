@@ -16,8 +16,7 @@ export type RangeOp = '$gt' | '$gte' | '$lt' | '$lte';
 
 export type FilterNode = { all: FilterNode[] } | { any: FilterNode[] } | ({ path: string } & FieldTest);
 
-const isScalar = (v: unknown): v is Scalar =>
-  v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+const isScalar = (v: unknown): v is Scalar => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 
 function scalar(path: string, op: string, v: unknown): Scalar {
   if (!isScalar(v)) throw new InvalidQueryError(`${path}.${op} takes a string, finite number, boolean or null`);

@@ -19,7 +19,10 @@ const caches = new Map<string, Map<string, { physical: string; at: number }>>();
 export class Targets {
   private readonly cache: Map<string, { physical: string; at: number }>;
 
-  constructor(location: string, private readonly table: TargetTable) {
+  constructor(
+    location: string,
+    private readonly table: TargetTable,
+  ) {
     let cache = caches.get(location);
     if (!cache) caches.set(location, (cache = new Map()));
     this.cache = cache;

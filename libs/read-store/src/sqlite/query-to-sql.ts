@@ -3,8 +3,7 @@ import type { FindPlan, KeysetBound, SortTerm } from '../shared/find-plan';
 import { filterToSql } from './filter-to-sql';
 import { bindScalar, fieldExpr, ident, placeholders, type Sql } from './sql-expressions';
 
-export const orderBySql = (order: readonly SortTerm[]) =>
-  order.map((t) => `${fieldExpr(t.path)} ${t.dir === 1 ? 'ASC' : 'DESC'}`).join(', ');
+export const orderBySql = (order: readonly SortTerm[]) => order.map((t) => `${fieldExpr(t.path)} ${t.dir === 1 ? 'ASC' : 'DESC'}`).join(', ');
 
 function rowCompare(bounds: readonly KeysetBound[], op: string): Sql {
   return {

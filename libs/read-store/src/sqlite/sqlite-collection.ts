@@ -62,12 +62,20 @@ export class SqliteCollection<T extends Doc> implements Collection<T> {
   async getMany(ids: readonly string[]): Promise<T[]> {
     if (ids.length === 0) return [];
     const rows = this.read([], () => this.db.statement(this.sql.getMany).all(JSON.stringify(ids.map(checkId))));
-    return inIdOrder(ids, rows.map((r) => parse<T>(r)!));
+    return inIdOrder(
+      ids,
+      rows.map((r) => parse<T>(r)!),
+    );
   }
 
   async find(filter: Filter, options?: FindOptions): Promise<T[]> {
     const { sql, params } = findSql(this.name, normalizeFilter(filter), planFind(options));
-    return this.read([], () => this.db.statement(sql).all(...params).map((r) => parse<T>(r)!));
+    return this.read([], () =>
+      this.db
+        .statement(sql)
+        .all(...params)
+        .map((r) => parse<T>(r)!),
+    );
   }
 
   async count(filter: Filter): Promise<number> {
@@ -164,8 +172,7 @@ export class SqliteCollection<T extends Doc> implements Collection<T> {
 
   async ensureIndexes(indexes: readonly IndexSpec[]): Promise<void> {
     const statements = indexes.map(
-      (spec) =>
-        `CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${ident(`${this.name}#${spec.name}`)} ON ${this.table} (${orderBySql(indexTerms(spec))})`,
+      (spec) => `CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${ident(`${this.name}#${spec.name}`)} ON ${this.table} (${orderBySql(indexTerms(spec))})`,
     );
     this.write(() => statements.forEach((sql) => this.db.exec(sql)));
   }

@@ -30,7 +30,11 @@ function inChildProcess(body: string, env: Record<string, string>): Promise<void
     })().catch((error) => { console.error(error); process.exit(1); });
   `;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script], { cwd: process.cwd(), env: { ...process.env, READ_STORE_DIR: dataDir, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, ['-e', script], {
+      cwd: process.cwd(),
+      env: { ...process.env, READ_STORE_DIR: dataDir, ...env },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`child exited with ${code}`))));
   });
@@ -102,8 +106,21 @@ describe('SQLite tables dropped by another connection', () => {
 
 describe('SQLite query plans', () => {
   const indexes: IndexSpec[] = [
-    { name: 'by_tenant_created', fields: [['tenant', 1], ['createdAt', 1]] },
-    { name: 'by_tenant_group_rank', fields: [['tenant', 1], ['group', 1], ['rank', -1]] },
+    {
+      name: 'by_tenant_created',
+      fields: [
+        ['tenant', 1],
+        ['createdAt', 1],
+      ],
+    },
+    {
+      name: 'by_tenant_group_rank',
+      fields: [
+        ['tenant', 1],
+        ['group', 1],
+        ['rank', -1],
+      ],
+    },
   ];
   let plans: DatabaseSync;
 
@@ -130,7 +147,19 @@ describe('SQLite query plans', () => {
     ['keyset, descending', { tenant: 't' }, { sort: [['createdAt', -1]], limit: 30, after: { values: [5], id: 'x' } }, 'by_tenant_created (<expr>=? AND <expr><?)'],
     ['keyset, ascending', { tenant: 't' }, { sort: [['createdAt', 1]], limit: 30, after: { values: [5], id: 'x' } }, 'by_tenant_created (<expr>=? AND <expr>>?)'],
     ['offset', { tenant: 't' }, { sort: [['createdAt', -1]], limit: 30, skip: 5000 }, 'by_tenant_created (<expr>=?)'],
-    ['keyset, mixed directions', { tenant: 't' }, { sort: [['group', 1], ['rank', -1]], limit: 30, after: { values: [1, 5], id: 'x' } }, 'by_tenant_group_rank (<expr>=? AND <expr>>?)'],
+    [
+      'keyset, mixed directions',
+      { tenant: 't' },
+      {
+        sort: [
+          ['group', 1],
+          ['rank', -1],
+        ],
+        limit: 30,
+        after: { values: [1, 5], id: 'x' },
+      },
+      'by_tenant_group_rank (<expr>=? AND <expr>>?)',
+    ],
   ])('%s reads the index in order, with no sort step', (_label, filter, options, search) => {
     const plan = explain(filter, options);
     expect(plan).toContain(`SEARCH plans USING INDEX plans#${search}`);
@@ -143,7 +172,15 @@ describe('SQLite bulk writes', () => {
   it('puts 100,000 documents into an indexed collection across chunks', async () => {
     const store = SqliteReadStore.open(dataDir);
     const items = store.physical('bulk_items');
-    await items.ensureIndexes([{ name: 'by_tenant_created', fields: [['tenant', 1], ['createdAt', 1]] }]);
+    await items.ensureIndexes([
+      {
+        name: 'by_tenant_created',
+        fields: [
+          ['tenant', 1],
+          ['createdAt', 1],
+        ],
+      },
+    ]);
     const ops: WriteOp[] = Array.from({ length: 100_000 }, (_, i) => ({
       kind: 'put',
       id: `item-${i}`,

@@ -32,9 +32,7 @@ export class SqliteReadStore implements ReadStore {
       load: async (logical) => catalog.statement(`SELECT physical FROM ${table} WHERE logical = ?`).get(logical)?.physical as string | undefined,
       save: async (logical, physical) => {
         catalog.write(() =>
-          catalog
-            .statement(`INSERT INTO ${table} (logical, physical) VALUES (?, ?) ON CONFLICT (logical) DO UPDATE SET physical = excluded.physical`)
-            .run(logical, physical),
+          catalog.statement(`INSERT INTO ${table} (logical, physical) VALUES (?, ?) ON CONFLICT (logical) DO UPDATE SET physical = excluded.physical`).run(logical, physical),
         );
       },
     });

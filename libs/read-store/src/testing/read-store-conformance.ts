@@ -9,8 +9,7 @@ function valueAt(doc: Doc, path: string): unknown {
 
 /** The port's order: missing and null first, then numbers, then strings; `_id` breaks ties in the last key's direction. */
 function expectedOrder(docs: readonly Doc[], sort: readonly SortKey[]): string[] {
-  const rank = (v: unknown): [number, number | string] =>
-    v === undefined || v === null ? [0, 0] : typeof v === 'number' ? [1, v] : [2, String(v)];
+  const rank = (v: unknown): [number, number | string] => (v === undefined || v === null ? [0, 0] : typeof v === 'number' ? [1, v] : [2, String(v)]);
   const keys: SortKey[] = [...sort, ['_id', sort.at(-1)?.[1] ?? 1]];
   const compare = (a: Doc, b: Doc) => {
     for (const [path, dir] of keys) {
@@ -192,8 +191,20 @@ export function describeReadStoreConformance(name: string, open: () => Promise<R
         ['descending with ties', [['group', -1]]],
         ['ascending with missing and null values', [['score', 1]]],
         ['descending with missing and null values', [['score', -1]]],
-        ['two keys, mixed directions', [['group', 1], ['score', -1]]],
-        ['two keys, mixed directions the other way', [['label', -1], ['group', 1]]],
+        [
+          'two keys, mixed directions',
+          [
+            ['group', 1],
+            ['score', -1],
+          ],
+        ],
+        [
+          'two keys, mixed directions the other way',
+          [
+            ['label', -1],
+            ['group', 1],
+          ],
+        ],
       ];
       let collection: string;
 
@@ -202,7 +213,13 @@ export function describeReadStoreConformance(name: string, open: () => Promise<R
         const c = store.physical(collection);
         await c.ensureIndexes([
           { name: 'by_group', fields: [['group', 1]] },
-          { name: 'by_group_score', fields: [['group', 1], ['score', -1]] },
+          {
+            name: 'by_group_score',
+            fields: [
+              ['group', 1],
+              ['score', -1],
+            ],
+          },
         ]);
         await c.insertMany(docs);
       });
@@ -240,7 +257,10 @@ export function describeReadStoreConformance(name: string, open: () => Promise<R
         const c = store.physical(collection);
         const filter: Filter = { group: { $in: [1, 3] } };
         const sort: SortKey[] = [['score', -1]];
-        const expected = expectedOrder(docs.filter((d) => d.group === 1 || d.group === 3), sort);
+        const expected = expectedOrder(
+          docs.filter((d) => d.group === 1 || d.group === 3),
+          sort,
+        );
         const seen: string[] = [];
         let after: { values: unknown[]; id: string } | undefined;
         do {
@@ -261,9 +281,7 @@ export function describeReadStoreConformance(name: string, open: () => Promise<R
       });
 
       it('refuses a keyset cursor of the wrong shape', async () => {
-        await expect(store.physical(collection).find({}, { sort: [['group', 1]], after: { values: [], id: 'x' } })).rejects.toThrow(
-          InvalidQueryError,
-        );
+        await expect(store.physical(collection).find({}, { sort: [['group', 1]], after: { values: [], id: 'x' } })).rejects.toThrow(InvalidQueryError);
       });
     });
 

@@ -31,8 +31,7 @@ export class AggregateCache {
   /** The stream's aggregate, caught up with the store. */
   async load<State>(stream: string, decider: Decider<State>): Promise<Aggregate<State>> {
     const cached = this.entries.get(stream);
-    const from: Aggregate<State> =
-      cached?.decider === decider ? cached : { decider, state: decider.initialState(), revision: -1, position: 0, causedBy: new Map() };
+    const from: Aggregate<State> = cached?.decider === decider ? cached : { decider, state: decider.initialState(), revision: -1, position: 0, causedBy: new Map() };
     const fresh = await this.events.readStream(stream, { fromRevision: from.revision + 1 });
     const aggregate = fresh.length ? foldInto(from, fresh) : from;
     this.remember(stream, aggregate);

@@ -44,7 +44,10 @@ describe('CommandHandler', () => {
   it('refuses a command whose event would take more bytes than an event may (UTF-8, not characters), appending nothing', async () => {
     // 600,000 characters, 1.2 MB of UTF-8.
     const outcome = await handler().handle(command('huge', CreateTenant.type, { name: 'ż'.repeat(600_000) }));
-    expect(outcome).toMatchObject({ status: 'rejected', error: { code: 'too_large', message: expect.stringMatching(/TenantCreated event of CreateTenant would take \d+ bytes; an event takes at most 1032192/) } });
+    expect(outcome).toMatchObject({
+      status: 'rejected',
+      error: { code: 'too_large', message: expect.stringMatching(/TenantCreated event of CreateTenant would take \d+ bytes; an event takes at most 1032192/) },
+    });
     expect(await events.readStream(stream)).toEqual([]);
     expect(await handler().handle(command('huge', CreateTenant.type, { name: 'ż'.repeat(600_000) }))).toEqual(outcome);
   });
@@ -52,8 +55,13 @@ describe('CommandHandler', () => {
   it('refuses a command whose events each fit but together weigh more than one append takes', async () => {
     const name = 'x'.repeat(600_000);
     const twice = { initialState: () => ({}), evolve: () => ({}), decide: () => [0, 1].map(() => ({ type: 'TenantCreated', data: { tenantId: 'acme', name } })) };
-    const outcome = await new CommandHandler(events, new CommandOutcomes(readStore), [{ definition: CreateTenant, decider: twice }]).handle(command('twice', CreateTenant.type, { name: 'Acme' }));
-    expect(outcome).toMatchObject({ status: 'rejected', error: { code: 'too_large', message: expect.stringMatching(/weigh \d+ bytes; the event store takes at most 1048576 in one append/) } });
+    const outcome = await new CommandHandler(events, new CommandOutcomes(readStore), [{ definition: CreateTenant, decider: twice }]).handle(
+      command('twice', CreateTenant.type, { name: 'Acme' }),
+    );
+    expect(outcome).toMatchObject({
+      status: 'rejected',
+      error: { code: 'too_large', message: expect.stringMatching(/weigh \d+ bytes; the event store takes at most 1048576 in one append/) },
+    });
     expect(await events.readStream(stream)).toEqual([]);
   });
 

@@ -110,7 +110,15 @@ export class CommandHandler {
     if (!route) throw new Error(`reservation step ${step.definition.type} has no route`);
     const commandId = uuidFrom(`${command.commandId}:${role}:${step.definition.type}:${step.aggregateId}`);
     const data = step.definition.schema.parse(step.data);
-    return this.decide(route, { ...command, commandId, causationId: command.commandId, type: step.definition.type, tenant: step.tenant ?? command.tenant, aggregateId: step.aggregateId, data });
+    return this.decide(route, {
+      ...command,
+      commandId,
+      causationId: command.commandId,
+      type: step.definition.type,
+      tenant: step.tenant ?? command.tenant,
+      aggregateId: step.aggregateId,
+      data,
+    });
   }
 
   /** The stream's state before the first event `commandId` appended to it. */
@@ -147,7 +155,11 @@ export class CommandHandler {
       const checked = { data: command.data, schema: route.definition.schema };
       const envelopes = decided.map((event, i) => this.envelope(command, event.type, event.data, i, checked));
       const oversized = envelopes.map((e) => ({ type: e.type, bytes: jsonBytes(e.data) })).find((e) => e.bytes > MAX_EVENT_DATA_BYTES);
-      if (oversized) return { outcome: tooLarge(commandId, `the ${oversized.type} event of ${command.type} would take ${oversized.bytes} bytes; an event takes at most ${MAX_EVENT_DATA_BYTES}`), wrote: false };
+      if (oversized)
+        return {
+          outcome: tooLarge(commandId, `the ${oversized.type} event of ${command.type} would take ${oversized.bytes} bytes; an event takes at most ${MAX_EVENT_DATA_BYTES}`),
+          wrote: false,
+        };
       try {
         const expected = aggregate.revision >= 0 ? aggregate.revision : 'no_stream';
         const appended = await this.events.append(stream, envelopes, expected);
@@ -156,7 +168,10 @@ export class CommandHandler {
       } catch (error) {
         if (error instanceof WrongExpectedRevisionError && attempt < MAX_CONFLICT_RETRIES) continue;
         if (error instanceof AppendTooLargeError) {
-          return { outcome: tooLarge(commandId, `the events of ${command.type} weigh ${error.bytes} bytes; the event store takes at most ${error.limit} in one append`), wrote: false };
+          return {
+            outcome: tooLarge(commandId, `the events of ${command.type} weigh ${error.bytes} bytes; the event store takes at most ${error.limit} in one append`),
+            wrote: false,
+          };
         }
         throw error;
       }

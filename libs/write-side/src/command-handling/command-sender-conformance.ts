@@ -44,8 +44,7 @@ export function describeCommandSenderConformance(name: string, open: () => Promi
     it('keeps each command its own: the correlation id does not stand in for the command id', async () => {
       const id = tenant();
       const correlationId = randomUUID();
-      const send = (tenantId: string) =>
-        under.sender.send(command(CreateTenant, { name: tenantId }, { tenant: tenantId, aggregateId: tenantId, actor: ACTOR, correlationId }));
+      const send = (tenantId: string) => under.sender.send(command(CreateTenant, { name: tenantId }, { tenant: tenantId, aggregateId: tenantId, actor: ACTOR, correlationId }));
       const [a, b] = await Promise.all([send(id), send(`${id}-b`)]);
       expect(a).toMatchObject({ status: 'accepted' });
       expect(b).toMatchObject({ status: 'accepted' });

@@ -12,7 +12,7 @@ const fold = (...commands: CommandEnvelope[]): FileState => afterCommands(fileDe
 
 describe('file decider', () => {
   it('creates a file once, recording who asked', () => {
-    expect(fileDecider.decide(create, fileDecider.initialState())).toEqual([{ type: FileCreated.type, data: { ...create.data as object, createdBy: actor } }]);
+    expect(fileDecider.decide(create, fileDecider.initialState())).toEqual([{ type: FileCreated.type, data: { ...(create.data as object), createdBy: actor } }]);
     expect(() => fileDecider.decide(create, fold(create))).toThrow(DomainError);
   });
 

@@ -4,7 +4,13 @@ import { afterCommands } from '../command-handling/testing';
 
 const HELD_UNTIL = '2026-01-01T01:00:00.000Z';
 const command = (type: string, jobId: string, issuedAt = '2026-01-01T00:00:00.000Z'): CommandEnvelope => ({
-  commandId: `${type}:${jobId}`, type, tenant: 'acme', aggregateId: bulkLockId('contact'), correlationId: 'c', causationId: 'c', issuedAt,
+  commandId: `${type}:${jobId}`,
+  type,
+  tenant: 'acme',
+  aggregateId: bulkLockId('contact'),
+  correlationId: 'c',
+  causationId: 'c',
+  issuedAt,
   actor: { keyId: 'k', name: 'n', role: 'user' },
   data: type === AcquireBulkLock.type ? { resource: 'contact', jobId, heldUntil: HELD_UNTIL } : { resource: 'contact', jobId },
 });

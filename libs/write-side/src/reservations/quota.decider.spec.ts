@@ -10,8 +10,12 @@ const after = (...commands: ReturnType<typeof to>[]) => afterCommands(quotaDecid
 describe('quota decider', () => {
   it('takes shares up to the limit and refuses the one that would pass it, naming what is in use', () => {
     expect(quotaDecider.decide(take('file:a', 60), after())).toEqual([{ type: QuotaTaken.type, data: { kind: 'stored-bytes', holder: 'file:a', amount: 60, used: 60 } }]);
-    expect(quotaDecider.decide(take('file:b', 40), after(take('file:a', 60)))).toEqual([{ type: QuotaTaken.type, data: { kind: 'stored-bytes', holder: 'file:b', amount: 40, used: 100 } }]);
-    expect(() => quotaDecider.decide(take('file:b', 41), after(take('file:a', 60)))).toThrow(expect.objectContaining({ code: 'limited', message: expect.stringMatching(/60 in use of 100/) }));
+    expect(quotaDecider.decide(take('file:b', 40), after(take('file:a', 60)))).toEqual([
+      { type: QuotaTaken.type, data: { kind: 'stored-bytes', holder: 'file:b', amount: 40, used: 100 } },
+    ]);
+    expect(() => quotaDecider.decide(take('file:b', 41), after(take('file:a', 60)))).toThrow(
+      expect.objectContaining({ code: 'limited', message: expect.stringMatching(/60 in use of 100/) }),
+    );
   });
 
   it('treats a take with the same amount as a retry, and one with another amount as a replacement', () => {

@@ -1,7 +1,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AddShortDomain, CreateBatch, CreateTenant, CreateUnit, DeleteBatch, DeleteUnit, RemoveShortDomain, SHARED_RESERVATIONS, StreamCategory, UpdateBatch, UpdateUnit, claimId, streamName, type CommandEnvelope } from '@batchyard/contracts';
+import {
+  AddShortDomain,
+  CreateBatch,
+  CreateTenant,
+  CreateUnit,
+  DeleteBatch,
+  DeleteUnit,
+  RemoveShortDomain,
+  SHARED_RESERVATIONS,
+  StreamCategory,
+  UpdateBatch,
+  UpdateUnit,
+  claimId,
+  streamName,
+  type CommandEnvelope,
+} from '@batchyard/contracts';
 import { CommandOutcomes } from '@batchyard/command-bus';
 import { SqliteEventStore, type EventStore } from '@batchyard/event-store';
 import { openReadStore, type ReadStore } from '@batchyard/read-store';
@@ -11,7 +26,11 @@ import { commandRoutes } from '../command-routes';
 
 const TENANT = 'acme';
 const createBatch = (batchId: string, number: string | undefined, commandId = `create-${batchId}`) =>
-  commandsTo(batchId, undefined, TENANT)(CreateBatch.type, { name: 'B', batchId, uuid: '00000000-0000-4000-8000-00000000000' + batchId.slice(-1), ...(number && { identifiers: { number } }) }, commandId);
+  commandsTo(batchId, undefined, TENANT)(
+    CreateBatch.type,
+    { name: 'B', batchId, uuid: '00000000-0000-4000-8000-00000000000' + batchId.slice(-1), ...(number && { identifiers: { number } }) },
+    commandId,
+  );
 const renameBatch = (batchId: string, number: string | undefined, commandId: string) =>
   commandsTo(batchId, undefined, TENANT)(UpdateBatch.type, { batchId, changes: { identifiers: number ? { number } : {} } }, commandId);
 const deleteBatch = (batchId: string, commandId: string) => commandsTo(batchId, undefined, TENANT)(DeleteBatch.type, { batchId }, commandId);
@@ -60,7 +79,11 @@ describe('a write that reserves a unique value (CommandHandler with the routes)'
     const h = handler();
     expect(await h.handle(createBatch('b1', 'LOT-1'))).toMatchObject({ status: 'accepted' });
     expect(await holder('batch-number', 'lot-1')).toBe('b1');
-    expect(await h.handle(createBatch('b2', 'lot-1'))).toEqual({ commandId: 'create-b2', status: 'rejected', error: { code: 'conflict', message: 'Batch number lot-1 already exists' } });
+    expect(await h.handle(createBatch('b2', 'lot-1'))).toEqual({
+      commandId: 'create-b2',
+      status: 'rejected',
+      error: { code: 'conflict', message: 'Batch number lot-1 already exists' },
+    });
     expect(await batchEvents('b2')).toEqual([]);
     expect(await h.handle(createBatch('b3', undefined))).toMatchObject({ status: 'accepted' }); // no number, nothing to claim
   });

@@ -3,8 +3,15 @@ import { uniqueValueDecider, type ClaimState } from './unique-value.decider';
 import { afterCommands } from '../command-handling/testing';
 
 const command = (type: string, ownerId: string, value = 'LOT-1'): CommandEnvelope => ({
-  commandId: 'c1', type, tenant: 'acme', aggregateId: `batch-number:${value.toLowerCase()}`, correlationId: 'c1', causationId: 'c1',
-  issuedAt: new Date(0).toISOString(), actor: { keyId: 'k', name: 'n', role: 'user' }, data: { kind: 'batch-number', value, ownerId },
+  commandId: 'c1',
+  type,
+  tenant: 'acme',
+  aggregateId: `batch-number:${value.toLowerCase()}`,
+  correlationId: 'c1',
+  causationId: 'c1',
+  issuedAt: new Date(0).toISOString(),
+  actor: { keyId: 'k', name: 'n', role: 'user' },
+  data: { kind: 'batch-number', value, ownerId },
 });
 const fold = (...commands: CommandEnvelope[]): ClaimState => afterCommands(uniqueValueDecider, ...commands);
 
@@ -21,9 +28,9 @@ describe('unique value decider', () => {
     expect(uniqueValueDecider.decide(command(ReleaseUniqueValue.type, 'b2'), held)).toEqual([]); // not the holder
     const released = fold(command(ClaimUniqueValue.type, 'b1'), command(ReleaseUniqueValue.type, 'b1'));
     expect(released).toEqual({});
-    expect(uniqueValueDecider.decide(command(ClaimUniqueValue.type, 'b2'), released)).toEqual([
-      { type: UniqueValueClaimed.type, data: command(ClaimUniqueValue.type, 'b2').data },
+    expect(uniqueValueDecider.decide(command(ClaimUniqueValue.type, 'b2'), released)).toEqual([{ type: UniqueValueClaimed.type, data: command(ClaimUniqueValue.type, 'b2').data }]);
+    expect(uniqueValueDecider.decide(command(ReleaseUniqueValue.type, 'b1'), held)).toEqual([
+      { type: UniqueValueReleased.type, data: command(ReleaseUniqueValue.type, 'b1').data },
     ]);
-    expect(uniqueValueDecider.decide(command(ReleaseUniqueValue.type, 'b1'), held)).toEqual([{ type: UniqueValueReleased.type, data: command(ReleaseUniqueValue.type, 'b1').data }]);
   });
 });

@@ -1,12 +1,4 @@
-import {
-  CreateResource,
-  DeleteResource,
-  ResourceCreated,
-  ResourceDeleted,
-  ResourceUpdated,
-  UpdateResource,
-  type CommandData,
-} from '@batchyard/contracts';
+import { CreateResource, DeleteResource, ResourceCreated, ResourceDeleted, ResourceUpdated, UpdateResource, type CommandData } from '@batchyard/contracts';
 import { DomainError, type Decider } from '../command-handling/decider';
 
 /**

@@ -9,7 +9,16 @@ const queue = command(QueueTask.type, {
   taskId: 't1',
   batchId: 'b1',
   type: 'POPULATING',
-  inputParameters: { type: 'FILE_BASED', generateThngs: true, generateRedirections: true, defaultRedirectUrl: 'https://x.test', thngTemplate: { name: 'x' }, shortDomain: 'tn.gg', location: `http://h/files/${FILE}/content`, format: 'CSV' },
+  inputParameters: {
+    type: 'FILE_BASED',
+    generateThngs: true,
+    generateRedirections: true,
+    defaultRedirectUrl: 'https://x.test',
+    thngTemplate: { name: 'x' },
+    shortDomain: 'tn.gg',
+    location: `http://h/files/${FILE}/content`,
+    format: 'CSV',
+  },
 });
 const start = command(StartTask.type, { batchId: 'b1' });
 const opened = { batchId: 'b1', fileId: FILE, hash: 'a'.repeat(64), header: ['shortId'], rows: 1_500, offset: 8, line: 1 };

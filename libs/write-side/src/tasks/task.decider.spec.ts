@@ -59,7 +59,13 @@ describe('task decider', () => {
   it('counts clashes and ends once; nothing is recorded after the end', () => {
     const state = fold(queue, start, chunk(0, 1_000, [{ index: 3, shortId: 'abc' }]), chunk(1, 500));
     expect(state).toMatchObject({ items: 1_500, clashes: 1 });
-    const complete = command(CompleteTask.type, { batchId: 'b1', status: 'EXECUTED_WITH_FAILURES', totalThngsCreated: 1_500, totalUrlBindingsCreated: 0, failedOperationsAmount: 1 });
+    const complete = command(CompleteTask.type, {
+      batchId: 'b1',
+      status: 'EXECUTED_WITH_FAILURES',
+      totalThngsCreated: 1_500,
+      totalUrlBindingsCreated: 0,
+      failedOperationsAmount: 1,
+    });
     const ended = fold(queue, start, chunk(0), complete);
     expect(ended.status).toBe('EXECUTED_WITH_FAILURES');
     expect(taskDecider.decide(complete, ended)).toEqual([]);
@@ -102,7 +108,7 @@ describe('task decider: result files', () => {
     const written = fold(command(QueueTask.type, withFile), start, chunk(0), chunk(1, 500), file);
     expect(written.resultFile).toEqual({ hash: 'h1', size: 12, format: 'CSV', rows: 1_500 });
     // A second writer after a crash may have made other bytes (another zlib): the first file recorded stays.
-    expect(taskDecider.decide(command(RecordResultFile.type, { ...file.data as object, hash: 'h2' }), written)).toEqual([]);
+    expect(taskDecider.decide(command(RecordResultFile.type, { ...(file.data as object), hash: 'h2' }), written)).toEqual([]);
     expect(() => taskDecider.decide(file, fold(command(QueueTask.type, withFile)))).toThrow(DomainError);
     expect(taskDecider.decide(file, fold(command(QueueTask.type, withFile), start, command(CancelTask.type, { batchId: 'b1' })))).toEqual([]);
   });

@@ -80,7 +80,7 @@ export const taskDecider: Decider<TaskState> = {
         if (state.status !== 'EXECUTING') throw new DomainError('conflict', 'task has not started');
         return state.resultFile ? [] : [{ type: TaskResultFileWritten.type, data: command.data as CommandData<typeof RecordResultFile> }];
       case CompleteTask.type:
-        if (resultColumns(state.spec!) && !state.resultFile) throw new DomainError('conflict', 'the task\'s result file has not been written');
+        if (resultColumns(state.spec!) && !state.resultFile) throw new DomainError('conflict', "the task's result file has not been written");
         return [{ type: TaskCompleted.type, data: command.data as CommandData<typeof CompleteTask> }];
       case FailTask.type:
         return [{ type: TaskFailed.type, data: command.data as CommandData<typeof FailTask> }];
