@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { loadTenantLimits, type RuntimeConfig } from '@batchyard/runtime';
-import { distributedOverrides, http, kafkaOverrides, NO_SERVERS, startBatchyard } from '@batchyard/test-support';
+import { distributedOverrides, kafkaOverrides, NO_SERVERS, startBatchyard } from '@batchyard/test-support';
+import { batchWrites, LIMITS_ENV } from './support/batch-writes';
 import { line, load, result, type Figure } from './support/figures';
 
 const CLIENTS = Number(process.env.BENCH_DISTRIBUTED_CLIENTS || 16);
@@ -14,8 +15,6 @@ const SECONDS = Number(process.env.BENCH_DISTRIBUTED_SECONDS || 15);
 const RAW_SECONDS = Math.max(2, Math.min(10, SECONDS / 2));
 const TARGET_WRITES_PER_SECOND = 1000;
 const TARGET_P99_RATIO = 3;
-/** The bench is one tenant at full speed: its request limits are off (0), as BATCHYARD_LIMIT_* would set them. */
-const LIMITS_ENV = { BATCHYARD_LIMIT_REQUESTS_PER_SECOND: '0', BATCHYARD_LIMIT_REQUEST_BURST: '0' };
 
 /**
  * The raw baseline: one producer and one consumer of a fresh one-partition topic, configured as the bus configures
@@ -59,21 +58,12 @@ async function rawRoundTrips(brokers: string[], seconds: number, concurrent: num
 async function measureWrites(overrides: Partial<RuntimeConfig>): Promise<{ figure: Figure; refused: number; firstRefusal: string }> {
   const by = await startBatchyard({ ...overrides, limits: loadTenantLimits(LIMITS_ENV) });
   try {
-    const headers = { authorization: by.key };
-    let refused = 0;
-    let firstRefusal = '';
-    const write = async () => {
-      const res = await http(`${by.url}/batches`, { method: 'POST', headers, body: { name: 'Bench' } });
-      if (res.status !== 201) {
-        refused++;
-        firstRefusal ||= `${res.status} ${res.text.slice(0, 200)}`;
-      }
-    };
+    const { write, refusals } = batchWrites(by.url, by.key);
     // Warm-up: the first writes wait for the consumers' partition assignments and create the read models' collections.
     await load(CLIENTS, 2, write);
-    refused = 0;
+    refusals.count = 0;
     const figure = await load(CLIENTS, SECONDS, write);
-    return { figure, refused, firstRefusal };
+    return { figure, refused: refusals.count, firstRefusal: refusals.first };
   } finally {
     await by.stop();
     await deleteTopics(overrides.kafkaBrokers!, (topic) => topic.startsWith(`${overrides.namespace}.`));

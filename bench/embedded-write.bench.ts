@@ -12,6 +12,7 @@ import type { NewEvent } from '@batchyard/contracts';
 import { SqliteEventStore } from '@batchyard/event-store';
 import { loadTenantLimits } from '@batchyard/runtime';
 import { http, startBatchyard } from '@batchyard/test-support';
+import { batchWrites, LIMITS_ENV } from './support/batch-writes';
 import { line, load, result } from './support/figures';
 
 const CLIENTS = Number(process.env.BENCH_WRITE_CLIENTS || 16);
@@ -21,31 +22,20 @@ const TARGET_P99_MS = 50;
 const TARGET_ONE_CLIENT_P50_MS = 5;
 /** A route the gateway answers from memory, through the same HTTP stack (no key needed). */
 const STATIC_ROUTE = '/docs';
-/** The bench is one tenant at full speed: its request limits are off (0), as BATCHYARD_LIMIT_* would set them. */
-const LIMITS_ENV = { BATCHYARD_LIMIT_REQUESTS_PER_SECOND: '0', BATCHYARD_LIMIT_REQUEST_BURST: '0' };
 
 async function main(): Promise<void> {
   console.log(`embedded write: POST /batches for ${SECONDS} s at ${CLIENTS} clients and at one (one tenant; its request limits off) …`);
   const by = await startBatchyard({ limits: loadTenantLimits(LIMITS_ENV) });
   const rawDir = await mkdtemp(path.join(tmpdir(), 'batchyard-bench-append-'));
   try {
-    const headers = { authorization: by.key };
-    let refused = 0;
-    let firstRefusal = '';
-    const write = async () => {
-      const res = await http(`${by.url}/batches`, { method: 'POST', headers, body: { name: 'Bench' } });
-      if (res.status !== 201) {
-        refused++;
-        firstRefusal ||= `${res.status} ${res.text.slice(0, 200)}`;
-      }
-    };
+    const { write, refusals } = batchWrites(by.url, by.key);
     const statics = async () => {
       const res = await http(`${by.url}${STATIC_ROUTE}`);
       if (res.status !== 200) throw new Error(`${STATIC_ROUTE} answered ${res.status}`);
     };
     // Warm-up: the read models' collections and the consumers' first reads.
     await load(CLIENTS, 2, write);
-    refused = 0;
+    refusals.count = 0;
     const many = await load(CLIENTS, SECONDS, write);
     const one = await load(1, SECONDS, write);
     const staticMany = await load(CLIENTS, Math.min(SECONDS, 5), statics);
@@ -70,13 +60,13 @@ async function main(): Promise<void> {
     console.log('Batchyard POST /batches, embedded (answered once the projection caught up):');
     const writes = line(`${CLIENTS} clients`, many, 'writes');
     const single = line('1 client', one, 'writes');
-    if (refused) console.log(`  ***** ${refused} writes were NOT answered 201 (first: ${firstRefusal}); they are counted above *****`);
+    if (refusals.count) console.log(`  ***** ${refusals.count} writes were NOT answered 201 (first: ${refusals.first}); they are counted above *****`);
     console.log(
       `  ratios: writes/s ${(writes.perSecond / staticFigure.perSecond).toFixed(3)} of the static route's requests/s, ${(writes.perSecond / appendFigure.perSecond).toFixed(3)} of raw appends/s; p99 ${(writes.p99 / staticFigure.p99).toFixed(1)}× the static route's`,
     );
-    result('embedded_writes_per_second', writes.perSecond, 'writes/s', `>=${TARGET_WRITES_PER_SECOND}`, writes.perSecond >= TARGET_WRITES_PER_SECOND && !refused);
-    result('embedded_write_p99', writes.p99, 'ms', `<=${TARGET_P99_MS}`, writes.p99 <= TARGET_P99_MS && !refused);
-    result('embedded_one_client_write_p50', single.p50, 'ms', `<=${TARGET_ONE_CLIENT_P50_MS}`, single.p50 <= TARGET_ONE_CLIENT_P50_MS && !refused);
+    result('embedded_writes_per_second', writes.perSecond, 'writes/s', `>=${TARGET_WRITES_PER_SECOND}`, writes.perSecond >= TARGET_WRITES_PER_SECOND && !refusals.count);
+    result('embedded_write_p99', writes.p99, 'ms', `<=${TARGET_P99_MS}`, writes.p99 <= TARGET_P99_MS && !refusals.count);
+    result('embedded_one_client_write_p50', single.p50, 'ms', `<=${TARGET_ONE_CLIENT_P50_MS}`, single.p50 <= TARGET_ONE_CLIENT_P50_MS && !refusals.count);
   } finally {
     await by.stop();
     await rm(rawDir, { recursive: true, force: true });
