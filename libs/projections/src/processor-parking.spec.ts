@@ -77,12 +77,15 @@ describe('failure isolation', () => {
 
   describe('a processor', () => {
     /** Handles events into `seen`; throws for poison ones, and for every one while `down`. */
-    function start(state: { down?: boolean; fixed?: boolean; poisonTries?: number }, seen: number[]) {
+    function start(state: { down?: boolean; downTries?: number; fixed?: boolean; poisonTries?: number }, seen: number[]) {
       const processor = new CheckpointedProcessor(events, readStore, {
         name: 'relay-like',
         isolation: fast,
         handle: async (page) => {
-          if (state.down) throw new Error('connection refused');
+          if (state.down) {
+            state.downTries = (state.downTries ?? 0) + 1;
+            throw new Error('connection refused');
+          }
           const poisoned = page.find((e) => (e.data as Data).poison && !state.fixed);
           if (poisoned) {
             state.poisonTries = (state.poisonTries ?? 0) + 1;
@@ -150,7 +153,7 @@ describe('failure isolation', () => {
 
     it('stalls and parks nothing while a store fails for every event, then goes on in order', async () => {
       const seen: number[] = [];
-      const state = { down: false };
+      const state = { down: false, downTries: 0 };
       await append({ key: 'a' });
       const processor = start(state, seen);
       await until(() => seen.length === 1, 'the first event');
@@ -158,7 +161,8 @@ describe('failure isolation', () => {
       await append({ key: 'b' }, { key: 'c' });
       await until(async () => (await checkpoints.doc('relay-like')).stalledSince !== undefined, 'the stall reported');
       // Tries keep coming while stalled (the store, not the event, is at fault): still nothing parked, nothing passed.
-      await new Promise((r) => setTimeout(r, 300));
+      const triesAtStall = state.downTries;
+      await until(() => state.downTries >= triesAtStall + 5, 'five more tries while stalled');
       expect(processor.position).toBe(1);
       expect(await parked.ofProcessor('relay-like')).toEqual([]);
 
