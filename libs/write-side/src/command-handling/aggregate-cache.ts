@@ -1,10 +1,10 @@
 import type { RecordedEvent } from '@batchyard/contracts';
 import type { AppendResult, EventStore } from '@batchyard/event-store';
-import type { Decider, DomainEvent } from './decider';
+import type { AnyDecider, DomainEvent } from './decider';
 
 /** An aggregate folded up to `revision`, and which commands caused its events (to spot redeliveries). */
 export interface Aggregate<State = unknown> {
-  decider: Decider<State>;
+  decider: AnyDecider<State>;
   state: State;
   /** Revision of the last event folded in; -1 when the stream does not exist. */
   revision: number;
@@ -29,7 +29,7 @@ export class AggregateCache {
   ) {}
 
   /** The stream's aggregate, caught up with the store. */
-  async load<State>(stream: string, decider: Decider<State>): Promise<Aggregate<State>> {
+  async load<State>(stream: string, decider: AnyDecider<State>): Promise<Aggregate<State>> {
     const cached = this.entries.get(stream);
     const from: Aggregate<State> = cached?.decider === decider ? cached : { decider, state: decider.initialState(), revision: -1, position: 0, causedBy: new Map() };
     const fresh = await this.events.readStream(stream, { fromRevision: from.revision + 1 });

@@ -11,13 +11,13 @@ import {
 } from '@batchyard/contracts';
 import { AppendTooLargeError, WrongExpectedRevisionError, type EventStore } from '@batchyard/event-store';
 import { AggregateCache } from './aggregate-cache';
-import { DomainError, type Decider } from './decider';
+import { DomainError, type AnyDecider } from './decider';
 import type { CommandOutcomes } from '@batchyard/command-bus';
 import type { ReservationStep, Reserves } from '../reservations/reservations';
 
 export interface CommandRoute {
   definition: CommandDefinition;
-  decider: Decider<any>;
+  decider: AnyDecider;
   /** Unique values or locks on other streams that the command's write takes or gives up (see `reserveAndDecide`). */
   reserves?: Reserves<any>;
 }
@@ -122,7 +122,7 @@ export class CommandHandler {
   }
 
   /** The stream's state before the first event `commandId` appended to it. */
-  private async stateBefore(stream: string, decider: Decider<unknown>, commandId: string): Promise<unknown> {
+  private async stateBefore(stream: string, decider: AnyDecider<unknown>, commandId: string): Promise<unknown> {
     let state = decider.initialState();
     for (const event of await this.events.readStream(stream)) {
       if (event.causationId === commandId) break;

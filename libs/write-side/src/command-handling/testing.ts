@@ -1,11 +1,19 @@
-import type { Actor, CommandEnvelope } from '@batchyard/contracts';
-import type { Decider, DomainEvent } from './decider';
+import type { Actor, CommandData, CommandDefinition, CommandEnvelope } from '@batchyard/contracts';
+import type { AnyDecider, CommandOf, Decider, DomainEvent } from './decider';
+
+/** A command to one aggregate, as the gateway would send it. */
+interface CommandTo {
+  /** Its data typed by the contract, for a decider of `CommandOf` unions. */
+  <D extends CommandDefinition>(definition: D, data: CommandData<D>, commandId?: string): CommandOf<D>;
+  /** By type name with any data: for the deciders whose commands are not typed yet (task, bulk job, tenant). */
+  (type: string, data: unknown, commandId?: string): CommandEnvelope;
+}
 
 /** For decider tests: commands to one aggregate, as the gateway would send them. */
-export function commandsTo(aggregateId: string, actor: Actor = { keyId: 'k1', name: 'ci', role: 'operator' }, tenant = 'acme') {
-  return (type: string, data: unknown, commandId = 'c1'): CommandEnvelope => ({
+export function commandsTo(aggregateId: string, actor: Actor = { keyId: 'k1', name: 'ci', role: 'operator' }, tenant = 'acme'): CommandTo {
+  return (definition: CommandDefinition | string, data: unknown, commandId = 'c1') => ({
     commandId,
-    type,
+    type: typeof definition === 'string' ? definition : definition.type,
     tenant,
     aggregateId,
     correlationId: commandId,
@@ -17,8 +25,8 @@ export function commandsTo(aggregateId: string, actor: Actor = { keyId: 'k1', na
 }
 
 /** The state after these events. */
-export const given = <S>(decider: Decider<S>, ...events: DomainEvent[]): S => events.reduce(decider.evolve, decider.initialState());
+export const given = <S, E extends DomainEvent>(decider: Decider<S, any, E>, ...events: E[]): S => events.reduce(decider.evolve, decider.initialState());
 
 /** The state after deciding and applying each command in turn. */
-export const afterCommands = <S>(decider: Decider<S>, ...commands: CommandEnvelope[]): S =>
+export const afterCommands = <S>(decider: AnyDecider<S>, ...commands: CommandEnvelope[]): S =>
   commands.reduce((state, c) => decider.decide(c, state).reduce(decider.evolve, state), decider.initialState());

@@ -5,9 +5,9 @@ import { afterCommands, commandsTo } from '../command-handling/testing';
 
 const actor = { keyId: 'k1', name: 'ci', role: 'operator' as const };
 const command = commandsTo('f1', actor);
-const create = command(CreateFile.type, { fileId: 'f1', name: 'ids.csv', type: 'text/csv', privateAccess: true });
-const upload = (hash: string) => command(RecordFileUpload.type, { fileId: 'f1', hash, size: 10 });
-const remove = command(DeleteFile.type, { fileId: 'f1' });
+const create = command(CreateFile, { fileId: 'f1', name: 'ids.csv', type: 'text/csv', privateAccess: true });
+const upload = (hash: string) => command(RecordFileUpload, { fileId: 'f1', hash, size: 10 });
+const remove = command(DeleteFile, { fileId: 'f1' });
 const fold = (...commands: CommandEnvelope[]): FileState => afterCommands(fileDecider, ...commands);
 
 describe('file decider', () => {

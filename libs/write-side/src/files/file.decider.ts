@@ -1,5 +1,5 @@
-import { CreateFile, DeleteFile, FileCreated, FileDeleted, FileUploaded, RecordFileUpload, type CommandData } from '@batchyard/contracts';
-import { DomainError, type Decider } from '../command-handling/decider';
+import { CreateFile, DeleteFile, FileCreated, FileDeleted, FileUploaded, RecordFileUpload } from '@batchyard/contracts';
+import { DomainError, unknownCommand, type CommandOf, type Decider, type EventOf } from '../command-handling/decider';
 
 export interface FileState {
   status: 'NEW' | 'CREATED' | 'DELETED';
@@ -8,24 +8,26 @@ export interface FileState {
 }
 
 /** A file of the EVRYTHNG Files API: created, uploaded (again, to replace its bytes), deleted. */
-export const fileDecider: Decider<FileState> = {
+type FileCommand = CommandOf<typeof CreateFile> | CommandOf<typeof RecordFileUpload> | CommandOf<typeof DeleteFile>;
+type FileEvent = EventOf<typeof FileCreated> | EventOf<typeof FileUploaded> | EventOf<typeof FileDeleted>;
+
+export const fileDecider: Decider<FileState, FileCommand, FileEvent> = {
   initialState: () => ({ status: 'NEW' }),
 
   decide(command, state) {
     if (command.type === CreateFile.type) {
       if (state.status !== 'NEW') throw new DomainError('conflict', `file ${command.aggregateId} already exists`);
-      return [{ type: FileCreated.type, data: { ...(command.data as CommandData<typeof CreateFile>), createdBy: command.actor } }];
+      return [{ type: FileCreated.type, data: { ...command.data, createdBy: command.actor } }];
     }
     if (state.status !== 'CREATED') throw new DomainError('not_found', `File ${command.aggregateId} not found`);
     switch (command.type) {
       case RecordFileUpload.type: {
-        const data = command.data as CommandData<typeof RecordFileUpload>;
-        return data.hash === state.hash ? [] : [{ type: FileUploaded.type, data }];
+        return command.data.hash === state.hash ? [] : [{ type: FileUploaded.type, data: command.data }];
       }
       case DeleteFile.type:
-        return [{ type: FileDeleted.type, data: command.data as CommandData<typeof DeleteFile> }];
+        return [{ type: FileDeleted.type, data: command.data }];
       default:
-        throw new DomainError('invalid', `unknown command ${command.type}`);
+        return unknownCommand(command);
     }
   },
 
@@ -34,7 +36,7 @@ export const fileDecider: Decider<FileState> = {
       case FileCreated.type:
         return { status: 'CREATED' };
       case FileUploaded.type:
-        return { ...state, hash: (event.data as CommandData<typeof RecordFileUpload>).hash };
+        return { ...state, hash: event.data.hash };
       case FileDeleted.type:
         return { status: 'DELETED' };
       default:

@@ -1,21 +1,14 @@
 import { AcquireBulkLock, BulkLockAcquired, BulkLockReleased, ReleaseBulkLock, bulkLockId, type CommandEnvelope } from '@batchyard/contracts';
 import { bulkLockDecider, type BulkLockState } from './bulk-lock.decider';
-import { afterCommands } from '../command-handling/testing';
+import { afterCommands, commandsTo } from '../command-handling/testing';
 
 const HELD_UNTIL = '2026-01-01T01:00:00.000Z';
-const command = (type: string, jobId: string, issuedAt = '2026-01-01T00:00:00.000Z'): CommandEnvelope => ({
-  commandId: `${type}:${jobId}`,
-  type,
-  tenant: 'acme',
-  aggregateId: bulkLockId('contact'),
-  correlationId: 'c',
-  causationId: 'c',
+const to = commandsTo(bulkLockId('contact'), { keyId: 'k', name: 'n', role: 'user' });
+const acquire = (jobId: string, issuedAt = '2026-01-01T00:00:00.000Z') => ({
+  ...to(AcquireBulkLock, { resource: 'contact', jobId, heldUntil: HELD_UNTIL }, `acquire:${jobId}`),
   issuedAt,
-  actor: { keyId: 'k', name: 'n', role: 'user' },
-  data: type === AcquireBulkLock.type ? { resource: 'contact', jobId, heldUntil: HELD_UNTIL } : { resource: 'contact', jobId },
 });
-const acquire = (jobId: string, issuedAt?: string) => command(AcquireBulkLock.type, jobId, issuedAt);
-const release = (jobId: string) => command(ReleaseBulkLock.type, jobId);
+const release = (jobId: string) => to(ReleaseBulkLock, { resource: 'contact', jobId }, `release:${jobId}`);
 const fold = (...commands: CommandEnvelope[]): BulkLockState => afterCommands(bulkLockDecider, ...commands);
 
 describe('bulk lock decider', () => {

@@ -1,18 +1,21 @@
-import { AcquireBulkLock, BulkLockAcquired, BulkLockReleased, ReleaseBulkLock, type CommandData, type EventData } from '@batchyard/contracts';
-import { DomainError, type Decider } from '../command-handling/decider';
+import { AcquireBulkLock, BulkLockAcquired, BulkLockReleased, ReleaseBulkLock, type EventData } from '@batchyard/contracts';
+import { DomainError, unknownCommand, type CommandOf, type Decider, type EventOf } from '../command-handling/decider';
 
 /** Which overwrite or delete job holds a resource type of a tenant (one stream per type), and until when at most. */
 export interface BulkLockState {
   holder?: EventData<typeof BulkLockAcquired>;
 }
 
-export const bulkLockDecider: Decider<BulkLockState> = {
+type BulkLockCommand = CommandOf<typeof AcquireBulkLock> | CommandOf<typeof ReleaseBulkLock>;
+type BulkLockEvent = EventOf<typeof BulkLockAcquired> | EventOf<typeof BulkLockReleased>;
+
+export const bulkLockDecider: Decider<BulkLockState, BulkLockCommand, BulkLockEvent> = {
   initialState: () => ({}),
 
   decide(command, { holder }) {
     switch (command.type) {
       case AcquireBulkLock.type: {
-        const acquire = command.data as CommandData<typeof AcquireBulkLock>;
+        const acquire = command.data;
         if (holder?.jobId === acquire.jobId) return []; // a retry of the same request
         // Past `heldUntil` the holder's job has ended or never started; a lock is never held for ever.
         if (holder && Date.parse(command.issuedAt) < Date.parse(holder.heldUntil)) {
@@ -21,18 +24,18 @@ export const bulkLockDecider: Decider<BulkLockState> = {
         return [{ type: BulkLockAcquired.type, data: acquire }];
       }
       case ReleaseBulkLock.type: {
-        const release = command.data as CommandData<typeof ReleaseBulkLock>;
+        const release = command.data;
         return holder?.jobId === release.jobId ? [{ type: BulkLockReleased.type, data: release }] : [];
       }
       default:
-        throw new DomainError('invalid', `unknown command ${command.type}`);
+        return unknownCommand(command);
     }
   },
 
   evolve(state, event) {
     switch (event.type) {
       case BulkLockAcquired.type:
-        return { holder: event.data as EventData<typeof BulkLockAcquired> };
+        return { holder: event.data };
       case BulkLockReleased.type:
         return {};
       default:

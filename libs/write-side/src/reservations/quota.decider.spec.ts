@@ -3,8 +3,8 @@ import { afterCommands, commandsTo } from '../command-handling/testing';
 import { quotaDecider } from './quota.decider';
 
 const to = commandsTo(quotaId('stored-bytes'));
-const take = (holder: string, amount: number, limit = 100) => to(TakeQuota.type, { kind: 'stored-bytes', holder, amount, limit });
-const give = (holder: string) => to(ReturnQuota.type, { kind: 'stored-bytes', holder });
+const take = (holder: string, amount: number, limit = 100) => to(TakeQuota, { kind: 'stored-bytes', holder, amount, limit });
+const give = (holder: string) => to(ReturnQuota, { kind: 'stored-bytes', holder });
 const after = (...commands: ReturnType<typeof to>[]) => afterCommands(quotaDecider, ...commands);
 
 describe('quota decider', () => {

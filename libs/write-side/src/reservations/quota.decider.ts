@@ -1,5 +1,5 @@
-import { QuotaReturned, QuotaTaken, ReturnQuota, TakeQuota, type CommandData, type EventData } from '@batchyard/contracts';
-import { DomainError, type Decider } from '../command-handling/decider';
+import { QuotaReturned, QuotaTaken, ReturnQuota, TakeQuota } from '@batchyard/contracts';
+import { DomainError, unknownCommand, type CommandOf, type Decider, type EventOf } from '../command-handling/decider';
 
 /** What holds a tenant's quota of one kind, and how much in all. */
 export interface QuotaState {
@@ -13,38 +13,41 @@ export interface QuotaState {
  * a take that grows the use past the limit is refused. A limit lowered below the use refuses growth, never
  * what is held.
  */
-export const quotaDecider: Decider<QuotaState> = {
+type QuotaCommand = CommandOf<typeof TakeQuota> | CommandOf<typeof ReturnQuota>;
+type QuotaEvent = EventOf<typeof QuotaTaken> | EventOf<typeof QuotaReturned>;
+
+export const quotaDecider: Decider<QuotaState, QuotaCommand, QuotaEvent> = {
   initialState: () => ({ holders: new Map(), used: 0 }),
 
   decide(command, { holders, used }) {
     switch (command.type) {
       case TakeQuota.type: {
-        const { kind, holder, amount, limit } = command.data as CommandData<typeof TakeQuota>;
+        const { kind, holder, amount, limit } = command.data;
         const held = holders.get(holder);
         if (held === amount) return [];
         const after = used - (held ?? 0) + amount;
         if (amount > (held ?? 0) && after > limit) throw new DomainError('limited', `${kind}: ${used} in use of ${limit}, and this needs ${amount - (held ?? 0)} more`);
-        return [{ type: QuotaTaken.type, data: { kind, holder, amount, used: after } satisfies EventData<typeof QuotaTaken> }];
+        return [{ type: QuotaTaken.type, data: { kind, holder, amount, used: after } }];
       }
       case ReturnQuota.type: {
-        const { kind, holder } = command.data as CommandData<typeof ReturnQuota>;
+        const { kind, holder } = command.data;
         const held = holders.get(holder);
         if (held === undefined) return [];
-        return [{ type: QuotaReturned.type, data: { kind, holder, amount: held, used: used - held } satisfies EventData<typeof QuotaReturned> }];
+        return [{ type: QuotaReturned.type, data: { kind, holder, amount: held, used: used - held } }];
       }
       default:
-        throw new DomainError('invalid', `unknown command ${command.type}`);
+        return unknownCommand(command);
     }
   },
 
   evolve(state, event) {
     switch (event.type) {
       case QuotaTaken.type: {
-        const { holder, amount, used } = event.data as EventData<typeof QuotaTaken>;
+        const { holder, amount, used } = event.data;
         return { holders: new Map(state.holders).set(holder, amount), used };
       }
       case QuotaReturned.type: {
-        const { holder, used } = event.data as EventData<typeof QuotaReturned>;
+        const { holder, used } = event.data;
         const holders = new Map(state.holders);
         holders.delete(holder);
         return { holders, used };

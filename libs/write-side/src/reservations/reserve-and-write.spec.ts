@@ -32,11 +32,11 @@ const createBatch = (batchId: string, number: string | undefined, commandId = `c
     commandId,
   );
 const renameBatch = (batchId: string, number: string | undefined, commandId: string) =>
-  commandsTo(batchId, undefined, TENANT)(UpdateBatch.type, { batchId, changes: { identifiers: number ? { number } : {} } }, commandId);
-const deleteBatch = (batchId: string, commandId: string) => commandsTo(batchId, undefined, TENANT)(DeleteBatch.type, { batchId }, commandId);
+  commandsTo(batchId, undefined, TENANT)(UpdateBatch, { batchId, changes: { identifiers: number ? { number } : {} } }, commandId);
+const deleteBatch = (batchId: string, commandId: string) => commandsTo(batchId, undefined, TENANT)(DeleteBatch, { batchId }, commandId);
 const unitId = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
 const createUnit = (n: number, serialNumber: string) =>
-  commandsTo(unitId(n), undefined, TENANT)(CreateUnit.type, { unitId: unitId(n), thngId: `t${n}`, serialNumber, partNumber: 'P', revisionNumber: 'A' }, `create-unit-${n}`);
+  commandsTo(unitId(n), undefined, TENANT)(CreateUnit, { unitId: unitId(n), thngId: `t${n}`, serialNumber, partNumber: 'P', revisionNumber: 'A' }, `create-unit-${n}`);
 
 describe('a write that reserves a unique value (CommandHandler with the routes)', () => {
   let dir: string;
@@ -165,12 +165,12 @@ describe('a write that reserves a unique value (CommandHandler with the routes)'
     expect(await h.handle(createUnit(1, 'SN-1'))).toMatchObject({ status: 'accepted' });
     expect(await h.handle(createUnit(2, 'sn-1'))).toMatchObject({ status: 'rejected', error: { code: 'conflict', message: 'Unit with serial number sn-1 already exists' } });
     const to = commandsTo(unitId(1), undefined, TENANT);
-    const update = (changes: object, commandId: string): CommandEnvelope => to(UpdateUnit.type, { unitId: unitId(1), changes }, commandId);
+    const update = (changes: object, commandId: string): CommandEnvelope => to(UpdateUnit, { unitId: unitId(1), changes }, commandId);
     expect(await h.handle(update({ partNumber: 'Q' }, 'part'))).toMatchObject({ status: 'accepted' });
     expect(await holder('serial-number', 'sn-1')).toBe(unitId(1));
     expect(await h.handle(update({ serialNumber: 'SN-2' }, 'serial'))).toMatchObject({ status: 'accepted' });
     expect([await holder('serial-number', 'sn-1'), await holder('serial-number', 'sn-2')]).toEqual([undefined, unitId(1)]);
-    expect(await h.handle(to(DeleteUnit.type, { unitId: unitId(1) }, 'delete'))).toMatchObject({ status: 'accepted' });
+    expect(await h.handle(to(DeleteUnit, { unitId: unitId(1) }, 'delete'))).toMatchObject({ status: 'accepted' });
     expect(await holder('serial-number', 'sn-2')).toBeUndefined();
     expect(await h.handle(createUnit(3, 'sn-2'))).toMatchObject({ status: 'accepted' });
   });
@@ -178,18 +178,18 @@ describe('a write that reserves a unique value (CommandHandler with the routes)'
   it('short domains: unique across tenants, given back when the tenant does not exist, freed when removed', async () => {
     const h = handler();
     const to = (tenant: string) => commandsTo(tenant, undefined, tenant);
-    await h.handle(to('acme')(CreateTenant.type, { name: 'Acme' }, 'acme'));
-    await h.handle(to('globex')(CreateTenant.type, { name: 'Globex' }, 'globex'));
-    expect(await h.handle(to('nobody')(AddShortDomain.type, { domain: 'acme.link' }, 'nobody-add'))).toMatchObject({ status: 'rejected', error: { code: 'not_found' } });
+    await h.handle(to('acme')(CreateTenant, { name: 'Acme' }, 'acme'));
+    await h.handle(to('globex')(CreateTenant, { name: 'Globex' }, 'globex'));
+    expect(await h.handle(to('nobody')(AddShortDomain, { domain: 'acme.link' }, 'nobody-add'))).toMatchObject({ status: 'rejected', error: { code: 'not_found' } });
     expect(await holder('short-domain', 'acme.link')).toBeUndefined();
-    expect(await h.handle(to('acme')(AddShortDomain.type, { domain: 'acme.link' }, 'acme-add'))).toMatchObject({ status: 'accepted' });
-    expect(await h.handle(to('globex')(AddShortDomain.type, { domain: 'acme.link' }, 'globex-add'))).toMatchObject({
+    expect(await h.handle(to('acme')(AddShortDomain, { domain: 'acme.link' }, 'acme-add'))).toMatchObject({ status: 'accepted' });
+    expect(await h.handle(to('globex')(AddShortDomain, { domain: 'acme.link' }, 'globex-add'))).toMatchObject({
       status: 'rejected',
       error: { code: 'conflict', message: 'short domain acme.link belongs to another tenant' },
     });
-    expect(await h.handle(to('acme')(RemoveShortDomain.type, { domain: 'acme.link' }, 'acme-remove'))).toMatchObject({ status: 'accepted' });
+    expect(await h.handle(to('acme')(RemoveShortDomain, { domain: 'acme.link' }, 'acme-remove'))).toMatchObject({ status: 'accepted' });
     expect(await holder('short-domain', 'acme.link')).toBeUndefined();
-    expect(await h.handle(to('globex')(AddShortDomain.type, { domain: 'acme.link' }, 'globex-add-2'))).toMatchObject({ status: 'accepted' });
+    expect(await h.handle(to('globex')(AddShortDomain, { domain: 'acme.link' }, 'globex-add-2'))).toMatchObject({ status: 'accepted' });
     expect(await holder('short-domain', 'acme.link')).toBe('globex');
   });
 });

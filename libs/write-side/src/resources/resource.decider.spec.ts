@@ -4,9 +4,9 @@ import { resourceDecider, type ResourceState } from './resource.decider';
 import { afterCommands, commandsTo } from '../command-handling/testing';
 
 const command = commandsTo('contact_1', { keyId: 'k1', name: 'ci', role: 'user' });
-const create = command(CreateResource.type, { resource: 'contact', id: 'contact_1', fields: { name: 'A' } });
-const update = command(UpdateResource.type, { resource: 'contact', id: 'contact_1', fields: { nickname: 'B' } });
-const del = command(DeleteResource.type, { resource: 'contact', id: 'contact_1' });
+const create = command(CreateResource, { resource: 'contact', id: 'contact_1', fields: { name: 'A' } });
+const update = command(UpdateResource, { resource: 'contact', id: 'contact_1', fields: { nickname: 'B' } });
+const del = command(DeleteResource, { resource: 'contact', id: 'contact_1' });
 const fold = (...commands: CommandEnvelope[]): ResourceState => afterCommands(resourceDecider, ...commands);
 
 describe('resource decider', () => {

@@ -1,5 +1,5 @@
-import { CreateResource, DeleteResource, ResourceCreated, ResourceDeleted, ResourceUpdated, UpdateResource, type CommandData } from '@batchyard/contracts';
-import { DomainError, type Decider } from '../command-handling/decider';
+import { CreateResource, DeleteResource, ResourceCreated, ResourceDeleted, ResourceUpdated, UpdateResource } from '@batchyard/contracts';
+import { DomainError, unknownCommand, type CommandOf, type Decider, type EventOf } from '../command-handling/decider';
 
 /**
  * A resource written through its own endpoint. Bulk jobs write resources in chunk events on the job's
@@ -11,25 +11,28 @@ export interface ResourceState {
   deleted: boolean;
 }
 
-export const resourceDecider: Decider<ResourceState> = {
+type ResourceCommand = CommandOf<typeof CreateResource> | CommandOf<typeof UpdateResource> | CommandOf<typeof DeleteResource>;
+type ResourceEvent = EventOf<typeof ResourceCreated> | EventOf<typeof ResourceUpdated> | EventOf<typeof ResourceDeleted>;
+
+export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEvent> = {
   initialState: () => ({ created: false, deleted: false }),
 
   decide(command, state) {
     switch (command.type) {
       case CreateResource.type: {
         if (state.created) throw new DomainError('conflict', `resource ${command.aggregateId} already exists`);
-        return [{ type: ResourceCreated.type, data: command.data as CommandData<typeof CreateResource> }];
+        return [{ type: ResourceCreated.type, data: command.data }];
       }
       case UpdateResource.type: {
         if (state.deleted) throw new DomainError('not_found', `resource ${command.aggregateId} was deleted`);
-        return [{ type: ResourceUpdated.type, data: command.data as CommandData<typeof UpdateResource> }];
+        return [{ type: ResourceUpdated.type, data: command.data }];
       }
       case DeleteResource.type: {
         if (state.deleted) throw new DomainError('not_found', `resource ${command.aggregateId} was deleted`);
-        return [{ type: ResourceDeleted.type, data: command.data as CommandData<typeof DeleteResource> }];
+        return [{ type: ResourceDeleted.type, data: command.data }];
       }
       default:
-        throw new DomainError('invalid', `unknown command ${command.type}`);
+        return unknownCommand(command);
     }
   },
 

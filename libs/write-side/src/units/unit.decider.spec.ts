@@ -5,7 +5,7 @@ import { afterCommands, commandsTo } from '../command-handling/testing';
 const actor = { keyId: 'k1', name: 'line 1', role: 'station' as const };
 const unitId = '00000000-0000-4000-8000-000000000001';
 const command = commandsTo(unitId, actor);
-const create = command(CreateUnit.type, { unitId, thngId: 't1', serialNumber: 'SN1', partNumber: 'P1', revisionNumber: 'A' });
+const create = command(CreateUnit, { unitId, thngId: 't1', serialNumber: 'SN1', partNumber: 'P1', revisionNumber: 'A' });
 const fold = (...commands: CommandEnvelope[]): UnitState => afterCommands(unitDecider, ...commands);
 
 describe('unit decider', () => {
@@ -15,9 +15,9 @@ describe('unit decider', () => {
   });
 
   it('updates fields and moves the unit between batches, naming the batch it left', () => {
-    const assign = command(UpdateUnit.type, { unitId, changes: {}, batchId: 'b1' });
+    const assign = command(UpdateUnit, { unitId, changes: {}, batchId: 'b1' });
     expect(unitDecider.decide(assign, fold(create))).toEqual([{ type: UnitAssignedToBatch.type, data: { unitId, batchId: 'b1', previousBatchId: null } }]);
-    const move = command(UpdateUnit.type, { unitId, changes: { partNumber: 'P2' }, batchId: null });
+    const move = command(UpdateUnit, { unitId, changes: { partNumber: 'P2' }, batchId: null });
     expect(unitDecider.decide(move, fold(create, assign))).toEqual([
       { type: UnitUpdated.type, data: { unitId, changes: { partNumber: 'P2' } } },
       { type: UnitAssignedToBatch.type, data: { unitId, batchId: null, previousBatchId: 'b1' } },
@@ -26,8 +26,8 @@ describe('unit decider', () => {
   });
 
   it('deletes a unit with the batch it leaves; a deleted unit is not found', () => {
-    const assign = command(UpdateUnit.type, { unitId, changes: {}, batchId: 'b1' });
-    const del = command(DeleteUnit.type, { unitId });
+    const assign = command(UpdateUnit, { unitId, changes: {}, batchId: 'b1' });
+    const del = command(DeleteUnit, { unitId });
     expect(unitDecider.decide(del, fold(create, assign))).toEqual([{ type: UnitDeleted.type, data: { unitId, batchId: 'b1' } }]);
     expect(() => unitDecider.decide(del, fold(create, del))).toThrow(expect.objectContaining({ code: 'not_found' }));
     expect(() => unitDecider.decide(assign, unitDecider.initialState())).toThrow(expect.objectContaining({ code: 'not_found' }));
