@@ -1,5 +1,5 @@
-import { BatchCreated, BatchDeleted, BatchUpdated, CreateBatch, DeleteBatch, UpdateBatch, type CommandData, type EventData } from '@batchyard/contracts';
-import { DomainError, type Decider } from '../command-handling/decider';
+import { BatchCreated, BatchDeleted, BatchUpdated, CreateBatch, DeleteBatch, UpdateBatch } from '@batchyard/contracts';
+import { DomainError, unknownCommand, type CommandOf, type Decider, type EventOf } from '../command-handling/decider';
 import { NO_RESERVATIONS, uniqueValueChange, type Reserves } from '../reservations/reservations';
 
 export interface BatchState {
@@ -9,37 +9,38 @@ export interface BatchState {
   number?: string;
 }
 
-export const batchDecider: Decider<BatchState> = {
+type BatchCommand = CommandOf<typeof CreateBatch> | CommandOf<typeof UpdateBatch> | CommandOf<typeof DeleteBatch>;
+type BatchEvent = EventOf<typeof BatchCreated> | EventOf<typeof BatchUpdated> | EventOf<typeof BatchDeleted>;
+
+export const batchDecider: Decider<BatchState, BatchCommand, BatchEvent> = {
   initialState: () => ({ exists: false, deleted: false }),
 
   decide(command, state) {
     switch (command.type) {
       case CreateBatch.type: {
         if (state.exists) throw new DomainError('conflict', `batch ${command.aggregateId} already exists`);
-        const data = command.data as CommandData<typeof CreateBatch>;
-        return [{ type: BatchCreated.type, data: { ...data, createdBy: command.actor } }];
+        return [{ type: BatchCreated.type, data: { ...command.data, createdBy: command.actor } }];
       }
       case UpdateBatch.type: {
         requireLive(state, command.aggregateId);
-        const data = command.data as CommandData<typeof UpdateBatch>;
         // An empty change still answers with the batch, but records nothing.
-        return Object.keys(data.changes).length ? [{ type: BatchUpdated.type, data }] : [];
+        return Object.keys(command.data.changes).length ? [{ type: BatchUpdated.type, data: command.data }] : [];
       }
       case DeleteBatch.type: {
         requireLive(state, command.aggregateId);
-        return [{ type: BatchDeleted.type, data: command.data as CommandData<typeof DeleteBatch> }];
+        return [{ type: BatchDeleted.type, data: command.data }];
       }
       default:
-        throw new DomainError('invalid', `unknown command ${command.type}`);
+        return unknownCommand(command);
     }
   },
 
   evolve(state, event) {
     switch (event.type) {
       case BatchCreated.type:
-        return { ...state, exists: true, number: (event.data as EventData<typeof BatchCreated>).identifiers?.number };
+        return { ...state, exists: true, number: event.data.identifiers?.number };
       case BatchUpdated.type: {
-        const { identifiers } = (event.data as EventData<typeof BatchUpdated>).changes;
+        const { identifiers } = event.data.changes;
         return identifiers ? { ...state, number: identifiers.number } : state;
       }
       case BatchDeleted.type:
@@ -51,13 +52,13 @@ export const batchDecider: Decider<BatchState> = {
 };
 
 /** The batch number a create takes, an update changes (identifiers given replace the old ones whole) and a delete gives up. */
-export const batchReservations: Reserves<BatchState> = (command, state) => {
+export const batchReservations: Reserves<BatchState, BatchCommand> = (command, state) => {
   const owner = command.aggregateId;
   switch (command.type) {
     case CreateBatch.type:
-      return uniqueValueChange('batch-number', owner, undefined, (command.data as CommandData<typeof CreateBatch>).identifiers?.number);
+      return uniqueValueChange('batch-number', owner, undefined, command.data.identifiers?.number);
     case UpdateBatch.type: {
-      const { identifiers } = (command.data as CommandData<typeof UpdateBatch>).changes;
+      const { identifiers } = command.data.changes;
       return uniqueValueChange('batch-number', owner, state.number, identifiers ? identifiers.number : state.number);
     }
     case DeleteBatch.type:

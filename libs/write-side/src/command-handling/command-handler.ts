@@ -19,7 +19,7 @@ export interface CommandRoute {
   definition: CommandDefinition;
   decider: AnyDecider;
   /** Unique values or locks on other streams that the command's write takes or gives up (see `reserveAndDecide`). */
-  reserves?: Reserves<any>;
+  reserves?: Reserves<any, any>;
 }
 
 /** What deciding on one stream came to; `wrote`: this command's events are on the stream (appended now or before). */
@@ -83,7 +83,7 @@ export class CommandHandler {
    * any point takes nothing twice and finishes the rest: the outcome is recorded only after the last step, and until
    * then the bus delivers the command again.
    */
-  private async reserveAndDecide(route: CommandRoute, reserves: Reserves<unknown>, command: CommandEnvelope): Promise<CommandOutcome> {
+  private async reserveAndDecide(route: CommandRoute, reserves: Reserves<unknown, any>, command: CommandEnvelope): Promise<CommandOutcome> {
     const stream = this.streamOf(route, command);
     const aggregate = await this.aggregates.load(stream, route.decider);
     // Redelivered after its write: what it reserves was decided from the state before it.

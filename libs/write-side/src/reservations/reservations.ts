@@ -20,7 +20,7 @@ export interface Reservations {
 }
 
 /** A route's reservations, from the command and its aggregate's state before the write. */
-export type Reserves<State> = (command: CommandEnvelope, state: State) => Reservations;
+export type Reserves<State, Command extends { type: string } = CommandEnvelope> = (command: Command, state: State) => Reservations;
 
 export const NO_RESERVATIONS: Reservations = { take: [], release: [] };
 

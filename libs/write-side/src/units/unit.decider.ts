@@ -1,5 +1,5 @@
-import { CreateUnit, DeleteUnit, UnitAssignedToBatch, UnitCreated, UnitDeleted, UnitUpdated, UpdateUnit, type CommandData, type EventData } from '@batchyard/contracts';
-import { DomainError, type Decider, type DomainEvent } from '../command-handling/decider';
+import { CreateUnit, DeleteUnit, UnitAssignedToBatch, UnitCreated, UnitDeleted, UnitUpdated, UpdateUnit } from '@batchyard/contracts';
+import { DomainError, unknownCommand, type CommandOf, type Decider, type EventOf } from '../command-handling/decider';
 import { NO_RESERVATIONS, uniqueValueChange, type Reserves } from '../reservations/reservations';
 
 export interface UnitState {
@@ -10,20 +10,22 @@ export interface UnitState {
   serialNumber?: string;
 }
 
-export const unitDecider: Decider<UnitState> = {
+type UnitCommand = CommandOf<typeof CreateUnit> | CommandOf<typeof UpdateUnit> | CommandOf<typeof DeleteUnit>;
+type UnitEvent = EventOf<typeof UnitCreated> | EventOf<typeof UnitUpdated> | EventOf<typeof UnitAssignedToBatch> | EventOf<typeof UnitDeleted>;
+
+export const unitDecider: Decider<UnitState, UnitCommand, UnitEvent> = {
   initialState: () => ({ exists: false, deleted: false, batchId: null }),
 
   decide(command, state) {
     switch (command.type) {
       case CreateUnit.type: {
         if (state.exists) throw new DomainError('conflict', `unit ${command.aggregateId} already exists`);
-        const data = command.data as CommandData<typeof CreateUnit>;
-        return [{ type: UnitCreated.type, data: { ...data, createdBy: command.actor } }];
+        return [{ type: UnitCreated.type, data: { ...command.data, createdBy: command.actor } }];
       }
       case UpdateUnit.type: {
         requireLive(state, command.aggregateId);
-        const { unitId, changes, batchId } = command.data as CommandData<typeof UpdateUnit>;
-        const events: DomainEvent[] = [];
+        const { unitId, changes, batchId } = command.data;
+        const events: UnitEvent[] = [];
         if (Object.keys(changes).length) events.push({ type: UnitUpdated.type, data: { unitId, changes } });
         if (batchId !== undefined && batchId !== state.batchId) {
           events.push({ type: UnitAssignedToBatch.type, data: { unitId, batchId, previousBatchId: state.batchId } });
@@ -32,24 +34,24 @@ export const unitDecider: Decider<UnitState> = {
       }
       case DeleteUnit.type: {
         requireLive(state, command.aggregateId);
-        const { unitId } = command.data as CommandData<typeof DeleteUnit>;
+        const { unitId } = command.data;
         return [{ type: UnitDeleted.type, data: { unitId, batchId: state.batchId } }];
       }
       default:
-        throw new DomainError('invalid', `unknown command ${command.type}`);
+        return unknownCommand(command);
     }
   },
 
   evolve(state, event) {
     switch (event.type) {
       case UnitCreated.type:
-        return { ...state, exists: true, serialNumber: (event.data as EventData<typeof UnitCreated>).serialNumber };
+        return { ...state, exists: true, serialNumber: event.data.serialNumber };
       case UnitUpdated.type: {
-        const { serialNumber } = (event.data as EventData<typeof UnitUpdated>).changes;
+        const { serialNumber } = event.data.changes;
         return serialNumber === undefined ? state : { ...state, serialNumber };
       }
       case UnitAssignedToBatch.type:
-        return { ...state, batchId: (event.data as EventData<typeof UnitAssignedToBatch>).batchId };
+        return { ...state, batchId: event.data.batchId };
       case UnitDeleted.type:
         return { ...state, deleted: true, batchId: null };
       default:
@@ -59,13 +61,13 @@ export const unitDecider: Decider<UnitState> = {
 };
 
 /** The serial number a create takes, an update changes and a delete gives up. */
-export const unitReservations: Reserves<UnitState> = (command, state) => {
+export const unitReservations: Reserves<UnitState, UnitCommand> = (command, state) => {
   const owner = command.aggregateId;
   switch (command.type) {
     case CreateUnit.type:
-      return uniqueValueChange('serial-number', owner, undefined, (command.data as CommandData<typeof CreateUnit>).serialNumber);
+      return uniqueValueChange('serial-number', owner, undefined, command.data.serialNumber);
     case UpdateUnit.type: {
-      const { serialNumber } = (command.data as CommandData<typeof UpdateUnit>).changes;
+      const { serialNumber } = command.data.changes;
       return uniqueValueChange('serial-number', owner, state.serialNumber, serialNumber ?? state.serialNumber);
     }
     case DeleteUnit.type:
