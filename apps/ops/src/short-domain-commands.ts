@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { DEFAULT_SHORT_DOMAIN, StreamCategory, streamName, type CommandOutcome } from '@batchyard/contracts';
 import type { Infrastructure } from '@batchyard/runtime';
 import { addShortDomain, removeShortDomain } from '@batchyard/tenancy';
-import { tenantDecider } from '@batchyard/write-side';
+import { foldEvents, tenantDecider } from '@batchyard/write-side';
 import { adminSender } from './admin-sender';
 
 function check(outcome: CommandOutcome): void {
@@ -31,7 +31,7 @@ export function shortDomainCommands(infra: Infrastructure): Command {
     .description("the tenant's short domains, the default first (from its stream, so current whether or not the services run)")
     .action(async (tenant: string) => {
       const history = await (await infra.events()).readStream(streamName(StreamCategory.tenant, tenant, tenant));
-      const { domains } = history.reduce(tenantDecider.evolve, tenantDecider.initialState());
+      const { domains } = foldEvents(tenantDecider, history);
       for (const domain of [DEFAULT_SHORT_DOMAIN, ...[...domains].sort()]) console.log(domain);
     });
   return domains;

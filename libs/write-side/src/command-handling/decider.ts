@@ -41,6 +41,9 @@ export class DomainError extends Error {
   }
 }
 
+/** The state after a stream's recorded events: a stream holds only its decider's events, each checked by its schema on append. */
+export const foldEvents = <State>(decider: AnyDecider<State>, events: readonly DomainEvent[]): State => events.reduce(decider.evolve, decider.initialState());
+
 /** The default of a typed decider's switch: a compile error when a command of its union has no case. */
 export function unknownCommand(command: never): never {
   throw new DomainError('invalid', `unknown command ${(command as { type: string }).type}`);

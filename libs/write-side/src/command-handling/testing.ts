@@ -1,5 +1,5 @@
 import type { Actor, CommandData, CommandDefinition, CommandEnvelope } from '@batchyard/contracts';
-import type { AnyDecider, CommandOf, Decider, DomainEvent } from './decider';
+import { foldEvents, type AnyDecider, type CommandOf, type DomainEvent } from './decider';
 
 /** A command to one aggregate, as the gateway would send it. */
 interface CommandTo {
@@ -25,7 +25,7 @@ export function commandsTo(aggregateId: string, actor: Actor = { keyId: 'k1', na
 }
 
 /** The state after these events. */
-export const given = <S, E extends DomainEvent>(decider: Decider<S, any, E>, ...events: E[]): S => events.reduce(decider.evolve, decider.initialState());
+export const given = <S>(decider: AnyDecider<S>, ...events: DomainEvent[]): S => foldEvents(decider, events);
 
 /** The state after deciding and applying each command in turn. */
 export const afterCommands = <S>(decider: AnyDecider<S>, ...commands: CommandEnvelope[]): S =>

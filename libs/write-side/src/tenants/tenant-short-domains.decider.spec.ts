@@ -4,9 +4,9 @@ import { tenantDecider, type TenantState } from './tenant.decider';
 import { afterCommands, commandsTo } from '../command-handling/testing';
 
 const command = commandsTo('acme', { keyId: 'system', name: 'system', role: 'operator' });
-const create = command(CreateTenant.type, { name: 'Acme' });
-const add = command(AddShortDomain.type, { domain: 'acme.link' });
-const remove = command(RemoveShortDomain.type, { domain: 'acme.link' });
+const create = command(CreateTenant, { name: 'Acme' });
+const add = command(AddShortDomain, { domain: 'acme.link' });
+const remove = command(RemoveShortDomain, { domain: 'acme.link' });
 const fold = (...commands: CommandEnvelope[]): TenantState => afterCommands(tenantDecider, ...commands);
 
 describe('tenant decider: short domains', () => {

@@ -12,24 +12,24 @@ const keyCreated = { type: ApiKeyCreated.type, data: { keyId: 'k1', name: 'ci', 
 
 describe('tenant decider', () => {
   it('creates a tenant once', () => {
-    expect(tenantDecider.decide(command(CreateTenant.type, { name: 'Acme' }), given())).toEqual([created]);
-    expect(() => tenantDecider.decide(command(CreateTenant.type, { name: 'Acme' }), given(created))).toThrow(DomainError);
+    expect(tenantDecider.decide(command(CreateTenant, { name: 'Acme' }), given())).toEqual([created]);
+    expect(() => tenantDecider.decide(command(CreateTenant, { name: 'Acme' }), given(created))).toThrow(DomainError);
   });
 
   it('issues keys only in an existing tenant, each id once', () => {
-    const data = { keyId: 'k1', name: 'ci', role: 'user', keyHash: hash };
-    expect(() => tenantDecider.decide(command(CreateApiKey.type, data), given())).toThrow(/does not exist/);
-    expect(tenantDecider.decide(command(CreateApiKey.type, data), given(created))).toEqual([keyCreated]);
-    expect(() => tenantDecider.decide(command(CreateApiKey.type, data), given(created, keyCreated))).toThrow(/already exists/);
+    const data = { keyId: 'k1', name: 'ci', role: 'user' as const, keyHash: hash };
+    expect(() => tenantDecider.decide(command(CreateApiKey, data), given())).toThrow(/does not exist/);
+    expect(tenantDecider.decide(command(CreateApiKey, data), given(created))).toEqual([keyCreated]);
+    expect(() => tenantDecider.decide(command(CreateApiKey, data), given(created, keyCreated))).toThrow(/already exists/);
   });
 
   it('revokes a key once, carrying its hash for the read model', () => {
-    const revoke = command(RevokeApiKey.type, { keyId: 'k1' });
+    const revoke = command(RevokeApiKey, { keyId: 'k1' });
     const revoked = { type: ApiKeyRevoked.type, data: { keyId: 'k1', keyHash: hash } };
     expect(tenantDecider.decide(revoke, given(created, keyCreated))).toEqual([revoked]);
     expect(tenantDecider.decide(revoke, given(created, keyCreated, revoked))).toEqual([]);
     try {
-      tenantDecider.decide(command(RevokeApiKey.type, { keyId: 'nope' }), given(created));
+      tenantDecider.decide(command(RevokeApiKey, { keyId: 'nope' }), given(created));
       throw new Error('expected a rejection');
     } catch (error) {
       expect((error as DomainError).code).toBe('not_found');
