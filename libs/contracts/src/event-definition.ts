@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { RecordedEvent } from './envelope';
 
 /**
  * A versioned event contract: one schema used by the producer (before append) and by every
@@ -18,3 +19,6 @@ export type EventData<D extends EventDefinition> = z.infer<D['schema']>;
 export function defineEvent<TType extends string, TSchema extends z.ZodType>(definition: EventDefinition<TType, TSchema>): EventDefinition<TType, TSchema> {
   return definition;
 }
+
+/** A recorded event of one contract; of a union of contracts, a union that `switch (event.type)` narrows. */
+export type RecordedOf<D extends EventDefinition> = D extends EventDefinition ? Omit<RecordedEvent, 'type' | 'data'> & { type: D['type']; data: EventData<D> } : never;

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@batchyard/contracts';
+import type { EventDefinition, RecordedEvent, RecordedOf } from '@batchyard/contracts';
 import type { IndexSpec, WriteOp } from '@batchyard/read-store';
 
 /** One write a projection asks for; the runner adds the event's position as the guard. */
@@ -18,6 +18,17 @@ export interface ProjectionDefinition {
   eventTypes: readonly string[];
   collections: readonly { name: string; indexes: readonly IndexSpec[] }[];
   apply(event: RecordedEvent): ProjectionWrite[];
+}
+
+/** A projection as written: the contracts it reads, and an `apply` that gets their events typed. */
+export type ProjectionOf<Events extends readonly EventDefinition[]> = Omit<ProjectionDefinition, 'eventTypes' | 'apply'> & {
+  events: Events;
+  apply(event: RecordedOf<Events[number]>): ProjectionWrite[];
+};
+
+/** The runner reads only `eventTypes`, taken from the same contracts that type `apply`, so the two cannot drift. */
+export function defineProjection<const Events extends readonly EventDefinition[]>({ events, ...definition }: ProjectionOf<Events>): ProjectionDefinition {
+  return { ...definition, eventTypes: events.map((e) => e.type) };
 }
 
 export function physicalName(collection: string, version: number, generation = 0): string {

@@ -1,6 +1,6 @@
-import { ApiKeyCreated, ApiKeyRevoked, TenantCreated, type EventData, type RecordedEvent, type Role } from '@batchyard/contracts';
+import { ApiKeyCreated, ApiKeyRevoked, TenantCreated, type Role } from '@batchyard/contracts';
 import type { Doc } from '@batchyard/read-store';
-import type { ProjectionDefinition, ProjectionWrite } from '@batchyard/projections';
+import { defineProjection } from '@batchyard/projections';
 
 /** An API key as the gateway looks it up: by the SHA-256 of the presented key. */
 export interface ApiKeyDoc extends Doc {
@@ -17,10 +17,10 @@ export interface TenantDoc extends Doc {
   createdAt: string;
 }
 
-export const ApiKeysProjection: ProjectionDefinition = {
+export const ApiKeysProjection = defineProjection({
   name: 'api-keys',
   version: 1,
-  eventTypes: [TenantCreated.type, ApiKeyCreated.type, ApiKeyRevoked.type],
+  events: [TenantCreated, ApiKeyCreated, ApiKeyRevoked],
   collections: [
     {
       name: 'api_keys',
@@ -36,23 +36,23 @@ export const ApiKeysProjection: ProjectionDefinition = {
     },
     { name: 'tenants', indexes: [] },
   ],
-  apply(event: RecordedEvent): ProjectionWrite[] {
+  apply(event) {
     switch (event.type) {
       case TenantCreated.type: {
-        const data = event.data as EventData<typeof TenantCreated>;
+        const data = event.data;
         return [{ collection: 'tenants', op: { kind: 'put', id: data.tenantId, doc: { name: data.name, createdAt: event.occurredAt } } }];
       }
       case ApiKeyCreated.type: {
-        const data = event.data as EventData<typeof ApiKeyCreated>;
+        const data = event.data;
         const doc = { keyId: data.keyId, tenant: event.tenant, name: data.name, role: data.role, revoked: false, createdAt: event.occurredAt };
         return [{ collection: 'api_keys', op: { kind: 'put', id: data.keyHash, doc } }];
       }
       case ApiKeyRevoked.type: {
-        const data = event.data as EventData<typeof ApiKeyRevoked>;
+        const data = event.data;
         return [{ collection: 'api_keys', op: { kind: 'patch', id: data.keyHash, set: { revoked: true } } }];
       }
       default:
         return [];
     }
   },
-};
+});

@@ -1,6 +1,6 @@
-import { FileCreated, FileDeleted, FileUploaded, type EventData, type RecordedEvent } from '@batchyard/contracts';
+import { FileCreated, FileDeleted, FileUploaded } from '@batchyard/contracts';
 import type { Doc } from '@batchyard/read-store';
-import type { ProjectionDefinition } from '@batchyard/projections';
+import { defineProjection } from '@batchyard/projections';
 
 /** A file of the EVRYTHNG Files API. Keyed `<tenant>:<fileId>`; `content` once its bytes were uploaded. */
 export interface FileDoc extends Doc {
@@ -19,10 +19,10 @@ export interface FileDoc extends Doc {
 
 export const fileDocId = (tenant: string, fileId: string) => `${tenant}:${fileId}`;
 
-export const FilesProjection: ProjectionDefinition = {
+export const FilesProjection = defineProjection({
   name: 'files',
   version: 1,
-  eventTypes: [FileCreated.type, FileUploaded.type, FileDeleted.type],
+  events: [FileCreated, FileUploaded, FileDeleted],
   collections: [
     {
       name: 'files',
@@ -37,24 +37,24 @@ export const FilesProjection: ProjectionDefinition = {
       ],
     },
   ],
-  apply(event: RecordedEvent) {
+  apply(event) {
     const at = Date.parse(event.occurredAt);
     switch (event.type) {
       case FileCreated.type: {
-        const { fileId, ...fields } = event.data as EventData<typeof FileCreated>;
+        const { fileId, ...fields } = event.data;
         const doc: Omit<FileDoc, '_id'> = { ...fields, tenant: event.tenant, fileId, createdAt: at, updatedAt: at };
         return [{ collection: 'files', op: { kind: 'put', id: fileDocId(event.tenant, fileId), doc } }];
       }
       case FileUploaded.type: {
-        const { fileId, hash, size } = event.data as EventData<typeof FileUploaded>;
+        const { fileId, hash, size } = event.data;
         return [{ collection: 'files', op: { kind: 'patch', id: fileDocId(event.tenant, fileId), set: { content: { hash, size }, updatedAt: at } } }];
       }
       case FileDeleted.type: {
-        const { fileId } = event.data as EventData<typeof FileDeleted>;
+        const { fileId } = event.data;
         return [{ collection: 'files', op: { kind: 'delete', id: fileDocId(event.tenant, fileId) } }];
       }
       default:
         return [];
     }
   },
-};
+});

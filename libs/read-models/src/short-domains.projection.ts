@@ -1,6 +1,6 @@
-import { TenantShortDomainAdded, TenantShortDomainRemoved, type EventData, type RecordedEvent } from '@batchyard/contracts';
+import { TenantShortDomainAdded, TenantShortDomainRemoved } from '@batchyard/contracts';
 import type { Doc } from '@batchyard/read-store';
-import type { ProjectionDefinition } from '@batchyard/projections';
+import { defineProjection } from '@batchyard/projections';
 
 /** A short domain of one tenant (the shared default has none). Keyed by the domain. */
 export interface ShortDomainDoc extends Doc {
@@ -8,13 +8,13 @@ export interface ShortDomainDoc extends Doc {
   addedAt: string;
 }
 
-export const ShortDomainsProjection: ProjectionDefinition = {
+export const ShortDomainsProjection = defineProjection({
   name: 'short-domains',
   version: 1,
-  eventTypes: [TenantShortDomainAdded.type, TenantShortDomainRemoved.type],
+  events: [TenantShortDomainAdded, TenantShortDomainRemoved],
   collections: [{ name: 'short_domains', indexes: [{ name: 'by_tenant', fields: [['tenant', 1]] }] }],
-  apply(event: RecordedEvent) {
-    const { domain } = event.data as EventData<typeof TenantShortDomainAdded>;
+  apply(event) {
+    const { domain } = event.data;
     switch (event.type) {
       case TenantShortDomainAdded.type:
         return [{ collection: 'short_domains', op: { kind: 'put', id: domain, doc: { tenant: event.tenant, addedAt: event.occurredAt } } }];
@@ -24,4 +24,4 @@ export const ShortDomainsProjection: ProjectionDefinition = {
         return [];
     }
   },
-};
+});

@@ -11,12 +11,11 @@ import {
   chunkItems,
   type EventData,
   type RejectedRow,
-  type RecordedEvent,
   type ResultFile,
   type TaskSpec,
 } from '@batchyard/contracts';
 import type { Doc } from '@batchyard/read-store';
-import type { ProjectionDefinition, ProjectionWrite } from '@batchyard/projections';
+import { defineProjection, type ProjectionWrite } from '@batchyard/projections';
 
 export type TaskStatus = 'PENDING' | 'EXECUTING' | 'CANCELLING' | 'EXECUTED' | 'EXECUTED_WITH_FAILURES' | 'FAILED';
 
@@ -70,10 +69,10 @@ export interface RedirectionDoc extends Doc {
 export const taskDocId = (tenant: string, taskId: string) => `${tenant}:${taskId}`;
 export const redirectionDocId = (shortDomain: string, shortId: string) => `${shortDomain.toLowerCase()}/${shortId}`;
 
-export const TasksProjection: ProjectionDefinition = {
+export const TasksProjection = defineProjection({
   name: 'tasks',
   version: 1,
-  eventTypes: [TaskQueued.type, TaskStarted.type, ItemsGenerated.type, TaskResultFileWritten.type, TaskCompleted.type, TaskFailed.type, TaskCancelRequested.type],
+  events: [TaskQueued, TaskStarted, ItemsGenerated, TaskResultFileWritten, TaskCompleted, TaskFailed, TaskCancelRequested],
   collections: [
     {
       name: 'tasks',
@@ -102,7 +101,7 @@ export const TasksProjection: ProjectionDefinition = {
     },
     { name: 'redirections', indexes: [] },
   ],
-  apply(event: RecordedEvent): ProjectionWrite[] {
+  apply(event) {
     const at = Date.parse(event.occurredAt);
     const taskId = taskIdOf(event.stream);
     const id = taskDocId(event.tenant, taskId);
@@ -112,7 +111,9 @@ export const TasksProjection: ProjectionDefinition = {
     });
     switch (event.type) {
       case TaskQueued.type: {
-        const { taskId: _, shortIdKey: __, ...spec } = event.data as EventData<typeof TaskQueued> & { shortIdKey?: string };
+        const { taskId: _, ...queued } = event.data;
+        // The task's short-ID key stays in its stream, never in a document readers see.
+        const spec = queued.type === 'SHORT_ID_GENERATION' ? (({ shortIdKey: __, ...rest }) => rest)(queued) : queued;
         const doc: Omit<TaskDoc, '_id'> = {
           ...spec,
           tenant: event.tenant,
@@ -132,20 +133,20 @@ export const TasksProjection: ProjectionDefinition = {
       case TaskCancelRequested.type:
         return [patch({ status: 'CANCELLING', cancelled: true })];
       case ItemsGenerated.type:
-        return itemsGenerated(event.tenant, taskId, event.data as EventData<typeof ItemsGenerated>, at, patch);
+        return itemsGenerated(event.tenant, taskId, event.data, at, patch);
       case TaskResultFileWritten.type: {
-        const { batchId: _, ...resultFile } = event.data as EventData<typeof TaskResultFileWritten>;
+        const { batchId: _, ...resultFile } = event.data;
         return [patch({ resultFile })];
       }
       case TaskCompleted.type:
-        return [patch({ status: (event.data as EventData<typeof TaskCompleted>).status, completedAt: at, endPosition: event.position })];
+        return [patch({ status: event.data.status, completedAt: at, endPosition: event.position })];
       case TaskFailed.type:
-        return [patch({ status: 'FAILED', error: (event.data as EventData<typeof TaskFailed>).error, completedAt: at, endPosition: event.position })];
+        return [patch({ status: 'FAILED', error: event.data.error, completedAt: at, endPosition: event.position })];
       default:
         return [];
     }
   },
-};
+});
 
 function itemsGenerated(
   tenant: string,
