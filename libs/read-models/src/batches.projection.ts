@@ -1,17 +1,6 @@
-import {
-  BatchCreated,
-  BatchDeleted,
-  BatchUpdated,
-  ItemsGenerated,
-  TaskCompleted,
-  TaskStarted,
-  UnitAssignedToBatch,
-  UnitDeleted,
-  type EventData,
-  type RecordedEvent,
-} from '@batchyard/contracts';
+import { BatchCreated, BatchDeleted, BatchUpdated, ItemsGenerated, TaskCompleted, TaskStarted, UnitAssignedToBatch, UnitDeleted } from '@batchyard/contracts';
 import type { Doc } from '@batchyard/read-store';
-import type { ProjectionDefinition, ProjectionWrite } from '@batchyard/projections';
+import { defineProjection, type ProjectionWrite } from '@batchyard/projections';
 
 export type BatchStatus = 'EMPTY' | 'IN_PROGRESS' | 'COMPLETE' | 'SEALED';
 
@@ -57,10 +46,10 @@ export const batchProductCountId = (tenant: string, batchId: string, product: st
  * Version 2 keeps the per-product counts in `batch_product_counts` instead of the batch document's
  * `resourceCountsByProduct.<product>` (docs/production-batches.md: what the new version means for an installation).
  */
-export const BatchesProjection: ProjectionDefinition = {
+export const BatchesProjection = defineProjection({
   name: 'batches',
   version: 2,
-  eventTypes: [BatchCreated.type, BatchUpdated.type, BatchDeleted.type, UnitAssignedToBatch.type, UnitDeleted.type, TaskStarted.type, ItemsGenerated.type, TaskCompleted.type],
+  events: [BatchCreated, BatchUpdated, BatchDeleted, UnitAssignedToBatch, UnitDeleted, TaskStarted, ItemsGenerated, TaskCompleted],
   collections: [
     {
       name: 'batches',
@@ -109,10 +98,10 @@ export const BatchesProjection: ProjectionDefinition = {
       ],
     },
   ],
-  apply(event: RecordedEvent): ProjectionWrite[] {
+  apply(event) {
     switch (event.type) {
       case BatchCreated.type: {
-        const { batchId, ...fields } = event.data as EventData<typeof BatchCreated>;
+        const { batchId, ...fields } = event.data;
         const at = Date.parse(event.occurredAt);
         const doc: Omit<BatchDoc, '_id'> = {
           ...fields,
@@ -127,7 +116,7 @@ export const BatchesProjection: ProjectionDefinition = {
         return [{ collection: 'batches', op: { kind: 'put', id: batchDocId(event.tenant, batchId), doc } }];
       }
       case BatchUpdated.type: {
-        const { batchId, changes } = event.data as EventData<typeof BatchUpdated>;
+        const { batchId, changes } = event.data;
         const set: Record<string, unknown> = { ...changes, updatedAt: Date.parse(event.occurredAt) };
         const numberKey = numberKeyOf(changes.identifiers);
         if (numberKey) set.numberKey = numberKey;
@@ -135,26 +124,26 @@ export const BatchesProjection: ProjectionDefinition = {
         return [{ collection: 'batches', op: { kind: 'patch', id: batchDocId(event.tenant, batchId), set, unset } }];
       }
       case BatchDeleted.type: {
-        const { batchId } = event.data as EventData<typeof BatchDeleted>;
+        const { batchId } = event.data;
         return [{ collection: 'batches', op: { kind: 'delete', id: batchDocId(event.tenant, batchId) } }];
       }
       case UnitAssignedToBatch.type: {
-        const { batchId, previousBatchId } = event.data as EventData<typeof UnitAssignedToBatch>;
+        const { batchId, previousBatchId } = event.data;
         return [...countUnit(event.tenant, previousBatchId, -1), ...countUnit(event.tenant, batchId, 1)];
       }
       case UnitDeleted.type: {
-        const { batchId } = event.data as EventData<typeof UnitDeleted>;
+        const { batchId } = event.data;
         return countUnit(event.tenant, batchId, -1);
       }
       // A batch follows its tasks: IN_PROGRESS while one runs, COMPLETE once one has completed, with its Thngs counted by product.
       case TaskStarted.type:
       case TaskCompleted.type: {
-        const { batchId } = event.data as EventData<typeof TaskStarted>;
+        const { batchId } = event.data;
         const status: BatchStatus = event.type === TaskStarted.type ? 'IN_PROGRESS' : 'COMPLETE';
         return [{ collection: 'batches', op: { kind: 'patch', id: batchDocId(event.tenant, batchId), set: { status, updatedAt: Date.parse(event.occurredAt) } } }];
       }
       case ItemsGenerated.type: {
-        const { batchId, thngTemplate, count } = event.data as EventData<typeof ItemsGenerated>;
+        const { batchId, thngTemplate, count } = event.data;
         const product = thngTemplate?.product;
         if (!product) return [];
         const id = batchProductCountId(event.tenant, batchId, product);
@@ -164,7 +153,7 @@ export const BatchesProjection: ProjectionDefinition = {
         return [];
     }
   },
-};
+});
 
 function countUnit(tenant: string, batchId: string | null, by: number): ProjectionWrite[] {
   return batchId ? [{ collection: 'batches', op: { kind: 'patch', id: batchDocId(tenant, batchId), inc: { unitCount: by } } }] : [];

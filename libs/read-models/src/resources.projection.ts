@@ -1,6 +1,6 @@
-import { ChunkProcessed, ResourceCreated, ResourceDeleted, ResourceUpdated, type ChunkWrite, type EventData, type RecordedEvent, type ResourceType } from '@batchyard/contracts';
+import { ChunkProcessed, ResourceCreated, ResourceDeleted, ResourceUpdated, type ChunkWrite, type ResourceType } from '@batchyard/contracts';
 import type { Doc } from '@batchyard/read-store';
-import type { ProjectionDefinition, ProjectionWrite } from '@batchyard/projections';
+import { defineProjection, type ProjectionWrite } from '@batchyard/projections';
 import { epochSeconds } from './epoch-seconds';
 
 /** A PackageX resource, whichever way it was written. Keyed `<tenant>:<id>`; timestamps in epoch seconds. */
@@ -68,10 +68,10 @@ function chunkWrite(tenant: string, resource: ResourceType, write: ChunkWrite, a
 /** The job id of a bulk-job stream `bulkjob-<tenant>.<jobId>`. */
 export const jobIdOfStream = (stream: string) => stream.slice(stream.indexOf('.') + 1);
 
-export const ResourcesProjection: ProjectionDefinition = {
+export const ResourcesProjection = defineProjection({
   name: 'resources',
   version: 1,
-  eventTypes: [ResourceCreated.type, ResourceUpdated.type, ResourceDeleted.type, ChunkProcessed.type],
+  events: [ResourceCreated, ResourceUpdated, ResourceDeleted, ChunkProcessed],
   collections: [
     {
       name: 'resources',
@@ -103,23 +103,23 @@ export const ResourcesProjection: ProjectionDefinition = {
       ],
     },
   ],
-  apply(event: RecordedEvent): ProjectionWrite[] {
+  apply(event) {
     const at = epochSeconds(event.occurredAt);
     switch (event.type) {
       case ResourceCreated.type: {
-        const data = event.data as EventData<typeof ResourceCreated>;
+        const data = event.data;
         return [created(event.tenant, data.resource, data.id, data.fields, at)];
       }
       case ResourceUpdated.type: {
-        const data = event.data as EventData<typeof ResourceUpdated>;
+        const data = event.data;
         return [updated(event.tenant, data.resource, data.id, data.fields, at)];
       }
       case ResourceDeleted.type: {
-        const data = event.data as EventData<typeof ResourceDeleted>;
+        const data = event.data;
         return [deleted(event.tenant, data.id)];
       }
       case ChunkProcessed.type: {
-        const data = event.data as EventData<typeof ChunkProcessed>;
+        const data = event.data;
         const jobId = jobIdOfStream(event.stream);
         return data.writes.map((write) => chunkWrite(event.tenant, data.resource, write, at, jobId));
       }
@@ -127,4 +127,4 @@ export const ResourcesProjection: ProjectionDefinition = {
         return [];
     }
   },
-};
+});
