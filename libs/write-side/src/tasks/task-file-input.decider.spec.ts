@@ -5,7 +5,7 @@ import { afterCommands, commandsTo } from '../command-handling/testing';
 
 const command = commandsTo('t1');
 const FILE = 'UmNqmfDEBDswtpaaRDs6xHpn';
-const queue = command(QueueTask.type, {
+const queue = command(QueueTask, {
   taskId: 't1',
   batchId: 'b1',
   type: 'POPULATING',
@@ -20,11 +20,11 @@ const queue = command(QueueTask.type, {
     format: 'CSV',
   },
 });
-const start = command(StartTask.type, { batchId: 'b1' });
+const start = command(StartTask, { batchId: 'b1' });
 const opened = { batchId: 'b1', fileId: FILE, hash: 'a'.repeat(64), header: ['shortId'], rows: 1_500, offset: 8, line: 1 };
-const open = command(OpenTaskInput.type, opened);
+const open = command(OpenTaskInput, opened);
 const chunk = (n: number, count: number, next: { offset: number; line: number; row: number }, rejected: { line: number; error: string }[] = []) =>
-  command(RecordItems.type, { batchId: 'b1', chunk: n, first: 0, count, shortIds: [], clashes: [], file: { next, rejected } });
+  command(RecordItems, { batchId: 'b1', chunk: n, first: 0, count, shortIds: [], clashes: [], file: { next, rejected } });
 const fold = (...commands: CommandEnvelope[]): TaskState => afterCommands(taskDecider, ...commands);
 
 describe('task decider: a FILE_BASED task’s input', () => {
@@ -43,6 +43,6 @@ describe('task decider: a FILE_BASED task’s input', () => {
   });
 
   it('records nothing of the input once cancelling', () => {
-    expect(taskDecider.decide(open, fold(queue, start, command(CancelTask.type, { batchId: 'b1' })))).toEqual([]);
+    expect(taskDecider.decide(open, fold(queue, start, command(CancelTask, { batchId: 'b1' })))).toEqual([]);
   });
 });

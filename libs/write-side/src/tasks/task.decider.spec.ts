@@ -12,6 +12,7 @@ import {
   TaskQueued,
   TaskResultFileWritten,
   TaskStarted,
+  type CommandData,
   type CommandEnvelope,
 } from '@batchyard/contracts';
 import { DomainError } from '../command-handling/decider';
@@ -20,16 +21,15 @@ import { afterCommands, commandsTo } from '../command-handling/testing';
 
 const actor = { keyId: 'k1', name: 'ci', role: 'operator' as const };
 const command = commandsTo('t1', actor);
-const spec = {
+const spec: CommandData<typeof QueueTask> = {
   taskId: 't1',
   batchId: 'b1',
   type: 'POPULATING',
   inputParameters: { type: 'FIXED_AMOUNT', generateThngs: true, generateRedirections: false, thngTemplate: { name: 'x' }, quantity: 1_500 },
 };
-const queue = command(QueueTask.type, spec);
-const start = command(StartTask.type, { batchId: 'b1' });
-const chunk = (n: number, count = 1_000, clashes: { index: number; shortId: string }[] = []) =>
-  command(RecordItems.type, { batchId: 'b1', chunk: n, first: n * 1_000, count, clashes });
+const queue = command(QueueTask, spec);
+const start = command(StartTask, { batchId: 'b1' });
+const chunk = (n: number, count = 1_000, clashes: { index: number; shortId: string }[] = []) => command(RecordItems, { batchId: 'b1', chunk: n, first: n * 1_000, count, clashes });
 const fold = (...commands: CommandEnvelope[]): TaskState => afterCommands(taskDecider, ...commands);
 
 describe('task decider', () => {
@@ -59,7 +59,7 @@ describe('task decider', () => {
   it('counts clashes and ends once; nothing is recorded after the end', () => {
     const state = fold(queue, start, chunk(0, 1_000, [{ index: 3, shortId: 'abc' }]), chunk(1, 500));
     expect(state).toMatchObject({ items: 1_500, clashes: 1 });
-    const complete = command(CompleteTask.type, {
+    const complete = command(CompleteTask, {
       batchId: 'b1',
       status: 'EXECUTED_WITH_FAILURES',
       totalThngsCreated: 1_500,
@@ -70,54 +70,54 @@ describe('task decider', () => {
     expect(ended.status).toBe('EXECUTED_WITH_FAILURES');
     expect(taskDecider.decide(complete, ended)).toEqual([]);
     expect(taskDecider.decide(chunk(1), ended)).toEqual([]);
-    expect(fold(queue, start, command(FailTask.type, { batchId: 'b1', error: 'gone' })).status).toBe('FAILED');
+    expect(fold(queue, start, command(FailTask, { batchId: 'b1', error: 'gone' })).status).toBe('FAILED');
   });
 
   it('cancels a pending or running task once; afterwards only its end is recorded; an ended task cannot be cancelled', () => {
-    const cancel = command(CancelTask.type, { batchId: 'b1' });
+    const cancel = command(CancelTask, { batchId: 'b1' });
     expect(taskDecider.decide(cancel, fold(queue, start))).toEqual([{ type: TaskCancelRequested.type, data: { batchId: 'b1' } }]);
     const cancelling = fold(queue, start, cancel);
     expect(cancelling.status).toBe('CANCELLING');
     expect(taskDecider.decide(cancel, cancelling)).toEqual([]);
     expect(taskDecider.decide(chunk(0), cancelling)).toEqual([]);
-    const fail = command(FailTask.type, { batchId: 'b1', error: 'Cancelled' });
+    const fail = command(FailTask, { batchId: 'b1', error: 'Cancelled' });
     expect(taskDecider.decide(fail, cancelling)).toEqual([{ type: TaskFailed.type, data: fail.data }]);
     expect(() => taskDecider.decide(cancel, fold(queue, start, cancel, fail))).toThrow(DomainError);
   });
 });
 
 describe('task decider: result files', () => {
-  const withFile = { ...spec, outputParameters: { type: 'CSV', columns: ['SHORT_ID', 'THNG'] } };
-  const shortIds = {
+  const withFile: CommandData<typeof QueueTask> = { ...spec, outputParameters: { type: 'CSV', columns: ['SHORT_ID', 'THNG'] } };
+  const shortIds: CommandData<typeof QueueTask> = {
     taskId: 't1',
     batchId: 'b1',
     type: 'SHORT_ID_GENERATION',
     inputParameters: { quantity: 1_000, shortIdTemplate: { type: 'PSEUDO_RANDOM', length: 10 } },
     shortIdKey: 'k'.repeat(43),
   };
-  const file = command(RecordResultFile.type, { batchId: 'b1', hash: 'h1', size: 12, format: 'CSV', rows: 1_500 });
-  const complete = command(CompleteTask.type, { batchId: 'b1', status: 'EXECUTED', totalThngsCreated: 1_500, totalUrlBindingsCreated: 0, failedOperationsAmount: 0 });
+  const file = command(RecordResultFile, { batchId: 'b1', hash: 'h1', size: 12, format: 'CSV', rows: 1_500 });
+  const complete = command(CompleteTask, { batchId: 'b1', status: 'EXECUTED', totalThngsCreated: 1_500, totalUrlBindingsCreated: 0, failedOperationsAmount: 0 });
 
   it('queues a SHORT_ID_GENERATION task', () => {
-    expect(taskDecider.decide(command(QueueTask.type, shortIds), taskDecider.initialState())).toEqual([{ type: TaskQueued.type, data: { ...shortIds, createdBy: actor } }]);
+    expect(taskDecider.decide(command(QueueTask, shortIds), taskDecider.initialState())).toEqual([{ type: TaskQueued.type, data: { ...shortIds, createdBy: actor } }]);
   });
 
   it('records the result file once, and only while the task runs', () => {
-    const state = fold(command(QueueTask.type, withFile), start, chunk(0), chunk(1, 500));
+    const state = fold(command(QueueTask, withFile), start, chunk(0), chunk(1, 500));
     expect(taskDecider.decide(file, state)).toEqual([{ type: TaskResultFileWritten.type, data: file.data }]);
-    const written = fold(command(QueueTask.type, withFile), start, chunk(0), chunk(1, 500), file);
+    const written = fold(command(QueueTask, withFile), start, chunk(0), chunk(1, 500), file);
     expect(written.resultFile).toEqual({ hash: 'h1', size: 12, format: 'CSV', rows: 1_500 });
     // A second writer after a crash may have made other bytes (another zlib): the first file recorded stays.
-    expect(taskDecider.decide(command(RecordResultFile.type, { ...(file.data as object), hash: 'h2' }), written)).toEqual([]);
-    expect(() => taskDecider.decide(file, fold(command(QueueTask.type, withFile)))).toThrow(DomainError);
-    expect(taskDecider.decide(file, fold(command(QueueTask.type, withFile), start, command(CancelTask.type, { batchId: 'b1' })))).toEqual([]);
+    expect(taskDecider.decide(command(RecordResultFile, { ...file.data, hash: 'h2' }), written)).toEqual([]);
+    expect(() => taskDecider.decide(file, fold(command(QueueTask, withFile)))).toThrow(DomainError);
+    expect(taskDecider.decide(file, fold(command(QueueTask, withFile), start, command(CancelTask, { batchId: 'b1' })))).toEqual([]);
   });
 
   it('completes a task that asks for a file only once the file is written', () => {
-    const ran = [command(QueueTask.type, withFile), start, chunk(0), chunk(1, 500)];
+    const ran = [command(QueueTask, withFile), start, chunk(0), chunk(1, 500)];
     expect(() => taskDecider.decide(complete, fold(...ran))).toThrow(/result file/);
     expect(fold(...ran, file, complete).status).toBe('EXECUTED');
-    const shortIdTask = [command(QueueTask.type, shortIds), start, chunk(0)];
+    const shortIdTask = [command(QueueTask, shortIds), start, chunk(0)];
     expect(() => taskDecider.decide(complete, fold(...shortIdTask))).toThrow(/result file/);
     expect(fold(queue, start, chunk(0), chunk(1, 500), complete).status).toBe('EXECUTED');
   });

@@ -16,13 +16,12 @@ import {
   TaskResultFileWritten,
   TaskStarted,
   resultColumns,
-  type CommandData,
   type EventData,
   type FileCursor,
   type ResultFile,
   type TaskSpec,
 } from '@batchyard/contracts';
-import { DomainError, type Decider } from '../command-handling/decider';
+import { DomainError, unknownCommand, type CommandOf, type Decider, type EventOf } from '../command-handling/decider';
 
 export type TaskStatus = 'NEW' | 'PENDING' | 'EXECUTING' | 'CANCELLING' | 'EXECUTED' | 'EXECUTED_WITH_FAILURES' | 'FAILED';
 
@@ -47,13 +46,32 @@ export const isTerminal = (status: TaskStatus) => TERMINAL.includes(status);
  * A task's life: queued, started, its chunks in order, then completed or failed. A step already taken answers
  * with no events, so the worker may repeat any step after a crash.
  */
-export const taskDecider: Decider<TaskState> = {
+type TaskCommand =
+  | CommandOf<typeof QueueTask>
+  | CommandOf<typeof CancelTask>
+  | CommandOf<typeof StartTask>
+  | CommandOf<typeof OpenTaskInput>
+  | CommandOf<typeof RecordItems>
+  | CommandOf<typeof RecordResultFile>
+  | CommandOf<typeof CompleteTask>
+  | CommandOf<typeof FailTask>;
+type TaskEvent =
+  | EventOf<typeof TaskQueued>
+  | EventOf<typeof TaskCancelRequested>
+  | EventOf<typeof TaskStarted>
+  | EventOf<typeof TaskInputOpened>
+  | EventOf<typeof ItemsGenerated>
+  | EventOf<typeof TaskResultFileWritten>
+  | EventOf<typeof TaskCompleted>
+  | EventOf<typeof TaskFailed>;
+
+export const taskDecider: Decider<TaskState, TaskCommand, TaskEvent> = {
   initialState: () => ({ status: 'NEW', nextChunk: 0, items: 0, clashes: 0 }),
 
   decide(command, state) {
     if (command.type === QueueTask.type) {
       if (state.status !== 'NEW') throw new DomainError('conflict', `task ${command.aggregateId} already exists`);
-      return [{ type: TaskQueued.type, data: { ...(command.data as CommandData<typeof QueueTask>), createdBy: command.actor } }];
+      return [{ type: TaskQueued.type, data: { ...command.data, createdBy: command.actor } }];
     }
     if (state.status === 'NEW') throw new DomainError('not_found', `Task ${command.aggregateId} not found`);
     if (command.type === CancelTask.type) {
@@ -68,9 +86,9 @@ export const taskDecider: Decider<TaskState> = {
         return state.status === 'PENDING' ? [{ type: TaskStarted.type, data: command.data }] : [];
       case OpenTaskInput.type:
         if (state.status !== 'EXECUTING') throw new DomainError('conflict', 'task has not started');
-        return state.input ? [] : [{ type: TaskInputOpened.type, data: command.data as CommandData<typeof OpenTaskInput> }];
+        return state.input ? [] : [{ type: TaskInputOpened.type, data: command.data }];
       case RecordItems.type: {
-        const data = command.data as CommandData<typeof RecordItems>;
+        const data = command.data;
         if (state.status !== 'EXECUTING') throw new DomainError('conflict', 'task has not started');
         if (data.chunk < state.nextChunk) return [];
         if (data.chunk > state.nextChunk) throw new DomainError('conflict', `chunk ${data.chunk} before chunk ${state.nextChunk}`);
@@ -78,40 +96,40 @@ export const taskDecider: Decider<TaskState> = {
       }
       case RecordResultFile.type:
         if (state.status !== 'EXECUTING') throw new DomainError('conflict', 'task has not started');
-        return state.resultFile ? [] : [{ type: TaskResultFileWritten.type, data: command.data as CommandData<typeof RecordResultFile> }];
+        return state.resultFile ? [] : [{ type: TaskResultFileWritten.type, data: command.data }];
       case CompleteTask.type:
         if (resultColumns(state.spec!) && !state.resultFile) throw new DomainError('conflict', "the task's result file has not been written");
-        return [{ type: TaskCompleted.type, data: command.data as CommandData<typeof CompleteTask> }];
+        return [{ type: TaskCompleted.type, data: command.data }];
       case FailTask.type:
-        return [{ type: TaskFailed.type, data: command.data as CommandData<typeof FailTask> }];
+        return [{ type: TaskFailed.type, data: command.data }];
       default:
-        throw new DomainError('invalid', `unknown command ${command.type}`);
+        return unknownCommand(command);
     }
   },
 
   evolve(state, event) {
     switch (event.type) {
       case TaskQueued.type: {
-        const { createdBy: _, ...spec } = event.data as EventData<typeof TaskQueued>;
+        const { createdBy: _, ...spec } = event.data;
         return { ...state, status: 'PENDING', spec };
       }
       case TaskStarted.type:
         return { ...state, status: 'EXECUTING' };
       case TaskInputOpened.type: {
-        const { batchId: _, offset, line, ...input } = event.data as EventData<typeof TaskInputOpened>;
+        const { batchId: _, offset, line, ...input } = event.data;
         return { ...state, input: { ...input, next: { offset, line, row: 0 } } };
       }
       case ItemsGenerated.type: {
-        const data = event.data as EventData<typeof ItemsGenerated>;
+        const data = event.data;
         const input = data.file && state.input && { ...state.input, next: data.file.next };
         return { ...state, nextChunk: data.chunk + 1, items: state.items + data.count, clashes: state.clashes + data.clashes.length, ...(input && { input }) };
       }
       case TaskResultFileWritten.type: {
-        const { batchId: _, ...resultFile } = event.data as EventData<typeof TaskResultFileWritten>;
+        const { batchId: _, ...resultFile } = event.data;
         return { ...state, resultFile };
       }
       case TaskCompleted.type:
-        return { ...state, status: (event.data as EventData<typeof TaskCompleted>).status };
+        return { ...state, status: event.data.status };
       case TaskCancelRequested.type:
         return { ...state, status: 'CANCELLING' };
       case TaskFailed.type:
