@@ -1,6 +1,17 @@
 import { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
-import { ItemsGenerated, chunkItems, resultColumns, streamName, StreamCategory, type EventData, type ResultColumn, type ResultFile, type TaskSpec } from '@batchyard/contracts';
+import {
+  ItemsGenerated,
+  chunkItems,
+  isEventOf,
+  resultColumns,
+  streamName,
+  StreamCategory,
+  type EventData,
+  type ResultColumn,
+  type ResultFile,
+  type TaskSpec,
+} from '@batchyard/contracts';
 import type { BlobStore } from '@batchyard/blob-store';
 import { csvRow } from '@batchyard/csv';
 import type { EventStore } from '@batchyard/event-store';
@@ -37,7 +48,7 @@ export class ResultFiles {
     yield csvRow(columns);
     for (let revision = 0; ;) {
       const events = await this.events.readStream(stream, { fromRevision: revision, maxCount: EVENTS_PER_READ });
-      for (const event of events) if (event.type === ItemsGenerated.type) yield chunkRows(spec.taskId, event.data as EventData<typeof ItemsGenerated>, columns);
+      for (const event of events) if (isEventOf(event, ItemsGenerated)) yield chunkRows(spec.taskId, event.data, columns);
       if (events.length < EVENTS_PER_READ) return;
       revision = events[events.length - 1].revision + 1;
     }

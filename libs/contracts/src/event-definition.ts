@@ -22,3 +22,6 @@ export function defineEvent<TType extends string, TSchema extends z.ZodType>(def
 
 /** A recorded event of one contract; of a union of contracts, a union that `switch (event.type)` narrows. */
 export type RecordedOf<D extends EventDefinition> = D extends EventDefinition ? Omit<RecordedEvent, 'type' | 'data'> & { type: D['type']; data: EventData<D> } : never;
+
+/** Narrows a recorded event to one contract by its type: the store checked its data against that schema on append. */
+export const isEventOf = <D extends EventDefinition>(event: RecordedEvent, definition: D): event is RecordedEvent & RecordedOf<D> => event.type === definition.type;
