@@ -56,7 +56,7 @@ function resultTests(overrides: Partial<RuntimeConfig>) {
       tags: ['codes'],
       inputParameters: { quantity: 2_500, shortIdTemplate: template },
       progress: { contributions: { [task.id]: { shortIds: 2_500 } }, totalAmount: 2_500 },
-      result: { type: 'SHORT_ID_GENERATION', totalCount: 2_500, failedOperationsAmount: 0, format: 'CSV', location: `${by.url}/batches/${batchId}/tasks/${task.id}/result` },
+      result: { type: 'SHORT_ID_GENERATION', totalCount: 2_500, failedOperationsAmount: 0, format: 'CSV', location: expect.stringMatching(`^${by.url}/signed/blobs/`) },
     });
     expect(JSON.stringify(task)).not.toMatch(/shortIdKey/);
     expect((await chunkEvents(task.id)).map((c) => c.count)).toEqual([1_000, 1_000, 500]);
@@ -74,13 +74,32 @@ function resultTests(overrides: Partial<RuntimeConfig>) {
     expect(viaSdk.status).toBe(200);
     expect(await viaSdk.text()).toBe(file.bytes.toString('utf8'));
 
+    // As EVRYTHNG's, the location is a plain download: signed and expiring, it needs no key.
+    const anonymous = await fetch(task.result.location);
+    expect(anonymous.status).toBe(200);
+    expect(Buffer.from(await anonymous.arrayBuffer()).toString('utf8')).toBe(file.bytes.toString('utf8'));
+    const url = new URL(task.result.location);
+    const expires = Number(url.searchParams.get('expires'));
+    expect(expires * 1000 - Date.now()).toBeGreaterThan(25 * 60_000);
+    expect(expires * 1000 - Date.now()).toBeLessThanOrEqual(30 * 60_000);
+    for (const altered of [
+      task.result.location.replace(/signature=[^&]+/, 'signature=AAAA'),
+      task.result.location.replace(/expires=\d+/, `expires=${expires + 3_600}`),
+      task.result.location.replace(/filename=[^&]+/, 'filename=other.csv'),
+    ]) {
+      expect((await fetch(altered)).status).toBe(403);
+    }
+
+    // The keyed route stays: the tenant's key only.
+    const keyed = `${by.url}/batches/${batchId}/tasks/${task.id}/result`;
+    expect(await download(keyed)).toMatchObject({ status: 200, bytes: file.bytes });
     const other = await issueKey(by.launched.infra, 'tenant-results', 'operator');
-    const foreign = await download(task.result.location, other.key);
+    const foreign = await download(keyed, other.key);
     expect(foreign.status).toBe(404);
     expect(JSON.parse(foreign.bytes.toString('utf8'))).toEqual(errorShape(404));
-    const anonymous = await fetch(task.result.location);
-    expect(anonymous.status).toBe(401);
-    expect(await anonymous.json()).toEqual(errorShape(401));
+    const keyless = await fetch(keyed);
+    expect(keyless.status).toBe(401);
+    expect(await keyless.json()).toEqual(errorShape(401));
   });
 
   it('generates PSEUDO_RANDOM codes: distinct, of the template’s shape, the file listing exactly the chunks’ codes', async () => {

@@ -75,7 +75,7 @@ const task = {
         totalThngsCreated: count,
         totalUrlBindingsCreated: count,
         failedOperationsAmount: count,
-        location: { type: 'string', description: 'absolute URL of the result file, downloaded with the key' },
+        location: { type: 'string', description: 'signed URL of the result file: downloaded with no key, for 30 minutes from this read' },
         format: { enum: ['CSV', 'ZIP'] },
         error: { type: 'string' },
       },
@@ -172,7 +172,7 @@ export const EVRYTHNG_DOC: DialectDoc = {
     {
       method: 'get',
       path: '/batches/{batchId}/tasks/{taskId}/result',
-      summary: 'Download the task’s result file (its `result.location`)',
+      summary: 'Download the task’s result file with the key (`result.location` is the same file at a signed URL)',
       pathParams: taskIds,
       responses: { 200: { description: 'The CSV, or a ZIP holding it above 100,000 rows', files: ['text/csv', 'application/zip'] } },
     },

@@ -23,19 +23,17 @@ export const TaskCreateSchema = z.discriminatedUnion(
 
 const TERMINAL = ['EXECUTED', 'EXECUTED_WITH_FAILURES', 'FAILED'];
 
-/** Where a task's result file is downloaded with the tenant's key (`base` is the public URL). */
-const resultLocation = (base: string, task: TaskDoc) => `${base}/batches/${task.batchId}/tasks/${task.taskId}/result`;
-
 /**
- * A task as an EVRYTHNG TaskDocument: progress while it runs, result once it ended, with the result file's absolute
- * `location` under `base`; never a top-level `errors`. A SHORT_ID_GENERATION task counts its codes.
+ * A task as an EVRYTHNG TaskDocument: progress while it runs, result once it ended, with its result file's `location`
+ * (an absolute URL the caller signs, to download with no key, as EVRYTHNG's); never a top-level `errors`. A
+ * SHORT_ID_GENERATION task counts its codes.
  */
-export function taskDocument(task: TaskDoc, base: string) {
+export function taskDocument(task: TaskDoc, resultLocation?: string) {
   const codes = task.type === 'SHORT_ID_GENERATION';
   const totalAmount = codes ? task.shortIds : task.thngs + task.urlBindings;
   const failed = task.failedUrlBindings;
   const made = codes ? {} : { totalThngsCreated: task.thngs, totalUrlBindingsCreated: task.urlBindings };
-  const file = task.resultFile && { location: resultLocation(base, task), format: task.resultFile.format };
+  const file = task.resultFile && resultLocation && { location: resultLocation, format: task.resultFile.format };
   return {
     id: task.taskId,
     type: task.type,

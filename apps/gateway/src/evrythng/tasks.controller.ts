@@ -2,7 +2,7 @@ import { All, Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, 
 import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import { CancelTask, EVRYTHNG_ID_PATTERN, QueueTask, evrythngIdFrom, newEvrythngId, taskQuantity } from '@batchyard/contracts';
+import { CancelTask, EVRYTHNG_ID_PATTERN, QueueTask, evrythngIdFrom, newEvrythngId, taskQuantity, type ResultFile } from '@batchyard/contracts';
 import { BatchesProjection, ItemsProjection, TasksProjection, batchDocId, taskDocId, type BatchDoc, type TaskDoc, type TaskLogDoc } from '@batchyard/read-models';
 import { Checkpoints, projectionCheckpoint } from '@batchyard/projections';
 import type { Filter, FindOptions, ReadStore } from '@batchyard/read-store';
@@ -26,6 +26,8 @@ import { TASK_FIELDS, TaskCreateSchema, taskDocument, taskLogDocument } from './
 import { taskPercent } from './task-progress';
 
 const MAX_LOGS = 1_000;
+/** A result file's `location` is signed afresh on every read and, like a private file's `contentUrl`, lasts 30 minutes. */
+const RESULT_URL_SECONDS = 30 * 60;
 
 /** EVRYTHNG `/batches/:batchId/tasks` (Seed A.4 to A.7); the task worker does the work. */
 @Controller('batches/:batchId/tasks')
@@ -106,7 +108,7 @@ export class EvrythngTasksController {
     return this.document(await this.findTask(caller, batchId, taskId), publicBase(this.infra, req));
   }
 
-  /** The task's result file (its `result.location`), for the tenant's keys only: another tenant's task is not found. */
+  /** The task's result file for the tenant's keys (another tenant's task is not found); `result.location` is its signed URL, which needs no key. */
   @Get(':taskId/result')
   async result(@Param('batchId') batchId: string, @Param('taskId') taskId: string, @CurrentCaller() caller: Caller, @Res() res: Response): Promise<void> {
     const { resultFile } = await this.findTask(caller, batchId, taskId);
@@ -163,11 +165,15 @@ export class EvrythngTasksController {
    * batches and tasks read models (the last written collection by collection) reach the event that ended it, it still reads EXECUTING (CANCELLING when cancelled).
    */
   private async document(task: TaskDoc, base: string) {
-    if (task.endPosition === undefined) return taskDocument(task, base);
+    if (task.endPosition === undefined) return taskDocument(task);
     const reached = await Promise.all([ItemsProjection, BatchesProjection, TasksProjection].map((p) => this.checkpoints.get(projectionCheckpoint(p))));
-    if (Math.min(...reached) >= task.endPosition) return taskDocument(task, base);
+    if (Math.min(...reached) >= task.endPosition) return taskDocument(task, task.resultFile && this.resultLocation(base, task.taskId, task.resultFile));
     const { completedAt: _, endPosition: __, error: ___, ...running } = task;
-    return taskDocument({ ...running, status: task.cancelled ? 'CANCELLING' : 'EXECUTING' }, base);
+    return taskDocument({ ...running, status: task.cancelled ? 'CANCELLING' : 'EXECUTING' });
+  }
+
+  private resultLocation(base: string, taskId: string, file: ResultFile): string {
+    return this.signed.urlFor(base, file.hash, { expiresInSeconds: RESULT_URL_SECONDS, filename: `${taskId}.${file.format.toLowerCase()}` });
   }
 
   private async findBatch(caller: Caller, batchId: string): Promise<BatchDoc> {
