@@ -179,7 +179,16 @@ function evrythngTests(overrides: Partial<RuntimeConfig>) {
         body: { ...batch, id: batch.id, status: 'SEALED', createdAt: 1, name: 'Whole again', scopes: { users: [], projects: ['p1'] } },
       });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ id: batch.id, status: 'EMPTY', createdAt: batch.createdAt, name: 'Whole again', scopes: { users: [], projects: ['p1'] } });
+      expect(res.body).toMatchObject({ id: batch.id, status: 'EMPTY', createdAt: batch.createdAt, name: 'Whole again' });
+      // As EVRYTHNG: scopes only under ?withScopes=true, and then both lists even when empty.
+      expect(res.body).not.toHaveProperty('scopes');
+      expect((await http(`${by.url}/batches/${batch.id}?withScopes=true`, { headers: sdk() })).body.scopes).toEqual({ users: [], projects: ['p1'] });
+      expect((await http(`${by.url}/batches/${batch.id}?withScopes=false`, { headers: sdk() })).body).not.toHaveProperty('scopes');
+      const unscoped = await create({ name: 'Unscoped' });
+      expect(unscoped).not.toHaveProperty('scopes');
+      expect((await http(`${by.url}/batches/${unscoped.id}?withScopes=true`, { headers: sdk() })).body.scopes).toEqual({ users: [], projects: [] });
+      const listed = await http(`${by.url}/batches?withScopes=true&filter=name=Whole%20again`, { headers: sdk() });
+      expect(listed.body.map((b: { scopes: unknown }) => b.scopes)).toEqual([{ users: [], projects: ['p1'] }]);
       const events = await (await by.launched.infra.events()).readAll({ after: before, maxCount: 10, eventTypes: ['BatchUpdated'] });
       expect(events.map((e) => e.data)).toEqual([{ batchId: batch.id, changes: { name: 'Whole again', scopes: { users: [], projects: ['p1'] } } }]);
     });
@@ -193,6 +202,8 @@ function evrythngTests(overrides: Partial<RuntimeConfig>) {
       expectError(await put({ name: '' }), 400, /name/);
       expectError(await put({ tags: 'x' }), 400, /tags/);
       expectError(await put({ scopes: { users: [] } }), 400, /scopes/);
+      expectError(await http(`${by.url}/batches/${batch.id}?withScopes=yes`, { method: 'PUT', headers: sdk(), body: { name: 'x' } }), 400, /withScopes/);
+      expectError(await http(`${by.url}/batches/${batch.id}?project=UmNqmfDEBDswtpaaRDs6xHpn`, { method: 'PUT', headers: sdk(), body: { name: 'x' } }), 400, /project/);
       expectError(await http(`${by.url}/batches/${batch.id}`, { method: 'PUT', headers: sdk(), raw: '{"name":' }), 400, /json/i);
       expectError(await http(`${by.url}/batches/${batch.id}`, { method: 'PUT', headers: { ...sdk(), 'content-type': 'text/plain' }, raw: 'name=x' }), 415);
       expectError(await put({ name: 'x' }, sdk(), 'UmNqmfDEBDswtpaaRDs6xHpn'), 404);

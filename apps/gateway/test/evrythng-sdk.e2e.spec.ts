@@ -44,6 +44,15 @@ function sdkTests(overrides: Partial<RuntimeConfig>) {
     await expect(operator.batch(created.id).read()).rejects.toThrow(/"status":404/);
   });
 
+  it('rescopes a batch (reads it withScopes, sets scopes.projects) and refuses project scoping clearly', async () => {
+    const created = await operator.batch().create({ name: 'Scoped' });
+    await operator.batch(created.id).rescope(['UmNqmfDEBDswtpaaRDs6xHpn']);
+    expect((await operator.batch(created.id).read({ params: { withScopes: true } })).scopes).toEqual({ users: [], projects: ['UmNqmfDEBDswtpaaRDs6xHpn'] });
+    await operator.batch(created.id).rescope([], ['user-1']);
+    expect((await operator.batch(created.id).read({ params: { withScopes: true } })).scopes).toEqual({ users: ['user-1'], projects: [] });
+    await expect(operator.batch(created.id).read({ params: { project: 'UmNqmfDEBDswtpaaRDs6xHpn' } })).rejects.toThrow(/"status":400.*project/);
+  });
+
   it('pages through every batch by following Link', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await operator.batch().create({ name: 'Paged', tags: ['paged'] })).id);

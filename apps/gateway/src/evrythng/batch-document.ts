@@ -33,8 +33,8 @@ export const BatchUpdateSchema = BatchCreateSchema.partial()
   })
   .transform(({ id, createdAt, updatedAt, status, resourceCountsByProduct, ...changes }) => changes);
 
-/** A BatchDocument as EVRYTHNG returns it: epoch-ms timestamps, unset optional fields left out. */
-export function batchDocument(doc: BatchDoc, resourceCountsByProduct: Record<string, number>) {
+/** A BatchDocument as EVRYTHNG returns it: epoch-ms timestamps, unset optional fields left out, `scopes` only when asked. */
+export function batchDocument(doc: BatchDoc, resourceCountsByProduct: Record<string, number>, withScopes = false) {
   return {
     id: doc.batchId,
     createdAt: doc.createdAt,
@@ -46,6 +46,6 @@ export function batchDocument(doc: BatchDoc, resourceCountsByProduct: Record<str
     ...(doc.identifiers && { identifiers: doc.identifiers }),
     ...(doc.tags && { tags: doc.tags }),
     ...(doc.customFields && { customFields: doc.customFields }),
-    ...(doc.scopes && { scopes: doc.scopes }),
+    ...(withScopes && { scopes: doc.scopes ?? { users: [], projects: [] } }),
   };
 }

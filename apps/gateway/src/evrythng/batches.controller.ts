@@ -15,6 +15,7 @@ import { COMMAND_GATEWAY, INFRASTRUCTURE, READ_STORE } from '../tokens';
 import { BatchCreateSchema, BatchUpdateSchema, batchDocument } from './batch-document';
 import { IDENTIFIER_KEY_RULE, filterFields, identifierFilter, keysetPage, type ListingFields } from './listing';
 import { productCounts } from './product-counts';
+import { withScopes } from './scopes-query';
 import { requireJsonBody } from '../http/json-body';
 import { publicBase } from '../http/public-base';
 
@@ -29,7 +30,8 @@ export class EvrythngBatchesController {
 
   @Post()
   @HttpCode(201)
-  async create(@Body() body: unknown, @CurrentCaller() caller: Caller, @Req() req: IdempotentRequest, @Res({ passthrough: true }) res: Response) {
+  async create(@Body() body: unknown, @Query() query: unknown, @CurrentCaller() caller: Caller, @Req() req: IdempotentRequest, @Res({ passthrough: true }) res: Response) {
+    const scopes = withScopes(query);
     requireJsonBody(req);
     const fields = parseInput(BatchCreateSchema, body ?? {});
     // Under an Idempotency-Key the ids derive from the command id, so a retried command is the same batch.
@@ -47,11 +49,12 @@ export class EvrythngBatchesController {
       },
     );
     res.location(`/batches/${batchId}`);
-    return this.document(caller, await this.find(caller, batchId));
+    return this.document(caller, await this.find(caller, batchId), scopes);
   }
 
   @Get()
   async list(@Query() query: unknown, @CurrentCaller() caller: Caller, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const scopes = withScopes(query);
     const base = publicBase(this.infra, req);
     const page = await keysetPage(this.readStore.collection<BatchDoc>('batches'), { tenant: caller.tenant, query, fields: BATCH_FIELDS, base, resourcePath: '/batches' }, (n, v) =>
       res.setHeader(n, v),
@@ -61,28 +64,31 @@ export class EvrythngBatchesController {
       caller.tenant,
       page.map((doc) => doc.batchId),
     );
-    return page.map((doc) => batchDocument(doc, counts.get(doc.batchId)!));
+    return page.map((doc) => batchDocument(doc, counts.get(doc.batchId)!, scopes));
   }
 
   @Get(':batchId')
-  async read(@Param('batchId') batchId: string, @CurrentCaller() caller: Caller) {
-    return this.document(caller, await this.find(caller, batchId));
+  async read(@Param('batchId') batchId: string, @Query() query: unknown, @CurrentCaller() caller: Caller) {
+    const scopes = withScopes(query);
+    return this.document(caller, await this.find(caller, batchId), scopes);
   }
 
   @Put(':batchId')
-  async update(@Param('batchId') batchId: string, @Body() body: unknown, @CurrentCaller() caller: Caller, @Req() req: Request) {
+  async update(@Param('batchId') batchId: string, @Body() body: unknown, @Query() query: unknown, @CurrentCaller() caller: Caller, @Req() req: Request) {
+    const scopes = withScopes(query);
     requireJsonBody(req);
     // Another tenant's or a missing batch: 404 before the body is read.
     await this.find(caller, batchId);
     const changes = parseInput(BatchUpdateSchema, body ?? {});
     // A TofuPilot number given, changed or removed through identifiers: the batch service claims and releases it.
     await this.commands.execute(UpdateBatch, { batchId, changes }, { caller, aggregateId: batchId, readModel: BatchesProjection });
-    return this.document(caller, await this.find(caller, batchId));
+    return this.document(caller, await this.find(caller, batchId), scopes);
   }
 
   /** Deletes the batch only: its tasks and Thngs stay, as EVRYTHNG documents. */
   @Delete(':batchId')
-  async remove(@Param('batchId') batchId: string, @CurrentCaller() caller: Caller): Promise<void> {
+  async remove(@Param('batchId') batchId: string, @Query() query: unknown, @CurrentCaller() caller: Caller): Promise<void> {
+    withScopes(query);
     await this.find(caller, batchId);
     await this.commands.execute(DeleteBatch, { batchId }, { caller, aggregateId: batchId, readModel: BatchesProjection });
   }
@@ -97,8 +103,8 @@ export class EvrythngBatchesController {
     throw new ApiError('METHOD_NOT_SUPPORTED', `${req.method} is not supported on /batches/:batchId`);
   }
 
-  private async document(caller: Caller, doc: BatchDoc) {
-    return batchDocument(doc, (await productCounts(this.readStore, caller.tenant, [doc.batchId])).get(doc.batchId)!);
+  private async document(caller: Caller, doc: BatchDoc, scopes: boolean) {
+    return batchDocument(doc, (await productCounts(this.readStore, caller.tenant, [doc.batchId])).get(doc.batchId)!, scopes);
   }
 
   private async find(caller: Caller, batchId: string): Promise<BatchDoc> {

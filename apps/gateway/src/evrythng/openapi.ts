@@ -2,6 +2,7 @@ import { SignedUrlQuery, type DialectDoc } from '../docs/openapi';
 import { BatchCreateSchema, BatchUpdateSchema } from './batch-document';
 import { FileCreateSchema } from './file-document';
 import { ListQuerySchema } from './listing';
+import { WithScopesQuery } from './scopes-query';
 import { TaskCreateSchema } from './task-document';
 
 const id = { type: 'string', pattern: '^[abcdefghkmnpqrstwxyABCDEFGHKMNPQRSTUVWXY0123456789]{24}$' };
@@ -127,10 +128,17 @@ export const EVRYTHNG_DOC: DialectDoc = {
       method: 'get',
       path: '/batches',
       summary: 'List batches, newest first',
-      query: ListQuerySchema,
+      query: ListQuerySchema.extend(WithScopesQuery.shape),
       responses: { 200: { description: 'A page', schema: { type: 'array', items: batch }, headers: page } },
     },
-    { method: 'get', path: '/batches/{batchId}', summary: 'Read a batch', pathParams: batchId, responses: { 200: { description: 'The batch', schema: batch } } },
+    {
+      method: 'get',
+      path: '/batches/{batchId}',
+      summary: 'Read a batch (`scopes` only with withScopes=true)',
+      pathParams: batchId,
+      query: WithScopesQuery,
+      responses: { 200: { description: 'The batch', schema: batch } },
+    },
     {
       method: 'put',
       path: '/batches/{batchId}',
