@@ -1,4 +1,5 @@
 import type { RuntimeConfig } from '@batchyard/runtime';
+import { EVRYTHNG_ID_PATTERN } from '@batchyard/contracts';
 import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, useBatchyard } from '@batchyard/test-support';
 
 /** EVRYTHNG's key resolution, batch listing, update and delete through the gateway; embedded and over real servers. */
@@ -28,15 +29,24 @@ function evrythngTests(overrides: Partial<RuntimeConfig>) {
       const key = await issueKey(by.launched.infra, 'evt-access', 'operator');
       const access = await http(`${by.url}/access`, { headers: sdk(key.key) });
       expect(access.status).toBe(200);
-      expect(access.body).toEqual({ account: 'evt-access', actor: { type: 'operator', id: key.keyId } });
+      // A 24-character id, as EVRYTHNG's operator ids are; the same on every read.
+      expect(access.body).toEqual({ account: 'evt-access', actor: { type: 'operator', id: expect.stringMatching(EVRYTHNG_ID_PATTERN) } });
+      expect((await http(`${by.url}/access`, { headers: sdk(key.key) })).body).toEqual(access.body);
       const operator = await http(`${by.url}/operators/${access.body.actor.id}`, { headers: sdk(key.key) });
       expect(operator.status).toBe(200);
-      expect(operator.body).toEqual({ id: key.keyId, name: expect.any(String), account: 'evt-access' });
+      expect(operator.body).toEqual({ id: access.body.actor.id, name: expect.any(String), account: 'evt-access' });
+      // Another key of the same tenant is another operator; the key's own id names none.
+      const other = await issueKey(by.launched.infra, 'evt-access', 'operator');
+      expect((await http(`${by.url}/access`, { headers: sdk(other.key) })).body.actor.id).not.toBe(access.body.actor.id);
+      expectError(await http(`${by.url}/operators/${access.body.actor.id}`, { headers: sdk(other.key) }), 404);
+      expectError(await http(`${by.url}/operators/${key.keyId}`, { headers: sdk(key.key) }), 404);
     });
 
     it('never names a field the SDK scope holds as a method, nor apiKey', async () => {
       const key = await issueKey(by.launched.infra, 'evt-access', 'operator');
-      const operator = await http(`${by.url}/operators/${key.keyId}`, { headers: sdk(key.key) });
+      const { actor } = (await http(`${by.url}/access`, { headers: sdk(key.key) })).body;
+      const operator = await http(`${by.url}/operators/${actor.id}`, { headers: sdk(key.key) });
+      expect(operator.status).toBe(200);
       const forbidden = [
         'batch',
         'thng',

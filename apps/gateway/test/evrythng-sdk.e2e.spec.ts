@@ -20,7 +20,7 @@ function sdkTests(overrides: Partial<RuntimeConfig>) {
   });
 
   it('resolves the key to an Operator scope', () => {
-    expect(operator.id).toEqual(expect.stringMatching(/^key_/));
+    expect(operator.id).toEqual(expect.stringMatching(/^[0-9a-zA-Z]{24}$/));
     expect(operator.account).toBe('sdk');
   });
 
