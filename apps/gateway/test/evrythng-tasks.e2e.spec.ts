@@ -133,7 +133,13 @@ function taskTests(overrides: Partial<RuntimeConfig>) {
     const { inputParameters: base } = fixedAmount(1);
     const { quantity: _, ...common } = base;
     const shortIds = Array.from({ length: 1_001 }, (_, i) => `${batchId.slice(0, 8)}-${i}`);
-    const listBased = { ...common, type: 'LIST_BASED', inputData: shortIds.map((shortId) => ({ shortId })) };
+    // `{shortId}` as well as `{evrythngId}` in the target, as EVRYTHNG's examples use them.
+    const listBased = {
+      ...common,
+      defaultRedirectUrl: 'https://example.com/t/{evrythngId}?code={shortId}',
+      type: 'LIST_BASED',
+      inputData: shortIds.map((shortId) => ({ shortId })),
+    };
     const listLocation = (
       await http(`${by.url}/batches/${batchId}/tasks`, { method: 'POST', headers: auth(), body: { type: 'POPULATING', inputParameters: listBased } })
     ).headers.get('location')!;
@@ -141,7 +147,7 @@ function taskTests(overrides: Partial<RuntimeConfig>) {
     expect(listTask.result).toMatchObject({ totalThngsCreated: 1_001, totalUrlBindingsCreated: 1_001, failedOperationsAmount: 0 });
     const last = await getWithHost(`${by.url}/${shortIds[1_000]}`, 'tn.gg');
     expect(last.status).toBe(307);
-    expect(last.location).toBe(`https://example.com/t/${taskItem(listTask.id, 1, 1_000).thngId}`);
+    expect(last.location).toBe(`https://example.com/t/${taskItem(listTask.id, 1, 1_000).thngId}?code=${shortIds[1_000]}`);
 
     const identifiers = {
       type: 'IDENTIFIERS_LIST_BASED',

@@ -13,7 +13,7 @@ describe('tasks and items projections of a chunk', () => {
     first: 1_000,
     count: 3,
     thngTemplate: { name: 'Gen', tags: ['g'] },
-    redirect: { shortDomain: 'TN.gg', url: 'https://x.test/{evrythngId}' },
+    redirect: { shortDomain: 'TN.gg', url: 'https://x.test/{evrythngId}?code={shortId}&again={shortId}' },
     clashes: [{ index: 1_001, shortId: taskItem('T1', 1, 1_001).shortId }],
   };
 
@@ -26,7 +26,7 @@ describe('tasks and items projections of a chunk', () => {
     const redirections = writes.filter((w) => w.collection === 'redirections');
     const first = taskItem('T1', 1, 1_000);
     expect(redirections.map((w) => w.op.id)).toEqual([redirectionDocId('tn.gg', first.shortId), redirectionDocId('tn.gg', taskItem('T1', 1, 1_002).shortId)]);
-    expect(redirections[0].op).toMatchObject({ kind: 'put', doc: { target: `https://x.test/${first.thngId}`, thngId: first.thngId } });
+    expect(redirections[0].op).toMatchObject({ kind: 'put', doc: { target: `https://x.test/${first.thngId}?code=${first.shortId}&again=${first.shortId}`, thngId: first.thngId } });
     expect(writes.filter((w) => w.collection === 'task_logs')).toEqual([
       expect.objectContaining({
         op: expect.objectContaining({ id: 'acme:T1:1001', doc: expect.objectContaining({ payload: { shortId: data.clashes[0].shortId, thng: taskItem('T1', 1, 1_001).thngId } }) }),

@@ -69,9 +69,10 @@ export interface RedirectionDoc extends Doc {
 export const taskDocId = (tenant: string, taskId: string) => `${tenant}:${taskId}`;
 export const redirectionDocId = (shortDomain: string, shortId: string) => `${shortDomain.toLowerCase()}/${shortId}`;
 
+/** Version 2 replaces `{shortId}` in redirection targets too (docs/tasks.md: what the new version means for an installation). */
 export const TasksProjection = defineProjection({
   name: 'tasks',
-  version: 1,
+  version: 2,
   events: [TaskQueued, TaskStarted, ItemsGenerated, TaskResultFileWritten, TaskCompleted, TaskFailed, TaskCancelRequested],
   collections: [
     {
@@ -185,7 +186,15 @@ function itemsGenerated(
       writes.push({ collection: 'task_logs', op: { kind: 'put', id: `${tenant}:${taskId}:${index}`, doc: log } });
       continue;
     }
-    const doc: Omit<RedirectionDoc, '_id'> = { tenant, shortDomain: redirect.shortDomain, shortId, target: redirectTarget(redirect.url, thngId), thngId, taskId, createdAt: at };
+    const doc: Omit<RedirectionDoc, '_id'> = {
+      tenant,
+      shortDomain: redirect.shortDomain,
+      shortId,
+      target: redirectTarget(redirect.url, thngId, shortId),
+      thngId,
+      taskId,
+      createdAt: at,
+    };
     writes.push({ collection: 'redirections', op: { kind: 'put', id: redirectionDocId(redirect.shortDomain, shortId), doc } });
   }
   return writes;

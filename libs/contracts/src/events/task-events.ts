@@ -305,8 +305,9 @@ export function* chunkItems(taskId: string, data: Pick<z.infer<typeof ItemsGener
   }
 }
 
-export function redirectTarget(url: string, thngId: string): string {
-  return url.replaceAll('{evrythngId}', thngId);
+/** A redirection's target: `{evrythngId}` and `{shortId}` in the task's `defaultRedirectUrl` replaced, as EVRYTHNG's are. */
+export function redirectTarget(url: string, thngId: string, shortId: string): string {
+  return url.replaceAll('{evrythngId}', thngId).replaceAll('{shortId}', shortId);
 }
 
 /** The task id of a `task-<tenant>.<taskId>` stream (task ids hold no dot). */
