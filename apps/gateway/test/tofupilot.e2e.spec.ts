@@ -40,6 +40,7 @@ function tofuTests(overrides: Partial<RuntimeConfig>) {
         created_at: expect.stringMatching(ISO),
         created_by_user: { id: by.keys.user.keyId, name: expect.any(String) },
         created_by_station: null,
+        unit_count: 0,
         units: [],
       });
       // Also at /v2 without /api.
@@ -217,11 +218,21 @@ function tofuTests(overrides: Partial<RuntimeConfig>) {
       expectError(await call('/units/SN-200'), 404, 'NOT_FOUND');
       const batch = (await call('/batches/U-LOT')).body;
       expect(batch.units).toEqual([{ id: unit.id, serial_number: 'SN-201', created_at: unit.created_at, part: unit.part }]);
+      expect(batch.unit_count).toBe(1);
       expect((await call('/units?batch_numbers=U-LOT')).body.data.map((u: any) => u.id)).toEqual([unit.id]);
       expect((await call('/batches?numbers=U-LOT')).body.data[0].unit_count).toBe(1);
       expectOk(await call('/units/SN-201', { method: 'PATCH', body: { batch_number: null } }));
       expect((await call('/units/SN-201')).body.batch).toBeNull();
       expect((await call('/batches?numbers=U-LOT')).body.data[0].unit_count).toBe(0);
+      expect((await call('/batches/U-LOT')).body).toMatchObject({ unit_count: 0, units: [] });
+    });
+
+    it('refuses a PATCH of a unit that changes nothing (no body, {}) with 400, recording nothing', async () => {
+      await call('/units', { method: 'POST', body: { serial_number: 'SN-250', part_number: 'P', revision_number: 'A' } });
+      const before = await head();
+      expectError(await call('/units/SN-250', { method: 'PATCH' }), 400, 'BAD_REQUEST', /at least one/);
+      expectError(await call('/units/SN-250', { method: 'PATCH', body: {} }), 400, 'BAD_REQUEST', /at least one/);
+      expect(await head()).toBe(before);
     });
 
     it('refuses a duplicate serial (ignoring case) and a rename onto one, with 409', async () => {

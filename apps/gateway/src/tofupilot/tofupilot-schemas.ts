@@ -64,10 +64,14 @@ export type UnitListQuery = z.infer<typeof UnitListQuery>;
 export const BatchCreateBody = z.strictObject({ number: TofuNumber });
 export const BatchUpdateBody = z.strictObject({ new_number: TofuNumber });
 export const UnitCreateBody = z.strictObject({ serial_number: TofuNumber, part_number: TofuNumber, revision_number: TofuNumber });
-export const UnitUpdateBody = z.strictObject({
-  new_serial_number: TofuNumber.optional(),
-  part_number: TofuNumber.optional(),
-  revision_number: TofuNumber.optional(),
-  batch_number: TofuNumber.nullable().optional(),
-});
+/** At least one change: a PATCH with no body or `{}` would answer the unit's id having done nothing. */
+export const UnitUpdateBody = z
+  .strictObject({
+    new_serial_number: TofuNumber.optional(),
+    part_number: TofuNumber.optional(),
+    revision_number: TofuNumber.optional(),
+    batch_number: TofuNumber.nullable().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'Give at least one of new_serial_number, part_number, revision_number, batch_number')
+  .meta({ minProperties: 1 });
 export const UnitDeleteQuery = z.strictObject({ serial_numbers: many(TofuNumber).pipe(z.array(z.string()).min(1).max(100)) });

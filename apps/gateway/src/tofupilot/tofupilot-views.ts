@@ -35,6 +35,7 @@ export function batchWithUnits(doc: BatchDoc, units: readonly ItemDoc[]) {
     number: batchNumber(doc),
     created_at: iso(doc.createdAt),
     ...creators(doc.createdBy),
+    unit_count: units.length,
     units: units.map((u) => ({ id: u.unitId, serial_number: u.serialNumber, created_at: iso(u.createdAt), part: part(doc.tenant, u) })),
   };
 }
