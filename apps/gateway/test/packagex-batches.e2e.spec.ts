@@ -1,7 +1,8 @@
 import { QueueBulkJob } from '@batchyard/contracts';
 import type { RuntimeConfig } from '@batchyard/runtime';
 import { command } from '@batchyard/command-bus';
-import { NO_SERVERS, describeTier, distributedOverrides, http, useBatchyard, adminSender } from '@batchyard/test-support';
+import { createdResourceIds } from '@batchyard/bulk-jobs';
+import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, useBatchyard, adminSender } from '@batchyard/test-support';
 
 /** PackageX `/v1/batches` (Seed B): bulk jobs run by the bulk processor, with phases, stats and error files. */
 describe('PackageX batches (embedded)', () => batchTests({}));
@@ -305,6 +306,64 @@ function batchTests(overrides: Partial<RuntimeConfig>) {
     } finally {
       delete process.env.BATCHYARD_BULK_JOB_DEADLINE_SECONDS;
     }
+  });
+
+  async function until(id: string, reached: (batch: any) => boolean) {
+    for (let i = 0; i < 600; i++) {
+      const batch = (await get(`/v1/batches/${id}`)).body.data;
+      if (batch && reached(batch)) return batch;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`batch ${id} never reached the condition`);
+  }
+  const cancel = (id: string, body?: unknown, key = by.key) => http(`${by.url}/v1/batches/${id}/cancel`, { method: 'POST', headers: { 'px-api-key': key }, body });
+
+  it('cancels a batch mid-way: ends failed with its reason, keeps what it wrote, the rest unprocessed', async () => {
+    // Chunks of 5 rows make 400 steps, so the job is still processing when the cancel arrives.
+    process.env.BATCHYARD_BULK_CHUNK_ROWS = '5';
+    try {
+      const rows = 2000;
+      const data = Array.from({ length: rows }, (_, i) => ({ name: `Cancel ${i}`, serial_number: `CXL-${i}` }));
+      const res = await post({ resource: 'asset', action: 'merge', mode: 'async', data });
+      const id = res.body.data.id;
+      await until(id, (b) => b.phases[2].processed > 0);
+
+      const other = await issueKey(by.launched.infra, 'tenant-px-cancel', 'user');
+      expect((await cancel(id, undefined, other.key)).status).toBe(404);
+      // A refused cancel records nothing: the reason below is the next cancel's (a second cancel changes no reason).
+      const refused = await cancel(id, { reason: 'x', status: 'completed' });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ status: 400, code: 'bad_request', data: null });
+
+      const cancelled = await cancel(id, { reason: 'wrong file' });
+      expect(cancelled.status).toBe(202);
+      expect(cancelled.body).toMatchObject({ status: 202, code: 'ok', endpoint: `/v1/batches/${id}/cancel`, data: { id } });
+      const done = await ended(id);
+      expect(done).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^Cancelled by .*: wrong file$/) });
+      expect(done.stats.created).toBeGreaterThan(0);
+      expect(done.stats.unprocessed).toBeGreaterThan(0);
+      expect(done.stats.created).toBe(done.phases[2].success);
+      expect(rowsAddUp(done)).toBe(rows);
+      // What it wrote stays; the rows it never reached were never written (ids derive from the line).
+      const idOf = createdResourceIds('asset', done.organization_id, id);
+      expect((await get(`/v1/assets/${idOf(2)}`)).status).toBe(200);
+      expect((await get(`/v1/assets/${idOf(rows + 1)}`)).status).toBe(404);
+
+      const again = await cancel(id);
+      expect(again.status).toBe(409);
+      expect(again.body).toMatchObject({ status: 409, code: 'conflict', data: null });
+    } finally {
+      delete process.env.BATCHYARD_BULK_CHUNK_ROWS;
+    }
+  });
+
+  it('cancels a batch still waiting for its upload, giving its overwrite lock back', async () => {
+    const requested = await post({ resource: 'group', action: 'delete' });
+    expect(requested.body.data.status).toBe('requested');
+    expect((await cancel(requested.body.data.id)).status).toBe(202);
+    const done = await ended(requested.body.data.id);
+    expect(done).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^Cancelled by /), stats: { unprocessed: 0 } });
+    expect((await post({ resource: 'group', action: 'delete', data: [{ id: 'grp_x' }], mode: 'sync' })).status).toBe(201);
   });
 
   it('creates one batch for one Idempotency-Key and replays its answer', async () => {

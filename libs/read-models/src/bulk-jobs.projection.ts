@@ -1,4 +1,5 @@
 import {
+  BulkJobCancelRequested,
   BulkJobCompleted,
   BulkJobExpired,
   BulkJobFailed,
@@ -141,6 +142,9 @@ function changes(event: RecordedEvent): JobPatch | undefined {
       }
       return p;
     }
+    // Counted among the job's events; the job reads as it stands until the processor ends it.
+    case BulkJobCancelRequested.type:
+      return p;
     case BulkJobCompleted.type: {
       const data = event.data as EventData<typeof BulkJobCompleted>;
       Object.assign(p.set, { status: 'completed', files: data.files });
@@ -172,6 +176,7 @@ export const BulkJobsProjection: ProjectionDefinition = {
     BulkJobFailed.type,
     BulkJobTimedOut.type,
     BulkJobExpired.type,
+    BulkJobCancelRequested.type,
   ],
   collections: [
     {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  BulkJobCancelRequested,
   BulkJobCompleted,
   BulkJobExpired,
   BulkJobFailed,
@@ -56,6 +57,9 @@ export const EndBulkJob = defineCommand({
   category: StreamCategory.bulkjob,
   schema: BulkJobFailed.schema.extend({ status: z.enum([BulkJobFailed.type, BulkJobTimedOut.type, BulkJobExpired.type]) }),
 });
+
+/** A caller's cancel; the processor ends the job at its next step. */
+export const CancelBulkJob = defineCommand({ type: 'CancelBulkJob', category: StreamCategory.bulkjob, schema: BulkJobCancelRequested.schema });
 
 /** Aggregate id of the lock commands: `bulkLockId(resource)`. */
 export const AcquireBulkLock = defineCommand({ type: 'AcquireBulkLock', category: StreamCategory.reservation, schema: BulkLockAcquired.schema });

@@ -144,6 +144,15 @@ export const BulkJobExpired = defineEvent({
   schema: EndedSchema,
 });
 
+export const BulkJobCancelRequested = defineEvent({
+  type: 'BulkJobCancelRequested',
+  version: 1,
+  category: StreamCategory.bulkjob,
+  description:
+    'A caller asked to cancel a requested, queued or processing job (`POST /v1/batches/:id/cancel`); the bulk processor ends it with BulkJobFailed and this reason between chunks, keeping what was written.',
+  schema: z.object({ reason: z.string() }),
+});
+
 /**
  * One overwrite or delete job per resource type and tenant at a time: the job holds a lock, a stream of its own
  * (`reservation-<tenant>.bulk-lock:<resource>`), so the event store's expected-revision check, not a read model,

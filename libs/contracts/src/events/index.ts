@@ -2,6 +2,7 @@ import type { EventDefinition } from '../event-definition';
 import { BatchCreated, BatchDeleted, BatchUpdated } from './batch-events';
 import { ApiKeyCreated, ApiKeyRevoked, TenantCreated } from './tenant-events';
 import {
+  BulkJobCancelRequested,
   BulkJobCompleted,
   BulkJobExpired,
   BulkJobFailed,
@@ -59,6 +60,7 @@ export const EventCatalogue: readonly EventDefinition[] = [
   BulkJobFailed,
   BulkJobTimedOut,
   BulkJobExpired,
+  BulkJobCancelRequested,
   BulkLockAcquired,
   BulkLockReleased,
   TaskQueued,

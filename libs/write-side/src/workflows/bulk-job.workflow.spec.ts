@@ -27,4 +27,11 @@ describe('nextBulkJobStep', () => {
     expect(nextBulkJobStep(given(processed), now)).toEqual({ kind: 'cleanup-chunk' });
     expect(nextBulkJobStep(given({ ...processed, spec: { ...spec!, action: 'merge' } }), now)).toEqual({ kind: 'complete' });
   });
+  it('ends a job being cancelled as failed with its reason, whatever step it stands at', () => {
+    const end = { kind: 'end', status: 'BulkJobFailed', reason: 'Cancelled' };
+    expect(nextBulkJobStep(given({ status: 'requested', cancelReason: 'Cancelled', expiresAt: '2026-01-02T00:00:00Z' }), now)).toEqual(end);
+    expect(nextBulkJobStep(given({ status: 'queued', spec, cancelReason: 'Cancelled' } as never), now)).toEqual(end);
+    const midway = { status: 'processing', spec, cancelReason: 'Cancelled', chunks: [{}, {}], chunksDone: { processing: 1, cleanup: 0 }, phases: { validation: phase } };
+    expect(nextBulkJobStep(given(midway as never), now)).toEqual(end);
+  });
 });

@@ -15,6 +15,8 @@ export type BulkJobStep =
 
 export function nextBulkJobStep(state: BulkJobState, now: number): BulkJobStep {
   if (state.status === 'none' || isTerminal(state.status)) return { kind: 'nothing' };
+  // Between steps: a chunk begun before the cancel is kept, nothing after it starts (docs/bulk-jobs.md, "Cancel").
+  if (state.cancelReason !== undefined) return { kind: 'end', status: 'BulkJobFailed', reason: state.cancelReason };
   if (state.status === 'requested') {
     if (!state.expiresAt || now < Date.parse(state.expiresAt)) return { kind: 'nothing' };
     return { kind: 'end', status: 'BulkJobExpired', reason: 'No file was uploaded before the upload URL expired' };
