@@ -209,7 +209,8 @@ export class JobRunner {
       return false;
     });
 
-    const slices = cutIntoChunks(accepted, chunkRows());
+    // A dry run writes nothing, so it needs no chunks.
+    const slices = state.spec!.validateOnly ? [] : cutIntoChunks(accepted, chunkRows());
     const chunks = (
       await putJsonTexts(
         this.blobs,
@@ -306,7 +307,7 @@ export class JobRunner {
     };
   }
 
-  /** Ends a job that cannot complete; rows it never reached are unprocessed. */
+  /** Ends a job that cannot complete, or a dry run; rows it never reached (or a dry run's valid rows) are unprocessed. */
   private async end(job: Job, state: BulkJobState, chunks: ChunkData[], status: BulkJobEnding, reason: string) {
     const rows = state.upload?.rows ?? 0;
     const parsing = state.phases.parsing;

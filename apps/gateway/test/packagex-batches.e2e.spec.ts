@@ -366,6 +366,24 @@ function batchTests(overrides: Partial<RuntimeConfig>) {
     expect((await post({ resource: 'group', action: 'delete', data: [{ id: 'grp_x' }], mode: 'sync' })).status).toBe(201);
   });
 
+  it('validates only: parses and validates, fills stats and the error file, writes no resource, ends completed as a dry run', async () => {
+    const existing = (await http(`${by.url}/v1/contacts`, { method: 'POST', headers: px(), body: { name: 'Kept As Is' } })).body.data;
+    const csv = `id,name,email\n${existing.id},Changed,\n,Dry One,dry-one@example.com\n,Dry Two,not-an-email\n,Dry Three,dry-three@example.com\n`;
+    const res = await post({ resource: 'contact', action: 'merge', mode: 'sync', validate_only: true, data: csvUrl(csv) });
+    expect(res.status).toBe(201);
+    const done = res.body.data;
+    expect(done).toMatchObject({ status: 'completed', reason: expect.stringMatching(/dry run/), has_errors_file: true });
+    expect(done.phases[1]).toMatchObject({ name: 'validation', total: 4, success: 3, error: 1 });
+    expect(done.stats).toMatchObject({ created: 0, updated: 0, deleted: 0, rejected: 1, unprocessed: 3 });
+    expect(rowsAddUp(done)).toBe(4);
+    const errors = await http((await get(`/v1/batches/${done.id}?include_errors_json=true`)).body.data._errors_json_url);
+    expect(errors.body).toEqual([{ line: 4, field: 'email', code: expect.any(String), message: expect.any(String) }]);
+    // Nothing written: neither the creates nor the update.
+    expect((await get(`/v1/contacts/${existing.id}`)).body.data.name).toBe('Kept As Is');
+    expect((await allContacts()).filter((c) => c.email?.startsWith('dry-'))).toEqual([]);
+    expect((await post({ resource: 'contact', action: 'merge', validate_only: 'yes', data: [{ name: 'X' }] })).status).toBe(400);
+  });
+
   it('creates one batch for one Idempotency-Key and replays its answer', async () => {
     const headers = { ...px(), 'idempotency-key': 'px-batch-1' };
     const body = { resource: 'shipment', action: 'merge', mode: 'sync', data: [{ tracking_number: 'IDEM-1' }] };

@@ -6,6 +6,7 @@ import {
   BulkJobQueued,
   BulkJobRequested,
   BulkJobTimedOut,
+  BulkJobValidated,
   ChunkProcessed,
   PhaseCompleted,
   type BulkJobSpec,
@@ -152,9 +153,10 @@ function changes(event: RecordedEvent): JobPatch | undefined {
     }
     case BulkJobFailed.type:
     case BulkJobTimedOut.type:
-    case BulkJobExpired.type: {
+    case BulkJobExpired.type:
+    case BulkJobValidated.type: {
       const data = event.data as EventData<typeof BulkJobFailed>;
-      const status = { [BulkJobFailed.type]: 'failed', [BulkJobTimedOut.type]: 'timed_out', [BulkJobExpired.type]: 'expired' }[event.type];
+      const status = { [BulkJobFailed.type]: 'failed', [BulkJobTimedOut.type]: 'timed_out', [BulkJobExpired.type]: 'expired', [BulkJobValidated.type]: 'completed' }[event.type];
       Object.assign(p.set, { status, reason: data.reason, files: data.files });
       p.inc['stats.unprocessed'] = data.unprocessed;
       return p;
@@ -177,6 +179,7 @@ export const BulkJobsProjection: ProjectionDefinition = {
     BulkJobTimedOut.type,
     BulkJobExpired.type,
     BulkJobCancelRequested.type,
+    BulkJobValidated.type,
   ],
   collections: [
     {

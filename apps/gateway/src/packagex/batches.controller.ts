@@ -46,6 +46,7 @@ export const CreateBatchSchema = z.strictObject({
   duplicate_handling: DuplicateHandlingSchema.default('ignore_all'),
   save_upload: z.boolean().default(false),
   save_result: z.boolean().default(false),
+  validate_only: z.boolean().default(false),
 });
 type CreateBatch = z.infer<typeof CreateBatchSchema>;
 
@@ -117,6 +118,7 @@ export class PackagexBatchesController {
       properties: input.properties,
       saveUpload: input.save_upload,
       saveResult: input.save_result,
+      ...(input.validate_only && { validateOnly: true }),
     };
     if (input.data === undefined || input.data === null) {
       // No data: the job waits for one upload to its signed URL (docs/bulk-jobs.md).

@@ -7,6 +7,7 @@ import {
   BulkJobRequested,
   BulkJobSpecSchema,
   BulkJobTimedOut,
+  BulkJobValidated,
   BulkLockAcquired,
   BulkLockReleased,
   ChunkProcessed,
@@ -55,7 +56,7 @@ export const CompleteBulkJob = defineCommand({
 export const EndBulkJob = defineCommand({
   type: 'EndBulkJob',
   category: StreamCategory.bulkjob,
-  schema: BulkJobFailed.schema.extend({ status: z.enum([BulkJobFailed.type, BulkJobTimedOut.type, BulkJobExpired.type]) }),
+  schema: BulkJobFailed.schema.extend({ status: z.enum([BulkJobFailed.type, BulkJobTimedOut.type, BulkJobExpired.type, BulkJobValidated.type]) }),
 });
 
 /** A caller's cancel; the processor ends the job at its next step. */

@@ -29,6 +29,8 @@ export const BulkJobSpecSchema = z.object({
   properties: ResourceFieldsSchema,
   saveUpload: z.boolean(),
   saveResult: z.boolean(),
+  /** `validate_only`: parse and validate, write nothing, end BulkJobValidated. Absent in earlier events (false). */
+  validateOnly: z.boolean().optional(),
   createdBy: z.object({ keyId: z.string(), name: z.string(), role: z.string() }),
 });
 export type BulkJobSpec = z.infer<typeof BulkJobSpecSchema>;
@@ -133,6 +135,15 @@ export const BulkJobTimedOut = defineEvent({
   version: 1,
   category: StreamCategory.bulkjob,
   description: 'The job passed its deadline; rows not reached count as unprocessed.',
+  schema: EndedSchema,
+});
+
+export const BulkJobValidated = defineEvent({
+  type: 'BulkJobValidated',
+  version: 1,
+  category: StreamCategory.bulkjob,
+  description:
+    'A validate-only job (a dry run) ended after parsing and validation, writing no resource: it reads `completed` with this reason; its valid rows count as unprocessed, its rejected rows are in the error file.',
   schema: EndedSchema,
 });
 

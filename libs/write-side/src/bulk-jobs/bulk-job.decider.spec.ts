@@ -4,6 +4,7 @@ import {
   BulkJobFailed,
   BulkJobQueued,
   BulkJobTimedOut,
+  BulkJobValidated,
   CancelBulkJob,
   ChunkProcessed,
   CompleteBulkJob,
@@ -107,5 +108,13 @@ describe('bulk job decider', () => {
     const request = command(RequestBulkJob.type, { ...spec, via: 'file', expiresAt: deadlineAt });
     const cancelling = fold(request, command(CancelBulkJob.type, { reason: 'r' }));
     expect(() => bulkJobDecider.decide(command(QueueBulkJob.type, { upload, deadlineAt }), cancelling)).toThrow(/being cancelled/);
+  });
+
+  it('ends a dry run completed, after which nothing is recorded', () => {
+    const validated = command(EndBulkJob.type, { status: BulkJobValidated.type, reason: 'dry run', unprocessed: 2, files: {} });
+    expect(bulkJobDecider.decide(validated, fold(queue, phases))).toEqual([{ type: BulkJobValidated.type, data: { reason: 'dry run', unprocessed: 2, files: {} } }]);
+    const done = fold(queue, phases, validated);
+    expect(done.status).toBe('completed');
+    expect(() => bulkJobDecider.decide(chunk(0), done)).toThrow(/is completed/);
   });
 });

@@ -6,6 +6,7 @@ import {
   BulkJobQueued,
   BulkJobRequested,
   BulkJobTimedOut,
+  BulkJobValidated,
   CancelBulkJob,
   ChunkProcessed,
   CompleteBulkJob,
@@ -48,6 +49,7 @@ const ENDINGS = {
   [BulkJobFailed.type]: 'failed',
   [BulkJobTimedOut.type]: 'timed_out',
   [BulkJobExpired.type]: 'expired',
+  [BulkJobValidated.type]: 'completed',
 } as const;
 
 export const isTerminal = (status: BulkJobStatus) => TERMINAL.includes(status);
@@ -148,6 +150,7 @@ export const bulkJobDecider: Decider<BulkJobState> = {
       case BulkJobFailed.type:
       case BulkJobTimedOut.type:
       case BulkJobExpired.type:
+      case BulkJobValidated.type:
         return { ...state, status: ENDINGS[event.type] };
       default:
         return state;

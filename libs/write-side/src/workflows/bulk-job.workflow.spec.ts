@@ -1,5 +1,5 @@
 import { bulkJobDecider, type BulkJobState } from '../bulk-jobs/bulk-job.decider';
-import { nextBulkJobStep } from './bulk-job.workflow';
+import { DRY_RUN_REASON, nextBulkJobStep } from './bulk-job.workflow';
 
 const now = Date.parse('2026-01-01T00:00:00Z');
 const spec = { resource: 'asset', action: 'overwrite' } as BulkJobState['spec'];
@@ -33,5 +33,10 @@ describe('nextBulkJobStep', () => {
     expect(nextBulkJobStep(given({ status: 'queued', spec, cancelReason: 'Cancelled' } as never), now)).toEqual(end);
     const midway = { status: 'processing', spec, cancelReason: 'Cancelled', chunks: [{}, {}], chunksDone: { processing: 1, cleanup: 0 }, phases: { validation: phase } };
     expect(nextBulkJobStep(given(midway as never), now)).toEqual(end);
+  });
+  it('ends a validate-only job once validated, without processing: BulkJobValidated with the dry-run reason', () => {
+    const dryRun = { status: 'queued', spec: { ...spec!, validateOnly: true } } as never as Partial<BulkJobState>;
+    expect(nextBulkJobStep(given(dryRun), now)).toEqual({ kind: 'prepare' });
+    expect(nextBulkJobStep(given({ ...dryRun, phases: { validation: phase } }), now)).toEqual({ kind: 'end', status: 'BulkJobValidated', reason: DRY_RUN_REASON });
   });
 });

@@ -1,7 +1,9 @@
-import type { BulkJobFailed, BulkJobExpired, BulkJobTimedOut } from '@batchyard/contracts';
+import type { BulkJobFailed, BulkJobExpired, BulkJobTimedOut, BulkJobValidated } from '@batchyard/contracts';
 import { isTerminal, type BulkJobState } from '../bulk-jobs/bulk-job.decider';
 
-export type BulkJobEnding = typeof BulkJobFailed.type | typeof BulkJobTimedOut.type | typeof BulkJobExpired.type;
+export type BulkJobEnding = typeof BulkJobFailed.type | typeof BulkJobTimedOut.type | typeof BulkJobExpired.type | typeof BulkJobValidated.type;
+
+export const DRY_RUN_REASON = 'Validate only (dry run): rows were parsed and validated, no resource was written';
 
 /** The bulk job's next step, chosen from its folded state alone; the runner does the I/O each one needs. */
 export type BulkJobStep =
@@ -23,6 +25,7 @@ export function nextBulkJobStep(state: BulkJobState, now: number): BulkJobStep {
   }
   if (state.deadlineAt && now >= Date.parse(state.deadlineAt)) return { kind: 'end', status: 'BulkJobTimedOut', reason: 'The batch took too long to process' };
   if (!state.phases.validation) return { kind: 'prepare' };
+  if (state.spec!.validateOnly) return { kind: 'end', status: 'BulkJobValidated', reason: DRY_RUN_REASON };
   if (state.chunksDone.processing < state.chunks.length) return { kind: 'process-chunk', chunk: state.chunksDone.processing };
   if (!state.phases.processing) return { kind: 'record-processing' };
   if (state.spec!.action === 'overwrite' && !state.phases.cleanup) return { kind: 'cleanup-chunk' };
