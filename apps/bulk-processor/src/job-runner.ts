@@ -302,7 +302,7 @@ export class JobRunner {
     const errors = [...validationErrors, ...chunks.flatMap((c) => c.errors)];
     const processed = chunks.filter((c) => c.phase === 'processing').flatMap((c) => c.writes);
     return {
-      ...(await errorFiles(this.blobs, errors)),
+      ...(await errorFiles(this.blobs, errors, state.upload!)),
       ...(state.spec?.saveResult && { resultJson: await resultFile(this.blobs, processed) }),
     };
   }
