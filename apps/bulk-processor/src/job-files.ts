@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { BlobStore } from '@batchyard/blob-store';
-import type { ChunkWrite, RowError } from '@batchyard/contracts';
+import { BulkLimits, csvRecordsAt, readAllRows } from '@batchyard/bulk-jobs';
+import type { ChunkWrite, EventData, BulkJobQueued, RowError } from '@batchyard/contracts';
 import { csvRow } from '@batchyard/csv';
 
 export async function readBlob(blobs: BlobStore, hash: string): Promise<Buffer> {
@@ -35,13 +36,52 @@ export async function putJsonTexts(blobs: BlobStore, texts: readonly string[]) {
   return refs;
 }
 
-/** The error file, as JSON and CSV: each rejected row's line, field, code and message, in line order. */
-export async function errorFiles(blobs: BlobStore, errors: RowError[]) {
+type Upload = EventData<typeof BulkJobQueued>['upload'];
+/** The error columns after a row's own; removing them gives a file the same job definition takes again. */
+const ERROR_COLUMNS = ['line', 'field', 'code', 'message'];
+/** Several errors of one row share its line, each column's values joined in the same order. */
+const JOINED = '; ';
+
+/**
+ * The error file, as JSON (`{line, row, errors[]}`) and CSV: one entry per rejected row, in line order, with the row
+ * as received. CSV upload: the upload's own header and cells, then line, field, code, message. JSON upload: the item
+ * as JSON text in a `row` column, then the same four (docs/bulk-jobs.md, "Files").
+ */
+export async function errorFiles(blobs: BlobStore, errors: RowError[], upload: Upload) {
   if (errors.length === 0) return {};
-  const sorted = [...errors].sort((a, b) => a.line - b.line);
-  const csv = [csvRow(['line', 'field', 'code', 'message']), ...sorted.map((e) => csvRow([e.line, e.field, e.code, e.message]))].join('');
+  const byLine = new Map<number, Omit<RowError, 'line'>[]>();
+  for (const { line, ...error } of [...errors].sort((a, b) => a.line - b.line)) {
+    const row = byLine.get(line);
+    if (row) row.push(error);
+    else byLine.set(line, [error]);
+  }
+  const content = await readBlob(blobs, upload.hash);
+  const rejected = upload.format === 'csv' ? csvRowsAt(content, byLine) : jsonRowsAt(content, byLine);
+  const errorCells = (line: number) => {
+    const all = byLine.get(line)!;
+    return [line, ...(['field', 'code', 'message'] as const).map((k) => all.map((e) => e[k]).join(JOINED))];
+  };
+  const csv = [csvRow([...rejected.header, ...ERROR_COLUMNS]), ...rejected.rows.map((r) => csvRow([...r.cells, ...errorCells(r.line)]))].join('');
   const csvRef = await blobs.put(Readable.from([Buffer.from(csv)]), { contentType: 'text/csv' });
-  return { errorsJson: await putJson(blobs, sorted), errorsCsv: { hash: csvRef.hash, size: csvRef.size } };
+  const json = rejected.rows.map((r) => ({ line: r.line, row: r.row, errors: byLine.get(r.line)! }));
+  return { errorsJson: await putJson(blobs, json), errorsCsv: { hash: csvRef.hash, size: csvRef.size } };
+}
+
+type RejectedRows = { header: string[]; rows: { line: number; cells: string[]; row: unknown }[] };
+
+function csvRowsAt(content: Buffer, byLine: Map<number, unknown>): RejectedRows {
+  const { header, records } = csvRecordsAt(content, new Set(byLine.keys()));
+  const rows = [...byLine.keys()].map((line) => {
+    const cells = header.map((_, c) => records.get(line)?.[c] ?? '');
+    return { line, cells, row: Object.fromEntries(header.map((h, c) => [h, cells[c]])) };
+  });
+  return { header, rows };
+}
+
+function jsonRowsAt(content: Buffer, byLine: Map<number, unknown>): RejectedRows {
+  const items = readAllRows(content, 'json', BulkLimits.maxRows);
+  const rows = [...byLine.keys()].map((line) => ({ line, cells: [JSON.stringify(items[line - 1]?.value ?? null)], row: items[line - 1]?.value ?? null }));
+  return { header: ['row'], rows };
 }
 
 const RESULTS = { create: 'created', update: 'updated', delete: 'deleted' } as const;

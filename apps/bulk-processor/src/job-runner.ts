@@ -209,7 +209,8 @@ export class JobRunner {
       return false;
     });
 
-    const slices = cutIntoChunks(accepted, chunkRows());
+    // A dry run writes nothing, so it needs no chunks.
+    const slices = state.spec!.validateOnly ? [] : cutIntoChunks(accepted, chunkRows());
     const chunks = (
       await putJsonTexts(
         this.blobs,
@@ -301,12 +302,12 @@ export class JobRunner {
     const errors = [...validationErrors, ...chunks.flatMap((c) => c.errors)];
     const processed = chunks.filter((c) => c.phase === 'processing').flatMap((c) => c.writes);
     return {
-      ...(await errorFiles(this.blobs, errors)),
+      ...(await errorFiles(this.blobs, errors, state.upload!)),
       ...(state.spec?.saveResult && { resultJson: await resultFile(this.blobs, processed) }),
     };
   }
 
-  /** Ends a job that cannot complete; rows it never reached are unprocessed. */
+  /** Ends a job that cannot complete, or a dry run; rows it never reached (or a dry run's valid rows) are unprocessed. */
   private async end(job: Job, state: BulkJobState, chunks: ChunkData[], status: BulkJobEnding, reason: string) {
     const rows = state.upload?.rows ?? 0;
     const parsing = state.phases.parsing;

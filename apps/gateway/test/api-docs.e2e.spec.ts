@@ -81,7 +81,14 @@ describe('API documents at /docs', () => {
     const doc = docs.packagex;
     const resources = ['contacts', 'groups', 'shipments', 'trackers', 'assets'];
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/v1/batches', '/v1/batches/{id}', '/v1/batches/{id}/progress', '/v1/batches/{id}/upload', ...resources.flatMap((r) => [`/v1/${r}`, `/v1/${r}/{id}`])].sort(),
+      [
+        '/v1/batches',
+        '/v1/batches/{id}',
+        '/v1/batches/{id}/cancel',
+        '/v1/batches/{id}/progress',
+        '/v1/batches/{id}/upload',
+        ...resources.flatMap((r) => [`/v1/${r}`, `/v1/${r}/{id}`]),
+      ].sort(),
     );
     for (const r of resources) {
       expect(Object.keys(doc.paths[`/v1/${r}`]).sort()).toEqual(['get', 'post']);

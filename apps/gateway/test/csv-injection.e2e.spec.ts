@@ -63,10 +63,10 @@ describe('CSV files Batchyard writes, against formula injection (embedded)', () 
     const csv = (await http(urls.body.data._errors_csv_url)).text;
 
     const rows = parse(csv) as string[][];
-    expect(rows[0]).toEqual(['line', 'field', 'code', 'message']);
+    expect(rows[0]).toEqual(['row', 'line', 'field', 'code', 'message']);
     // No cell as written starts the way a formula does...
     for (const cell of rows.flat()) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
     // ...and each reads back as the field name it was.
-    expect(rows.slice(1).map((row) => readCsvCell(row[1]))).toEqual(hostile);
+    expect(rows.slice(1).map((row) => readCsvCell(row[2]))).toEqual(hostile);
   });
 });

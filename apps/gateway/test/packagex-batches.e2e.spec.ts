@@ -1,7 +1,9 @@
 import { QueueBulkJob } from '@batchyard/contracts';
 import type { RuntimeConfig } from '@batchyard/runtime';
 import { command } from '@batchyard/command-bus';
-import { NO_SERVERS, describeTier, distributedOverrides, http, useBatchyard, adminSender } from '@batchyard/test-support';
+import { parse } from 'csv-parse/sync';
+import { createdResourceIds } from '@batchyard/bulk-jobs';
+import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, useBatchyard, adminSender } from '@batchyard/test-support';
 
 /** PackageX `/v1/batches` (Seed B): bulk jobs run by the bulk processor, with phases, stats and error files. */
 describe('PackageX batches (embedded)', () => batchTests({}));
@@ -68,17 +70,17 @@ function batchTests(overrides: Partial<RuntimeConfig>) {
     expect(contacts.find((c) => c.email === 'ann@example.com')).toMatchObject({ name: 'Ann Lee', notes: 'imported', object: 'contact' });
     expect(contacts.some((c) => c.email?.toLowerCase() === 'dup@example.com')).toBe(false);
 
-    // The error file: every rejected row with line, field, code, message, behind a signed URL.
+    // The error file: every rejected row as received, with line, field, code, message, behind a signed URL.
     const withUrls = await get(`/v1/batches/${batch.id}?include_errors_json=true&include_errors_csv=true`);
     const errorsJson = await http(withUrls.body.data._errors_json_url);
     expect(errorsJson.status).toBe(200);
     expect(errorsJson.body).toEqual([
-      { line: 3, field: 'email', code: expect.any(String), message: expect.any(String) },
-      { line: 6, field: 'name', code: expect.any(String), message: expect.any(String) },
+      { line: 3, row: { name: 'Bad Email', email: 'not-an-email' }, errors: [{ field: 'email', code: expect.any(String), message: expect.any(String) }] },
+      { line: 6, row: { email: 'noname@example.com' }, errors: [{ field: 'name', code: expect.any(String), message: expect.any(String) }] },
     ]);
     const errorsCsv = await http(withUrls.body.data._errors_csv_url);
-    expect(errorsCsv.text.split('\n')[0]).toBe('line,field,code,message');
-    expect(errorsCsv.text).toMatch(/^3,email,/m);
+    expect(errorsCsv.text.split('\n')[0]).toBe('row,line,field,code,message');
+    expect(errorsCsv.text).toMatch(/^"\{""name"":""Bad Email"",""email"":""not-an-email""\}",3,email,/m);
     expect(withUrls.body.data._result_json_url).toBeNull();
 
     // Merging again updates by natural key (email) instead of creating twice.
@@ -305,6 +307,124 @@ function batchTests(overrides: Partial<RuntimeConfig>) {
     } finally {
       delete process.env.BATCHYARD_BULK_JOB_DEADLINE_SECONDS;
     }
+  });
+
+  async function until(id: string, reached: (batch: any) => boolean) {
+    for (let i = 0; i < 600; i++) {
+      const batch = (await get(`/v1/batches/${id}`)).body.data;
+      if (batch && reached(batch)) return batch;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`batch ${id} never reached the condition`);
+  }
+  const cancel = (id: string, body?: unknown, key = by.key) => http(`${by.url}/v1/batches/${id}/cancel`, { method: 'POST', headers: { 'px-api-key': key }, body });
+
+  it('cancels a batch mid-way: ends failed with its reason, keeps what it wrote, the rest unprocessed', async () => {
+    // Chunks of 5 rows make 400 steps, so the job is still processing when the cancel arrives.
+    process.env.BATCHYARD_BULK_CHUNK_ROWS = '5';
+    try {
+      const rows = 2000;
+      const data = Array.from({ length: rows }, (_, i) => ({ name: `Cancel ${i}`, serial_number: `CXL-${i}` }));
+      const res = await post({ resource: 'asset', action: 'merge', mode: 'async', data });
+      const id = res.body.data.id;
+      await until(id, (b) => b.phases[2].processed > 0);
+
+      const other = await issueKey(by.launched.infra, 'tenant-px-cancel', 'user');
+      expect((await cancel(id, undefined, other.key)).status).toBe(404);
+      // A refused cancel records nothing: the reason below is the next cancel's (a second cancel changes no reason).
+      const refused = await cancel(id, { reason: 'x', status: 'completed' });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ status: 400, code: 'bad_request', data: null });
+
+      const cancelled = await cancel(id, { reason: 'wrong file' });
+      expect(cancelled.status).toBe(202);
+      expect(cancelled.body).toMatchObject({ status: 202, code: 'ok', endpoint: `/v1/batches/${id}/cancel`, data: { id } });
+      const done = await ended(id);
+      expect(done).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^Cancelled by .*: wrong file$/) });
+      expect(done.stats.created).toBeGreaterThan(0);
+      expect(done.stats.unprocessed).toBeGreaterThan(0);
+      expect(done.stats.created).toBe(done.phases[2].success);
+      expect(rowsAddUp(done)).toBe(rows);
+      // What it wrote stays; the rows it never reached were never written (ids derive from the line).
+      const idOf = createdResourceIds('asset', done.organization_id, id);
+      expect((await get(`/v1/assets/${idOf(2)}`)).status).toBe(200);
+      expect((await get(`/v1/assets/${idOf(rows + 1)}`)).status).toBe(404);
+
+      const again = await cancel(id);
+      expect(again.status).toBe(409);
+      expect(again.body).toMatchObject({ status: 409, code: 'conflict', data: null });
+    } finally {
+      delete process.env.BATCHYARD_BULK_CHUNK_ROWS;
+    }
+  });
+
+  it('cancels a batch still waiting for its upload, giving its overwrite lock back', async () => {
+    const requested = await post({ resource: 'group', action: 'delete' });
+    expect(requested.body.data.status).toBe('requested');
+    expect((await cancel(requested.body.data.id)).status).toBe(202);
+    const done = await ended(requested.body.data.id);
+    expect(done).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^Cancelled by /), stats: { unprocessed: 0 } });
+    expect((await post({ resource: 'group', action: 'delete', data: [{ id: 'grp_x' }], mode: 'sync' })).status).toBe(201);
+  });
+
+  it('validates only: parses and validates, fills stats and the error file, writes no resource, ends completed as a dry run', async () => {
+    const existing = (await http(`${by.url}/v1/contacts`, { method: 'POST', headers: px(), body: { name: 'Kept As Is' } })).body.data;
+    const csv = `id,name,email\n${existing.id},Changed,\n,Dry One,dry-one@example.com\n,Dry Two,not-an-email\n,Dry Three,dry-three@example.com\n`;
+    const res = await post({ resource: 'contact', action: 'merge', mode: 'sync', validate_only: true, data: csvUrl(csv) });
+    expect(res.status).toBe(201);
+    const done = res.body.data;
+    expect(done).toMatchObject({ status: 'completed', reason: expect.stringMatching(/dry run/), has_errors_file: true });
+    expect(done.phases[1]).toMatchObject({ name: 'validation', total: 4, success: 3, error: 1 });
+    expect(done.stats).toMatchObject({ created: 0, updated: 0, deleted: 0, rejected: 1, unprocessed: 3 });
+    expect(rowsAddUp(done)).toBe(4);
+    const errors = await http((await get(`/v1/batches/${done.id}?include_errors_json=true`)).body.data._errors_json_url);
+    expect(errors.body).toEqual([
+      { line: 4, row: { id: '', name: 'Dry Two', email: 'not-an-email' }, errors: [{ field: 'email', code: expect.any(String), message: expect.any(String) }] },
+    ]);
+    // Nothing written: neither the creates nor the update.
+    expect((await get(`/v1/contacts/${existing.id}`)).body.data.name).toBe('Kept As Is');
+    expect((await allContacts()).filter((c) => c.email?.startsWith('dry-'))).toEqual([]);
+    expect((await post({ resource: 'contact', action: 'merge', validate_only: 'yes', data: [{ name: 'X' }] })).status).toBe(400);
+  });
+
+  it('writes an error file of the rejected rows as received: without its error columns it is an upload for the same job', async () => {
+    const csv = 'name,email,phone,notes\nGood RT,good-rt@example.com,+15550001,\nBad RT,bad-rt,+15550002,"has, comma"\n,noname-rt@example.com,,=1+2\n';
+    const job = (body: unknown) => post({ resource: 'contact', action: 'merge', mode: 'sync', ...(body as object) });
+    const errorsOf = async (id: string) => {
+      const urls = (await get(`/v1/batches/${id}?include_errors_csv=true&include_errors_json=true`)).body.data;
+      return { csv: (await http(urls._errors_csv_url)).text, json: (await http(urls._errors_json_url)).body };
+    };
+    const first = (await job({ data: csvUrl(csv) })).body.data;
+    expect(first.stats).toMatchObject({ created: 1, rejected: 2 });
+    const errors = await errorsOf(first.id);
+    expect(errors.json).toEqual([
+      {
+        line: 3,
+        row: { name: 'Bad RT', email: 'bad-rt', phone: '+15550002', notes: 'has, comma' },
+        errors: [{ field: 'email', code: expect.any(String), message: expect.any(String) }],
+      },
+      { line: 4, row: { name: '', email: 'noname-rt@example.com', phone: '', notes: '=1+2' }, errors: [{ field: 'name', code: expect.any(String), message: expect.any(String) }] },
+    ]);
+    const records = parse(errors.csv) as string[][];
+    expect(records[0]).toEqual(['name', 'email', 'phone', 'notes', 'line', 'field', 'code', 'message']);
+    // Cells that a spreadsheet would run are written as text.
+    expect(records[1].slice(0, 5)).toEqual(['Bad RT', 'bad-rt', "'+15550002", 'has, comma', '3']);
+    expect(records[2][3]).toBe("'=1+2");
+
+    // The error columns removed, cell by cell as the error file has them: the same job takes it and finds the same errors.
+    const cell = (c: string) => (/[",\n\r]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
+    const upload = (rows: string[][]) => rows.map((r) => `${r.slice(0, 4).map(cell).join(',')}\n`).join('');
+    const again = (await job({ data: csvUrl(upload(records)) })).body.data;
+    expect(again.stats).toMatchObject({ created: 0, rejected: 2 });
+    // Its lines are those of the error file (the header, then one row each).
+    expect((await errorsOf(again.id)).json.map((e: any) => [e.line, e.errors])).toEqual(errors.json.map((e: any, i: number) => [i + 2, e.errors]));
+
+    // Fixed, it creates both rows with the values as first sent.
+    const fixed = records.map((r, i) => (i === 1 ? ['Bad RT', 'fixed-rt@example.com', ...r.slice(2)] : i === 2 ? ['Named RT', ...r.slice(1)] : r));
+    expect((await job({ data: csvUrl(upload(fixed)) })).body.data.stats).toMatchObject({ created: 2, rejected: 0 });
+    const contacts = await allContacts();
+    expect(contacts.find((c) => c.email === 'fixed-rt@example.com')).toMatchObject({ name: 'Bad RT', phone: '+15550002', notes: 'has, comma' });
+    expect(contacts.find((c) => c.email === 'noname-rt@example.com')).toMatchObject({ name: 'Named RT', notes: '=1+2' });
   });
 
   it('creates one batch for one Idempotency-Key and replays its answer', async () => {

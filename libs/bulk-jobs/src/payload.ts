@@ -1,5 +1,6 @@
 import { parse, CsvError } from 'csv-parse/sync';
 import { jsonShapeProblem, keyProblem } from '@batchyard/client-input';
+import { readCsvCell } from '@batchyard/csv';
 import { BulkLimits } from './limits';
 import { CsvFieldKinds } from './resource-schemas';
 
@@ -89,8 +90,10 @@ function jsonRows(content: Buffer): InputRow[] {
   return items.map((value, i) => ({ line: i + 1, value }));
 }
 
-function csvRows(content: Buffer, maxRows: number): InputRow[] {
-  let records: { record: string[]; info: { lines: number } }[];
+type CsvRecord = { record: string[]; info: { lines: number } };
+
+function csvRecords(content: Buffer, maxRows: number): CsvRecord[] {
+  let records: CsvRecord[];
   try {
     // Records as arrays (the header is the first): csv-parse's `columns` builds an object per record that would
     // only be copied again, and arrays still must all be as long as the header.
@@ -106,11 +109,27 @@ function csvRows(content: Buffer, maxRows: number): InputRow[] {
     if (error instanceof CsvError) throw new PayloadError(`the CSV file is malformed: ${error.message}`, (error as CsvError & { lines?: number }).lines);
     throw error;
   }
+  return records;
+}
+
+function csvRows(content: Buffer, maxRows: number): InputRow[] {
+  const records = csvRecords(content, maxRows);
   if (records.length === 0) return [];
   const columns = csvColumns(records[0].record);
   const rows = new Array<InputRow>(records.length - 1);
   for (let i = 1; i < records.length; i++) rows[i - 1] = { line: records[i].info.lines, value: csvRecordToFields(records[i].record, columns) };
   return rows;
+}
+
+/**
+ * A CSV upload's header and the cells of the records at `lines`, as received (trimmed, as every reading of it is):
+ * the error file gives the rejected rows back in the upload's own columns.
+ */
+export function csvRecordsAt(content: Buffer, lines: ReadonlySet<number>): { header: string[]; records: Map<number, string[]> } {
+  const [header, ...rest] = csvRecords(content, BulkLimits.maxRows);
+  const records = new Map<number, string[]>();
+  for (const { record, info } of rest) if (lines.has(info.lines)) records.set(info.lines, record);
+  return { header: header?.record ?? [], records };
 }
 
 /**
@@ -153,7 +172,8 @@ function csvRecordToFields(record: readonly string[], columns: readonly (string[
     if (cell === '' || !path) continue;
     let target = fields;
     for (let i = 0; i < path.length - 1; i++) target = (target[path[i]] ??= {}) as Record<string, unknown>;
-    target[path[path.length - 1]] = convert(path[0], cell);
+    // A cell Batchyard's CSV writer neutralised (an error file sent again) reads as the value it was.
+    target[path[path.length - 1]] = convert(path[0], readCsvCell(cell));
   }
   return fields;
 }

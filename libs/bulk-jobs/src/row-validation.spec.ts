@@ -1,4 +1,4 @@
-import { PayloadError, decodeDataUrl, readAllRows } from './payload';
+import { PayloadError, csvRecordsAt, decodeDataUrl, readAllRows } from './payload';
 import { removeDuplicates, validateRow, type RowRules } from './row-validation';
 
 const merge: RowRules = { resource: 'contact', action: 'merge', properties: { notes: 'default' } };
@@ -17,6 +17,25 @@ describe('bulk rows', () => {
   it('trims headers and cells, and drops columns without a header', () => {
     expect(collect(' name , ,email \n A , skipped, a@x.io\n', 'csv')).toEqual([{ line: 2, value: { name: 'A', email: 'a@x.io' } }]);
     expect(collect('name,email\n', 'csv')).toEqual([]);
+  });
+
+  it('reads a cell that Batchyard neutralised as the value it was, so an error file can be sent again', () => {
+    expect(collect('name,notes\nA,"\'=1+2"\nB,\'plain\n', 'csv').map((r) => r.value)).toEqual([
+      { name: 'A', notes: '=1+2' },
+      { name: 'B', notes: "'plain" },
+    ]);
+  });
+
+  it('gives the header and the cells of the records at given lines, as received', () => {
+    // A record's line is the one it ends on, as for the rows themselves.
+    const content = Buffer.from('name,email\nA,a@x.io\n"B\nC",b\nD,d\n');
+    const { header, records } = csvRecordsAt(content, new Set([4, 5]));
+    expect(header).toEqual(['name', 'email']);
+    expect([...records]).toEqual([
+      [4, ['B\nC', 'b']],
+      [5, ['D', 'd']],
+    ]);
+    expect(csvRecordsAt(content, new Set([3])).records.size).toBe(0);
   });
 
   it('refuses malformed CSV and JSON that is not an array, as a whole', () => {

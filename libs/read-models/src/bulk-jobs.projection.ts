@@ -1,10 +1,12 @@
 import {
+  BulkJobCancelRequested,
   BulkJobCompleted,
   BulkJobExpired,
   BulkJobFailed,
   BulkJobQueued,
   BulkJobRequested,
   BulkJobTimedOut,
+  BulkJobValidated,
   ChunkProcessed,
   PhaseCompleted,
   type BulkJobSpec,
@@ -141,6 +143,9 @@ function changes(event: RecordedEvent): JobPatch | undefined {
       }
       return p;
     }
+    // Counted among the job's events; the job reads as it stands until the processor ends it.
+    case BulkJobCancelRequested.type:
+      return p;
     case BulkJobCompleted.type: {
       const data = event.data as EventData<typeof BulkJobCompleted>;
       Object.assign(p.set, { status: 'completed', files: data.files });
@@ -148,9 +153,10 @@ function changes(event: RecordedEvent): JobPatch | undefined {
     }
     case BulkJobFailed.type:
     case BulkJobTimedOut.type:
-    case BulkJobExpired.type: {
+    case BulkJobExpired.type:
+    case BulkJobValidated.type: {
       const data = event.data as EventData<typeof BulkJobFailed>;
-      const status = { [BulkJobFailed.type]: 'failed', [BulkJobTimedOut.type]: 'timed_out', [BulkJobExpired.type]: 'expired' }[event.type];
+      const status = { [BulkJobFailed.type]: 'failed', [BulkJobTimedOut.type]: 'timed_out', [BulkJobExpired.type]: 'expired', [BulkJobValidated.type]: 'completed' }[event.type];
       Object.assign(p.set, { status, reason: data.reason, files: data.files });
       p.inc['stats.unprocessed'] = data.unprocessed;
       return p;
@@ -172,6 +178,8 @@ export const BulkJobsProjection: ProjectionDefinition = {
     BulkJobFailed.type,
     BulkJobTimedOut.type,
     BulkJobExpired.type,
+    BulkJobCancelRequested.type,
+    BulkJobValidated.type,
   ],
   collections: [
     {

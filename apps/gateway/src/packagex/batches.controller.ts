@@ -1,7 +1,17 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { BulkActionSchema, BulkModeSchema, DuplicateHandlingSchema, QueueBulkJob, RequestBulkJob, ResourceTypeSchema, evrythngIdFrom, newEvrythngId } from '@batchyard/contracts';
+import {
+  BulkActionSchema,
+  BulkModeSchema,
+  CancelBulkJob,
+  DuplicateHandlingSchema,
+  QueueBulkJob,
+  RequestBulkJob,
+  ResourceTypeSchema,
+  evrythngIdFrom,
+  newEvrythngId,
+} from '@batchyard/contracts';
 import { BulkLimits, ResourceUpdateSchemas, decodeDataUrl, jobDeadlineSeconds, uploadExpirySeconds } from '@batchyard/bulk-jobs';
 import { signUrl } from '@batchyard/http';
 import { BulkJobsProjection, type BulkJobDoc } from '@batchyard/read-models';
@@ -36,8 +46,12 @@ export const CreateBatchSchema = z.strictObject({
   duplicate_handling: DuplicateHandlingSchema.default('ignore_all'),
   save_upload: z.boolean().default(false),
   save_result: z.boolean().default(false),
+  validate_only: z.boolean().default(false),
 });
 type CreateBatch = z.infer<typeof CreateBatchSchema>;
+
+/** `POST /v1/batches/:id/cancel`: an optional note, kept in the job's `reason` after who cancelled it. */
+export const CancelBatchSchema = z.strictObject({ reason: z.string().min(1).max(500).optional() });
 
 export const ListFiltersSchema = z.object({
   resource: ResourceTypeSchema.optional(),
@@ -104,6 +118,7 @@ export class PackagexBatchesController {
       properties: input.properties,
       saveUpload: input.save_upload,
       saveResult: input.save_result,
+      ...(input.validate_only && { validateOnly: true }),
     };
     if (input.data === undefined || input.data === null) {
       // No data: the job waits for one upload to its signed URL (docs/bulk-jobs.md).
@@ -186,6 +201,22 @@ export class PackagexBatchesController {
       const doc = await findJob(this.readStore, caller.tenant, id);
       return { data: bulkJobDocument(doc), ended: isEnded(doc) };
     });
+  }
+
+  /**
+   * Batchyard's addition to the PackageX API: cancels a requested, queued or processing job. 202 with the job as it
+   * stands; the bulk processor then ends it `failed`, with `reason` "Cancelled by <key name>…", at its next step
+   * (between chunks), keeping what it wrote and counting the rest as `unprocessed`. An ended job is 409. As for an
+   * EVRYTHNG task's cancel, the answer does not wait for the read model, which may be busy with this job's own chunks.
+   */
+  @Post(':id/cancel')
+  @HttpCode(202)
+  async cancel(@Param('id') id: string, @Body() body: unknown, @CurrentCaller() caller: Caller, @Req() req: IdempotentRequest) {
+    const input = parseInput(CancelBatchSchema, body ?? {});
+    await findJob(this.readStore, caller.tenant, id);
+    const reason = `Cancelled by ${caller.name}${input.reason ? `: ${input.reason}` : ''}`;
+    await this.commands.execute(CancelBulkJob, { reason }, { caller, aggregateId: id, commandId: req.commandId, readModel: [] });
+    return envelope(req, 202, 'Batch cancelling', bulkJobDocument(await findJob(this.readStore, caller.tenant, id)));
   }
 
   /** A requested job's signed upload URL, valid until the job expires; null for every other job. */

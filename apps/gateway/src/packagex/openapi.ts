@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ResourceCreateSchemas, ResourceUpdateSchemas } from '@batchyard/bulk-jobs';
 import type { ResourceType } from '@batchyard/contracts';
 import { SignedUrlQuery, type DialectDoc, type OperationDoc } from '../docs/openapi';
-import { CreateBatchSchema, IncludeSchema, ListFiltersSchema } from './batches.controller';
+import { CancelBatchSchema, CreateBatchSchema, IncludeSchema, ListFiltersSchema } from './batches.controller';
 import { PageQuerySchema } from './envelope';
 import { ResourcePaths } from './resource-document';
 
@@ -146,6 +146,14 @@ export const PACKAGEX_DOC: DialectDoc = {
       pathParams: batchId,
       query: IncludeSchema,
       responses: { 200: { description: 'The batch', schema: envelope(bulkJob) } },
+    },
+    {
+      method: 'post',
+      path: '/v1/batches/{id}/cancel',
+      summary: 'Batchyard’s addition: cancel a requested, queued or processing batch; it ends `failed` with `reason` "Cancelled by …" between chunks (409 once ended)',
+      pathParams: batchId,
+      body: CancelBatchSchema,
+      responses: { 202: { description: 'The batch as it stands; the processor ends it at its next step', schema: envelope(bulkJob) } },
     },
     {
       method: 'get',

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import {
+  BulkJobCancelRequested,
   BulkJobCompleted,
   BulkJobExpired,
   BulkJobFailed,
   BulkJobRequested,
   BulkJobSpecSchema,
   BulkJobTimedOut,
+  BulkJobValidated,
   BulkLockAcquired,
   BulkLockReleased,
   ChunkProcessed,
@@ -54,8 +56,11 @@ export const CompleteBulkJob = defineCommand({
 export const EndBulkJob = defineCommand({
   type: 'EndBulkJob',
   category: StreamCategory.bulkjob,
-  schema: BulkJobFailed.schema.extend({ status: z.enum([BulkJobFailed.type, BulkJobTimedOut.type, BulkJobExpired.type]) }),
+  schema: BulkJobFailed.schema.extend({ status: z.enum([BulkJobFailed.type, BulkJobTimedOut.type, BulkJobExpired.type, BulkJobValidated.type]) }),
 });
+
+/** A caller's cancel; the processor ends the job at its next step. */
+export const CancelBulkJob = defineCommand({ type: 'CancelBulkJob', category: StreamCategory.bulkjob, schema: BulkJobCancelRequested.schema });
 
 /** Aggregate id of the lock commands: `bulkLockId(resource)`. */
 export const AcquireBulkLock = defineCommand({ type: 'AcquireBulkLock', category: StreamCategory.reservation, schema: BulkLockAcquired.schema });

@@ -29,6 +29,8 @@ export const BulkJobSpecSchema = z.object({
   properties: ResourceFieldsSchema,
   saveUpload: z.boolean(),
   saveResult: z.boolean(),
+  /** `validate_only`: parse and validate, write nothing, end BulkJobValidated. Absent in earlier events (false). */
+  validateOnly: z.boolean().optional(),
   createdBy: z.object({ keyId: z.string(), name: z.string(), role: z.string() }),
 });
 export type BulkJobSpec = z.infer<typeof BulkJobSpecSchema>;
@@ -136,12 +138,30 @@ export const BulkJobTimedOut = defineEvent({
   schema: EndedSchema,
 });
 
+export const BulkJobValidated = defineEvent({
+  type: 'BulkJobValidated',
+  version: 1,
+  category: StreamCategory.bulkjob,
+  description:
+    'A validate-only job (a dry run) ended after parsing and validation, writing no resource: it reads `completed` with this reason; its valid rows count as unprocessed, its rejected rows are in the error file.',
+  schema: EndedSchema,
+});
+
 export const BulkJobExpired = defineEvent({
   type: 'BulkJobExpired',
   version: 1,
   category: StreamCategory.bulkjob,
   description: 'A requested job got no upload before its signed URL expired.',
   schema: EndedSchema,
+});
+
+export const BulkJobCancelRequested = defineEvent({
+  type: 'BulkJobCancelRequested',
+  version: 1,
+  category: StreamCategory.bulkjob,
+  description:
+    'A caller asked to cancel a requested, queued or processing job (`POST /v1/batches/:id/cancel`); the bulk processor ends it with BulkJobFailed and this reason between chunks, keeping what was written.',
+  schema: z.object({ reason: z.string() }),
 });
 
 /**

@@ -2,12 +2,14 @@ import type { EventDefinition } from '../event-definition';
 import { BatchCreated, BatchDeleted, BatchUpdated } from './batch-events';
 import { ApiKeyCreated, ApiKeyRevoked, TenantCreated } from './tenant-events';
 import {
+  BulkJobCancelRequested,
   BulkJobCompleted,
   BulkJobExpired,
   BulkJobFailed,
   BulkJobQueued,
   BulkJobRequested,
   BulkJobTimedOut,
+  BulkJobValidated,
   BulkLockAcquired,
   BulkLockReleased,
   ChunkProcessed,
@@ -59,6 +61,8 @@ export const EventCatalogue: readonly EventDefinition[] = [
   BulkJobFailed,
   BulkJobTimedOut,
   BulkJobExpired,
+  BulkJobValidated,
+  BulkJobCancelRequested,
   BulkLockAcquired,
   BulkLockReleased,
   TaskQueued,

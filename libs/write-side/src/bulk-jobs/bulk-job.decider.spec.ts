@@ -1,7 +1,11 @@
 import {
+  BulkJobCancelRequested,
   BulkJobCompleted,
+  BulkJobFailed,
   BulkJobQueued,
   BulkJobTimedOut,
+  BulkJobValidated,
+  CancelBulkJob,
   ChunkProcessed,
   CompleteBulkJob,
   EndBulkJob,
@@ -85,5 +89,32 @@ describe('bulk job decider', () => {
       for (const next of [complete, timeOut, chunk(0), phases]) expect(() => bulkJobDecider.decide(next, ended)).toThrow(DomainError);
     }
     expect(fold(queue, timeOut).status).toBe('timed_out');
+  });
+
+  it('records a cancel of a running job once, keeps taking the chunk in flight, and refuses a cancel of an ended or unknown job', () => {
+    const cancel = command(CancelBulkJob.type, { reason: 'Cancelled by ci' });
+    expect(() => bulkJobDecider.decide(cancel, bulkJobDecider.initialState())).toThrow(/not found/);
+    expect(bulkJobDecider.decide(cancel, fold(queue, phases))).toEqual([{ type: BulkJobCancelRequested.type, data: { reason: 'Cancelled by ci' } }]);
+    const cancelling = fold(queue, phases, cancel);
+    expect(cancelling).toMatchObject({ status: 'queued', cancelReason: 'Cancelled by ci' });
+    expect(bulkJobDecider.decide(cancel, cancelling)).toEqual([]);
+    expect(bulkJobDecider.decide(chunk(0), cancelling)[0].type).toBe(ChunkProcessed.type);
+    const failed = fold(queue, phases, cancel, command(EndBulkJob.type, { status: BulkJobFailed.type, reason: 'Cancelled by ci', unprocessed: 2, files: {} }));
+    expect(failed.status).toBe('failed');
+    expect(() => bulkJobDecider.decide(cancel, failed)).toThrow(/is failed/);
+  });
+
+  it('takes no upload for a requested job being cancelled', () => {
+    const request = command(RequestBulkJob.type, { ...spec, via: 'file', expiresAt: deadlineAt });
+    const cancelling = fold(request, command(CancelBulkJob.type, { reason: 'r' }));
+    expect(() => bulkJobDecider.decide(command(QueueBulkJob.type, { upload, deadlineAt }), cancelling)).toThrow(/being cancelled/);
+  });
+
+  it('ends a dry run completed, after which nothing is recorded', () => {
+    const validated = command(EndBulkJob.type, { status: BulkJobValidated.type, reason: 'dry run', unprocessed: 2, files: {} });
+    expect(bulkJobDecider.decide(validated, fold(queue, phases))).toEqual([{ type: BulkJobValidated.type, data: { reason: 'dry run', unprocessed: 2, files: {} } }]);
+    const done = fold(queue, phases, validated);
+    expect(done.status).toBe('completed');
+    expect(() => bulkJobDecider.decide(chunk(0), done)).toThrow(/is completed/);
   });
 });

@@ -1,10 +1,13 @@
 import {
+  BulkJobCancelRequested,
   BulkJobCompleted,
   BulkJobExpired,
   BulkJobFailed,
   BulkJobQueued,
   BulkJobRequested,
   BulkJobTimedOut,
+  BulkJobValidated,
+  CancelBulkJob,
   ChunkProcessed,
   CompleteBulkJob,
   EndBulkJob,
@@ -37,6 +40,8 @@ export interface BulkJobState {
   chunksDone: { processing: number; cleanup: number };
   /** Rows of processing chunks done (written or rejected there). */
   rowsProcessed: number;
+  /** Set once a caller asked to cancel: the job's next step ends it with this reason. */
+  cancelReason?: string;
 }
 
 const TERMINAL: readonly BulkJobStatus[] = ['completed', 'failed', 'timed_out', 'expired'];
@@ -44,6 +49,7 @@ const ENDINGS = {
   [BulkJobFailed.type]: 'failed',
   [BulkJobTimedOut.type]: 'timed_out',
   [BulkJobExpired.type]: 'expired',
+  [BulkJobValidated.type]: 'completed',
 } as const;
 
 export const isTerminal = (status: BulkJobStatus) => TERMINAL.includes(status);
@@ -73,6 +79,7 @@ export const bulkJobDecider: Decider<BulkJobState> = {
         }
         if (state.status === 'none') throw new DomainError('not_found', `bulk job ${jobId} not found`);
         if (state.status !== 'requested') throw new DomainError('conflict', `bulk job ${jobId} already has its upload`);
+        if (state.cancelReason !== undefined) throw new DomainError('conflict', `bulk job ${jobId} is being cancelled`);
         return [{ type: BulkJobQueued.type, data: rest }];
       }
       case RecordPhases.type: {
@@ -93,6 +100,13 @@ export const bulkJobDecider: Decider<BulkJobState> = {
       case CompleteBulkJob.type: {
         mustBeRunning(state, jobId);
         return [{ type: BulkJobCompleted.type, data: command.data as CommandData<typeof CompleteBulkJob> }];
+      }
+      case CancelBulkJob.type: {
+        if (state.status === 'none') throw new DomainError('not_found', `bulk job ${jobId} not found`);
+        if (isTerminal(state.status)) throw new DomainError('conflict', `bulk job ${jobId} is ${state.status}`);
+        // A second cancel before the job has ended asks for nothing new.
+        if (state.cancelReason !== undefined) return [];
+        return [{ type: BulkJobCancelRequested.type, data: command.data as CommandData<typeof CancelBulkJob> }];
       }
       case EndBulkJob.type: {
         if (state.status === 'none') throw new DomainError('not_found', `bulk job ${jobId} not found`);
@@ -129,11 +143,14 @@ export const bulkJobDecider: Decider<BulkJobState> = {
           rowsProcessed: state.rowsProcessed + rows,
         };
       }
+      case BulkJobCancelRequested.type:
+        return { ...state, cancelReason: (event.data as EventData<typeof BulkJobCancelRequested>).reason };
       case BulkJobCompleted.type:
         return { ...state, status: 'completed' };
       case BulkJobFailed.type:
       case BulkJobTimedOut.type:
       case BulkJobExpired.type:
+      case BulkJobValidated.type:
         return { ...state, status: ENDINGS[event.type] };
       default:
         return state;
@@ -141,4 +158,4 @@ export const bulkJobDecider: Decider<BulkJobState> = {
   },
 };
 
-export const bulkJobCommands = [RequestBulkJob, QueueBulkJob, RecordPhases, RecordChunk, CompleteBulkJob, EndBulkJob];
+export const bulkJobCommands = [RequestBulkJob, QueueBulkJob, RecordPhases, RecordChunk, CompleteBulkJob, EndBulkJob, CancelBulkJob];

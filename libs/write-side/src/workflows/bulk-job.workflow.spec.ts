@@ -1,5 +1,5 @@
 import { bulkJobDecider, type BulkJobState } from '../bulk-jobs/bulk-job.decider';
-import { nextBulkJobStep } from './bulk-job.workflow';
+import { DRY_RUN_REASON, nextBulkJobStep } from './bulk-job.workflow';
 
 const now = Date.parse('2026-01-01T00:00:00Z');
 const spec = { resource: 'asset', action: 'overwrite' } as BulkJobState['spec'];
@@ -26,5 +26,17 @@ describe('nextBulkJobStep', () => {
     const processed = { ...validated, chunksDone: { processing: 2, cleanup: 0 }, phases: { validation: phase, processing: phase } };
     expect(nextBulkJobStep(given(processed), now)).toEqual({ kind: 'cleanup-chunk' });
     expect(nextBulkJobStep(given({ ...processed, spec: { ...spec!, action: 'merge' } }), now)).toEqual({ kind: 'complete' });
+  });
+  it('ends a job being cancelled as failed with its reason, whatever step it stands at', () => {
+    const end = { kind: 'end', status: 'BulkJobFailed', reason: 'Cancelled' };
+    expect(nextBulkJobStep(given({ status: 'requested', cancelReason: 'Cancelled', expiresAt: '2026-01-02T00:00:00Z' }), now)).toEqual(end);
+    expect(nextBulkJobStep(given({ status: 'queued', spec, cancelReason: 'Cancelled' } as never), now)).toEqual(end);
+    const midway = { status: 'processing', spec, cancelReason: 'Cancelled', chunks: [{}, {}], chunksDone: { processing: 1, cleanup: 0 }, phases: { validation: phase } };
+    expect(nextBulkJobStep(given(midway as never), now)).toEqual(end);
+  });
+  it('ends a validate-only job once validated, without processing: BulkJobValidated with the dry-run reason', () => {
+    const dryRun = { status: 'queued', spec: { ...spec!, validateOnly: true } } as never as Partial<BulkJobState>;
+    expect(nextBulkJobStep(given(dryRun), now)).toEqual({ kind: 'prepare' });
+    expect(nextBulkJobStep(given({ ...dryRun, phases: { validation: phase } }), now)).toEqual({ kind: 'end', status: 'BulkJobValidated', reason: DRY_RUN_REASON });
   });
 });
