@@ -13,6 +13,7 @@ import {
   quotaId,
   streamName,
   StreamCategory,
+  isEventOf,
   type ChunkWrite,
   type EventData,
   type RowError,
@@ -38,7 +39,7 @@ import {
   type ValidRow,
 } from '@batchyard/bulk-jobs';
 import { workItems } from '@batchyard/observability';
-import { bulkJobDecider, isBulkJobTerminal as isTerminal, nextBulkJobStep, type BulkJobEnding, type BulkJobState } from '@batchyard/write-side';
+import { bulkJobDecider, isBulkJobTerminal as isTerminal, nextBulkJobStep, type AnyDecider, type BulkJobEnding, type BulkJobState } from '@batchyard/write-side';
 import { errorFiles, putJson, putJsonTexts, readBlob, resultFile } from './job-files';
 import { JobCommands } from './job-commands';
 
@@ -59,6 +60,8 @@ const PROJECTION_WAIT_MS = 60_000;
 const LOOKUP_BATCH = 500;
 const CACHED_JOBS = 1_000;
 const known = new Set(EventCatalogue.map((d) => d.type));
+/** Folds recorded events: a job's stream holds only the bulk-job decider's, each checked by its schema on append. */
+const jobDecider: AnyDecider<BulkJobState> = bulkJobDecider;
 
 /**
  * Runs a bulk job phase by phase: parsing and validation in one step (its two PhaseCompleted events), then one
@@ -109,10 +112,10 @@ export class JobRunner {
       .filter((e) => known.has(e.type))
       .reduce(
         (f, e) => ({
-          state: bulkJobDecider.evolve(f.state, e),
+          state: jobDecider.evolve(f.state, e),
           revision: e.revision,
           lastPosition: e.position,
-          chunks: e.type === ChunkProcessed.type ? [...f.chunks, e.data as ChunkData] : f.chunks,
+          chunks: isEventOf(e, ChunkProcessed) ? [...f.chunks, e.data] : f.chunks,
           chunkPositions: e.type === ChunkProcessed.type ? [...f.chunkPositions, e.position] : f.chunkPositions,
         }),
         cached,

@@ -310,7 +310,8 @@ function batchTests(overrides: Partial<RuntimeConfig>) {
   });
 
   async function until(id: string, reached: (batch: any) => boolean) {
-    for (let i = 0; i < 600; i++) {
+    // A bound in time, not in tries: on 2 busy cores a read over the Mongo wire can take much longer than 20 ms.
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
       const batch = (await get(`/v1/batches/${id}`)).body.data;
       if (batch && reached(batch)) return batch;
       await new Promise((r) => setTimeout(r, 20));

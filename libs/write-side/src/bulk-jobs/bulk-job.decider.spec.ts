@@ -36,15 +36,15 @@ const spec = {
 const hash = 'a'.repeat(64);
 const upload = { hash, size: 10, format: 'json' as const, rows: 3 };
 const deadlineAt = new Date(60_000).toISOString();
-const queue = command(QueueBulkJob.type, { spec, upload, deadlineAt });
-const phases = command(RecordPhases.type, {
+const queue = command(QueueBulkJob, { spec, upload, deadlineAt });
+const phases = command(RecordPhases, {
   phases: [
     { phase: 'parsing', total: 3, success: 3, error: 0, ignored: 0 },
     { phase: 'validation', total: 3, success: 2, error: 1, chunks: [{ hash, size: 5, rows: 2 }] },
   ],
 });
 const chunk = (n: number) =>
-  command(RecordChunk.type, { phase: 'processing', chunk: n, resource: 'contact', writes: [{ op: 'create', line: 1, id: 'contact_a', fields: { name: 'A' } }], errors: [] });
+  command(RecordChunk, { phase: 'processing', chunk: n, resource: 'contact', writes: [{ op: 'create', line: 1, id: 'contact_a', fields: { name: 'A' } }], errors: [] });
 const fold = (...commands: CommandEnvelope[]): BulkJobState => afterCommands(bulkJobDecider, ...commands);
 
 describe('bulk job decider', () => {
@@ -55,8 +55,8 @@ describe('bulk job decider', () => {
   });
 
   it('takes the upload of a requested job once, and refuses an upload for a job never requested', () => {
-    const request = command(RequestBulkJob.type, { ...spec, via: 'file', expiresAt: deadlineAt });
-    const uploadOnly = command(QueueBulkJob.type, { upload, deadlineAt });
+    const request = command(RequestBulkJob, { ...spec, via: 'file', expiresAt: deadlineAt });
+    const uploadOnly = command(QueueBulkJob, { upload, deadlineAt });
     expect(fold(request).status).toBe('requested');
     expect(() => bulkJobDecider.decide(uploadOnly, bulkJobDecider.initialState())).toThrow(/not found/);
     const queued = fold(request, uploadOnly);
@@ -81,8 +81,8 @@ describe('bulk job decider', () => {
   });
 
   it('ends once: nothing is recorded after completed or timed out', () => {
-    const complete = command(CompleteBulkJob.type, { files: {} });
-    const timeOut = command(EndBulkJob.type, { status: BulkJobTimedOut.type, reason: 'late', unprocessed: 2, files: {} });
+    const complete = command(CompleteBulkJob, { files: {} });
+    const timeOut = command(EndBulkJob, { status: BulkJobTimedOut.type, reason: 'late', unprocessed: 2, files: {} });
     expect(bulkJobDecider.decide(complete, fold(queue, phases))).toEqual([{ type: BulkJobCompleted.type, data: { files: {} } }]);
     expect(bulkJobDecider.decide(timeOut, fold(queue))).toEqual([{ type: BulkJobTimedOut.type, data: { reason: 'late', unprocessed: 2, files: {} } }]);
     for (const ended of [fold(queue, complete), fold(queue, timeOut)]) {
@@ -92,26 +92,26 @@ describe('bulk job decider', () => {
   });
 
   it('records a cancel of a running job once, keeps taking the chunk in flight, and refuses a cancel of an ended or unknown job', () => {
-    const cancel = command(CancelBulkJob.type, { reason: 'Cancelled by ci' });
+    const cancel = command(CancelBulkJob, { reason: 'Cancelled by ci' });
     expect(() => bulkJobDecider.decide(cancel, bulkJobDecider.initialState())).toThrow(/not found/);
     expect(bulkJobDecider.decide(cancel, fold(queue, phases))).toEqual([{ type: BulkJobCancelRequested.type, data: { reason: 'Cancelled by ci' } }]);
     const cancelling = fold(queue, phases, cancel);
     expect(cancelling).toMatchObject({ status: 'queued', cancelReason: 'Cancelled by ci' });
     expect(bulkJobDecider.decide(cancel, cancelling)).toEqual([]);
     expect(bulkJobDecider.decide(chunk(0), cancelling)[0].type).toBe(ChunkProcessed.type);
-    const failed = fold(queue, phases, cancel, command(EndBulkJob.type, { status: BulkJobFailed.type, reason: 'Cancelled by ci', unprocessed: 2, files: {} }));
+    const failed = fold(queue, phases, cancel, command(EndBulkJob, { status: BulkJobFailed.type, reason: 'Cancelled by ci', unprocessed: 2, files: {} }));
     expect(failed.status).toBe('failed');
     expect(() => bulkJobDecider.decide(cancel, failed)).toThrow(/is failed/);
   });
 
   it('takes no upload for a requested job being cancelled', () => {
-    const request = command(RequestBulkJob.type, { ...spec, via: 'file', expiresAt: deadlineAt });
-    const cancelling = fold(request, command(CancelBulkJob.type, { reason: 'r' }));
-    expect(() => bulkJobDecider.decide(command(QueueBulkJob.type, { upload, deadlineAt }), cancelling)).toThrow(/being cancelled/);
+    const request = command(RequestBulkJob, { ...spec, via: 'file', expiresAt: deadlineAt });
+    const cancelling = fold(request, command(CancelBulkJob, { reason: 'r' }));
+    expect(() => bulkJobDecider.decide(command(QueueBulkJob, { upload, deadlineAt }), cancelling)).toThrow(/being cancelled/);
   });
 
   it('ends a dry run completed, after which nothing is recorded', () => {
-    const validated = command(EndBulkJob.type, { status: BulkJobValidated.type, reason: 'dry run', unprocessed: 2, files: {} });
+    const validated = command(EndBulkJob, { status: BulkJobValidated.type, reason: 'dry run', unprocessed: 2, files: {} });
     expect(bulkJobDecider.decide(validated, fold(queue, phases))).toEqual([{ type: BulkJobValidated.type, data: { reason: 'dry run', unprocessed: 2, files: {} } }]);
     const done = fold(queue, phases, validated);
     expect(done.status).toBe('completed');

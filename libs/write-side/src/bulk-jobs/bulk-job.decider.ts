@@ -17,11 +17,10 @@ import {
   RecordPhases,
   RequestBulkJob,
   type BulkJobSpec,
-  type CommandData,
   type EventData,
   type PhaseName,
 } from '@batchyard/contracts';
-import { DomainError, type Decider, type DomainEvent } from '../command-handling/decider';
+import { DomainError, unknownCommand, type CommandOf, type Decider, type EventOf } from '../command-handling/decider';
 
 export type BulkJobStatus = 'none' | 'requested' | 'queued' | 'processing' | 'completed' | 'failed' | 'timed_out' | 'expired';
 type Upload = EventData<typeof BulkJobQueued>['upload'];
@@ -60,19 +59,39 @@ function mustBeRunning(state: BulkJobState, jobId: string): void {
   if (isTerminal(state.status)) throw new DomainError('conflict', `bulk job ${jobId} is ${state.status}`);
 }
 
-export const bulkJobDecider: Decider<BulkJobState> = {
+type BulkJobCommand =
+  | CommandOf<typeof RequestBulkJob>
+  | CommandOf<typeof QueueBulkJob>
+  | CommandOf<typeof RecordPhases>
+  | CommandOf<typeof RecordChunk>
+  | CommandOf<typeof CompleteBulkJob>
+  | CommandOf<typeof CancelBulkJob>
+  | CommandOf<typeof EndBulkJob>;
+type BulkJobEvent =
+  | EventOf<typeof BulkJobRequested>
+  | EventOf<typeof BulkJobQueued>
+  | EventOf<typeof PhaseCompleted>
+  | EventOf<typeof ChunkProcessed>
+  | EventOf<typeof BulkJobCancelRequested>
+  | EventOf<typeof BulkJobCompleted>
+  | EventOf<typeof BulkJobFailed>
+  | EventOf<typeof BulkJobTimedOut>
+  | EventOf<typeof BulkJobExpired>
+  | EventOf<typeof BulkJobValidated>;
+
+export const bulkJobDecider: Decider<BulkJobState, BulkJobCommand, BulkJobEvent> = {
   initialState: () => ({ status: 'none', phases: {}, chunks: [], chunksDone: { processing: 0, cleanup: 0 }, rowsProcessed: 0 }),
 
-  decide(command, state): DomainEvent[] {
+  decide(command, state): BulkJobEvent[] {
     const jobId = command.aggregateId;
     switch (command.type) {
       case RequestBulkJob.type: {
         if (state.status !== 'none') throw new DomainError('conflict', `bulk job ${jobId} already exists`);
-        const data = command.data as CommandData<typeof RequestBulkJob>;
+        const data = command.data;
         return [{ type: BulkJobRequested.type, data: { ...data, createdBy: command.actor } }];
       }
       case QueueBulkJob.type: {
-        const { spec, ...rest } = command.data as CommandData<typeof QueueBulkJob>;
+        const { spec, ...rest } = command.data;
         if (spec) {
           if (state.status !== 'none') throw new DomainError('conflict', `bulk job ${jobId} already exists`);
           return [{ type: BulkJobQueued.type, data: { ...rest, spec: { ...spec, createdBy: command.actor } } }];
@@ -84,7 +103,7 @@ export const bulkJobDecider: Decider<BulkJobState> = {
       }
       case RecordPhases.type: {
         mustBeRunning(state, jobId);
-        const { phases } = command.data as CommandData<typeof RecordPhases>;
+        const { phases } = command.data;
         for (const phase of phases) {
           if (state.phases[phase.phase]) throw new DomainError('conflict', `phase ${phase.phase} of ${jobId} is recorded already`);
         }
@@ -92,49 +111,49 @@ export const bulkJobDecider: Decider<BulkJobState> = {
       }
       case RecordChunk.type: {
         mustBeRunning(state, jobId);
-        const data = command.data as CommandData<typeof RecordChunk>;
+        const data = command.data;
         const expected = state.chunksDone[data.phase];
         if (data.chunk !== expected) throw new DomainError('conflict', `${data.phase} chunk ${data.chunk} of ${jobId}: expected chunk ${expected}`);
         return [{ type: ChunkProcessed.type, data }];
       }
       case CompleteBulkJob.type: {
         mustBeRunning(state, jobId);
-        return [{ type: BulkJobCompleted.type, data: command.data as CommandData<typeof CompleteBulkJob> }];
+        return [{ type: BulkJobCompleted.type, data: command.data }];
       }
       case CancelBulkJob.type: {
         if (state.status === 'none') throw new DomainError('not_found', `bulk job ${jobId} not found`);
         if (isTerminal(state.status)) throw new DomainError('conflict', `bulk job ${jobId} is ${state.status}`);
         // A second cancel before the job has ended asks for nothing new.
         if (state.cancelReason !== undefined) return [];
-        return [{ type: BulkJobCancelRequested.type, data: command.data as CommandData<typeof CancelBulkJob> }];
+        return [{ type: BulkJobCancelRequested.type, data: command.data }];
       }
       case EndBulkJob.type: {
         if (state.status === 'none') throw new DomainError('not_found', `bulk job ${jobId} not found`);
         if (isTerminal(state.status)) throw new DomainError('conflict', `bulk job ${jobId} is ${state.status}`);
-        const { status, ...data } = command.data as CommandData<typeof EndBulkJob>;
+        const { status, ...data } = command.data;
         return [{ type: status, data }];
       }
       default:
-        throw new DomainError('invalid', `unknown command ${command.type}`);
+        return unknownCommand(command);
     }
   },
 
   evolve(state, event): BulkJobState {
     switch (event.type) {
       case BulkJobRequested.type: {
-        const { expiresAt, ...spec } = event.data as EventData<typeof BulkJobRequested>;
+        const { expiresAt, ...spec } = event.data;
         return { ...state, status: 'requested', spec, expiresAt };
       }
       case BulkJobQueued.type: {
-        const data = event.data as EventData<typeof BulkJobQueued>;
+        const data = event.data;
         return { ...state, status: 'queued', spec: data.spec ?? state.spec, upload: data.upload, deadlineAt: data.deadlineAt };
       }
       case PhaseCompleted.type: {
-        const data = event.data as EventData<typeof PhaseCompleted>;
+        const data = event.data;
         return { ...state, phases: { ...state.phases, [data.phase]: data }, chunks: data.chunks ?? state.chunks };
       }
       case ChunkProcessed.type: {
-        const data = event.data as EventData<typeof ChunkProcessed>;
+        const data = event.data;
         const rows = data.phase === 'processing' ? data.writes.length + data.errors.length : 0;
         return {
           ...state,
@@ -144,7 +163,7 @@ export const bulkJobDecider: Decider<BulkJobState> = {
         };
       }
       case BulkJobCancelRequested.type:
-        return { ...state, cancelReason: (event.data as EventData<typeof BulkJobCancelRequested>).reason };
+        return { ...state, cancelReason: event.data.reason };
       case BulkJobCompleted.type:
         return { ...state, status: 'completed' };
       case BulkJobFailed.type:

@@ -27,7 +27,7 @@ import { commandRoutes } from '../command-routes';
 const TENANT = 'acme';
 const createBatch = (batchId: string, number: string | undefined, commandId = `create-${batchId}`) =>
   commandsTo(batchId, undefined, TENANT)(
-    CreateBatch.type,
+    CreateBatch,
     { name: 'B', batchId, uuid: '00000000-0000-4000-8000-00000000000' + batchId.slice(-1), ...(number && { identifiers: { number } }) },
     commandId,
   );
