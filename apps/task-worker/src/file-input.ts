@@ -38,11 +38,6 @@ type FileChunk = Pick<EventData<typeof ItemsGenerated>, 'count' | 'shortIds' | '
 /** A file the task cannot read: the task fails with this message, having made nothing. */
 class InputFileError extends Error {}
 
-/** Rows of the file read so far (items made and rows refused); for other tasks, their items. */
-export const rowsRead = (state: TaskState) => state.input?.next.row ?? state.items;
-/** Rows of the file that made no item. */
-export const refusedRows = (state: TaskState) => rowsRead(state) - state.items;
-
 /** csv-parse's records with their position: `bytes` and `lines` consumed up to the end of the record. */
 type Parsed = { record: string[]; info: { bytes: number; lines: number } };
 
