@@ -26,9 +26,7 @@ import {
 } from '@batchyard/contracts';
 import { fileDocId, type FileDoc } from '@batchyard/read-models';
 import type { ReadStore } from '@batchyard/read-store';
-import type { TaskState } from '@batchyard/write-side';
-import { listedBytes } from './chunk-budget';
-import { fileRow, inputColumns } from './file-rows';
+import { fileRow, inputColumns, listedBytes, type TaskState } from '@batchyard/write-side';
 
 type Task = { tenant: string; taskId: string };
 type FileBased = z.infer<typeof FileBasedInputSchema>;

@@ -9,3 +9,5 @@ export { isTerminal as isTaskTerminal, taskDecider, type TaskState, type TaskSta
 export { tenantDecider, type TenantState } from './tenants/tenant.decider';
 export { nextBulkJobStep, type BulkJobStep, type BulkJobEnding } from './workflows/bulk-job.workflow';
 export { chunkAwaited, nextTaskStep, refusedRows, rowsRead, type TaskStep } from './workflows/task.workflow';
+export { clashBytes, itemsFitting, itemsRoom, listedBytes } from './workflows/tasks/chunk-budget';
+export { fileRow, inputColumns } from './workflows/tasks/file-rows';
