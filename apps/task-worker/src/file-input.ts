@@ -26,9 +26,7 @@ import {
 } from '@batchyard/contracts';
 import { fileDocId, type FileDoc } from '@batchyard/read-models';
 import type { ReadStore } from '@batchyard/read-store';
-import type { TaskState } from '@batchyard/write-side';
-import { listedBytes } from './chunk-budget';
-import { fileRow, inputColumns } from './file-rows';
+import { fileRow, inputColumns, listedBytes, type TaskState } from '@batchyard/write-side';
 
 type Task = { tenant: string; taskId: string };
 type FileBased = z.infer<typeof FileBasedInputSchema>;
@@ -37,11 +35,6 @@ type FileChunk = Pick<EventData<typeof ItemsGenerated>, 'count' | 'shortIds' | '
 
 /** A file the task cannot read: the task fails with this message, having made nothing. */
 class InputFileError extends Error {}
-
-/** Rows of the file read so far (items made and rows refused); for other tasks, their items. */
-export const rowsRead = (state: TaskState) => state.input?.next.row ?? state.items;
-/** Rows of the file that made no item. */
-export const refusedRows = (state: TaskState) => rowsRead(state) - state.items;
 
 /** csv-parse's records with their position: `bytes` and `lines` consumed up to the end of the record. */
 type Parsed = { record: string[]; info: { bytes: number; lines: number } };

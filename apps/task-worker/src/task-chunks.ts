@@ -1,6 +1,5 @@
 import { chunkItems, type EventData, type ItemsGenerated } from '@batchyard/contracts';
-import type { TaskState } from '@batchyard/write-side';
-import { clashBytes, itemsFitting, itemsRoom, listedBytes } from './chunk-budget';
+import { clashBytes, itemsFitting, itemsRoom, listedBytes, type TaskState } from '@batchyard/write-side';
 import type { FileInput } from './file-input';
 import type { ShortIdClaims } from './short-id-claims';
 import { shortIdCodes } from './short-id-generation';

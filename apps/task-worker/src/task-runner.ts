@@ -1,28 +1,13 @@
-import {
-  CompleteTask,
-  FailTask,
-  OpenTaskInput,
-  RecordItems,
-  RecordResultFile,
-  ReturnQuota,
-  StartTask,
-  quotaId,
-  streamName,
-  StreamCategory,
-  resultColumns,
-  taskChunkSize,
-  taskQuantity,
-} from '@batchyard/contracts';
+import { CompleteTask, FailTask, OpenTaskInput, RecordItems, RecordResultFile, ReturnQuota, StartTask, quotaId, streamName, StreamCategory } from '@batchyard/contracts';
 import type { BlobStore } from '@batchyard/blob-store';
 import type { EventStore } from '@batchyard/event-store';
 import type { ReadStore } from '@batchyard/read-store';
 import { Checkpoints, projectionCheckpoint } from '@batchyard/projections';
 import { ItemsProjection, batchDocId, type BatchDoc } from '@batchyard/read-models';
 import { workItems } from '@batchyard/observability';
-import { AggregateCache } from '@batchyard/write-side';
-import { isTaskTerminal as isTerminal, taskDecider, type TaskState } from '@batchyard/write-side';
+import { AggregateCache, chunkAwaited, nextTaskStep, taskDecider, type TaskState, type TaskStep } from '@batchyard/write-side';
 import { ResultFiles } from './result-files';
-import { FileInput, refusedRows, rowsRead } from './file-input';
+import { FileInput } from './file-input';
 import { ShortIdClaims } from './short-id-claims';
 import { TaskChunks } from './task-chunks';
 import { TaskCommands, stepCommandId } from './task-commands';
@@ -75,11 +60,12 @@ export class TaskRunner {
     const stream = streamName(StreamCategory.task, task.tenant, task.taskId);
     const { state, revision: latest, causedBy } = await this.tasks.load(stream, taskDecider);
     if (revision !== undefined && revision < latest) return;
-    if (state.status === 'NEW' || isTerminal(state.status)) return;
+    const next = nextTaskStep(state);
+    if (next.kind === 'nothing') return;
     // A cancel that came in meanwhile is the latest event now: its delivery takes the next step.
-    const waited = state.status === 'EXECUTING' && (await this.untilProjected(task, state.nextChunk, causedBy));
+    const waited = await this.untilProjected(task, chunkAwaited(state), causedBy);
     if (waited && (await this.tasks.load(stream, taskDecider)).revision > latest) return;
-    await this.step(task, state);
+    await this.step(task, state, next);
   }
 
   /**
@@ -87,58 +73,48 @@ export class TaskRunner {
    * next step. The projections serve every tenant in event order, so a task that outran them would make every
    * write of every tenant behind it wait (read-your-writes) for its whole backlog. True when it waited.
    */
-  private async untilProjected(task: Task, nextChunk: number, causedBy: ReadonlyMap<string, number>): Promise<boolean> {
-    const position = causedBy.get(stepCommandId({ ...task, step: `chunk:${nextChunk - 2}` }));
+  private async untilProjected(task: Task, chunk: number | undefined, causedBy: ReadonlyMap<string, number>): Promise<boolean> {
+    const position = chunk === undefined ? undefined : causedBy.get(stepCommandId({ ...task, step: `chunk:${chunk}` }));
     if (position === undefined) return false;
     await this.checkpoints.reachedWithin(projectionCheckpoint(ItemsProjection), position, PROJECTION_WAIT_MS);
     return true;
   }
 
-  private async step(task: Task, state: TaskState): Promise<void> {
+  /** Does the I/O of the step the workflow chose from the task's folded state. */
+  private async step(task: Task, state: TaskState, next: Exclude<TaskStep, { kind: 'nothing' }>): Promise<void> {
     const spec = state.spec!;
     const at = (step: string) => ({ ...task, step });
-    if (state.status === 'CANCELLING') {
-      await this.end(task, FailTask, { batchId: spec.batchId, error: `Cancelled after ${state.items} of ${taskQuantity(spec.inputParameters, state.input)} items` });
-      return;
-    }
-    if (state.status === 'PENDING') {
-      await this.commands.send(StartTask, { batchId: spec.batchId }, at('start'));
-      return;
-    }
-    if (spec.inputParameters.type === 'FILE_BASED' && !state.input) {
-      const opened = await this.fileInput.open(task, spec.batchId, spec.inputParameters);
-      if ('error' in opened) await this.end(task, FailTask, opened);
-      else await this.commands.send(OpenTaskInput, opened, at('open-input'));
-      return;
-    }
-    const quantity = taskQuantity(spec.inputParameters, state.input);
-    if (rowsRead(state) < quantity) {
-      if (!(await this.readStore.collection<BatchDoc>('batches').get(batchDocId(task.tenant, spec.batchId)))) {
-        await this.end(task, FailTask, { batchId: spec.batchId, error: `Batch ${spec.batchId} was deleted` });
+    switch (next.kind) {
+      case 'cancel':
+        return this.end(task, FailTask, { batchId: spec.batchId, error: next.error });
+      case 'start':
+        await this.commands.send(StartTask, { batchId: spec.batchId }, at('start'));
+        return;
+      case 'open-input': {
+        const opened = await this.fileInput.open(task, spec.batchId, next.input);
+        if ('error' in opened) await this.end(task, FailTask, opened);
+        else await this.commands.send(OpenTaskInput, opened, at('open-input'));
         return;
       }
-      const chunk = state.nextChunk;
-      const data = await this.chunks.next(task, state, chunk, Math.min(taskChunkSize(quantity), quantity - rowsRead(state)));
-      if (!data) {
-        await this.commands.send(FailTask, { batchId: spec.batchId, error: 'The thngTemplate is too large: a chunk of this task has no room for its items' }, at('fail'));
+      case 'record-chunk': {
+        if (!(await this.readStore.collection<BatchDoc>('batches').get(batchDocId(task.tenant, spec.batchId)))) {
+          return this.end(task, FailTask, { batchId: spec.batchId, error: `Batch ${spec.batchId} was deleted` });
+        }
+        const data = await this.chunks.next(task, state, next.chunk, next.count);
+        if (!data) {
+          await this.commands.send(FailTask, { batchId: spec.batchId, error: 'The thngTemplate is too large: a chunk of this task has no room for its items' }, at('fail'));
+          return;
+        }
+        await this.commands.send(RecordItems, data, at(`chunk:${next.chunk}`));
+        workItems.inc({ kind: 'task_items' }, data.count);
         return;
       }
-      await this.commands.send(RecordItems, data, at(`chunk:${chunk}`));
-      workItems.inc({ kind: 'task_items' }, data.count);
-      return;
+      case 'write-result-file':
+        await this.commands.send(RecordResultFile, { batchId: spec.batchId, ...(await this.resultFiles.write(task.tenant, spec, state.items)) }, at('result-file'));
+        return;
+      case 'complete':
+        return this.end(task, CompleteTask, next.data);
     }
-    if (resultColumns(spec) && !state.resultFile) {
-      await this.commands.send(RecordResultFile, { batchId: spec.batchId, ...(await this.resultFiles.write(task.tenant, spec, state.items)) }, at('result-file'));
-      return;
-    }
-    const input = spec.type === 'POPULATING' ? spec.inputParameters : undefined;
-    await this.end(task, CompleteTask, {
-      batchId: spec.batchId,
-      status: state.clashes + refusedRows(state) ? 'EXECUTED_WITH_FAILURES' : 'EXECUTED',
-      totalThngsCreated: input?.generateThngs ? state.items : 0,
-      totalUrlBindingsCreated: input?.generateRedirections ? state.items - state.clashes : 0,
-      failedOperationsAmount: state.clashes + refusedRows(state),
-    });
   }
 
   /**

@@ -8,3 +8,6 @@ export { bulkJobDecider, isTerminal as isBulkJobTerminal, type BulkJobState, typ
 export { isTerminal as isTaskTerminal, taskDecider, type TaskState, type TaskStatus } from './tasks/task.decider';
 export { tenantDecider, type TenantState } from './tenants/tenant.decider';
 export { nextBulkJobStep, type BulkJobStep, type BulkJobEnding } from './workflows/bulk-job.workflow';
+export { chunkAwaited, nextTaskStep, refusedRows, rowsRead, type TaskStep } from './workflows/task.workflow';
+export { clashBytes, itemsFitting, itemsRoom, listedBytes } from './workflows/tasks/chunk-budget';
+export { fileRow, inputColumns } from './workflows/tasks/file-rows';
