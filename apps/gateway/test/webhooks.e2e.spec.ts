@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PublicEventTypes } from '@batchyard/contracts';
-import { http, runFixedAmountTask, useBatchyard } from '@batchyard/test-support';
+import type { RuntimeConfig } from '@batchyard/runtime';
+import { NO_SERVERS, describeTier, distributedOverrides, http, runFixedAmountTask, useBatchyard } from '@batchyard/test-support';
 
 /** A real receiver on loopback: records every request with its raw body; answers `status` while it listens. */
 class Receiver {
@@ -62,9 +63,13 @@ function pythonVerifies(secret: string, header: string, body: string): boolean {
   return run.status === 0;
 }
 
-describe('Webhooks and the events feed (embedded)', () => {
+describe('Webhooks and the events feed (embedded)', () => webhookTests({}));
+const distributed = distributedOverrides();
+describeTier('Webhooks and the events feed (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () => webhookTests(distributed ?? {}));
+
+function webhookTests(overrides: Partial<RuntimeConfig>) {
   const by = useBatchyard(
-    { webhooksAllowPrivate: true },
+    { ...overrides, webhooksAllowPrivate: true },
     { keys: { acme: ['hooks-acme', 'operator'], user: ['hooks-acme', 'user'], other: ['hooks-other', 'operator'] }, testTimeout: 90_000 },
   );
   const as = (name: 'acme' | 'user' | 'other') => ({ authorization: by.keys[name].key });
@@ -244,4 +249,4 @@ describe('Webhooks and the events feed (embedded)', () => {
       expect({ query, status: res.status }).toEqual({ query, status: 400 });
     }
   });
-});
+}
