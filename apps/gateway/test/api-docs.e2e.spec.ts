@@ -42,6 +42,7 @@ describe('API documents at /docs', () => {
       '/batchyard/v1/webhooks',
       '/batchyard/v1/webhooks/{id}',
       '/batchyard/v1/webhooks/{id}/deliveries',
+      '/batchyard/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver',
       '/batchyard/v1/webhooks/{id}/rotate-secret',
       '/health',
     ]);

@@ -122,6 +122,17 @@ function webhookTests(overrides: Partial<RuntimeConfig>) {
     });
     expect(deliveries[0].attempts[0]).toEqual({ at: expect.any(String), statusCode: 204, durationMs: expect.any(Number) });
 
+    const again = deliveries[0];
+    expect((await api('other', `/webhooks/${id}/deliveries/${again.id}/redeliver`, { method: 'POST' })).status).toBe(404);
+    expect((await api('acme', `/webhooks/${id}/deliveries/nope/redeliver`, { method: 'POST' })).status).toBe(404);
+    expect((await api('acme', `/webhooks/${id}/deliveries/${again.id}/redeliver`, { method: 'POST' })).status).toBe(202);
+    await until('the redelivery', () => (hooks.bodies().filter((r) => r.event.id === again.eventId).length === 2 ? true : undefined));
+    const record = await until('two attempts recorded', async () => {
+      const list = (await api('acme', `/webhooks/${id}/deliveries`)).body;
+      return list.find((d: any) => d.id === again.id && d.state === 'delivered' && d.attempts.length === 2);
+    });
+    expect(record.attempts.map((a: any) => a.statusCode)).toEqual([204, 204]);
+
     const rotated = await api('acme', `/webhooks/${id}/rotate-secret`, { method: 'POST' });
     expect(rotated.status).toBe(200);
     expect(rotated.body.secret).toMatch(/^whsec_/);
@@ -133,8 +144,15 @@ function webhookTests(overrides: Partial<RuntimeConfig>) {
     await hooks.close(); // its port, with nothing listening
     const created = await api('acme', '/webhooks', { method: 'POST', body: { url: hooks.url, events: ['*'] } });
     expect(created.status).toBe(201);
+    const healthy = await receiver();
+    expect((await api('acme', '/webhooks', { method: 'POST', body: { url: healthy.url, events: ['BatchUpdated'] } })).status).toBe(201);
     const batch = await http(`${by.url}/batches`, { method: 'POST', headers: as('acme'), body: { name: 'Down then up' } });
     expect(batch.status).toBe(201);
+    for (const name of ['Down 1', 'Down 2']) {
+      expect((await http(`${by.url}/batches/${batch.body.id}`, { method: 'PUT', headers: as('acme'), body: { name } })).status).toBe(200);
+    }
+    // The failing endpoint holds up nobody else.
+    await until('the healthy endpoint’s deliveries', () => (healthy.bodies().filter((r) => r.event.data.batchId === batch.body.id).length === 2 ? true : undefined));
 
     const failed = await until('a failed attempt', async () => {
       const list = (await api('acme', `/webhooks/${created.body.id}/deliveries`)).body;
@@ -153,6 +171,12 @@ function webhookTests(overrides: Partial<RuntimeConfig>) {
     });
     expect(record.attempts.length).toBeGreaterThanOrEqual(2);
     expect(record.attempts.at(-1)).toMatchObject({ statusCode: 204 });
+    // One stream's events in order, each once it answers.
+    const ofBatch = await until('the batch’s three events', () => {
+      const got = hooks.bodies().filter((r) => r.event.data.batchId === batch.body.id);
+      return got.length === 3 ? got : undefined;
+    });
+    expect(ofBatch.map((r) => r.event.type)).toEqual(['BatchCreated', 'BatchUpdated', 'BatchUpdated']);
   });
 
   it('pages through a tenant’s public events in order and never shows another tenant’s', async () => {
@@ -243,6 +267,14 @@ function webhookTests(overrides: Partial<RuntimeConfig>) {
     expect(patched.body).toMatchObject({ id: mine.id, enabled: false, events: ['*'] });
     expect((await api('acme', `/webhooks/${mine.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await api('acme', `/webhooks/${mine.id}`)).status).toBe(404);
+
+    let created = (await api('acme', '/webhooks')).body.length;
+    while (created < 20) {
+      expect((await api('acme', '/webhooks', { method: 'POST', body: { url: `https://example.com/${created}`, events: ['*'] } })).status).toBe(201);
+      created++;
+    }
+    expect((await api('acme', '/webhooks', { method: 'POST', body: { url: 'https://example.com/21', events: ['*'] } })).status).toBe(409);
+    expect((await api('other', '/webhooks', { method: 'POST', body: { url: 'https://example.com/other', events: ['*'] } })).status).toBe(201);
 
     for (const query of ['after=-1', 'after=abc', 'types=Nope', 'types=ApiKeyCreated', 'limit=0', 'limit=5000', 'limit=x', 'other=1', 'after=1&after=2']) {
       const res = await api('acme', `/events?${query}`);

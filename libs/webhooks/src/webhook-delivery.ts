@@ -120,15 +120,27 @@ export class WebhookDelivery {
   }
 
   private async dispatchDue(): Promise<void> {
-    const due = await this.store.deliveries.find({ state: 'pending', nextAttemptAt: { $lte: Date.now() } }, { sort: [['position', 1]], limit: 50 });
-    const sent = new Set<string>();
+    const due = await this.store.deliveries.find(
+      { state: 'pending', nextAttemptAt: { $lte: Date.now() } },
+      {
+        sort: [
+          ['nextAttemptAt', 1],
+          ['position', 1],
+        ],
+        limit: 50,
+      },
+    );
     for (const delivery of due) {
-      // One stream's events reach an endpoint in order: nothing goes out while an earlier one of its stream waits.
-      const lane = `${delivery.endpointId} ${delivery.stream}`;
-      if (sent.has(lane)) continue;
-      sent.add(lane);
-      const earlier = await this.store.deliveries.count({ endpointId: delivery.endpointId, stream: delivery.stream, state: 'pending', position: { $lt: delivery.position } });
-      if (earlier > 0) continue;
+      // One stream's events reach an endpoint in order: one waiting behind an earlier one is due when that one is, so
+      // a stream held up by a failing endpoint leaves the due set and cannot starve the other endpoints and tenants.
+      const [earlier] = await this.store.deliveries.find(
+        { endpointId: delivery.endpointId, stream: delivery.stream, state: 'pending', position: { $lt: delivery.position } },
+        { sort: [['position', 1]], limit: 1 },
+      );
+      if (earlier) {
+        await this.store.deliveries.updateOne(delivery._id, { state: 'pending' }, { set: { nextAttemptAt: Math.max(earlier.nextAttemptAt, Date.now() + 1) } });
+        continue;
+      }
       await this.attempt(delivery);
     }
   }

@@ -78,6 +78,10 @@ export class WebhookStore {
     ]);
   }
 
+  count(tenant: string): Promise<number> {
+    return this.endpoints.count({ tenant });
+  }
+
   async create(tenant: string, fields: EndpointFields, now = new Date()): Promise<WebhookEndpointDoc> {
     const at = now.toISOString();
     const doc: WebhookEndpointDoc = { _id: `we_${randomUUID()}`, tenant, ...fields, secret: newSecret(), enabled: true, createdAt: at, updatedAt: at };
@@ -108,6 +112,11 @@ export class WebhookStore {
     const removed = (await this.endpoints.deleteMany({ _id: id, tenant })) > 0;
     if (removed) await this.deliveries.deleteMany({ endpointId: id, tenant });
     return removed;
+  }
+
+  /** Sends a delivery again soon (with the same body and event id), whatever its state; false when it is not the endpoint's. */
+  redeliver(tenant: string, endpointId: string, deliveryId: string): Promise<boolean> {
+    return this.deliveries.updateOne(deliveryId, { tenant, endpointId }, { set: { state: 'pending', nextAttemptAt: Date.now() } });
   }
 
   /** Newest first. */

@@ -100,6 +100,13 @@ export const BATCHYARD_DOC: DialectDoc = {
       responses: { 200: { description: 'Deliveries', schema: { type: 'array', items: { type: 'object' } } } },
     },
     {
+      method: 'post',
+      path: '/batchyard/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver',
+      summary: 'Sends a delivery again, with the same event id and body',
+      pathParams: { ...endpointId, deliveryId: 'The delivery’s id, from the deliveries list' },
+      responses: { 202: { description: 'Queued', schema: { type: 'object', properties: { id: { type: 'string' }, state: { type: 'string' } } } } },
+    },
+    {
       method: 'get',
       path: '/batchyard/v1/events',
       summary: 'The tenant’s public events in order, from the cursor `after` (the `next` of the page before)',

@@ -34,6 +34,8 @@ const deliveryView = ({ _id, eventId, type, state, attempts, nextAttemptAt, crea
 });
 
 const DELIVERIES_LIMIT = 100;
+/** Each endpoint costs a delivery per event: a bound on what one tenant makes the dispatcher do. */
+const MAX_ENDPOINTS = 20;
 
 /** Batchyard's own API: a tenant's webhook endpoints and their deliveries (docs/events.md, Webhooks); operator and user keys. */
 @Controller('batchyard/v1/webhooks')
@@ -56,6 +58,7 @@ export class WebhooksController {
   async create(@Body() body: unknown, @CurrentCaller() caller: Caller, @Req() req: Request) {
     requireJsonBody(req);
     const fields = parseInput(webhookCreateSchema(this.allowPrivate), body ?? {});
+    if ((await this.webhooks.count(caller.tenant)) >= MAX_ENDPOINTS) throw new ApiError('CONFLICT', `A tenant has at most ${MAX_ENDPOINTS} webhook endpoints`);
     const endpoint = await this.webhooks.create(caller.tenant, fields);
     return { ...endpointView(endpoint), secret: endpoint.secret };
   }
@@ -98,6 +101,15 @@ export class WebhooksController {
   async deliveries(@Param('id') id: string, @CurrentCaller() caller: Caller) {
     await this.find(caller, id);
     return (await this.webhooks.deliveriesOf(caller.tenant, id, DELIVERIES_LIMIT)).map(deliveryView);
+  }
+
+  /** Sends a delivery again: once more if it was delivered, at once if it waits or was given up. */
+  @Post(':id/deliveries/:deliveryId/redeliver')
+  @HttpCode(202)
+  async redeliver(@Param('id') id: string, @Param('deliveryId') deliveryId: string, @CurrentCaller() caller: Caller) {
+    await this.find(caller, id);
+    if (!(await this.webhooks.redeliver(caller.tenant, id, deliveryId))) throw new ApiError('NOT_FOUND', 'Delivery not found');
+    return { id: deliveryId, state: 'pending' };
   }
 
   private async find(caller: Caller, id: string): Promise<WebhookEndpointDoc> {
