@@ -8,6 +8,7 @@ import { BatchServiceModule } from './batch-service.module';
 import { CommandHandler, commandRoutes } from '@batchyard/write-side';
 import { ProjectionsThread } from './projections/projections-thread';
 import { createEventRelay } from '@batchyard/event-relay';
+import { WebhookDelivery } from '@batchyard/webhooks';
 
 /**
  * Commands of different aggregates decided at once per partition: each waits on its own stream's read and append,
@@ -18,7 +19,7 @@ const COMMAND_KEYS_IN_PARALLEL = 16;
 
 /**
  * The write side: command handlers on the bus, the projections that build the read models (in a thread
- * of their own), and the relay that publishes appended events to their topics.
+ * of their own), the relay that publishes appended events to their topics, and the webhook deliveries.
  */
 export async function startBatchService(infra: Infrastructure): Promise<RunningApp> {
   const logger = infra.logger.child({ app: 'batch-service' });
@@ -37,6 +38,9 @@ export async function startBatchService(infra: Infrastructure): Promise<RunningA
   const projections = await ProjectionsThread.start(infra.config, logger);
   const relay = createEventRelay(events, readStore, bus, processorLogging(logger, 'relay'));
   relay.start();
+  // Beside the relay, on the main thread: both follow the store and spend their time waiting on the network.
+  const webhooks = new WebhookDelivery(events, readStore, { allowPrivate: infra.config.webhooksAllowPrivate ?? false, ...processorLogging(logger, 'webhooks') });
+  await webhooks.start();
   infra.roster.addProcessors(installationProcessors());
   infra.roster.addConsumer('batch-service');
   logger.info({ adapters: infra.adapters, projections: Projections.map((p) => p.name) }, 'batch service running');
@@ -45,6 +49,7 @@ export async function startBatchService(infra: Infrastructure): Promise<RunningA
     name: 'batch-service',
     async stop() {
       await relay.stop();
+      await webhooks.stop();
       await projections.stop();
       await app.close();
     },

@@ -19,6 +19,7 @@ import { RedirectionsModule } from './evrythng/redirections.module';
 import { HealthController } from './health/health.controller';
 import { DocsController } from './docs/docs.controller';
 import { SessionController } from './console/session.controller';
+import { EventsFeedController, WebhooksController } from './webhooks/webhooks.controller';
 import { ServerSentEvents } from './http/server-sent-events';
 import { PackagexBatchesController } from './packagex/batches.controller';
 import { PackagexResourcesController } from './packagex/resources.controller';
@@ -47,6 +48,8 @@ export class GatewayModule {
         HealthController,
         DocsController,
         SessionController,
+        WebhooksController,
+        EventsFeedController,
         SignedBlobsController,
         EvrythngAccessController,
         EvrythngBatchesController,

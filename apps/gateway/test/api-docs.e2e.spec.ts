@@ -34,8 +34,18 @@ describe('API documents at /docs', () => {
     expect(bundle.text).toContain('/docs/index.json');
   });
 
-  it('documents Batchyard’s own routes: the session the console signs in with', () => {
-    expect(Object.keys(docs.batchyard.paths).sort()).toEqual(['/asyncapi.json', '/batchyard/v1/session', '/health']);
+  it('documents Batchyard’s own routes: the session the console signs in with, webhooks and the events feed', () => {
+    expect(Object.keys(docs.batchyard.paths).sort()).toEqual([
+      '/asyncapi.json',
+      '/batchyard/v1/events',
+      '/batchyard/v1/session',
+      '/batchyard/v1/webhooks',
+      '/batchyard/v1/webhooks/{id}',
+      '/batchyard/v1/webhooks/{id}/deliveries',
+      '/batchyard/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver',
+      '/batchyard/v1/webhooks/{id}/rotate-secret',
+      '/health',
+    ]);
     expect(docs.batchyard.paths['/health'].get.security).toEqual([]);
   });
 

@@ -14,3 +14,4 @@ export * from './commands/task-commands';
 export * from './commands/file-commands';
 export * from './commands/short-domain-commands';
 export * from './commands/quota-commands';
+export * from './public-events';

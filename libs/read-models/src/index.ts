@@ -7,6 +7,7 @@ import { ShortDomainsProjection } from './short-domains.projection';
 import { ItemsProjection } from './items.projection';
 import { ResourcesProjection } from './resources.projection';
 import { TasksProjection } from './tasks.projection';
+import { EventsFeedProjection } from './events-feed.projection';
 
 export * from './api-keys.projection';
 export * from './batches.projection';
@@ -16,6 +17,7 @@ export * from './short-domains.projection';
 export * from './items.projection';
 export * from './resources.projection';
 export * from './tasks.projection';
+export * from './events-feed.projection';
 
 /** Every projection the batch service runs and the ops tool can rebuild. */
 export const Projections: readonly ProjectionDefinition[] = [
@@ -27,4 +29,5 @@ export const Projections: readonly ProjectionDefinition[] = [
   TasksProjection,
   FilesProjection,
   ShortDomainsProjection,
+  EventsFeedProjection,
 ];

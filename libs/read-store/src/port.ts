@@ -118,7 +118,7 @@ export interface Collection<T extends Doc = Doc> {
 /**
  * The state that no rebuild restores: the processes keep it to work (what a command answered, idempotency records,
  * processors' checkpoints, leases, parked events and controls, dead letters, short-ID claims, the installation
- * stamp), and no event holds it. Fixed names, never a client value; no projection writes them, and only dropping a
+ * stamp, webhook endpoints and their deliveries), and no event holds it. Fixed names, never a client value; no projection writes them, and only dropping a
  * whole read store (`ops read-store drop`) removes them.
  */
 export const KeptCollections = [
@@ -132,6 +132,8 @@ export const KeptCollections = [
   '_installation',
   '_health',
   'short_id_claims',
+  '_webhook_endpoints',
+  '_webhook_deliveries',
 ] as const;
 export type KeptCollection = (typeof KeptCollections)[number];
 

@@ -20,6 +20,8 @@ export interface RuntimeConfig {
   bootstrapKey?: string;
   signingSecret?: string;
   logLevel: string;
+  /** Webhook deliveries may reach loopback and private addresses (`BATCHYARD_WEBHOOKS_ALLOW_PRIVATE=true`; tests). */
+  webhooksAllowPrivate?: boolean;
   /** What one tenant may use (`BATCHYARD_LIMIT_*`). */
   limits: TenantLimits;
 }
@@ -40,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     bootstrapKey: env.BATCHYARD_BOOTSTRAP_KEY || undefined,
     signingSecret: env.BATCHYARD_SIGNING_SECRET || undefined,
     logLevel: env.LOG_LEVEL || 'info',
+    webhooksAllowPrivate: env.BATCHYARD_WEBHOOKS_ALLOW_PRIVATE === 'true',
     limits: loadTenantLimits(env),
   };
 }

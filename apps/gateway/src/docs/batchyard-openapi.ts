@@ -1,8 +1,25 @@
+import { eventsQuerySchema, webhookCreateSchema, webhookUpdateSchema } from '../webhooks/webhook-input';
 import type { DialectDoc } from './openapi';
+
+const endpointSchema = {
+  type: 'object',
+  required: ['id', 'url', 'events', 'enabled', 'createdAt', 'updatedAt'],
+  properties: {
+    id: { type: 'string' },
+    url: { type: 'string' },
+    events: { type: 'array', items: { type: 'string' } },
+    description: { type: 'string' },
+    enabled: { type: 'boolean' },
+    createdAt: { type: 'string' },
+    updatedAt: { type: 'string' },
+  },
+};
+const withSecret = { ...endpointSchema, required: [...endpointSchema.required, 'secret'], properties: { ...endpointSchema.properties, secret: { type: 'string' } } };
+const endpointId = { id: 'The endpoint’s id (we_…)' };
 
 /** Batchyard's own routes, beside the three dialects: what the console uses and what operators read. */
 export const BATCHYARD_DOC: DialectDoc = {
-  title: 'Batchyard: its own API (session, health, events catalogue)',
+  title: 'Batchyard: its own API (session, webhooks, events feed, health, events catalogue)',
   description:
     'Routes of Batchyard itself. The live progress of an EVRYTHNG task (server-sent events) is in the EVRYTHNG document, at the task’s path. The console is at /console.',
   servers: ['/'],
@@ -29,6 +46,88 @@ export const BATCHYARD_DOC: DialectDoc = {
             type: 'object',
             required: ['tenant', 'keyId', 'name', 'role'],
             properties: { tenant: { type: 'string' }, keyId: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } },
+          },
+        },
+      },
+    },
+    {
+      method: 'post',
+      path: '/batchyard/v1/webhooks',
+      summary: 'Adds a webhook endpoint: the public event types it receives (or ["*"]); its signing secret is answered this once',
+      body: webhookCreateSchema(false),
+      responses: { 201: { description: 'The endpoint, with its secret', schema: withSecret } },
+    },
+    {
+      method: 'get',
+      path: '/batchyard/v1/webhooks',
+      summary: 'The tenant’s webhook endpoints (without secrets)',
+      responses: { 200: { description: 'Endpoints, oldest first', schema: { type: 'array', items: endpointSchema } } },
+    },
+    {
+      method: 'get',
+      path: '/batchyard/v1/webhooks/{id}',
+      summary: 'One webhook endpoint',
+      pathParams: endpointId,
+      responses: { 200: { description: 'The endpoint', schema: endpointSchema } },
+    },
+    {
+      method: 'patch',
+      path: '/batchyard/v1/webhooks/{id}',
+      summary: 'Changes an endpoint’s url, events, description or enabled',
+      pathParams: endpointId,
+      body: webhookUpdateSchema(false),
+      responses: { 200: { description: 'The endpoint', schema: endpointSchema } },
+    },
+    {
+      method: 'delete',
+      path: '/batchyard/v1/webhooks/{id}',
+      summary: 'Removes an endpoint and its deliveries',
+      pathParams: endpointId,
+      responses: { 204: { description: 'Removed' } },
+    },
+    {
+      method: 'post',
+      path: '/batchyard/v1/webhooks/{id}/rotate-secret',
+      summary: 'A new signing secret, answered this once; the old one signs nothing more',
+      pathParams: endpointId,
+      responses: { 200: { description: 'The endpoint, with its new secret', schema: withSecret } },
+    },
+    {
+      method: 'get',
+      path: '/batchyard/v1/webhooks/{id}/deliveries',
+      summary: 'The endpoint’s last 100 deliveries, newest first, each attempt with its time, status code, duration and error',
+      pathParams: endpointId,
+      responses: { 200: { description: 'Deliveries', schema: { type: 'array', items: { type: 'object' } } } },
+    },
+    {
+      method: 'post',
+      path: '/batchyard/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver',
+      summary: 'Sends a delivery again, with the same event id and body',
+      pathParams: { ...endpointId, deliveryId: 'The delivery’s id, from the deliveries list' },
+      responses: { 202: { description: 'Queued', schema: { type: 'object', properties: { id: { type: 'string' }, state: { type: 'string' } } } } },
+    },
+    {
+      method: 'get',
+      path: '/batchyard/v1/events',
+      summary: 'The tenant’s public events in order, from the cursor `after` (the `next` of the page before)',
+      query: eventsQuerySchema,
+      responses: {
+        200: {
+          description: 'A page of events and the cursor of the next',
+          schema: {
+            type: 'object',
+            required: ['events', 'next'],
+            properties: {
+              events: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['id', 'type', 'occurredAt', 'tenant', 'data'],
+                  properties: { id: { type: 'string' }, type: { type: 'string' }, occurredAt: { type: 'string' }, tenant: { type: 'string' }, data: {} },
+                },
+              },
+              next: { type: 'string' },
+            },
           },
         },
       },

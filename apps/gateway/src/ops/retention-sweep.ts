@@ -8,11 +8,15 @@ import { INFRASTRUCTURE, READ_STORE } from '../tokens';
 /** How often the gateway deletes what is past its retention: small sweeps, and nothing kept much past its time. */
 export const RETENTION_SWEEP_MS = 10 * 60_000;
 
-/** Deletes the idempotency records and command outcomes past their retention; how many of each. */
-export async function sweepRetention(readStore: ReadStore, now = Date.now()): Promise<{ idempotency: number; outcomes: number }> {
+/** How long the events feed keeps an event (`BATCHYARD_EVENTS_RETENTION_DAYS`, default 30, like Stripe's events API). */
+export const eventsRetentionMs = (env: NodeJS.ProcessEnv = process.env) => Number(env.BATCHYARD_EVENTS_RETENTION_DAYS || 30) * 86_400_000;
+
+/** Deletes the idempotency records, command outcomes and events-feed entries past their retention; how many of each. */
+export async function sweepRetention(readStore: ReadStore, now = Date.now()): Promise<{ idempotency: number; outcomes: number; feed: number }> {
   return {
     idempotency: await new IdempotencyStore(readStore).prune(now),
     outcomes: await new CommandOutcomes(readStore).prune(now),
+    feed: await readStore.collection('events_feed').deleteMany({ occurredAt: { $lt: new Date(now - eventsRetentionMs()).toISOString() } }),
   };
 }
 

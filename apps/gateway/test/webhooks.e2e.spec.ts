@@ -1,0 +1,284 @@
+import { spawnSync } from 'node:child_process';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PublicEventTypes } from '@batchyard/contracts';
+import type { RuntimeConfig } from '@batchyard/runtime';
+import { NO_SERVERS, describeTier, distributedOverrides, http, runFixedAmountTask, useBatchyard } from '@batchyard/test-support';
+
+/** A real receiver on loopback: records every request with its raw body; answers `status` while it listens. */
+class Receiver {
+  readonly received: { headers: IncomingHttpHeaders; body: string }[] = [];
+  private server?: Server;
+  constructor(public port = 0) {}
+
+  async listen(): Promise<void> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        this.received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server = undefined;
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}/hook`;
+  }
+
+  bodies() {
+    return this.received.map((r) => ({ ...r, event: JSON.parse(r.body) as { id: string; type: string; tenant: string; data: any } }));
+  }
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Python's standard library checks the signature: an implementation independent of ours. */
+function pythonVerifies(secret: string, header: string, body: string): boolean {
+  const script = [
+    'import hmac, hashlib, sys',
+    'secret, header = sys.argv[1], sys.argv[2]',
+    'body = sys.stdin.buffer.read()',
+    'parts = dict(p.split("=", 1) for p in header.split(","))',
+    'expected = hmac.new(secret.encode(), parts["t"].encode() + b"." + body, hashlib.sha256).hexdigest()',
+    'sys.exit(0 if hmac.compare_digest(expected, parts["v1"]) else 1)',
+  ].join('\n');
+  const run = spawnSync('python3', ['-c', script, secret, header], { input: body });
+  if (run.error) throw run.error;
+  return run.status === 0;
+}
+
+describe('Webhooks and the events feed (embedded)', () => webhookTests({}));
+const distributed = distributedOverrides();
+describeTier('Webhooks and the events feed (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () => webhookTests(distributed ?? {}));
+
+function webhookTests(overrides: Partial<RuntimeConfig>) {
+  const by = useBatchyard(
+    { ...overrides, webhooksAllowPrivate: true },
+    { keys: { acme: ['hooks-acme', 'operator'], user: ['hooks-acme', 'user'], other: ['hooks-other', 'operator'] }, testTimeout: 90_000 },
+  );
+  const as = (name: 'acme' | 'user' | 'other') => ({ authorization: by.keys[name].key });
+  const api = (name: 'acme' | 'user' | 'other', path: string, init: { method?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}) =>
+    http(`${by.url}/batchyard/v1${path}`, { ...init, headers: { ...as(name), ...init.headers } });
+  const receivers: Receiver[] = [];
+  afterAll(() => Promise.all(receivers.map((r) => r.close())));
+  const receiver = async () => {
+    const r = new Receiver();
+    receivers.push(r);
+    await r.listen();
+    return r;
+  };
+
+  it('delivers a task’s and a bulk job’s ended events, signed so that Python’s hmac verifies them', async () => {
+    const hooks = await receiver();
+    const created = await api('user', '/webhooks', { method: 'POST', body: { url: hooks.url, events: ['TaskCompleted', 'BulkJobCompleted'], description: 'ends' } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id: expect.stringMatching(/^we_/), url: hooks.url, events: ['TaskCompleted', 'BulkJobCompleted'], enabled: true });
+    const { id, secret } = created.body;
+    expect(secret).toMatch(/^whsec_[0-9a-f]{48}$/);
+    expect((await api('acme', `/webhooks/${id}`)).body).not.toHaveProperty('secret');
+    expect((await api('acme', '/webhooks')).body.map((e: any) => e.id)).toContain(id);
+
+    const task = await runFixedAmountTask(by.url, by.keys.acme.key, 3);
+    const job = await http(`${by.url}/v1/batches`, {
+      method: 'POST',
+      headers: { 'px-api-key': by.keys.acme.key },
+      body: { resource: 'contact', action: 'merge', data: [{ name: 'Ann Lee', email: 'ann@example.com' }] },
+    });
+    expect(job.status).toBe(201);
+
+    const both = await until('both ended events', () => {
+      const got = hooks.bodies();
+      return got.some((r) => r.event.type === 'TaskCompleted') && got.some((r) => r.event.type === 'BulkJobCompleted') ? got : undefined;
+    });
+    for (const { headers, body, event } of both) {
+      expect(event).toEqual({ id: expect.any(String), type: expect.any(String), occurredAt: expect.any(String), tenant: 'hooks-acme', data: expect.any(Object) });
+      expect(headers['batchyard-event-id']).toBe(event.id);
+      expect(String(headers['batchyard-signature'])).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+      expect(pythonVerifies(secret, String(headers['batchyard-signature']), body)).toBe(true);
+      expect(pythonVerifies('whsec_wrong', String(headers['batchyard-signature']), body)).toBe(false);
+    }
+    expect(both.find((r) => r.event.type === 'TaskCompleted')!.event.data).toMatchObject({ batchId: task.batch, status: 'EXECUTED', totalThngsCreated: 3 });
+    expect(both.every((r) => ['TaskCompleted', 'BulkJobCompleted'].includes(r.event.type))).toBe(true);
+
+    const deliveries = await until('deliveries recorded delivered', async () => {
+      const list = (await api('acme', `/webhooks/${id}/deliveries`)).body;
+      return list.length >= 2 && list.every((d: any) => d.state === 'delivered') ? list : undefined;
+    });
+    expect(deliveries[0].attempts[0]).toEqual({ at: expect.any(String), statusCode: 204, durationMs: expect.any(Number) });
+
+    const again = deliveries[0];
+    expect((await api('other', `/webhooks/${id}/deliveries/${again.id}/redeliver`, { method: 'POST' })).status).toBe(404);
+    expect((await api('acme', `/webhooks/${id}/deliveries/nope/redeliver`, { method: 'POST' })).status).toBe(404);
+    expect((await api('acme', `/webhooks/${id}/deliveries/${again.id}/redeliver`, { method: 'POST' })).status).toBe(202);
+    await until('the redelivery', () => (hooks.bodies().filter((r) => r.event.id === again.eventId).length === 2 ? true : undefined));
+    const record = await until('two attempts recorded', async () => {
+      const list = (await api('acme', `/webhooks/${id}/deliveries`)).body;
+      return list.find((d: any) => d.id === again.id && d.state === 'delivered' && d.attempts.length === 2);
+    });
+    expect(record.attempts.map((a: any) => a.statusCode)).toEqual([204, 204]);
+
+    const rotated = await api('acme', `/webhooks/${id}/rotate-secret`, { method: 'POST' });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).toMatch(/^whsec_/);
+    expect(rotated.body.secret).not.toBe(secret);
+  });
+
+  it('keeps retrying while the receiver is down and delivers once it answers, with the same event id', async () => {
+    const hooks = await receiver();
+    await hooks.close(); // its port, with nothing listening
+    const created = await api('acme', '/webhooks', { method: 'POST', body: { url: hooks.url, events: ['*'] } });
+    expect(created.status).toBe(201);
+    const healthy = await receiver();
+    expect((await api('acme', '/webhooks', { method: 'POST', body: { url: healthy.url, events: ['BatchUpdated'] } })).status).toBe(201);
+    const batch = await http(`${by.url}/batches`, { method: 'POST', headers: as('acme'), body: { name: 'Down then up' } });
+    expect(batch.status).toBe(201);
+    for (const name of ['Down 1', 'Down 2']) {
+      expect((await http(`${by.url}/batches/${batch.body.id}`, { method: 'PUT', headers: as('acme'), body: { name } })).status).toBe(200);
+    }
+    // The failing endpoint holds up nobody else.
+    await until('the healthy endpoint’s deliveries', () => (healthy.bodies().filter((r) => r.event.data.batchId === batch.body.id).length === 2 ? true : undefined));
+
+    const failed = await until('a failed attempt', async () => {
+      const list = (await api('acme', `/webhooks/${created.body.id}/deliveries`)).body;
+      return list.find((d: any) => d.type === 'BatchCreated' && d.attempts.length >= 1);
+    });
+    expect(failed.state).toBe('pending');
+    expect(failed.attempts[0]).toMatchObject({ error: expect.stringMatching(/ECONNREFUSED/) });
+    expect(failed.attempts[0]).not.toHaveProperty('statusCode');
+
+    await hooks.listen();
+    const delivered = await until('the delivery', () => hooks.bodies().find((r) => r.event.type === 'BatchCreated' && r.event.data.batchId === batch.body.id));
+    expect(delivered.event.id).toBe(failed.eventId);
+    const record = await until('recorded delivered', async () => {
+      const list = (await api('acme', `/webhooks/${created.body.id}/deliveries`)).body;
+      return list.find((d: any) => d.id === failed.id && d.state === 'delivered');
+    });
+    expect(record.attempts.length).toBeGreaterThanOrEqual(2);
+    expect(record.attempts.at(-1)).toMatchObject({ statusCode: 204 });
+    // One stream's events in order, each once it answers.
+    const ofBatch = await until('the batch’s three events', () => {
+      const got = hooks.bodies().filter((r) => r.event.data.batchId === batch.body.id);
+      return got.length === 3 ? got : undefined;
+    });
+    expect(ofBatch.map((r) => r.event.type)).toEqual(['BatchCreated', 'BatchUpdated', 'BatchUpdated']);
+  });
+
+  it('pages through a tenant’s public events in order and never shows another tenant’s', async () => {
+    const mine = await http(`${by.url}/batches`, { method: 'POST', headers: as('acme'), body: { name: 'Feed mine' } });
+    const theirs = await http(`${by.url}/batches`, { method: 'POST', headers: as('other'), body: { name: 'Feed theirs' } });
+    const store = await by.launched.infra.events();
+    const all = await store.readAll({ after: 0, maxCount: 100_000, eventTypes: PublicEventTypes });
+    const expected = all.filter((e) => e.tenant === 'hooks-acme').map((e) => e.eventId);
+    const theirIds = new Set(all.filter((e) => e.tenant !== 'hooks-acme').map((e) => e.eventId));
+    expect(theirIds.size).toBeGreaterThan(0);
+
+    const readAll = async (name: 'acme' | 'other') => {
+      const ids: string[] = [];
+      let cursor = '0';
+      for (let pages = 0; pages < 1000; pages++) {
+        const page = await api(name, `/events?after=${cursor}&limit=2`);
+        expect(page.status).toBe(200);
+        expect(page.body.events.length).toBeLessThanOrEqual(2);
+        if (page.body.events.length === 0) return { ids, cursor };
+        ids.push(...page.body.events.map((e: any) => e.id));
+        cursor = page.body.next;
+      }
+      throw new Error('the feed did not end');
+    };
+    const seen = await until('the feed caught up', async () => {
+      const read = await readAll('acme');
+      return read.ids.length === expected.length ? read : undefined;
+    });
+    expect(seen.ids).toEqual(expected);
+    expect(seen.ids.some((id) => theirIds.has(id))).toBe(false);
+    const other = await until('the other feed', async () => ((await readAll('other')).ids.length > 0 ? readAll('other') : undefined));
+    expect(other.ids.every((id) => theirIds.has(id))).toBe(true);
+
+    const only = await api('acme', '/events?types=BatchCreated&limit=500');
+    expect(only.body.events.length).toBeGreaterThan(0);
+    expect(only.body.events.every((e: any) => e.type === 'BatchCreated' && e.tenant === 'hooks-acme')).toBe(true);
+    expect(only.body.events.map((e: any) => e.data.batchId)).toContain(mine.body.id);
+    expect(only.body.events.map((e: any) => e.data.batchId)).not.toContain(theirs.body.id);
+  });
+
+  it('answers hostile input with a 4xx and changes nothing; another tenant’s endpoint is not found', async () => {
+    const before = (await api('acme', '/webhooks')).body.length;
+    const bad: unknown[] = [
+      {},
+      { url: 'ftp://example.com/x', events: ['*'] },
+      { url: 'javascript:alert(1)', events: ['*'] },
+      { url: 'https://user:pw@example.com/', events: ['*'] },
+      { url: 'not a url', events: ['*'] },
+      { url: `https://example.com/${'a'.repeat(3000)}`, events: ['*'] },
+      { url: 'https://example.com/', events: [] },
+      { url: 'https://example.com/', events: ['NoSuchEvent'] },
+      { url: 'https://example.com/', events: ['ApiKeyCreated'] },
+      { url: 'https://example.com/', events: ['*', 'BatchCreated'] },
+      { url: 'https://example.com/', events: ['BatchCreated', 'BatchCreated'] },
+      { url: 'https://example.com/', events: '*' },
+      { url: 'https://example.com/', events: ['*'], description: 'x'.repeat(300) },
+      { url: 'https://example.com/', events: ['*'], secret: 'mine' },
+      JSON.parse('{"url":"https://example.com/","events":["*"],"__proto__":{"enabled":false}}'),
+      [],
+      'text',
+    ];
+    for (const body of bad) {
+      const res = await api('acme', '/webhooks', { method: 'POST', body });
+      expect({ body, status: res.status }).toEqual({ body, status: 400 });
+      expect(res.body).toMatchObject({ status: 400, errors: [expect.any(String)] });
+    }
+    expect((await api('acme', '/webhooks', { method: 'POST', raw: 'url=x', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
+    expect((await api('acme', '/webhooks')).body.length).toBe(before);
+
+    const mine = (await api('acme', '/webhooks', { method: 'POST', body: { url: 'https://example.com/mine', events: ['BatchCreated'] } })).body;
+    for (const [method, path] of [
+      ['GET', ''],
+      ['PATCH', ''],
+      ['DELETE', ''],
+      ['POST', '/rotate-secret'],
+      ['GET', '/deliveries'],
+    ] as const) {
+      const res = await api('other', `/webhooks/${mine.id}${path}`, { method, body: method === 'PATCH' ? { enabled: false } : undefined });
+      expect({ method, path, status: res.status }).toEqual({ method, path, status: 404 });
+    }
+    for (const id of ['nope', '..', '__proto__', `${mine.id}x`]) expect((await api('acme', `/webhooks/${encodeURIComponent(id)}`)).status).toBe(404);
+    for (const body of [{}, { enabled: 'no' }, { events: ['Nope'] }, { url: 'file:///etc/passwd' }, { secret: 'x' }]) {
+      expect((await api('acme', `/webhooks/${mine.id}`, { method: 'PATCH', body })).status).toBe(400);
+    }
+    expect((await api('acme', `/webhooks/${mine.id}`)).body).toEqual({ ...mine, secret: undefined, description: undefined });
+
+    const patched = await api('acme', `/webhooks/${mine.id}`, { method: 'PATCH', body: { enabled: false, events: ['*'] } });
+    expect(patched.body).toMatchObject({ id: mine.id, enabled: false, events: ['*'] });
+    expect((await api('acme', `/webhooks/${mine.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await api('acme', `/webhooks/${mine.id}`)).status).toBe(404);
+
+    let created = (await api('acme', '/webhooks')).body.length;
+    while (created < 20) {
+      expect((await api('acme', '/webhooks', { method: 'POST', body: { url: `https://example.com/${created}`, events: ['*'] } })).status).toBe(201);
+      created++;
+    }
+    expect((await api('acme', '/webhooks', { method: 'POST', body: { url: 'https://example.com/21', events: ['*'] } })).status).toBe(409);
+    expect((await api('other', '/webhooks', { method: 'POST', body: { url: 'https://example.com/other', events: ['*'] } })).status).toBe(201);
+
+    for (const query of ['after=-1', 'after=abc', 'types=Nope', 'types=ApiKeyCreated', 'limit=0', 'limit=5000', 'limit=x', 'other=1', 'after=1&after=2']) {
+      const res = await api('acme', `/events?${query}`);
+      expect({ query, status: res.status }).toEqual({ query, status: 400 });
+    }
+  });
+}

@@ -1,0 +1,4 @@
+export * from './signature';
+export * from './webhook-store';
+export * from './delivery-target';
+export * from './webhook-delivery';
