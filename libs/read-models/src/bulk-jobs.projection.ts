@@ -10,12 +10,12 @@ import {
   ChunkProcessed,
   PhaseCompleted,
   type BulkJobSpec,
-  type EventData,
   type PhaseName,
   type RecordedEvent,
+  type RecordedOf,
 } from '@batchyard/contracts';
 import type { Doc } from '@batchyard/read-store';
-import type { ProjectionDefinition, ProjectionWrite } from '@batchyard/projections';
+import { defineProjection } from '@batchyard/projections';
 import { epochSeconds } from './epoch-seconds';
 import { jobIdOfStream } from './resources.projection';
 
@@ -95,6 +95,20 @@ function newJob(event: RecordedEvent, spec: BulkJobSpec, status: BulkJobStatus):
   };
 }
 
+const BULK_JOB_EVENTS = [
+  BulkJobRequested,
+  BulkJobQueued,
+  PhaseCompleted,
+  ChunkProcessed,
+  BulkJobCompleted,
+  BulkJobFailed,
+  BulkJobTimedOut,
+  BulkJobExpired,
+  BulkJobCancelRequested,
+  BulkJobValidated,
+] as const;
+type BulkJobRecorded = RecordedOf<(typeof BULK_JOB_EVENTS)[number]>;
+
 interface JobPatch {
   set: Record<string, unknown>;
   inc: Record<string, number>;
@@ -103,16 +117,16 @@ interface JobPatch {
 /** Every later event patches the job: progress counters are increments, guarded by the event's position. */
 const patch = (event: RecordedEvent): JobPatch => ({ set: { updatedAt: epochSeconds(event.occurredAt) }, inc: { 'stats.events': 1 } });
 
-function changes(event: RecordedEvent): JobPatch | undefined {
+function changes(event: BulkJobRecorded): JobPatch | undefined {
   const p = patch(event);
   switch (event.type) {
     case BulkJobQueued.type: {
-      const data = event.data as EventData<typeof BulkJobQueued>;
+      const data = event.data;
       Object.assign(p.set, { status: 'queued', upload: data.upload, rows: data.upload.rows, deadlineAt: epochSeconds(data.deadlineAt) });
       return p;
     }
     case PhaseCompleted.type: {
-      const data = event.data as EventData<typeof PhaseCompleted>;
+      const data = event.data;
       const done = data.phase === 'processing' || data.phase === 'cleanup';
       // Processing and cleanup count up chunk by chunk; their PhaseCompleted only confirms the totals.
       if (!done) p.set[`phases.${data.phase}`] = { total: data.total, processed: data.total, success: data.success, error: data.error };
@@ -126,7 +140,7 @@ function changes(event: RecordedEvent): JobPatch | undefined {
       return p;
     }
     case ChunkProcessed.type: {
-      const data = event.data as EventData<typeof ChunkProcessed>;
+      const data = event.data;
       const count = (op: string) => data.writes.filter((w) => w.op === op).length;
       const phase = `phases.${data.phase}`;
       p.set.status = 'processing';
@@ -147,7 +161,7 @@ function changes(event: RecordedEvent): JobPatch | undefined {
     case BulkJobCancelRequested.type:
       return p;
     case BulkJobCompleted.type: {
-      const data = event.data as EventData<typeof BulkJobCompleted>;
+      const data = event.data;
       Object.assign(p.set, { status: 'completed', files: data.files });
       return p;
     }
@@ -155,7 +169,7 @@ function changes(event: RecordedEvent): JobPatch | undefined {
     case BulkJobTimedOut.type:
     case BulkJobExpired.type:
     case BulkJobValidated.type: {
-      const data = event.data as EventData<typeof BulkJobFailed>;
+      const data = event.data;
       const status = { [BulkJobFailed.type]: 'failed', [BulkJobTimedOut.type]: 'timed_out', [BulkJobExpired.type]: 'expired', [BulkJobValidated.type]: 'completed' }[event.type];
       Object.assign(p.set, { status, reason: data.reason, files: data.files });
       p.inc['stats.unprocessed'] = data.unprocessed;
@@ -166,21 +180,10 @@ function changes(event: RecordedEvent): JobPatch | undefined {
   }
 }
 
-export const BulkJobsProjection: ProjectionDefinition = {
+export const BulkJobsProjection = defineProjection({
   name: 'bulk-jobs',
   version: 1,
-  eventTypes: [
-    BulkJobRequested.type,
-    BulkJobQueued.type,
-    PhaseCompleted.type,
-    ChunkProcessed.type,
-    BulkJobCompleted.type,
-    BulkJobFailed.type,
-    BulkJobTimedOut.type,
-    BulkJobExpired.type,
-    BulkJobCancelRequested.type,
-    BulkJobValidated.type,
-  ],
+  events: BULK_JOB_EVENTS,
   collections: [
     {
       name: 'bulk_jobs',
@@ -217,14 +220,14 @@ export const BulkJobsProjection: ProjectionDefinition = {
       ],
     },
   ],
-  apply(event: RecordedEvent): ProjectionWrite[] {
+  apply(event) {
     const id = bulkJobDocId(event.tenant, jobIdOfStream(event.stream));
     if (event.type === BulkJobRequested.type) {
-      const { expiresAt, ...spec } = event.data as EventData<typeof BulkJobRequested>;
+      const { expiresAt, ...spec } = event.data;
       return [{ collection: 'bulk_jobs', op: { kind: 'put', id, doc: { ...newJob(event, spec, 'requested'), expiresAt: epochSeconds(expiresAt) } } }];
     }
     if (event.type === BulkJobQueued.type) {
-      const data = event.data as EventData<typeof BulkJobQueued>;
+      const data = event.data;
       if (data.spec)
         return [
           {
@@ -236,4 +239,4 @@ export const BulkJobsProjection: ProjectionDefinition = {
     const change = changes(event);
     return change ? [{ collection: 'bulk_jobs', op: { kind: 'patch', id, ...change } }] : [];
   },
-};
+});

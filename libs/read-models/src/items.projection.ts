@@ -1,7 +1,7 @@
-import { BatchDeleted, ItemsGenerated, UnitAssignedToBatch, UnitCreated, UnitDeleted, UnitUpdated, type EventData, type RecordedEvent } from '@batchyard/contracts';
+import { BatchDeleted, ItemsGenerated, UnitAssignedToBatch, UnitCreated, UnitDeleted, UnitUpdated } from '@batchyard/contracts';
 import { chunkItems, taskIdOf, type ThngTemplate } from '@batchyard/contracts';
 import type { Doc } from '@batchyard/read-store';
-import type { ProjectionDefinition, ProjectionWrite } from '@batchyard/projections';
+import { defineProjection, type ProjectionWrite } from '@batchyard/projections';
 
 /**
  * One item of a batch: a Thng to EVRYTHNG and, when it has a serial number, a unit to TofuPilot.
@@ -40,10 +40,10 @@ export const isGeneratedThng = (doc: ItemDoc | GeneratedThngDoc): doc is Generat
 
 export const itemDocId = (tenant: string, unitId: string) => `${tenant}:${unitId}`;
 
-export const ItemsProjection: ProjectionDefinition = {
+export const ItemsProjection = defineProjection({
   name: 'items',
   version: 1,
-  eventTypes: [UnitCreated.type, UnitUpdated.type, UnitAssignedToBatch.type, UnitDeleted.type, BatchDeleted.type, ItemsGenerated.type],
+  events: [UnitCreated, UnitUpdated, UnitAssignedToBatch, UnitDeleted, BatchDeleted, ItemsGenerated],
   collections: [
     {
       name: 'items',
@@ -79,11 +79,11 @@ export const ItemsProjection: ProjectionDefinition = {
       ],
     },
   ],
-  apply(event: RecordedEvent): ProjectionWrite[] {
+  apply(event) {
     const at = Date.parse(event.occurredAt);
     switch (event.type) {
       case UnitCreated.type: {
-        const data = event.data as EventData<typeof UnitCreated>;
+        const data = event.data;
         const doc: Omit<ItemDoc, '_id'> = {
           ...data,
           tenant: event.tenant,
@@ -95,24 +95,24 @@ export const ItemsProjection: ProjectionDefinition = {
         return [{ collection: 'items', op: { kind: 'put', id: itemDocId(event.tenant, data.unitId), doc } }];
       }
       case UnitUpdated.type: {
-        const { unitId, changes } = event.data as EventData<typeof UnitUpdated>;
+        const { unitId, changes } = event.data;
         const set = { ...changes, ...(changes.serialNumber && { serialKey: changes.serialNumber.toLowerCase() }), updatedAt: at };
         return [{ collection: 'items', op: { kind: 'patch', id: itemDocId(event.tenant, unitId), set } }];
       }
       case UnitAssignedToBatch.type: {
-        const { unitId, batchId } = event.data as EventData<typeof UnitAssignedToBatch>;
+        const { unitId, batchId } = event.data;
         return [{ collection: 'items', op: { kind: 'patch', id: itemDocId(event.tenant, unitId), set: { batchId, updatedAt: at } } }];
       }
       case UnitDeleted.type: {
-        const { unitId } = event.data as EventData<typeof UnitDeleted>;
+        const { unitId } = event.data;
         return [{ collection: 'items', op: { kind: 'delete', id: itemDocId(event.tenant, unitId) } }];
       }
       case BatchDeleted.type: {
-        const { unlinkedUnits = [] } = event.data as EventData<typeof BatchDeleted>;
+        const { unlinkedUnits = [] } = event.data;
         return unlinkedUnits.map((unitId) => ({ collection: 'items', op: { kind: 'patch', id: itemDocId(event.tenant, unitId), set: { batchId: null, updatedAt: at } } }));
       }
       case ItemsGenerated.type: {
-        const data = event.data as EventData<typeof ItemsGenerated>;
+        const data = event.data;
         if (!data.thngTemplate) return [];
         const taskId = taskIdOf(event.stream);
         const writes: ProjectionWrite[] = [];
@@ -135,4 +135,4 @@ export const ItemsProjection: ProjectionDefinition = {
         return [];
     }
   },
-};
+});
