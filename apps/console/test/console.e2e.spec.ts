@@ -194,9 +194,10 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
       await checkView('bulk-job');
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download error file (CSV)' }).click()]);
       const errors = await readFile((await download.path())!, 'utf8');
-      expect(errors.split(/\r?\n/)[0]).toBe('line,field,code,message');
-      // Line 3 of the file (the header is line 1) is the bad row, on is_primary.
-      expect(errors).toMatch(/^3,is_primary,/m);
+      // The upload's own columns first (so it can be fixed and sent again), then where and why.
+      expect(errors.split(/\r?\n/)[0]).toBe('name,email,is_primary,line,field,code,message');
+      // Line 3 of the file (the header is line 1) is the bad row, as received, on is_primary.
+      expect(errors).toMatch(/^Bad Row,bad@example\.com,maybe,3,is_primary,/m);
       expect(errors.trim().split(/\r?\n/)).toHaveLength(2);
     }, 120_000);
 
