@@ -62,8 +62,9 @@ const keyTo = (keys: readonly string[] | undefined, map: Map<string, string>, ro
 /**
  * What a processor does with an event it cannot handle. The event is tried again with backoff; then a probe
  * re-handles events it handled before that needed the same (and writes the processor's state). If the probe
- * fails too, a store is at fault: the processor stalls, trying again, and parks nothing. If the probe passes,
- * the event is at fault: it is parked and the processor goes on. Later events writing a document a parked event
+ * fails too, or the error says a store did not answer (`retriable`), a store is at fault: the processor stalls,
+ * trying again, and parks nothing. If the probe passes and the event, tried once more at once, fails again, the
+ * event is at fault: it is parked and the processor goes on. Later events writing a document a parked event
  * writes are held behind it (parked without being tried), so every document shows a state it really had.
  * An event failing like one parked before (same type, same kind of error) is parked after one try.
  */
@@ -161,13 +162,23 @@ export class FailureIsolation {
     let error = firstError;
     let stalledSince: string | undefined;
     const failingSince = new Date().toISOString();
+    const handled = async () => {
+      if (stalledSince) await this.options.onStalled(null).catch(() => undefined);
+      return true;
+    };
     for (let attempt = 1; ; attempt++) {
       if (attempt >= attempts) {
         if (!isRetriable(error) && (await this.probe(event))) {
-          if (stalledSince) await this.options.onStalled(null).catch(() => undefined);
-          this.parkedAlike.add(alike);
-          await this.park(event, error, attempt, keysOf(event));
-          return true;
+          // The stores answered the probe: one more try now tells an event at fault from a store that just came back.
+          const again = await this.tryOnce(event);
+          if (again === undefined) return handled();
+          error = again.error;
+          if (!isRetriable(error)) {
+            if (stalledSince) await this.options.onStalled(null).catch(() => undefined);
+            this.parkedAlike.add(alike);
+            await this.park(event, error, attempt + 1, keysOf(event));
+            return true;
+          }
         }
         if (!stalledSince) {
           stalledSince = failingSince;
@@ -179,14 +190,20 @@ export class FailureIsolation {
         : backoffDelay(attempt, this.policy.backoff);
       await sleep(wait, signal);
       if (signal.aborted || !(await this.options.stillOwned().catch(() => false))) return false;
-      try {
-        await this.options.handle([event]);
-        this.remember([event]);
-        if (stalledSince) await this.options.onStalled(null).catch(() => undefined);
-        return true;
-      } catch (next) {
-        error = next;
-      }
+      const next = await this.tryOnce(event);
+      if (next === undefined) return handled();
+      error = next.error;
+    }
+  }
+
+  /** Handles `event` alone: undefined once handled, else what it failed with. */
+  private async tryOnce(event: RecordedEvent): Promise<{ error: unknown } | undefined> {
+    try {
+      await this.options.handle([event]);
+      this.remember([event]);
+      return undefined;
+    } catch (error) {
+      return { error };
     }
   }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewEvent, RecordedEvent } from '@batchyard/contracts';
 import { openEventStore, type EventStore } from '@batchyard/event-store';
-import { openReadStore, type ReadStore } from '@batchyard/read-store';
+import { openReadStore, StoreUnavailableError, type ReadStore } from '@batchyard/read-store';
 import { applyEvents } from './apply-events';
 import { CheckpointedProcessor } from './checkpointed-processor';
 import { Checkpoints } from './checkpoints';
@@ -76,8 +76,10 @@ describe('failure isolation', () => {
   });
 
   describe('a processor', () => {
+    /** Fails every page holding the event of `key` until it has failed `failures` times alone, as a connection that drops big writes does. */
+    type Flaky = { key: string; failures: number; error: () => Error };
     /** Handles events into `seen`; throws for poison ones, and for every one while `down`. */
-    function start(state: { down?: boolean; downTries?: number; fixed?: boolean; poisonTries?: number }, seen: number[]) {
+    function start(state: { down?: boolean; downTries?: number; fixed?: boolean; poisonTries?: number; flaky?: Flaky }, seen: number[]) {
       const processor = new CheckpointedProcessor(events, readStore, {
         name: 'relay-like',
         isolation: fast,
@@ -85,6 +87,11 @@ describe('failure isolation', () => {
           if (state.down) {
             state.downTries = (state.downTries ?? 0) + 1;
             throw new Error('connection refused');
+          }
+          const flaky = state.flaky;
+          if (flaky && flaky.failures > 0 && page.some((e) => (e.data as Data).key === flaky.key)) {
+            if (page.length === 1) flaky.failures--;
+            throw flaky.error();
           }
           const poisoned = page.find((e) => (e.data as Data).poison && !state.fixed);
           if (poisoned) {
@@ -118,18 +125,18 @@ describe('failure isolation', () => {
         tenant: 'tenant-bad',
         causationId: 'command-bad-0',
         error: 'cannot handle bad',
-        attempts: fast.attempts,
+        attempts: fast.attempts + 1, // the tries with backoff and the one after the probe passed
         parkedAt: expect.any(String),
       });
       expect(await checkpoints.doc('relay-like')).toMatchObject({ position: 5, parked: 1 });
       expect((await checkpoints.doc('relay-like')).stalledSince).toBeUndefined();
 
-      // Another like it is parked after a single try.
+      // Another like it is parked after a single try and the probe's.
       await append({ key: 'bad2', poison: true }, { key: 'e' });
       await until(() => processor.position === 7, 'the second poison passed');
       expect((await parked.ofProcessor('relay-like')).map((p) => [p.position, p.attempts])).toEqual([
-        [3, fast.attempts],
-        [6, 1],
+        [3, fast.attempts + 1],
+        [6, 2],
       ]);
       expect(seen).toEqual([1, 2, 4, 5, 7]);
     });
@@ -173,6 +180,27 @@ describe('failure isolation', () => {
       expect(await parked.ofProcessor('relay-like')).toEqual([]);
     });
 
+    it('never parks an event while the store says it did not answer, though probes pass; it goes on in order once it does', async () => {
+      const seen: number[] = [];
+      const state = { flaky: { key: 'big', failures: fast.attempts * 4, error: () => new StoreUnavailableError(new Error('connection reset')) } };
+      await append({ key: 'a' }, { key: 'big' }, { key: 'b' });
+      const processor = start(state, seen);
+      await until(() => processor.position === 3, 'the events once the store answered');
+      expect(state.flaky.failures).toBe(0);
+      expect(seen).toEqual([1, 2, 3]);
+      expect(await parked.ofProcessor('relay-like')).toEqual([]);
+    });
+
+    it('does not park an event that fails until just when the probe passes: the store came back, the event was never at fault', async () => {
+      const seen: number[] = [];
+      const state = { flaky: { key: 'big', failures: fast.attempts, error: () => new Error('pool cleared') } };
+      await append({ key: 'a' }, { key: 'big' }, { key: 'b' });
+      const processor = start(state, seen);
+      await until(() => processor.position === 3, 'the events');
+      expect(seen).toEqual([1, 2, 3]);
+      expect(await parked.ofProcessor('relay-like')).toEqual([]);
+    });
+
     it('stalls, started during an outage, probing with the first events it handled before', async () => {
       const seen: number[] = [];
       await append({ key: 'a' }, { key: 'b' });
@@ -210,7 +238,7 @@ describe('failure isolation', () => {
 
       // The cause is still there: the retry fails and says why; the event stays parked.
       let [outcome] = await parkedOutcomes(readStore, await requestParked(readStore, ['relay-like#1'], 'retry'), 10_000);
-      expect(outcome).toEqual({ id: 'relay-like#1', result: 'failed', error: 'cannot handle bad', attempts: fast.attempts + 1 });
+      expect(outcome).toEqual({ id: 'relay-like#1', result: 'failed', error: 'cannot handle bad', attempts: fast.attempts + 2 });
 
       state.fixed = true;
       [outcome] = await parkedOutcomes(readStore, await requestParked(readStore, ['relay-like#1'], 'retry'), 10_000);

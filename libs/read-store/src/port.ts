@@ -88,6 +88,19 @@ export class DuplicateKeyError extends Error {
   }
 }
 
+/**
+ * The store did not answer (connection lost, no server selectable, a timeout): nothing says the operation itself is
+ * at fault, and whether it applied is unknown. Every write of the port is idempotent, so trying again is safe; a
+ * processor stalls on it and never parks the event it was applying.
+ */
+export class StoreUnavailableError extends Error {
+  readonly retriable = true;
+  constructor(cause: unknown) {
+    super(`the read store did not answer: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 export interface IndexSpec {
   name: string;
   fields: readonly SortKey[];

@@ -26,7 +26,7 @@ export interface ErrorIssue {
 /** Every 4xx/5xx the gateway answers starts as one of these; the error filter renders it per dialect. */
 export class ApiError extends Error {
   readonly status: number;
-  /** Sent as `Retry-After` (seconds) with a 429: when a retry may succeed. */
+  /** Sent as `Retry-After` (seconds) with a 429 or 503: when a retry may succeed. */
   retryAfterSeconds?: number;
 
   constructor(
@@ -46,6 +46,12 @@ export class ApiError extends Error {
   static tooManyRequests(message: string, retryAfterSeconds: number): ApiError {
     const error = new ApiError('TOO_MANY_REQUESTS', message);
     error.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    return error;
+  }
+
+  static unavailable(message: string, retryAfterSeconds: number): ApiError {
+    const error = new ApiError('SERVICE_UNAVAILABLE', message);
+    error.retryAfterSeconds = retryAfterSeconds;
     return error;
   }
 

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { StoreUnavailableError } from '@batchyard/read-store';
 import type { Logger } from '@batchyard/runtime';
 import { ApiError } from './api-error';
 import { dialectOf } from './dialect';
@@ -18,6 +19,8 @@ export function toApiError(error: unknown): ApiError {
   if (e?.type === 'entity.too.large') return new ApiError('PAYLOAD_TOO_LARGE', 'Request body is too large');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported request body encoding');
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return ApiError.fromStatus(e.status, e.message ?? 'Bad request');
+  // The read store did not answer: nothing was changed by this request's read, and the same request may pass soon.
+  if (error instanceof StoreUnavailableError) return ApiError.unavailable('The read store did not answer; retry shortly', 1);
   // A read store's InvalidNameError or InvalidQueryError ends here too, on purpose: every name a client gives is
   // checked where it enters (docs/operations.md, Input limits), so one that reaches the store is the gateway's bug.
   return new ApiError('INTERNAL_SERVER_ERROR', 'Internal server error');

@@ -5,6 +5,7 @@ import { LogicalCollection } from '../shared/logical-collection';
 import { collectionName, keptName, TARGETS_COLLECTION } from '../shared/names';
 import { Targets } from '../shared/targets';
 import { MongoCollection } from './mongo-collection';
+import { reaching } from './mongo-errors';
 
 const NAMESPACE_NOT_FOUND = 26;
 
@@ -19,10 +20,8 @@ export class MongoReadStore implements ReadStore {
   ) {
     const table = db.collection<{ _id: string; physical: string }>(TARGETS_COLLECTION);
     this.targets = new Targets(`mongo:${connection.host}:${connection.port}/${db.databaseName}`, {
-      load: async (logical) => (await table.findOne({ _id: logical }))?.physical,
-      save: async (logical, physical) => {
-        await table.updateOne({ _id: logical }, { $set: { physical } }, { upsert: true });
-      },
+      load: (logical) => reaching(async () => (await table.findOne({ _id: logical }))?.physical),
+      save: (logical, physical) => reaching(async () => void (await table.updateOne({ _id: logical }, { $set: { physical } }, { upsert: true }))),
     });
   }
 
@@ -58,7 +57,7 @@ export class MongoReadStore implements ReadStore {
   }
 
   async listCollections(): Promise<string[]> {
-    const infos = await this.db.listCollections({}, { nameOnly: true }).toArray();
+    const infos = await reaching(() => this.db.listCollections({}, { nameOnly: true }).toArray());
     return infos
       .map((c) => c.name)
       .filter((name) => name !== TARGETS_COLLECTION && !name.startsWith('system.'))
@@ -67,7 +66,7 @@ export class MongoReadStore implements ReadStore {
 
   async drop(physicalName: string): Promise<void> {
     try {
-      await this.db.dropCollection(collectionName(physicalName));
+      await reaching(() => this.db.dropCollection(collectionName(physicalName)));
     } catch (error) {
       // MongoDB before 7.0 and mongo-java-server refuse to drop what is not there.
       const { code, message } = error as { code?: number; message?: string };

@@ -1,11 +1,16 @@
 import { existsSync } from 'node:fs';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { openSharedDatabase } from '@batchyard/sqlite';
+import { StoreUnavailableError } from '../port';
 import { containsIgnoringCase } from './filter-to-sql';
 import { ident } from './sql-expressions';
 
 /** Filters with different shapes (an `$in` of n values) make different statements; keep the recent ones. */
 const STATEMENT_CACHE_SIZE = 500;
+
+/** SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL: the file cannot be written now, whatever is written. */
+const UNAVAILABLE_CODES = new Set([5, 6, 10, 13]);
+const unavailable = (error: unknown) => (UNAVAILABLE_CODES.has((error as { errcode?: number } | undefined)?.errcode ?? 0) ? new StoreUnavailableError(error) : error);
 
 export const isMissingTable = (error: unknown) => String((error as { message?: unknown } | undefined)?.message).startsWith('no such table');
 
@@ -42,17 +47,21 @@ export class SqliteDatabase {
     return statement;
   }
 
-  /** Runs `fn` in one BEGIN IMMEDIATE transaction (joins the current one when nested). */
+  /** Runs `fn` in one BEGIN IMMEDIATE transaction (joins the current one when nested); a file that stays locked or full answers `StoreUnavailableError`. */
   write<T>(fn: () => T): T {
     if (this.db.isTransaction) return fn();
-    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      throw unavailable(error);
+    }
     try {
       const result = fn();
       this.db.exec('COMMIT');
       return result;
     } catch (error) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
-      throw error;
+      throw unavailable(error);
     }
   }
 

@@ -217,3 +217,24 @@ describe('SQLite files per collection', () => {
     await store.close();
   });
 });
+
+describe('SQLite read store: a file another writer holds', () => {
+  it('answers StoreUnavailableError (retriable) once the busy timeout passes, and writes when the lock is gone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'read-store-busy-'));
+    const store = SqliteReadStore.open(dir);
+    try {
+      const docs = store.physical('held');
+      await docs.bulkWrite([{ kind: 'put', id: 'a', doc: { n: 1 } }]);
+      const other = new DatabaseSync(join(dir, 'read', 'held.sqlite'));
+      other.exec('BEGIN IMMEDIATE');
+      await expect(docs.bulkWrite([{ kind: 'put', id: 'b', doc: { n: 2 } }])).rejects.toMatchObject({ name: 'StoreUnavailableError', retriable: true });
+      other.exec('ROLLBACK');
+      other.close();
+      await docs.bulkWrite([{ kind: 'put', id: 'b', doc: { n: 2 } }]);
+      expect(await docs.count({})).toBe(2);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
