@@ -27,7 +27,10 @@ export async function startBatchService(infra: Infrastructure): Promise<RunningA
   const categories = Object.values(StreamCategory);
   await bus.ensureTopics(categories.flatMap((c) => [{ name: Topics.commands(c) }, { name: Topics.events(c) }]));
 
-  const handler = new CommandHandler(events, new CommandOutcomes(readStore), commandRoutes);
+  const { concurrentTasks, concurrentBulkJobs, storedBytes } = infra.config.limits;
+  // The places and bytes a tenant's work takes are reserved here, as part of the command that queues it.
+  const limits = { tasks: concurrentTasks, 'bulk-jobs': concurrentBulkJobs, 'stored-bytes': storedBytes };
+  const handler = new CommandHandler(events, new CommandOutcomes(readStore), commandRoutes, { limits });
   const app = await NestFactory.createMicroservice(BatchServiceModule.register(handler), {
     strategy: new BusTransport({ bus, groupId: 'batch-service', keysInParallel: COMMAND_KEYS_IN_PARALLEL, deadLetters: new ReadStoreDeadLetters(readStore) }),
     logger: ['error', 'warn'],

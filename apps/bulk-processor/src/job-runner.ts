@@ -162,7 +162,7 @@ export class JobRunner {
       case 'complete': {
         const files = await this.files(state, chunks);
         await this.releaseLock(job, state);
-        await this.returnQuota(job);
+        await this.returnQuota(job, state);
         await this.commands.send(CompleteBulkJob, { files }, { ...job, step: 'complete' });
       }
     }
@@ -178,9 +178,15 @@ export class JobRunner {
     await this.commands.send(ReleaseBulkLock, { resource, jobId: job.jobId }, { ...job, step: 'release-lock' }, bulkLockId(resource));
   }
 
-  /** A job gives its place among its tenant's bulk jobs back just before its final event too, for the same reason. */
-  private async returnQuota(job: Job): Promise<void> {
+  /**
+   * A job gives its place among its tenant's bulk jobs back just before its final event too, for the same reason;
+   * one that never got its payload (its request expired, or its gateway died before storing it) the bytes it took.
+   */
+  private async returnQuota(job: Job, state: BulkJobState): Promise<void> {
     await this.commands.send(ReturnQuota, { kind: 'bulk-jobs', holder: job.jobId }, { ...job, step: 'return-quota' }, quotaId('bulk-jobs'));
+    if (!state.upload) {
+      await this.commands.send(ReturnQuota, { kind: 'stored-bytes', holder: `upload:${job.jobId}` }, { ...job, step: 'return-upload-bytes' }, quotaId('stored-bytes'));
+    }
   }
 
   private rules(state: BulkJobState): RowRules {
@@ -319,7 +325,7 @@ export class JobRunner {
     const unprocessed = Math.max(0, rows - settled);
     const files = await this.files(state, chunks);
     await this.releaseLock(job, state);
-    await this.returnQuota(job);
+    await this.returnQuota(job, state);
     await this.commands.send(EndBulkJob, { status, reason, unprocessed, files }, { ...job, step: 'end' });
   }
 }

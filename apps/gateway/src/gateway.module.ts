@@ -4,7 +4,6 @@ import type { ReadStore } from '@batchyard/read-store';
 import type { Infrastructure } from '@batchyard/runtime';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { RequestRates } from './auth/request-rates';
-import { TenantQuotas } from './limits/tenant-quotas';
 import type { SignedBlobs } from './blobs/signed-blobs';
 import { SignedBlobsController } from './blobs/signed-blobs.controller';
 import { CommandGateway } from './commands/command-gateway';
@@ -72,7 +71,6 @@ export class GatewayModule {
         TaskInputChecks,
         ShortDomains,
         RequestRates,
-        TenantQuotas,
         ServerSentEvents,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

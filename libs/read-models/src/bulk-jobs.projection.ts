@@ -9,6 +9,7 @@ import {
   BulkJobValidated,
   ChunkProcessed,
   PhaseCompleted,
+  bulkJobEvents,
   type BulkJobSpec,
   type PhaseName,
   type RecordedEvent,
@@ -95,19 +96,7 @@ function newJob(event: RecordedEvent, spec: BulkJobSpec, status: BulkJobStatus):
   };
 }
 
-const BULK_JOB_EVENTS = [
-  BulkJobRequested,
-  BulkJobQueued,
-  PhaseCompleted,
-  ChunkProcessed,
-  BulkJobCompleted,
-  BulkJobFailed,
-  BulkJobTimedOut,
-  BulkJobExpired,
-  BulkJobCancelRequested,
-  BulkJobValidated,
-] as const;
-type BulkJobRecorded = RecordedOf<(typeof BULK_JOB_EVENTS)[number]>;
+type BulkJobRecorded = RecordedOf<(typeof bulkJobEvents)[number]>;
 
 interface JobPatch {
   set: Record<string, unknown>;
@@ -183,7 +172,7 @@ function changes(event: BulkJobRecorded): JobPatch | undefined {
 export const BulkJobsProjection = defineProjection({
   name: 'bulk-jobs',
   version: 1,
-  events: BULK_JOB_EVENTS,
+  events: bulkJobEvents,
   collections: [
     {
       name: 'bulk_jobs',

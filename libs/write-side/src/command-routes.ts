@@ -16,20 +16,30 @@ import {
   TakeQuota,
   UpdateBatch,
   UpdateUnit,
+  DeleteFile,
+  QueueBulkJob,
+  QueueTask,
+  RecordFileUpload,
+  RequestBulkJob,
+  ReserveBulkJobPayload,
   fileCommands,
   taskCommands,
+  type CommandDefinition,
 } from '@batchyard/contracts';
 import { batchDecider, batchReservations } from './batches/batch.decider';
-import { bulkJobCommands, bulkJobDecider } from './bulk-jobs/bulk-job.decider';
-import { fileDecider } from './files/file.decider';
+import { bulkJobCommands, bulkJobDecider, bulkJobReservations } from './bulk-jobs/bulk-job.decider';
+import { fileDecider, fileReservations } from './files/file.decider';
 import { resourceCommands, resourceDecider } from './resources/resource.decider';
 import type { CommandRoute } from './command-handling/command-handler';
-import { taskDecider } from './tasks/task.decider';
+import { taskDecider, taskReservations } from './tasks/task.decider';
 import { shortDomainReservations, tenantDecider } from './tenants/tenant.decider';
 import { bulkLockDecider } from './reservations/bulk-lock.decider';
 import { quotaDecider } from './reservations/quota.decider';
 import { uniqueValueDecider } from './reservations/unique-value.decider';
 import { unitDecider, unitReservations } from './units/unit.decider';
+
+/** The commands of those aggregates that take or give back a share, a place or a lock; their others go straight to the decider. */
+const reserving = new Set<CommandDefinition>([RequestBulkJob, ReserveBulkJobPayload, QueueBulkJob, QueueTask, RecordFileUpload, DeleteFile]);
 
 /** Which decider answers which command, and what its write reserves on other streams. */
 export const commandRoutes: readonly CommandRoute[] = [
@@ -51,7 +61,7 @@ export const commandRoutes: readonly CommandRoute[] = [
   { definition: UpdateUnit, decider: unitDecider, reserves: unitReservations },
   { definition: DeleteUnit, decider: unitDecider, reserves: unitReservations },
   ...resourceCommands.map((definition) => ({ definition, decider: resourceDecider })),
-  ...bulkJobCommands.map((definition) => ({ definition, decider: bulkJobDecider })),
-  ...taskCommands.map((definition) => ({ definition, decider: taskDecider })),
-  ...fileCommands.map((definition) => ({ definition, decider: fileDecider })),
+  ...bulkJobCommands.map((definition) => ({ definition, decider: bulkJobDecider, ...(reserving.has(definition) && { reserves: bulkJobReservations }) })),
+  ...taskCommands.map((definition) => ({ definition, decider: taskDecider, ...(reserving.has(definition) && { reserves: taskReservations }) })),
+  ...fileCommands.map((definition) => ({ definition, decider: fileDecider, ...(reserving.has(definition) && { reserves: fileReservations }) })),
 ];

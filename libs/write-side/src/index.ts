@@ -4,6 +4,7 @@ export { CommandHandler, type CommandRoute } from './command-handling/command-ha
 export * from './command-handling/decider';
 export { InProcessCommandSender } from './command-handling/in-process-sender';
 export { commandRoutes } from './command-routes';
+export { type QuotaLimits, type ReserveContext } from './reservations/reservations';
 export { bulkJobDecider, isTerminal as isBulkJobTerminal, type BulkJobState, type BulkJobStatus } from './bulk-jobs/bulk-job.decider';
 export { isTerminal as isTaskTerminal, taskDecider, type TaskState, type TaskStatus } from './tasks/task.decider';
 export { tenantDecider, type TenantState } from './tenants/tenant.decider';

@@ -1,6 +1,8 @@
 import type { CommandOutcome, DomainErrorCode } from '@batchyard/contracts';
 import { ApiError, type ErrorCode } from '../http/api-error';
 
+const LIMITED_RETRY_AFTER_SECONDS = 5;
+
 const byDomainCode: Record<DomainErrorCode, ErrorCode> = {
   invalid: 'BAD_REQUEST',
   not_found: 'NOT_FOUND',
@@ -14,5 +16,7 @@ const byDomainCode: Record<DomainErrorCode, ErrorCode> = {
 export function acceptedPosition(outcome: CommandOutcome): number {
   if (outcome.status === 'accepted') return outcome.position;
   const { code, message, field } = outcome.error;
+  // A limited place frees when running work ends, which none can say when: a guess.
+  if (code === 'limited') throw ApiError.tooManyRequests(message, LIMITED_RETRY_AFTER_SECONDS);
   throw new ApiError(byDomainCode[code], message, field ? [{ code, path: field.split('.'), message }] : []);
 }

@@ -15,7 +15,6 @@ import { ApiError } from '../http/api-error';
 import { requireJsonBody } from '../http/json-body';
 import { publicBase } from '../http/public-base';
 import { parseInput } from '../http/zod-issues';
-import { TenantQuotas } from '../limits/tenant-quotas';
 import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
 import { COMMAND_GATEWAY, INFRASTRUCTURE, READ_STORE, SIGNED_BLOBS } from '../tokens';
 import { FILE_FIELDS, FileCreateSchema, fileDocument } from './file-document';
@@ -35,7 +34,6 @@ export class EvrythngFilesController {
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
     @Inject(SIGNED_BLOBS) private readonly signed: SignedBlobs,
-    @Inject(TenantQuotas) private readonly quotas: TenantQuotas,
   ) {}
 
   private get files() {
@@ -68,12 +66,11 @@ export class EvrythngFilesController {
 
   /**
    * Deletes the record; its bytes stay in the blob store, where other files or running tasks may use them, but no
-   * longer count to the tenant's stored bytes (given back first: a crash in between counts too little, never too much).
+   * longer count to the tenant's stored bytes (the write side gives them back with the delete).
    */
   @Delete(':fileId')
   async remove(@Param('fileId') fileId: string, @CurrentCaller() caller: Caller): Promise<void> {
     await this.find(caller.tenant, fileId);
-    await this.quotas.giveBack(caller, 'stored-bytes', `file:${fileId}`);
     await this.commands.execute(DeleteFile, { fileId }, { caller, aggregateId: fileId, readModel: FilesProjection });
   }
 
@@ -91,10 +88,8 @@ export class EvrythngFilesController {
       throw error instanceof BlobTooLargeError ? tooLarge : error;
     });
     const caller = { tenant: file.tenant, ...SIGNED_UPLOADER };
-    // The file's share of its tenant's stored bytes is its latest content: an upload anew replaces it.
-    await this.quotas.holding(caller, [{ kind: 'stored-bytes', holder: `file:${fileId}`, amount: stored.size }], undefined, () =>
-      this.commands.execute(RecordFileUpload, { fileId, hash: stored.hash, size: stored.size }, { caller, aggregateId: fileId, readModel: FilesProjection }),
-    );
+    // The file's share of its tenant's stored bytes is its latest content (an upload anew replaces it), or 413.
+    await this.commands.execute(RecordFileUpload, { fileId, hash: stored.hash, size: stored.size }, { caller, aggregateId: fileId, readModel: FilesProjection });
     return this.document(await this.find(file.tenant, fileId), req);
   }
 

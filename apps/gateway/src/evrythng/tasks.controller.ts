@@ -15,7 +15,6 @@ import { CommandGateway } from '../commands/command-gateway';
 import { ApiError } from '../http/api-error';
 import { requireJsonBody } from '../http/json-body';
 import { publicBase } from '../http/public-base';
-import { TenantQuotas } from '../limits/tenant-quotas';
 import { ServerSentEvents } from '../http/server-sent-events';
 import { parseInput } from '../http/zod-issues';
 import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
@@ -38,7 +37,6 @@ export class EvrythngTasksController {
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
     @Inject(TaskInputChecks) private readonly inputChecks: TaskInputChecks,
     @Inject(SIGNED_BLOBS) private readonly signed: SignedBlobs,
-    @Inject(TenantQuotas) private readonly quotas: TenantQuotas,
     @Inject(ServerSentEvents) private readonly events: ServerSentEvents,
   ) {
     this.checkpoints = new Checkpoints(readStore);
@@ -68,10 +66,8 @@ export class EvrythngTasksController {
     const taskId = req.commandId ? evrythngIdFrom(`task:${req.commandId}`) : newEvrythngId();
     // A SHORT_ID_GENERATION task's codes are a permutation keyed by a secret of its own.
     const queued = spec.type === 'SHORT_ID_GENERATION' ? { ...spec, taskId, batchId, shortIdKey: randomBytes(32).toString('base64url') } : { ...spec, taskId, batchId };
-    // A task holds one of its tenant's places from now until it ends, queued or running.
-    await this.quotas.holding(caller, [{ kind: 'tasks', holder: taskId, amount: 1 }], req.commandId, () =>
-      this.commands.execute(QueueTask, queued, { caller, aggregateId: taskId, commandId: req.commandId, readModel: TasksProjection }),
-    );
+    // Queued, a task holds one of its tenant's places until it ends (taken by the write side, or 429).
+    await this.commands.execute(QueueTask, queued, { caller, aggregateId: taskId, commandId: req.commandId, readModel: TasksProjection });
     res.location(`/batches/${batchId}/tasks/${taskId}`);
   }
 

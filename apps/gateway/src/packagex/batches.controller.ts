@@ -11,6 +11,7 @@ import {
   ResourceTypeSchema,
   evrythngIdFrom,
   newEvrythngId,
+  uuidFrom,
 } from '@batchyard/contracts';
 import { BulkLimits, ResourceUpdateSchemas, decodeDataUrl, jobDeadlineSeconds, uploadExpirySeconds } from '@batchyard/bulk-jobs';
 import { signUrl } from '@batchyard/http';
@@ -24,11 +25,9 @@ import { CommandGateway } from '../commands/command-gateway';
 import { ApiError } from '../http/api-error';
 import { ServerSentEvents } from '../http/server-sent-events';
 import { parseInput, toIssues } from '../http/zod-issues';
-import { TenantQuotas, type QuotaShare } from '../limits/tenant-quotas';
 import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
 import { COMMAND_GATEWAY, INFRASTRUCTURE, READ_STORE, SIGNED_BLOBS } from '../tokens';
 import { NO_URLS, bulkJobDocument, type BulkJobUrls } from './bulk-job-document';
-import { BulkJobLocks } from './bulk-job-locks';
 import { findJob, isEnded, readableJob, resourcesReached, waitForMode } from './bulk-job-reads';
 import { envelope, pageQuery, pagination, publicBase } from './envelope';
 import { checkedPayload, storePayload } from './payload-input';
@@ -72,34 +71,21 @@ export const IncludeSchema = z.object({
   include_result_json: flag,
 });
 
-/**
- * What a job with its data holds of its tenant's limits from its queueing: a place among the jobs queued or
- * processing (until it ends) and its upload's bytes (kept as long as the upload is). A job still waiting for its
- * upload holds neither.
- */
-export const queuedJobShares = (jobId: string, uploadBytes: number): QuotaShare[] => [
-  { kind: 'bulk-jobs', holder: jobId, amount: 1 },
-  { kind: 'stored-bytes', holder: `upload:${jobId}`, amount: uploadBytes },
-];
-
 const MERGE_ONLY = new Set(['shipment', 'tracker', 'asset']);
 const SIGNED_URL_SECONDS = 3600;
+/** How long a job created with its data may wait for the gateway to store it: seconds, unless the gateway died. */
+const PAYLOAD_STORE_SECONDS = 10 * 60;
 
 /** PackageX `/v1/batches` (Seed B): bulk jobs over resources, run by the bulk processor. */
 @Controller('v1/batches')
 export class PackagexBatchesController {
-  private readonly locks: BulkJobLocks;
-
   constructor(
     @Inject(COMMAND_GATEWAY) private readonly commands: CommandGateway,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(SIGNED_BLOBS) private readonly signed: SignedBlobs,
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
-    @Inject(TenantQuotas) private readonly quotas: TenantQuotas,
     @Inject(ServerSentEvents) private readonly events: ServerSentEvents,
-  ) {
-    this.locks = new BulkJobLocks(commands);
-  }
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -123,9 +109,7 @@ export class PackagexBatchesController {
     if (input.data === undefined || input.data === null) {
       // No data: the job waits for one upload to its signed URL (docs/bulk-jobs.md).
       const expiresAt = new Date(Date.now() + uploadExpirySeconds() * 1000).toISOString();
-      // An upload may arrive until expiresAt and then gets its own deadline.
-      const endsBy = Date.parse(expiresAt) + jobDeadlineSeconds() * 1000;
-      await this.locks.queueHolding(caller, spec, endsBy, req.commandId, () => this.commands.execute(RequestBulkJob, { ...spec, expiresAt }, target));
+      await this.commands.execute(RequestBulkJob, { ...spec, expiresAt }, target);
       const doc = await findJob(this.readStore, caller.tenant, jobId);
       return envelope(req, 201, 'Batch requested: upload the file to _upload_url', bulkJobDocument(doc, { ...NO_URLS, _upload_url: this.uploadUrl(req, doc) }));
     }
@@ -134,14 +118,13 @@ export class PackagexBatchesController {
     if (input.mode === 'sync' && payload.rows.length > BulkLimits.maxSyncRows) {
       throw ApiError.validation([{ code: 'too_big', path: ['mode'], message: `sync takes at most ${BulkLimits.maxSyncRows} rows; use mixed or async` }]);
     }
+    // The job takes its place, bytes and lock first (a refused job stores nothing), then gets its payload. Nothing
+    // reads a requested job here, so nothing waits for its projection. Cut short by a crash, it expires as any request.
+    const expiresAt = new Date(Date.now() + PAYLOAD_STORE_SECONDS * 1000).toISOString();
+    await this.commands.execute(RequestBulkJob, { ...spec, expiresAt, uploadBytes: payload.content.length }, { ...target, readModel: [] });
+    const upload = await storePayload(this.signed.blobs, payload);
     const deadlineAt = new Date(Date.now() + jobDeadlineSeconds() * 1000).toISOString();
-    // The lock first: its 409 appends nothing; a refused share (429, 413) gives the lock back.
-    await this.locks.queueHolding(caller, spec, Date.parse(deadlineAt), req.commandId, () =>
-      this.quotas.holding(caller, queuedJobShares(jobId, payload.content.length), req.commandId, async () => {
-        const upload = await storePayload(this.signed.blobs, payload);
-        await this.commands.execute(QueueBulkJob, { spec, upload, deadlineAt }, target);
-      }),
-    );
+    await this.commands.execute(QueueBulkJob, { upload, deadlineAt }, { ...target, commandId: req.commandId && uuidFrom(`${req.commandId}:queue`) });
     const doc = await waitForMode(this.readStore, caller.tenant, jobId, input.mode);
     return envelope(req, 201, 'Batch created', bulkJobDocument(doc));
   }

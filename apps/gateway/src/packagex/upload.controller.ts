@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Inject, Param, Put, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import { QueueBulkJob } from '@batchyard/contracts';
+import { QueueBulkJob, ReserveBulkJobPayload } from '@batchyard/contracts';
 import { BulkLimits, formatOf, jobDeadlineSeconds } from '@batchyard/bulk-jobs';
 import { verifySignedUrl } from '@batchyard/http';
 import { BulkJobsProjection } from '@batchyard/read-models';
@@ -9,12 +9,10 @@ import { Public } from '../auth/auth.decorators';
 import { SIGNED_UPLOADER, type SignedBlobs } from '../blobs/signed-blobs';
 import { CommandGateway } from '../commands/command-gateway';
 import { ApiError } from '../http/api-error';
-import { TenantQuotas } from '../limits/tenant-quotas';
 import { COMMAND_GATEWAY, READ_STORE, SIGNED_BLOBS } from '../tokens';
 import { bulkJobDocument } from './bulk-job-document';
 import { findJob, waitForMode } from './bulk-job-reads';
 import { envelope } from './envelope';
-import { queuedJobShares } from './batches.controller';
 import { checkedPayload, storePayload } from './payload-input';
 
 /** The path a requested job's `_upload_url` signs: the tenant rides in the signed query, as no key is sent. */
@@ -30,7 +28,6 @@ export class PackagexUploadController {
     @Inject(COMMAND_GATEWAY) private readonly commands: CommandGateway,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(SIGNED_BLOBS) private readonly signed: SignedBlobs,
-    @Inject(TenantQuotas) private readonly quotas: TenantQuotas,
   ) {}
 
   @Put(':id/upload')
@@ -50,11 +47,11 @@ export class PackagexUploadController {
     const deadlineAt = new Date(Date.now() + jobDeadlineSeconds() * 1000).toISOString();
     const caller = { tenant, ...SIGNED_UPLOADER };
     const target = { caller, aggregateId: id, readModel: BulkJobsProjection };
-    // The job takes its place and its bytes now: a 429 leaves it requested, and the URL may be used again.
-    await this.quotas.holding(caller, queuedJobShares(id, payload.content.length), undefined, async () => {
-      const upload = await storePayload(this.signed.blobs, payload);
-      await this.commands.execute(QueueBulkJob, { upload, deadlineAt }, target);
-    });
+    // The job takes its place and the upload's bytes before they are stored: a 429 leaves it requested, and the URL
+    // may be used again. Nothing reads the reservation, so nothing waits for a projection.
+    await this.commands.execute(ReserveBulkJobPayload, { bytes: payload.content.length }, { ...target, readModel: [] });
+    const upload = await storePayload(this.signed.blobs, payload);
+    await this.commands.execute(QueueBulkJob, { upload, deadlineAt }, target);
     return envelope(req, 200, 'File uploaded', bulkJobDocument(await waitForMode(this.readStore, tenant, id, job.mode)));
   }
 }

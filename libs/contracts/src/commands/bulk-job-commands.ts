@@ -17,10 +17,24 @@ import {
 import { StreamCategory } from '../streams';
 import { defineCommand } from './command-definitions';
 
+/**
+ * Creates a job that waits for its payload until `expiresAt`. `uploadBytes`: the payload's size when the caller has it
+ * already (a job created with its data), so the job takes its place and bytes now, before the payload is stored.
+ */
 export const RequestBulkJob = defineCommand({
   type: 'RequestBulkJob',
   category: StreamCategory.bulkjob,
-  schema: BulkJobRequested.schema.omit({ createdBy: true }),
+  schema: BulkJobRequested.schema.omit({ createdBy: true }).extend({ uploadBytes: z.number().int().nonnegative().optional() }),
+});
+
+/**
+ * A requested job about to get its upload takes its place and the upload's bytes, before the gateway stores it (a
+ * refused upload stores nothing). Records nothing on the job: `QueueBulkJob` follows with the stored upload.
+ */
+export const ReserveBulkJobPayload = defineCommand({
+  type: 'ReserveBulkJobPayload',
+  category: StreamCategory.bulkjob,
+  schema: z.object({ bytes: z.number().int().nonnegative() }),
 });
 
 /** Queues a job with its payload: a new job (with `spec`) or a requested one whose upload arrived. */

@@ -164,6 +164,20 @@ export const BulkJobCancelRequested = defineEvent({
   schema: z.object({ reason: z.string() }),
 });
 
+/** The events of a bulk job's own stream, in the order a job meets them. */
+export const bulkJobEvents = [
+  BulkJobRequested,
+  BulkJobQueued,
+  PhaseCompleted,
+  ChunkProcessed,
+  BulkJobCompleted,
+  BulkJobFailed,
+  BulkJobTimedOut,
+  BulkJobExpired,
+  BulkJobValidated,
+  BulkJobCancelRequested,
+] as const;
+
 /**
  * One overwrite or delete job per resource type and tenant at a time: the job holds a lock, a stream of its own
  * (`reservation-<tenant>.bulk-lock:<resource>`), so the event store's expected-revision check, not a read model,

@@ -1,20 +1,7 @@
 import type { EventDefinition } from '../event-definition';
 import { BatchCreated, BatchDeleted, BatchUpdated } from './batch-events';
 import { ApiKeyCreated, ApiKeyRevoked, TenantCreated } from './tenant-events';
-import {
-  BulkJobCancelRequested,
-  BulkJobCompleted,
-  BulkJobExpired,
-  BulkJobFailed,
-  BulkJobQueued,
-  BulkJobRequested,
-  BulkJobTimedOut,
-  BulkJobValidated,
-  BulkLockAcquired,
-  BulkLockReleased,
-  ChunkProcessed,
-  PhaseCompleted,
-} from './bulk-job-events';
+import { BulkLockAcquired, BulkLockReleased, bulkJobEvents } from './bulk-job-events';
 import { ResourceCreated, ResourceDeleted, ResourceUpdated } from './resource-events';
 import { FileCreated, FileDeleted, FileUploaded } from './file-events';
 import { ItemsGenerated, TaskCancelRequested, TaskCompleted, TaskFailed, TaskQueued, TaskResultFileWritten, TaskStarted } from './task-events';
@@ -53,16 +40,7 @@ export const EventCatalogue: readonly EventDefinition[] = [
   UnitUpdated,
   UnitAssignedToBatch,
   UnitDeleted,
-  BulkJobRequested,
-  BulkJobQueued,
-  PhaseCompleted,
-  ChunkProcessed,
-  BulkJobCompleted,
-  BulkJobFailed,
-  BulkJobTimedOut,
-  BulkJobExpired,
-  BulkJobValidated,
-  BulkJobCancelRequested,
+  ...bulkJobEvents,
   BulkLockAcquired,
   BulkLockReleased,
   TaskQueued,

@@ -16,11 +16,13 @@ import {
   RecordChunk,
   RecordPhases,
   RequestBulkJob,
+  ReserveBulkJobPayload,
   type BulkJobSpec,
   type EventData,
   type PhaseName,
 } from '@batchyard/contracts';
 import { DomainError, unknownCommand, type CommandOf, type Decider, type EventOf } from '../command-handling/decider';
+import { NO_RESERVATIONS, allOf, bulkLock, quotaShare, type Reserves } from '../reservations/reservations';
 
 export type BulkJobStatus = 'none' | 'requested' | 'queued' | 'processing' | 'completed' | 'failed' | 'timed_out' | 'expired';
 type Upload = EventData<typeof BulkJobQueued>['upload'];
@@ -59,8 +61,16 @@ function mustBeRunning(state: BulkJobState, jobId: string): void {
   if (isTerminal(state.status)) throw new DomainError('conflict', `bulk job ${jobId} is ${state.status}`);
 }
 
+/** A job may take an upload while it is requested and not being cancelled. */
+function requestedUpload(state: BulkJobState, jobId: string): void {
+  if (state.status === 'none') throw new DomainError('not_found', `bulk job ${jobId} not found`);
+  if (state.status !== 'requested') throw new DomainError('conflict', `bulk job ${jobId} already has its upload`);
+  if (state.cancelReason !== undefined) throw new DomainError('conflict', `bulk job ${jobId} is being cancelled`);
+}
+
 type BulkJobCommand =
   | CommandOf<typeof RequestBulkJob>
+  | CommandOf<typeof ReserveBulkJobPayload>
   | CommandOf<typeof QueueBulkJob>
   | CommandOf<typeof RecordPhases>
   | CommandOf<typeof RecordChunk>
@@ -87,18 +97,19 @@ export const bulkJobDecider: Decider<BulkJobState, BulkJobCommand, BulkJobEvent>
     switch (command.type) {
       case RequestBulkJob.type: {
         if (state.status !== 'none') throw new DomainError('conflict', `bulk job ${jobId} already exists`);
-        const data = command.data;
+        const { uploadBytes: _reservedOnly, ...data } = command.data;
         return [{ type: BulkJobRequested.type, data: { ...data, createdBy: command.actor } }];
       }
+      case ReserveBulkJobPayload.type:
+        requestedUpload(state, jobId);
+        return [];
       case QueueBulkJob.type: {
         const { spec, ...rest } = command.data;
         if (spec) {
           if (state.status !== 'none') throw new DomainError('conflict', `bulk job ${jobId} already exists`);
           return [{ type: BulkJobQueued.type, data: { ...rest, spec: { ...spec, createdBy: command.actor } } }];
         }
-        if (state.status === 'none') throw new DomainError('not_found', `bulk job ${jobId} not found`);
-        if (state.status !== 'requested') throw new DomainError('conflict', `bulk job ${jobId} already has its upload`);
-        if (state.cancelReason !== undefined) throw new DomainError('conflict', `bulk job ${jobId} is being cancelled`);
+        requestedUpload(state, jobId);
         return [{ type: BulkJobQueued.type, data: rest }];
       }
       case RecordPhases.type: {
@@ -177,4 +188,40 @@ export const bulkJobDecider: Decider<BulkJobState, BulkJobCommand, BulkJobEvent>
   },
 };
 
-export const bulkJobCommands = [RequestBulkJob, QueueBulkJob, RecordPhases, RecordChunk, CompleteBulkJob, EndBulkJob, CancelBulkJob];
+/** A lock outlives its job's own bound by this much: a step the processor began before the deadline may append after it. */
+const LOCK_GRACE_MS = 5 * 60_000;
+const lockedUntil = (at: string) => new Date(Date.parse(at) + LOCK_GRACE_MS).toISOString();
+/** Overwrite and delete jobs run one per resource type and tenant at a time; merges run side by side. */
+const exclusive = (spec: Pick<BulkJobSpec, 'action'>) => spec.action !== 'merge';
+
+/**
+ * What a job holds while it is queued or running (docs/operations.md, "Limits"): one of its tenant's places for bulk
+ * jobs and its upload's bytes, and for an overwrite or delete its resource type's lock. A job created with its data
+ * takes them all as it is requested, before the gateway stores the payload (a refused job stores nothing); one
+ * waiting for an upload takes the lock until its URL expires, and the rest when the upload comes
+ * (`ReserveBulkJobPayload`, before the upload is stored). Queueing takes
+ * them again: what is held already is a retry and changes nothing, and the lock moves to the job's deadline. The
+ * places come first, so a refused place leaves a requested job's lock as it was. The bulk processor gives them back
+ * as the job ends, an expired request included.
+ */
+export const bulkJobReservations: Reserves<BulkJobState, BulkJobCommand> = (command, state, context) => {
+  const holding = (spec: Pick<BulkJobSpec, 'jobId' | 'resource' | 'action'>, bytes: number | undefined, until: string) =>
+    allOf(
+      bytes === undefined ? NO_RESERVATIONS : allOf(quotaShare(context, 'bulk-jobs', spec.jobId, 1), quotaShare(context, 'stored-bytes', `upload:${spec.jobId}`, bytes)),
+      exclusive(spec) ? bulkLock(spec.resource, spec.jobId, lockedUntil(until)) : NO_RESERVATIONS,
+    );
+  switch (command.type) {
+    case RequestBulkJob.type:
+      return state.status === 'none' ? holding(command.data, command.data.uploadBytes, command.data.expiresAt) : NO_RESERVATIONS;
+    case ReserveBulkJobPayload.type:
+      return state.status === 'requested' && state.spec && state.expiresAt ? holding(state.spec, command.data.bytes, state.expiresAt) : NO_RESERVATIONS;
+    case QueueBulkJob.type: {
+      const { spec = state.spec, upload, deadlineAt } = command.data;
+      return spec && (state.status === 'none' || state.status === 'requested') ? holding(spec, upload.size, deadlineAt) : NO_RESERVATIONS;
+    }
+    default:
+      return NO_RESERVATIONS;
+  }
+};
+
+export const bulkJobCommands = [RequestBulkJob, ReserveBulkJobPayload, QueueBulkJob, RecordPhases, RecordChunk, CompleteBulkJob, EndBulkJob, CancelBulkJob];

@@ -13,12 +13,12 @@ import { AppendTooLargeError, WrongExpectedRevisionError, type EventStore } from
 import { AggregateCache } from './aggregate-cache';
 import { DomainError, type AnyDecider } from './decider';
 import type { CommandOutcomes } from '@batchyard/command-bus';
-import type { ReservationStep, Reserves } from '../reservations/reservations';
+import { NO_LIMITS, type ReservationStep, type ReserveContext, type Reserves } from '../reservations/reservations';
 
 export interface CommandRoute {
   definition: CommandDefinition;
   decider: AnyDecider;
-  /** Unique values or locks on other streams that the command's write takes or gives up (see `reserveAndDecide`). */
+  /** Unique values, locks and quota shares on other streams that the command's write takes or gives up (see `reserveAndDecide`). */
   reserves?: Reserves<any, any>;
 }
 
@@ -50,6 +50,8 @@ export class CommandHandler {
     private readonly events: EventStore,
     private readonly outcomes: CommandOutcomes,
     routes: readonly CommandRoute[],
+    /** The configuration reservations depend on (the tenant limits); none by default. */
+    private readonly context: ReserveContext = NO_LIMITS,
   ) {
     this.routes = new Map(routes.map((r) => [r.definition.type, r]));
     this.aggregates = new AggregateCache(events);
@@ -88,7 +90,17 @@ export class CommandHandler {
     const aggregate = await this.aggregates.load(stream, route.decider);
     // Redelivered after its write: what it reserves was decided from the state before it.
     const before = aggregate.causedBy.has(command.commandId) ? await this.stateBefore(stream, route.decider, command.commandId) : aggregate.state;
-    const { take, release } = reserves(command, before);
+    const { take, release } = reserves(command, before, this.context);
+    // A dry run against the states as they are: what its own decider or one of its takes refuses now is answered at
+    // once, with nothing written (no take to give back). Not once a take is written (a redelivery after a crash): that
+    // one goes the whole way, giving back what it took. A refusal only a race brings is caught below as before.
+    const takes = take.map(({ step }) => this.stepOf(command, step, 'take'));
+    if (!(await this.anyWritten(takes))) {
+      for (const [stepRoute, stepCommand] of [[route, command] as const, ...takes]) {
+        const refused = await this.refusalOf(stepRoute, stepCommand);
+        if (refused) return { ...refused, commandId: command.commandId };
+      }
+    }
     const taken: ReservationStep[] = [];
     let outcome: CommandOutcome | undefined;
     for (const { step, undo } of take) {
@@ -105,20 +117,44 @@ export class CommandHandler {
   }
 
   /** One reservation step of `command`, decided by its own route on its own stream. */
-  private async step(command: CommandEnvelope, step: ReservationStep, role: 'take' | 'undo' | 'release'): Promise<Decision> {
+  private step(command: CommandEnvelope, step: ReservationStep, role: 'take' | 'undo' | 'release'): Promise<Decision> {
+    return this.decide(...this.stepOf(command, step, role));
+  }
+
+  /** The command of a reservation step, with its route; its id derives from the command's, so a redelivery repeats it exactly. */
+  private stepOf(command: CommandEnvelope, step: ReservationStep, role: 'take' | 'undo' | 'release'): [CommandRoute, CommandEnvelope] {
     const route = this.routes.get(step.definition.type);
     if (!route) throw new Error(`reservation step ${step.definition.type} has no route`);
     const commandId = uuidFrom(`${command.commandId}:${role}:${step.definition.type}:${step.aggregateId}`);
     const data = step.definition.schema.parse(step.data);
-    return this.decide(route, {
-      ...command,
-      commandId,
-      causationId: command.commandId,
-      type: step.definition.type,
-      tenant: step.tenant ?? command.tenant,
-      aggregateId: step.aggregateId,
-      data,
-    });
+    return [
+      route,
+      { ...command, commandId, causationId: command.commandId, type: step.definition.type, tenant: step.tenant ?? command.tenant, aggregateId: step.aggregateId, data },
+    ];
+  }
+
+  private async anyWritten(steps: readonly (readonly [CommandRoute, CommandEnvelope])[]): Promise<boolean> {
+    for (const [route, command] of steps) {
+      if ((await this.aggregates.load(this.streamOf(route, command), route.decider)).causedBy.has(command.commandId)) return true;
+    }
+    return false;
+  }
+
+  /** The rejection `command` meets if decided now, without appending; undefined when it would pass or passed before. */
+  private async refusalOf(route: CommandRoute, command: CommandEnvelope): Promise<CommandOutcome | undefined> {
+    const aggregate = await this.aggregates.load(this.streamOf(route, command), route.decider);
+    if (aggregate.causedBy.has(command.commandId)) return undefined;
+    const decided = this.tryDecide(route, command, aggregate.state);
+    return 'rejected' in decided ? decided.rejected : undefined;
+  }
+
+  private tryDecide(route: CommandRoute, command: CommandEnvelope, state: unknown): { events: ReturnType<AnyDecider['decide']> } | { rejected: CommandOutcome } {
+    try {
+      return { events: route.decider.decide(command, state) };
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return { rejected: { commandId: command.commandId, status: 'rejected', error: { code: error.code, message: error.message, field: error.field } } };
+    }
   }
 
   /** The stream's state before the first event `commandId` appended to it. */
@@ -144,13 +180,9 @@ export class CommandHandler {
       // A redelivery after the append but before the outcome was recorded: the events are there already.
       const earlier = aggregate.causedBy.get(commandId);
       if (earlier !== undefined) return { outcome: { commandId, status: 'accepted', position: earlier }, wrote: true };
-      let decided;
-      try {
-        decided = route.decider.decide(command, aggregate.state);
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        return { outcome: { commandId, status: 'rejected', error: { code: error.code, message: error.message, field: error.field } }, wrote: false };
-      }
+      const attempted = this.tryDecide(route, command, aggregate.state);
+      if ('rejected' in attempted) return { outcome: attempted.rejected, wrote: false };
+      const decided = attempted.events;
       if (decided.length === 0) return { outcome: { commandId, status: 'accepted', position: aggregate.position }, wrote: false };
       const checked = { data: command.data, schema: route.definition.schema };
       const envelopes = decided.map((event, i) => this.envelope(command, event.type, event.data, i, checked));

@@ -1,5 +1,6 @@
 import { CreateFile, DeleteFile, FileCreated, FileDeleted, FileUploaded, RecordFileUpload } from '@batchyard/contracts';
 import { DomainError, unknownCommand, type CommandOf, type Decider, type EventOf } from '../command-handling/decider';
+import { NO_RESERVATIONS, quotaReturn, quotaShare, type Reserves } from '../reservations/reservations';
 
 export interface FileState {
   status: 'NEW' | 'CREATED' | 'DELETED';
@@ -43,4 +44,17 @@ export const fileDecider: Decider<FileState, FileCommand, FileEvent> = {
         return state;
     }
   },
+};
+
+/** A file's share of its tenant's stored bytes is its latest content (an upload anew replaces it), given back on delete. */
+export const fileReservations: Reserves<FileState, FileCommand> = (command, state, context) => {
+  const holder = `file:${command.aggregateId}`;
+  switch (command.type) {
+    case RecordFileUpload.type:
+      return state.status === 'CREATED' ? quotaShare(context, 'stored-bytes', holder, command.data.size) : NO_RESERVATIONS;
+    case DeleteFile.type:
+      return quotaReturn('stored-bytes', holder);
+    default:
+      return NO_RESERVATIONS;
+  }
 };

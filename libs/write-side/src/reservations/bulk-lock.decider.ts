@@ -16,7 +16,10 @@ export const bulkLockDecider: Decider<BulkLockState, BulkLockCommand, BulkLockEv
     switch (command.type) {
       case AcquireBulkLock.type: {
         const acquire = command.data;
-        if (holder?.jobId === acquire.jobId) return []; // a retry of the same request
+        if (holder?.jobId === acquire.jobId) {
+          // A retry holds no longer; the same job taking it again later (its upload came) moves its end out.
+          return Date.parse(acquire.heldUntil) > Date.parse(holder.heldUntil) ? [{ type: BulkLockAcquired.type, data: acquire }] : [];
+        }
         // Past `heldUntil` the holder's job has ended or never started; a lock is never held for ever.
         if (holder && Date.parse(command.issuedAt) < Date.parse(holder.heldUntil)) {
           throw new DomainError('conflict', `batch ${holder.jobId} (${holder.resource}) is still running: one overwrite or delete per resource at a time`);

@@ -14,7 +14,15 @@ describe('quota decider', () => {
       { type: QuotaTaken.type, data: { kind: 'stored-bytes', holder: 'file:b', amount: 40, used: 100 } },
     ]);
     expect(() => quotaDecider.decide(take('file:b', 41), after(take('file:a', 60)))).toThrow(
-      expect.objectContaining({ code: 'limited', message: expect.stringMatching(/60 in use of 100/) }),
+      expect.objectContaining({ code: 'too_large', message: expect.stringMatching(/store 100 bytes .*; 60 are stored, and 41 more do not fit/) }),
+    );
+  });
+
+  it('refuses a place past the limit as limited (a retry may pass once work ends), bytes as too large (it may not)', () => {
+    const tasks = commandsTo(quotaId('tasks'));
+    const place = (holder: string) => tasks(TakeQuota, { kind: 'tasks', holder, amount: 1, limit: 1 });
+    expect(() => quotaDecider.decide(place('task-b'), afterCommands(quotaDecider, place('task-a')))).toThrow(
+      expect.objectContaining({ code: 'limited', message: expect.stringMatching(/already has 1 tasks queued or running/) }),
     );
   });
 
@@ -35,7 +43,7 @@ describe('quota decider', () => {
 
   it('never takes away what is held when the limit is lowered: it refuses growth, and shrinking still goes', () => {
     const held = after(take('file:a', 90));
-    expect(() => quotaDecider.decide(take('file:b', 1, 50), held)).toThrow(/limited|in use/);
+    expect(() => quotaDecider.decide(take('file:b', 1, 50), held)).toThrow(/do not fit/);
     expect(quotaDecider.decide(take('file:a', 80, 50), held)).toEqual([{ type: QuotaTaken.type, data: { kind: 'stored-bytes', holder: 'file:a', amount: 80, used: 80 } }]);
   });
 });

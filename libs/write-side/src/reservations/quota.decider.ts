@@ -1,4 +1,4 @@
-import { QuotaReturned, QuotaTaken, ReturnQuota, TakeQuota } from '@batchyard/contracts';
+import { QuotaReturned, QuotaTaken, ReturnQuota, TakeQuota, type QuotaKind } from '@batchyard/contracts';
 import { DomainError, unknownCommand, type CommandOf, type Decider, type EventOf } from '../command-handling/decider';
 
 /** What holds a tenant's quota of one kind, and how much in all. */
@@ -13,6 +13,18 @@ export interface QuotaState {
  * a take that grows the use past the limit is refused. A limit lowered below the use refuses growth, never
  * what is held.
  */
+/** What the client is told: a place frees when work ends (retry later); bytes only when files are deleted. */
+function refusal(kind: QuotaKind, limit: number, used: number, more: number): DomainError {
+  switch (kind) {
+    case 'tasks':
+      return new DomainError('limited', `This account already has ${limit} tasks queued or running, its limit; retry when one has ended`);
+    case 'bulk-jobs':
+      return new DomainError('limited', `This account already has ${limit} batches queued or processing, its limit; retry when one has ended`);
+    case 'stored-bytes':
+      return new DomainError('too_large', `This account may store ${limit} bytes of files and uploads; ${used} are stored, and ${more} more do not fit`);
+  }
+}
+
 type QuotaCommand = CommandOf<typeof TakeQuota> | CommandOf<typeof ReturnQuota>;
 type QuotaEvent = EventOf<typeof QuotaTaken> | EventOf<typeof QuotaReturned>;
 
@@ -26,7 +38,7 @@ export const quotaDecider: Decider<QuotaState, QuotaCommand, QuotaEvent> = {
         const held = holders.get(holder);
         if (held === amount) return [];
         const after = used - (held ?? 0) + amount;
-        if (amount > (held ?? 0) && after > limit) throw new DomainError('limited', `${kind}: ${used} in use of ${limit}, and this needs ${amount - (held ?? 0)} more`);
+        if (amount > (held ?? 0) && after > limit) throw refusal(kind, limit, used, amount - (held ?? 0));
         return [{ type: QuotaTaken.type, data: { kind, holder, amount, used: after } }];
       }
       case ReturnQuota.type: {

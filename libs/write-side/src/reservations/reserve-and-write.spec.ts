@@ -141,22 +141,22 @@ describe('a write that reserves a unique value (CommandHandler with the routes)'
     expect(await batchEvents('b1')).toEqual(['BatchCreated', 'BatchUpdated']);
   });
 
-  it('a command redelivered after a crash between its rejection and the give-back gives the number back', async () => {
+  it('refuses a command its own decider refuses before it takes anything: no claim is written to give back', async () => {
     await handler().handle(createBatch('b1', 'LOT-1'));
-    const again = createBatch('b1', 'LOT-9', 'again');
-    let claims = 0;
-    // Dies at its second append to the LOT-9 claim: the give-back.
-    const dying: EventStore = Object.create(events, {
-      append: {
-        value: async (stream: string, ...rest: unknown[]) => {
-          if (stream.endsWith('lot-9') && ++claims === 2) throw new Error('the process died');
-          return (events.append as (...a: unknown[]) => unknown)(stream, ...rest);
-        },
-      },
-    });
-    await expect(handler(dying).handle(again)).rejects.toThrow('the process died');
-    expect(await holder('batch-number', 'lot-9')).toBe('b1');
-    expect(await handler().handle(again)).toMatchObject({ status: 'rejected' });
+    const before = (await events.readAll({ after: 0, maxCount: 10_000 })).length;
+    expect(await handler().handle(createBatch('b1', 'LOT-9', 'again'))).toMatchObject({ status: 'rejected', error: { code: 'conflict' } });
+    expect((await events.readAll({ after: 0, maxCount: 10_000 })).length).toBe(before);
+    expect(await holder('batch-number', 'lot-9')).toBeUndefined();
+  });
+
+  it('a command whose claim was written before a crash, refused when delivered again, gives the number back', async () => {
+    const again = createBatch('b2', 'LOT-9', 'again');
+    // Dies at the batch's own append: the claim is written, the batch is not.
+    await expect(handler(crashingAt(streamName(StreamCategory.batch, TENANT, 'b2'))).handle(again)).rejects.toThrow('the process died');
+    expect(await holder('batch-number', 'lot-9')).toBe('b2');
+    // Meanwhile another request created b2, without a number.
+    expect(await handler().handle(createBatch('b2', undefined, 'other'))).toMatchObject({ status: 'accepted' });
+    expect(await handler().handle(again)).toMatchObject({ status: 'rejected', error: { code: 'conflict' } });
     expect(await holder('batch-number', 'lot-9')).toBeUndefined();
   });
 

@@ -22,6 +22,7 @@ import {
   type TaskSpec,
 } from '@batchyard/contracts';
 import { DomainError, unknownCommand, type CommandOf, type Decider, type EventOf } from '../command-handling/decider';
+import { NO_RESERVATIONS, quotaShare, type Reserves } from '../reservations/reservations';
 
 export type TaskStatus = 'NEW' | 'PENDING' | 'EXECUTING' | 'CANCELLING' | 'EXECUTED' | 'EXECUTED_WITH_FAILURES' | 'FAILED';
 
@@ -64,6 +65,10 @@ type TaskEvent =
   | EventOf<typeof TaskResultFileWritten>
   | EventOf<typeof TaskCompleted>
   | EventOf<typeof TaskFailed>;
+
+/** A task holds one of its tenant's places from when it is queued until it ends (the task worker gives it back). */
+export const taskReservations: Reserves<TaskState, TaskCommand> = (command, state, context) =>
+  command.type === QueueTask.type && state.status === 'NEW' ? quotaShare(context, 'tasks', command.aggregateId, 1) : NO_RESERVATIONS;
 
 export const taskDecider: Decider<TaskState, TaskCommand, TaskEvent> = {
   initialState: () => ({ status: 'NEW', nextChunk: 0, items: 0, clashes: 0 }),
