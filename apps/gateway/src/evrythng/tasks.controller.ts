@@ -1,4 +1,4 @@
-import { All, Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
@@ -155,11 +155,6 @@ export class EvrythngTasksController {
     await this.commands.execute(CancelTask, { batchId }, { caller, aggregateId: taskId, readModel: [] });
     const task = await this.findTask(caller, batchId, taskId);
     return this.document(task.endPosition === undefined ? { ...task, status: 'CANCELLING', cancelled: true } : task, publicBase(this.infra, req));
-  }
-
-  @All(['', ':taskId', ':taskId/logs', ':taskId/cancel', ':taskId/result', ':taskId/progress'])
-  methodNotAllowed(@Req() req: Request): never {
-    throw new ApiError('METHOD_NOT_SUPPORTED', `${req.method} is not supported on ${req.path}`);
   }
 
   /**
