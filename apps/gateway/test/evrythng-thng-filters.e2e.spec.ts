@@ -1,4 +1,5 @@
-import { http, untilTaskEnded, useBatchyard } from '@batchyard/test-support';
+import type { RuntimeConfig } from '@batchyard/runtime';
+import { NO_SERVERS, describeTier, distributedOverrides, http, untilTaskEnded, useBatchyard } from '@batchyard/test-support';
 
 // The real npm SDK, as issue 21 found the name filter empty for generated Thngs.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -10,8 +11,12 @@ const PRODUCT = 'P'.repeat(24);
  * EVRYTHNG's filterable Thng fields on both shapes the items read model holds (issue 21): a TofuPilot unit's Thng and
  * a Thng a task generated from its `thngTemplate`. Each filter finds exactly the Thngs whose document shows the value.
  */
-describe('EVRYTHNG /thngs filters on units and generated Thngs (embedded)', () => {
-  const by = useBatchyard({}, { keys: { sdk: ['thng-filters', 'operator'] }, testTimeout: 120_000 });
+describe('EVRYTHNG /thngs filters on units and generated Thngs (embedded)', () => filterTests({}));
+const distributed = distributedOverrides();
+describeTier('EVRYTHNG /thngs filters on units and generated Thngs (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () => filterTests(distributed ?? {}));
+
+function filterTests(overrides: Partial<RuntimeConfig>) {
+  const by = useBatchyard(overrides, { keys: { sdk: ['thng-filters', 'operator'] }, testTimeout: 120_000 });
   const auth = () => ({ authorization: by.keys.sdk.key });
   let batchId: string;
   let generated: string[];
@@ -106,4 +111,4 @@ describe('EVRYTHNG /thngs filters on units and generated Thngs (embedded)', () =
     expect(thngs.map((t: any) => t.id).sort()).toEqual(generated);
     expect(thngs.filter((t: any) => t.createdByTask).every((t: any) => t.name === 'SDK Thng' && t.batch === batchId)).toBe(true);
   });
-});
+}
