@@ -94,6 +94,20 @@ describe('PSEUDO_RANDOM short IDs', () => {
     expect(legacy.every((core) => /^[A-Za-z0-9]{2}$/.test(core))).toBe(true);
   });
 
+  it('stays a permutation when a round draws its block again (all four words rejected)', () => {
+    // Five-character limbs (50^5) reject a word 5.4% of the time, all four about once in 120,000 blocks.
+    const permutation = new KeyedPermutation(Buffer.alloc(32, 7), 10, SHORT_ID_VERSION);
+    const cipher = (permutation as unknown as { cipher: { update(b: Uint8Array): Buffer } }).cipher;
+    const update = cipher.update.bind(cipher);
+    let calls = 0;
+    cipher.update = (b: Uint8Array) => (calls++, update(b));
+    const cores = permutation.cores(Array.from({ length: 60_000 }, (_, i) => i));
+    // 12 rounds (two limbs, six each), plus the draws again: this fixed key has some.
+    expect(calls).toBeGreaterThan(12);
+    expect(new Set(cores).size).toBe(60_000);
+    expect(cores.every((core) => core.length === 10 && CORE.test(core))).toBe(true);
+  });
+
   it('makes the widest cores (20 characters) too', () => {
     const all = codes({ type: 'PSEUDO_RANDOM', length: 24, prefix: 'abc', separator: '-' }, 999_000, 1_000);
     expect(new Set(all).size).toBe(1_000);
