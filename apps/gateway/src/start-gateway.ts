@@ -14,6 +14,7 @@ import { CommandGateway } from './commands/command-gateway';
 import { consoleAssets, consoleDir } from './console/console-assets';
 import { isFileUpload } from './evrythng/files.controller';
 import { GatewayModule } from './gateway.module';
+import { AllowedMethods, type RouterLike } from './http/allowed-methods';
 import { DialectErrorFilter, expressErrorHandler } from './http/error-filter';
 import { BULK_JOB_BODIES, GENERAL_BODIES, jsonBody } from './http/json-bodies';
 
@@ -40,7 +41,8 @@ export async function startGateway(infra: Infrastructure): Promise<RunningApp> {
   const json = jsonBody(GENERAL_BODIES);
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) => (isFileUpload(req.path) ? next() : json(req, res, next)));
   app.use(expressErrorHandler(logger));
-  app.useGlobalFilters(new DialectErrorFilter(logger));
+  const router = () => (app.getHttpAdapter().getInstance() as express.Express).router as unknown as RouterLike;
+  app.useGlobalFilters(new DialectErrorFilter(logger, new AllowedMethods(router)));
   app.enableShutdownHooks();
 
   const bootstrap = await untilBatchServiceAnswers(logger, () => ensureBootstrapKey(sender, readStore, infra.config.bootstrapKey));

@@ -1,4 +1,4 @@
-import { taskItem } from '@batchyard/contracts';
+import { SHORT_ID_VERSION, taskItem } from '@batchyard/contracts';
 import { Checkpoints, projectionCheckpoint } from '@batchyard/projections';
 import { ShortDomainsProjection } from '@batchyard/read-models';
 import type { RuntimeConfig } from '@batchyard/runtime';
@@ -48,7 +48,7 @@ function shortDomainTests(overrides: Partial<RuntimeConfig>) {
     expect(created.status).toBe(202);
     const done = await untilTaskEnded(by.url, created.headers.get('location')!, { authorization: by.key }, 300);
     expect(done.status).toBe('EXECUTED');
-    const { thngId, shortId } = taskItem(done.id, 0, 1);
+    const { thngId, shortId } = taskItem(done.id, 0, 1, SHORT_ID_VERSION);
     expect(await getWithHost(`${by.url}/${shortId}`, domain)).toEqual({ status: 307, location: `https://example.com/${thngId}` });
     expect((await getWithHost(`${by.url}/${shortId}`, 'tn.gg')).status).toBe(404);
     expect((await post(by.key, 'TN.GG')).status).toBe(202);

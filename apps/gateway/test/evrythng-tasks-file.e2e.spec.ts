@@ -1,5 +1,5 @@
 import { ZipFile } from 'yazl';
-import { taskItem } from '@batchyard/contracts';
+import { SHORT_ID_VERSION, taskItem } from '@batchyard/contracts';
 import type { RuntimeConfig } from '@batchyard/runtime';
 import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, getWithHost, untilTaskEnded, useBatchyard } from '@batchyard/test-support';
 
@@ -102,9 +102,12 @@ function fileTaskTests(overrides: Partial<RuntimeConfig>) {
     const location = await queue(await newBatch(), { ...fileBased(file.contentUrl, 'ZIP'), outputParameters: { type: 'CSV', columns: ['SHORT_ID', 'THNG'] } });
     const task = await untilEnded(location);
     expect(task).toMatchObject({ status: 'EXECUTED', result: { totalThngsCreated: 3, totalUrlBindingsCreated: 3, failedOperationsAmount: 0 } });
-    const { thngId, shortId } = taskItem(task.id, 0, 2);
+    const { thngId, shortId } = taskItem(task.id, 0, 2, SHORT_ID_VERSION);
     const resultFile = await http(task.result.location, { headers: auth() });
-    expect(resultFile.text.trim().split(/\r?\n/)).toEqual(['SHORT_ID,THNG', ...[0, 1, 2].map((i) => `${taskItem(task.id, 0, i).shortId},${taskItem(task.id, 0, i).thngId}`)]);
+    expect(resultFile.text.trim().split(/\r?\n/)).toEqual([
+      'SHORT_ID,THNG',
+      ...[0, 1, 2].map((i) => `${taskItem(task.id, 0, i, SHORT_ID_VERSION).shortId},${taskItem(task.id, 0, i).thngId}`),
+    ]);
     expect((await http(`${by.url}/thngs/${thngId}`, { headers: auth() })).body.identifiers).toEqual({ ser: 'Z3' });
     expect(await getWithHost(`${by.url}/${shortId}`, 'tn.gg')).toEqual({ status: 307, location: `https://example.com/f/${thngId}` });
   });

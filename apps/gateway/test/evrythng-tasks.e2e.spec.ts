@@ -1,4 +1,4 @@
-import { EVRYTHNG_ID_PATTERN, evrythngIdFrom, sha256Hex, taskItem, uuidFrom } from '@batchyard/contracts';
+import { EVRYTHNG_ID_PATTERN, SHORT_ID_VERSION, evrythngIdFrom, sha256Hex, taskItem, uuidFrom } from '@batchyard/contracts';
 import { redirectionDocId } from '@batchyard/read-models';
 import type { RuntimeConfig } from '@batchyard/runtime';
 import { NO_SERVERS, describeTier, distributedOverrides, http, issueKey, getWithHost, untilTaskEnded, useBatchyard } from '@batchyard/test-support';
@@ -65,7 +65,7 @@ function taskTests(overrides: Partial<RuntimeConfig>) {
     const thngs = await http(`${by.url}/thngs?filter=${encodeURIComponent(`batch=${batchId}`)}&perPage=5`, { headers: auth() });
     expect(thngs.headers.get('x-result-count')).toBe('2500');
     expect(thngs.body[0]).toMatchObject({ name: 'Generated', tags: ['Generated'], product: PRODUCT, batch: batchId, createdByTask: taskId });
-    const { thngId, shortId } = taskItem(taskId, 2, 2_499);
+    const { thngId, shortId } = taskItem(taskId, 2, 2_499, SHORT_ID_VERSION);
     expect((await http(`${by.url}/thngs/${thngId}`, { headers: auth() })).body).toMatchObject({ id: thngId, createdByTask: taskId });
 
     const batch = await http(`${by.url}/batches/${batchId}`, { headers: auth() });
@@ -106,7 +106,7 @@ function taskTests(overrides: Partial<RuntimeConfig>) {
     const key = 'clash-task-1';
     // The task id derives from the Idempotency-Key, so the test can claim one of its short IDs first, as another tenant would.
     const taskId = evrythngIdFrom(`task:${uuidFrom(`idempotency:${sha256Hex(`default\n${key}`)}`)}`);
-    const { shortId } = taskItem(taskId, 0, 1);
+    const { shortId } = taskItem(taskId, 0, 1, SHORT_ID_VERSION);
     const readStore = await by.launched.infra.readStore();
     await readStore.collection('short_id_claims').insert({ _id: redirectionDocId('tn.gg', shortId), tenant: 'someone-else', taskId: 'x', index: 0 });
 

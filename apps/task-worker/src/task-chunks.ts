@@ -21,14 +21,17 @@ export class TaskChunks {
   async next(task: Task, state: TaskState, chunk: number, count: number): Promise<ChunkData | undefined> {
     const spec = state.spec!;
     const first = state.items;
+    // The task's way of drawing short IDs goes on each chunk, whose derived short IDs it decides (absent before version 2).
+    const version = spec.shortIdVersion !== undefined ? { shortIdVersion: spec.shortIdVersion } : {};
     if (spec.type === 'SHORT_ID_GENERATION') {
-      const codes = shortIdCodes(spec.inputParameters, spec.shortIdKey)(first, count);
-      const fitting = itemsFitting(count, itemsRoom({ batchId: spec.batchId }), (i) => listedBytes(codes[i]));
-      return fitting ? { batchId: spec.batchId, chunk, first, count: fitting, shortIds: codes.slice(0, fitting), clashes: [] } : undefined;
+      const codes = shortIdCodes(spec.inputParameters, spec.shortIdKey, spec.shortIdVersion)(first, count);
+      const base = { batchId: spec.batchId, ...version };
+      const fitting = itemsFitting(count, itemsRoom(base), (i) => listedBytes(codes[i]));
+      return fitting ? { ...base, chunk, first, count: fitting, shortIds: codes.slice(0, fitting), clashes: [] } : undefined;
     }
     const { batchId, inputParameters: input } = spec;
     const redirect = input.generateRedirections ? { shortDomain: input.shortDomain!, url: input.defaultRedirectUrl! } : undefined;
-    const base = { batchId, ...(input.generateThngs && { thngTemplate: input.thngTemplate }), ...(redirect && { redirect }) };
+    const base = { batchId, ...version, ...(input.generateThngs && { thngTemplate: input.thngTemplate }), ...(redirect && { redirect }) };
     const room = itemsRoom(base, input.type === 'IDENTIFIERS_LIST_BASED' ? input.customIdentifier.key : undefined);
     const clash = (offset: number, shortId?: string) => (redirect ? clashBytes(first + offset, shortId) : 0);
     const slice = <T>(list: readonly T[]) => list.slice(first, first + count);
@@ -50,7 +53,7 @@ export class TaskChunks {
     if (given.count === 0 && !given.file?.rejected.length) return undefined;
     let clashes: ChunkData['clashes'] = [];
     if (redirect) {
-      const items = [...chunkItems(task.taskId, { chunk, first, ...given })];
+      const items = [...chunkItems(task.taskId, { chunk, first, ...version, ...given })];
       clashes = (await this.claims.claim(task.tenant, task.taskId, redirect.shortDomain, items)).map(({ index, shortId }) => ({ index, shortId }));
     }
     return { ...base, chunk, first, ...given, clashes };

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 
-/** EVRYTHNG's id alphabet: 52 symbols without look-alikes (no i, j, l, o, u, v, z, I, J, L, O, Z). */
+/** EVRYTHNG's id alphabet: 50 symbols without look-alikes (no i, j, l, o, u, v, z, I, J, L, O, Z). */
 export const EVRYTHNG_ID_ALPHABET = 'abcdefghkmnpqrstwxyABCDEFGHKMNPQRSTUVWXY0123456789';
 export const EVRYTHNG_ID_PATTERN = /^[abcdefghkmnpqrstwxyABCDEFGHKMNPQRSTUVWXY0123456789]{24}$/;
 

@@ -1,4 +1,4 @@
-import { All, Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CreateBatch, DeleteBatch, EVRYTHNG_ID_PATTERN, UpdateBatch, evrythngIdFrom, newEvrythngId, uuidFrom } from '@batchyard/contracts';
 import { BatchesProjection, batchDocId, type BatchDoc } from '@batchyard/read-models';
@@ -91,16 +91,6 @@ export class EvrythngBatchesController {
     withScopes(query);
     await this.find(caller, batchId);
     await this.commands.execute(DeleteBatch, { batchId }, { caller, aggregateId: batchId, readModel: BatchesProjection });
-  }
-
-  @All()
-  collectionMethodNotAllowed(@Req() req: Request): never {
-    throw new ApiError('METHOD_NOT_SUPPORTED', `${req.method} is not supported on /batches`);
-  }
-
-  @All(':batchId')
-  itemMethodNotAllowed(@Req() req: Request): never {
-    throw new ApiError('METHOD_NOT_SUPPORTED', `${req.method} is not supported on /batches/:batchId`);
   }
 
   private async document(caller: Caller, doc: BatchDoc, scopes: boolean) {

@@ -1,4 +1,4 @@
-import { All, Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { CreateFile, DeleteFile, EVRYTHNG_ID_PATTERN, RecordFileUpload, evrythngIdFrom, maxFileBytes, newEvrythngId } from '@batchyard/contracts';
@@ -102,16 +102,6 @@ export class EvrythngFilesController {
     res.status(200).type(file.type).setHeader('content-length', String(file.content.size));
     res.attachment(file.name);
     await pipeline(await this.signed.blobs.get(file.content.hash), res);
-  }
-
-  @All()
-  collectionMethodNotAllowed(@Req() req: Request): never {
-    throw new ApiError('METHOD_NOT_SUPPORTED', `${req.method} is not supported on /files`);
-  }
-
-  @All([':fileId', ':fileId/upload', ':fileId/content'])
-  itemMethodNotAllowed(@Req() req: Request): never {
-    throw new ApiError('METHOD_NOT_SUPPORTED', `${req.method} is not supported on ${req.path}`);
   }
 
   private document(doc: FileDoc, req: Request) {

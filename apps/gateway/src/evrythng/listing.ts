@@ -35,8 +35,11 @@ export interface FilterTarget {
 
 /** Where a resource's `=` filter fields live in its read model: a field name, or how to match it. */
 export interface ListingFields {
-  /** The read-model field an `=` clause on this filter field matches, or undefined when it cannot be filtered on. */
-  equals(field: string): FilterTarget | undefined;
+  /**
+   * The read-model field an `=` clause on this filter field matches, or undefined when it cannot be filtered on;
+   * several when the field lives in more than one shape of document (a unit's Thng, a generated one): any of them.
+   */
+  equals(field: string): FilterTarget | readonly FilterTarget[] | undefined;
   /** The read-model field `?ids=` matches. */
   idPath: string;
   /** The filter fields, for the error message. */
@@ -44,7 +47,10 @@ export interface ListingFields {
 }
 
 /** Filter fields of a fixed list: looked up as the list's own entries only (`constructor` is none of them). */
-export function filterFields(targets: Record<string, FilterTarget>, matchAlso?: (field: string) => FilterTarget | undefined): ListingFields['equals'] {
+export function filterFields(
+  targets: Record<string, FilterTarget | readonly FilterTarget[]>,
+  matchAlso?: (field: string) => FilterTarget | readonly FilterTarget[] | undefined,
+): ListingFields['equals'] {
   const known = new Map(Object.entries(targets));
   return (field) => known.get(field) ?? matchAlso?.(field);
 }
@@ -54,9 +60,19 @@ const IDENTIFIER_KEY = /^identifiers\.([A-Za-z_][A-Za-z0-9_-]{0,99})$/;
 export const IDENTIFIER_KEY_RULE = 'identifiers.<key> (letters, digits, _ and -, not starting with a digit)';
 
 export function identifierFilter(field: string): FilterTarget | undefined {
-  const key = IDENTIFIER_KEY.exec(field)?.[1];
-  return key !== undefined && !isPrototypeKey(key) ? { path: field } : undefined;
+  return keyOf(IDENTIFIER_KEY, field) !== undefined ? { path: field } : undefined;
 }
+
+/** A `customFields.<key>` filter field's key, under the same rule as an identifier's. */
+const CUSTOM_FIELD_KEY = /^customFields\.([A-Za-z_][A-Za-z0-9_-]{0,99})$/;
+
+/** The key of a `<prefix>.<key>` filter field when the key is one a filter can name, else undefined. */
+export function keyOf(pattern: RegExp, field: string): string | undefined {
+  const key = pattern.exec(field)?.[1];
+  return key !== undefined && !isPrototypeKey(key) ? key : undefined;
+}
+export const customFieldKey = (field: string) => keyOf(CUSTOM_FIELD_KEY, field);
+export const identifierKey = (field: string) => keyOf(IDENTIFIER_KEY, field);
 
 /**
  * A filter expression as `field<op>value` clauses joined by `&` (all must hold): `=` on the resource's
@@ -64,6 +80,7 @@ export function identifierFilter(field: string): FilterTarget | undefined {
  */
 function parseFilter(expression: string, fields: ListingFields): Filter {
   const filter: Filter = {};
+  const anyOf: Filter[] = [];
   const createdAt: { $gt?: number; $lt?: number } = {};
   for (const clause of expression.split('&')) {
     const match = /^([A-Za-z_][\w.]*)\s*([=<>])(.*)$/.exec(clause.trim());
@@ -79,10 +96,13 @@ function parseFilter(expression: string, fields: ListingFields): Filter {
     } else if (op !== '=') {
       throw filterError(`${field} takes only =`);
     } else {
-      const target = fields.equals(field!)!;
-      filter[target.path] = target.contains ? { $has: value } : value;
+      const targets = [fields.equals(field!)!].flat();
+      const conditions = targets.map((target): Filter => ({ [target.path]: target.contains ? { $has: value } : value }));
+      if (conditions.length === 1) Object.assign(filter, conditions[0]);
+      else anyOf.push({ $or: conditions });
     }
   }
+  if (anyOf.length) filter.$and = anyOf;
   if (Object.keys(createdAt).length) filter.createdAt = createdAt;
   return filter;
 }

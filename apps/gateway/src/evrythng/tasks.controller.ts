@@ -1,8 +1,8 @@
-import { All, Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import { CancelTask, EVRYTHNG_ID_PATTERN, QueueTask, evrythngIdFrom, newEvrythngId, taskQuantity, type ResultFile } from '@batchyard/contracts';
+import { CancelTask, EVRYTHNG_ID_PATTERN, QueueTask, SHORT_ID_VERSION, evrythngIdFrom, newEvrythngId, taskQuantity, type ResultFile } from '@batchyard/contracts';
 import { BatchesProjection, ItemsProjection, TasksProjection, batchDocId, taskDocId, type BatchDoc, type TaskDoc, type TaskLogDoc } from '@batchyard/read-models';
 import { Checkpoints, projectionCheckpoint } from '@batchyard/projections';
 import type { Filter, FindOptions, ReadStore } from '@batchyard/read-store';
@@ -64,8 +64,10 @@ export class EvrythngTasksController {
     this.checkItems(spec.inputParameters);
     await this.inputChecks.check(caller, spec.inputParameters, publicBase(this.infra, req));
     const taskId = req.commandId ? evrythngIdFrom(`task:${req.commandId}`) : newEvrythngId();
-    // A SHORT_ID_GENERATION task's codes are a permutation keyed by a secret of its own.
-    const queued = spec.type === 'SHORT_ID_GENERATION' ? { ...spec, taskId, batchId, shortIdKey: randomBytes(32).toString('base64url') } : { ...spec, taskId, batchId };
+    // A SHORT_ID_GENERATION task's codes are a permutation keyed by a secret of its own; every new task draws its short
+    // IDs the current way (EVRYTHNG's 50 symbols, unbiased), which the events record so that they replay the same.
+    const ids = { taskId, batchId, shortIdVersion: SHORT_ID_VERSION };
+    const queued = spec.type === 'SHORT_ID_GENERATION' ? { ...spec, ...ids, shortIdKey: randomBytes(32).toString('base64url') } : { ...spec, ...ids };
     // Queued, a task holds one of its tenant's places until it ends (taken by the write side, or 429).
     await this.commands.execute(QueueTask, queued, { caller, aggregateId: taskId, commandId: req.commandId, readModel: TasksProjection });
     res.location(`/batches/${batchId}/tasks/${taskId}`);
@@ -149,11 +151,6 @@ export class EvrythngTasksController {
     await this.commands.execute(CancelTask, { batchId }, { caller, aggregateId: taskId, readModel: [] });
     const task = await this.findTask(caller, batchId, taskId);
     return this.document(task.endPosition === undefined ? { ...task, status: 'CANCELLING', cancelled: true } : task, publicBase(this.infra, req));
-  }
-
-  @All(['', ':taskId', ':taskId/logs', ':taskId/cancel', ':taskId/result', ':taskId/progress'])
-  methodNotAllowed(@Req() req: Request): never {
-    throw new ApiError('METHOD_NOT_SUPPORTED', `${req.method} is not supported on ${req.path}`);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { isGeneratedThng, type GeneratedThngDoc, type ItemDoc } from '@batchyard/read-models';
-import { filterFields, type ListingFields } from './listing';
+import { customFieldKey, filterFields, identifierKey, type FilterTarget, type ListingFields } from './listing';
 
 /**
  * An item as an EVRYTHNG ThngDocument. A unit's serial number is its name and `identifiers.serial_number`; its
@@ -21,17 +21,32 @@ export function thngDocument(item: ItemDoc | GeneratedThngDoc) {
   };
 }
 
-/** Where each Thng filter field lives in the items read model. */
+/**
+ * Where each Thng filter field lives in the items read model, which holds two shapes: a unit's Thng (serial, part and
+ * revision as fields of their own) and a generated one (its task's `thngTemplate` under `template`). A field either
+ * shape has matches in both (EVRYTHNG's filterable Thng fields: name, tags, identifiers.<key>, product, batch,
+ * customFields.<key>, createdAt); one only a generated Thng has matches generated Thngs only.
+ */
+const UNIT_IDENTIFIERS: Record<string, string> = { serial_number: 'serialNumber', part_number: 'partNumber', revision_number: 'revisionNumber' };
 const THNG_FILTER_PATHS = {
-  name: { path: 'serialNumber' },
-  'identifiers.serial_number': { path: 'serialNumber' },
-  'identifiers.part_number': { path: 'partNumber' },
-  'identifiers.revision_number': { path: 'revisionNumber' },
+  name: [{ path: 'serialNumber' }, { path: 'template.name' }],
+  tags: { path: 'template.tags', contains: true },
+  product: { path: 'template.product' },
   batch: { path: 'batchId' },
 };
 
+function keyedThngFilter(field: string): FilterTarget | FilterTarget[] | undefined {
+  const identifier = identifierKey(field);
+  if (identifier !== undefined) {
+    const generated = { path: `template.identifiers.${identifier}` };
+    return Object.hasOwn(UNIT_IDENTIFIERS, identifier) ? [{ path: UNIT_IDENTIFIERS[identifier] }, generated] : generated;
+  }
+  const custom = customFieldKey(field);
+  return custom !== undefined ? { path: `template.customFields.${custom}` } : undefined;
+}
+
 export const THNG_FIELDS: ListingFields = {
-  equals: filterFields(THNG_FILTER_PATHS),
+  equals: filterFields(THNG_FILTER_PATHS, keyedThngFilter),
   idPath: 'thngId',
-  names: Object.keys(THNG_FILTER_PATHS).join(', '),
+  names: `${Object.keys(THNG_FILTER_PATHS).join(', ')}, identifiers.<key>, customFields.<key>`,
 };

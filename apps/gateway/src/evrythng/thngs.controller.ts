@@ -1,4 +1,4 @@
-import { All, Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { EVRYTHNG_ID_PATTERN } from '@batchyard/contracts';
 import type { GeneratedThngDoc, ItemDoc } from '@batchyard/read-models';
@@ -36,10 +36,5 @@ export class EvrythngThngsController {
     const [item] = EVRYTHNG_ID_PATTERN.test(thngId) ? await this.items.find({ tenant: caller.tenant, thngId }, { limit: 1 }) : [];
     if (!item) throw new ApiError('NOT_FOUND', `Thng ${thngId} not found`);
     return thngDocument(item);
-  }
-
-  @All(['', ':thngId'])
-  methodNotAllowed(@Req() req: Request): never {
-    throw new ApiError('METHOD_NOT_SUPPORTED', `${req.method} is not supported on ${req.path}`);
   }
 }

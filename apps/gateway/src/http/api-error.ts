@@ -28,6 +28,8 @@ export class ApiError extends Error {
   readonly status: number;
   /** Sent as `Retry-After` (seconds) with a 429 or 503: when a retry may succeed. */
   retryAfterSeconds?: number;
+  /** Sent as `Allow` with a 405: the methods the path takes. */
+  allow?: readonly string[];
 
   constructor(
     readonly code: ErrorCode,
@@ -52,6 +54,13 @@ export class ApiError extends Error {
   static unavailable(message: string, retryAfterSeconds: number): ApiError {
     const error = new ApiError('SERVICE_UNAVAILABLE', message);
     error.retryAfterSeconds = retryAfterSeconds;
+    return error;
+  }
+
+  /** 405: no route of `path` takes `method`; `allow` are the methods its routes declare. */
+  static methodNotAllowed(method: string, path: string, allow: readonly string[]): ApiError {
+    const error = new ApiError('METHOD_NOT_SUPPORTED', `${method} is not supported on ${path}; it takes ${allow.join(', ')}`);
+    error.allow = allow;
     return error;
   }
 

@@ -1,7 +1,8 @@
-import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, NotFoundException, type ExceptionFilter } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { StoreUnavailableError } from '@batchyard/read-store';
 import type { Logger } from '@batchyard/runtime';
+import type { AllowedMethods } from './allowed-methods';
 import { ApiError } from './api-error';
 import { dialectOf } from './dialect';
 import { errorBody } from './error-bodies';
@@ -29,22 +30,32 @@ export function toApiError(error: unknown): ApiError {
 export function sendError(req: Request, res: Response, error: ApiError): void {
   if (res.headersSent) return;
   if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  if (error.allow) res.setHeader('Allow', error.allow.join(', '));
   res
     .status(error.status)
     .type('application/json')
     .send(JSON.stringify(errorBody(dialectOf(req.path), error, req.path)));
 }
 
-/** Every error of every route, in the dialect's own shape. */
+/**
+ * Every error of every route, in the dialect's own shape. A request no route took reaches here as Nest's
+ * NotFoundException (routes throw ApiError): when routes declare the path with other methods it is a 405 with
+ * `Allow` instead, whatever the dialect; a path no route declares stays 404.
+ */
 @Catch()
 export class DialectErrorFilter implements ExceptionFilter {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly allowedMethods?: AllowedMethods,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const error = toApiError(exception);
+    const req = http.getRequest<Request>();
+    const allow = exception instanceof NotFoundException ? this.allowedMethods?.of(req.path) : undefined;
+    const error = allow ? ApiError.methodNotAllowed(req.method, req.path, allow) : toApiError(exception);
     if (error.status >= 500) this.logger.error({ err: exception }, 'request failed');
-    sendError(http.getRequest<Request>(), http.getResponse<Response>(), error);
+    sendError(req, http.getResponse<Response>(), error);
   }
 }
 

@@ -30,8 +30,10 @@ describe('short ID templates', () => {
       expect.stringMatching(/^length: length 4 cannot hold 10000 codes: the last, 10000, needs 5 digits/),
     ]);
     expect(problems({ type: 'SEQUENTIAL', length: 6, prefix: 'AB', separator: '-', increment: 100 }, 100)).toEqual([expect.stringMatching(/cannot hold 100 codes/)]);
-    expect(problems({ type: 'PSEUDO_RANDOM', length: 3 }, 238_329)).toEqual([
-      expect.stringMatching(/^length: length 3 cannot hold 238329 codes: 3 random characters make 238328 codes$/),
+    // 50 symbols: 50^3 codes of 3 characters.
+    expect(problems({ type: 'PSEUDO_RANDOM', length: 3 }, 125_000)).toEqual([]);
+    expect(problems({ type: 'PSEUDO_RANDOM', length: 3 }, 125_001)).toEqual([
+      expect.stringMatching(/^length: length 3 cannot hold 125001 codes: 3 random characters make 125000 codes$/),
     ]);
     expect(problems({ type: 'PSEUDO_RANDOM', length: 4, prefix: 'ABCD' }, 1)).toEqual([expect.stringMatching(/leaves no room/)]);
     expect(problems({ type: 'PSEUDO_RANDOM', length: 30 }, 1)).toEqual([expect.stringMatching(/at most 20 characters/)]);

@@ -1,12 +1,54 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { EVRYTHNG_ID_ALPHABET } from '../ids';
 
 /** A short ID is 1 to 64 letters, digits, `_` or `-`: safe in a URL path as it is. */
 export const MAX_SHORT_ID_LENGTH = 64;
-/** The characters of a pseudo-random core: case-sensitive alphanumerics, as EVRYTHNG's default short IDs. */
-export const SHORT_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/**
+ * The characters of a generated short ID (a PSEUDO_RANDOM core, a POPULATING task's derived short ID): EVRYTHNG's
+ * 50 symbols, without look-alikes (no i, j, l, o, u, v, z, I, J, L, O, Z), drawn with no modulo bias.
+ */
+export const SHORT_ID_ALPHABET = EVRYTHNG_ID_ALPHABET;
+/** The 62 case-sensitive alphanumerics that short IDs were generated from before short ID version 2. */
+export const LEGACY_SHORT_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * How a task generates short IDs, recorded on its TaskQueued (and QueueTask) and on each of its ItemsGenerated (and
+ * RecordItems), so an event replays to the short IDs it gave when it was recorded:
+ * - absent (version 1, every event recorded before the field existed): the 62 LEGACY_SHORT_ID_ALPHABET symbols,
+ *   a derived short ID taking digest byte mod 62, a PSEUDO_RANDOM round scaling 53 bits to the limb's size;
+ * - 2: the 50 SHORT_ID_ALPHABET symbols, every draw by rejection sampling (no modulo bias).
+ */
+export const SHORT_ID_VERSION = 2;
+export const ShortIdVersionSchema = z
+  .literal(SHORT_ID_VERSION)
+  .describe("How generated short IDs are drawn: 2, EVRYTHNG's 50 symbols with no modulo bias; absent (recorded before it), 62 alphanumerics")
+  .optional();
+export type ShortIdVersion = z.infer<typeof ShortIdVersionSchema>;
+
+/** The alphabet of a short ID version (absent: the legacy 62 symbols). */
+export const shortIdAlphabet = (version: ShortIdVersion): string => (version === SHORT_ID_VERSION ? SHORT_ID_ALPHABET : LEGACY_SHORT_ID_ALPHABET);
+
+/**
+ * `length` symbols of `alphabet` drawn from a seed with no modulo bias: SHA-256 of `seed` then of `seed:1`, `seed:2`, …
+ * gives bytes, a byte below the largest multiple of the alphabet's size under 256 picks symbol `byte mod size`, any
+ * other is skipped. The same seed always gives the same symbols.
+ */
+export function unbiasedSymbols(seed: string, length: number, alphabet: string = SHORT_ID_ALPHABET): string {
+  const size = alphabet.length;
+  const limit = 256 - (256 % size);
+  let text = '';
+  for (let counter = 0; text.length < length; counter++) {
+    const digest = createHash('sha256')
+      .update(counter === 0 ? seed : `${seed}:${counter}`)
+      .digest();
+    for (let i = 0; i < digest.length && text.length < length; i++) if (digest[i] < limit) text += alphabet[digest[i] % size];
+  }
+  return text;
+}
 /** A pseudo-random core's length when the template gives none: EVRYTHNG's default short ID has 8 characters. */
 export const DEFAULT_RANDOM_CORE_LENGTH = 8;
-/** The longest pseudo-random core: 62^20 ≈ 7·10^35 codes, in four limbs, three of which fill one block of the permutation's cipher. */
+/** The longest pseudo-random core: 50^20 ≈ 9·10^33 codes, in four limbs, three of which fill one block of the permutation's cipher. */
 export const MAX_RANDOM_CORE_LENGTH = 20;
 
 const affix = (name: string) =>

@@ -5,7 +5,15 @@ import { defineEvent } from '../event-definition';
 import { evrythngIdFrom } from '../ids';
 import { StreamCategory } from '../streams';
 import { FileChunkSchema } from './task-input-file';
-import { SHORT_ID_ALPHABET, ShortIdTemplateSchema, shortIdTemplateProblems } from './short-id-template';
+import {
+  LEGACY_SHORT_ID_ALPHABET,
+  SHORT_ID_VERSION,
+  ShortIdTemplateSchema,
+  ShortIdVersionSchema,
+  shortIdTemplateProblems,
+  unbiasedSymbols,
+  type ShortIdVersion,
+} from './short-id-template';
 
 export * from './short-id-template';
 
@@ -154,6 +162,8 @@ const TaskSpecBaseSchema = z.object({
   batchId: z.string(),
   tags: z.array(z.string()).optional(),
   customFields: z.record(z.string(), z.unknown()).optional(),
+  /** How the task generates short IDs (see ShortIdVersionSchema): the gateway queues every new task at SHORT_ID_VERSION; absent on tasks queued before. */
+  shortIdVersion: ShortIdVersionSchema,
 });
 
 const PopulatingTaskSpecSchema = TaskSpecBaseSchema.extend({
@@ -219,6 +229,8 @@ export const ItemsGenerated = defineEvent({
     /** The chunk's identifier values (IDENTIFIERS_LIST_BASED), in item order. */
     identifier: z.object({ key: z.string(), values: z.array(z.string()) }).optional(),
     clashes: z.array(ItemClashSchema),
+    /** How the chunk's derived short IDs are drawn (`taskItem`), its task's `shortIdVersion`; absent on chunks recorded before. */
+    shortIdVersion: ShortIdVersionSchema,
     /** FILE_BASED: the cursor after the chunk's rows (a chunk of refused rows only has no items), and those refused rows. */
     file: FileChunkSchema.optional(),
   }),
@@ -272,15 +284,23 @@ export const TaskFailed = defineEvent({
   schema: z.object({ batchId: z.string(), error: z.string() }),
 });
 
+/** The length of a short ID that `taskItem` derives. */
+export const DERIVED_SHORT_ID_LENGTH = 8;
+
 /**
- * The ids of item `index` of chunk `chunk` of a task: a 24-character Thng id and an 8-character,
- * case-sensitive alphanumeric short ID (EVRYTHNG's default shape), the same however often they are derived.
+ * The ids of item `index` of chunk `chunk` of a task: a 24-character Thng id and an 8-character short ID (EVRYTHNG's
+ * default length), the same however often they are derived. `shortIdVersion` (the chunk's) picks the short ID's
+ * draw: SHORT_ID_VERSION, 8 of EVRYTHNG's 50 symbols by rejection sampling (`unbiasedSymbols`); absent, as recorded
+ * before, 8 case-sensitive alphanumerics, digest byte mod 62.
  */
-export function taskItem(taskId: string, chunk: number, index: number): { thngId: string; shortId: string } {
+export function taskItem(taskId: string, chunk: number, index: number, shortIdVersion?: ShortIdVersion): { thngId: string; shortId: string } {
   const seed = `${taskId}:${chunk}:${index}`;
-  const digest = createHash('sha256').update(`short:${seed}`).digest();
   let shortId = '';
-  for (let i = 0; i < 8; i++) shortId += SHORT_ID_ALPHABET[digest[i] % SHORT_ID_ALPHABET.length];
+  if (shortIdVersion === SHORT_ID_VERSION) shortId = unbiasedSymbols(`short:${seed}`, DERIVED_SHORT_ID_LENGTH);
+  else {
+    const digest = createHash('sha256').update(`short:${seed}`).digest();
+    for (let i = 0; i < DERIVED_SHORT_ID_LENGTH; i++) shortId += LEGACY_SHORT_ID_ALPHABET[digest[i] % LEGACY_SHORT_ID_ALPHABET.length];
+  }
   return { thngId: evrythngIdFrom(`thng:${seed}`), shortId };
 }
 
@@ -292,10 +312,13 @@ export interface ChunkItem {
   identifiers?: Record<string, string>;
 }
 
-export function* chunkItems(taskId: string, data: Pick<z.infer<typeof ItemsGenerated.schema>, 'chunk' | 'first' | 'count' | 'shortIds' | 'identifier'>): Generator<ChunkItem> {
+export function* chunkItems(
+  taskId: string,
+  data: Pick<z.infer<typeof ItemsGenerated.schema>, 'chunk' | 'first' | 'count' | 'shortIds' | 'identifier' | 'shortIdVersion'>,
+): Generator<ChunkItem> {
   for (let offset = 0; offset < data.count; offset++) {
     const index = data.first + offset;
-    const derived = taskItem(taskId, data.chunk, index);
+    const derived = taskItem(taskId, data.chunk, index, data.shortIdVersion);
     yield {
       index,
       thngId: derived.thngId,

@@ -1,10 +1,10 @@
-import { MAX_EVENT_DATA_BYTES, jsonBytes, type EventData, type ItemsGenerated } from '@batchyard/contracts';
+import { DERIVED_SHORT_ID_LENGTH, MAX_EVENT_DATA_BYTES, jsonBytes, type EventData, type ItemsGenerated } from '@batchyard/contracts';
 
 type ChunkData = EventData<typeof ItemsGenerated>;
 
 const WIDEST = Number.MAX_SAFE_INTEGER;
-/** A short ID the worker derives has 8 characters (`taskItem`). */
-const DERIVED_SHORT_ID = 'x'.repeat(8);
+/** A short ID the worker derives has DERIVED_SHORT_ID_LENGTH characters (`taskItem`). */
+const DERIVED_SHORT_ID = 'x'.repeat(DERIVED_SHORT_ID_LENGTH);
 
 /** What a value adds to a list of its chunk's event: its JSON and a comma. */
 export const listedBytes = (value: string): number => jsonBytes(value) + 1;
@@ -20,7 +20,7 @@ export const clashBytes = (index: number, shortId = DERIVED_SHORT_ID): number =>
  * its items (batch, template, redirect, its numbers and the cursor at their widest, empty lists). Below zero when the
  * task's template leaves none.
  */
-export function itemsRoom(base: Pick<ChunkData, 'batchId' | 'thngTemplate' | 'redirect'>, identifierKey = ''): number {
+export function itemsRoom(base: Pick<ChunkData, 'batchId' | 'thngTemplate' | 'redirect' | 'shortIdVersion'>, identifierKey = ''): number {
   const empty: ChunkData = {
     ...base,
     chunk: WIDEST,
