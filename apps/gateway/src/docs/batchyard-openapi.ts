@@ -24,14 +24,32 @@ export const BATCHYARD_DOC: DialectDoc = {
     'Routes of Batchyard itself. The live progress of an EVRYTHNG task (server-sent events) is in the EVRYTHNG document, at the task’s path. The console is at /console.',
   servers: ['/'],
   security: { name: 'apiKey', scheme: { type: 'apiKey', in: 'header', name: 'Authorization' } },
+  // RFC 9457 problem details (docs/events.md, Errors of Batchyard's own API).
+  errorMediaType: 'application/problem+json',
   errorSchema: {
     type: 'object',
-    required: ['status', 'errors', 'code', 'moreInfo'],
+    required: ['type', 'title', 'status', 'detail', 'code', 'errors'],
     properties: {
+      type: { type: 'string', const: 'about:blank', description: 'No problem types of its own: `title` is the status’s phrase' },
+      title: { type: 'string', description: 'The HTTP status’s phrase (Bad Request, Not Found, …)' },
       status: { type: 'integer' },
-      errors: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 1 },
-      code: { type: 'string' },
-      moreInfo: { type: 'string' },
+      detail: { type: 'string', description: 'What went wrong, in one sentence' },
+      instance: { type: 'string', description: 'The path asked for' },
+      code: { type: 'string', description: 'BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, UNSUPPORTED_MEDIA_TYPE, TOO_MANY_REQUESTS, …' },
+      errors: {
+        type: 'array',
+        description: 'Each input problem, naming its field (empty for other problems)',
+        items: {
+          type: 'object',
+          required: ['field', 'pointer', 'code', 'detail'],
+          properties: {
+            field: { type: 'string', description: 'The field’s path, dotted (`events.0`; empty for the whole body or query)' },
+            pointer: { type: 'string', description: 'The same as a JSON Pointer (`/events/0`)' },
+            code: { type: 'string' },
+            detail: { type: 'string' },
+          },
+        },
+      },
     },
   },
   operations: [

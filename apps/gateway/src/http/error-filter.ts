@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '@batchyard/runtime';
 import { ApiError } from './api-error';
 import { dialectOf } from './dialect';
-import { errorBody } from './error-bodies';
+import { PROBLEM_JSON, errorBody } from './error-bodies';
 
 /** Maps whatever was thrown to an ApiError: ours as is, Nest's and body-parser's by status, the rest as 500. */
 export function toApiError(error: unknown): ApiError {
@@ -26,10 +26,11 @@ export function toApiError(error: unknown): ApiError {
 export function sendError(req: Request, res: Response, error: ApiError): void {
   if (res.headersSent) return;
   if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  const dialect = dialectOf(req.path);
   res
     .status(error.status)
-    .type('application/json')
-    .send(JSON.stringify(errorBody(dialectOf(req.path), error, req.path)));
+    .type(dialect === 'batchyard' ? PROBLEM_JSON : 'application/json')
+    .send(JSON.stringify(errorBody(dialect, error, req.path)));
 }
 
 /** Every error of every route, in the dialect's own shape. */
