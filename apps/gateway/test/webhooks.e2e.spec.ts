@@ -8,6 +8,8 @@ import { NO_SERVERS, describeTier, distributedOverrides, http, problemDetails, p
 /** A real receiver on loopback: records every request with its raw body; answers `status` while it listens. */
 class Receiver {
   readonly received: { headers: IncomingHttpHeaders; body: string }[] = [];
+  /** What it answers; 500 plays a receiver that is up and broken. */
+  status = 204;
   private server?: Server;
   constructor(public port = 0) {}
 
@@ -17,7 +19,7 @@ class Receiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         this.received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-        res.writeHead(204).end();
+        res.writeHead(this.status).end();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
@@ -66,6 +68,79 @@ function pythonVerifies(secret: string, header: string, body: string): boolean {
 describe('Webhooks and the events feed (embedded)', () => webhookTests({}));
 const distributed = distributedOverrides();
 describeTier('Webhooks and the events feed (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () => webhookTests(distributed ?? {}));
+
+describe('Webhooks: an endpoint that keeps failing is disabled (embedded)', () => disablingTests({}));
+const distributedDisabling = distributedOverrides();
+describeTier('Webhooks: an endpoint that keeps failing is disabled (Kafka + MongoDB wire)', Boolean(distributedDisabling), NO_SERVERS, () =>
+  disablingTests(distributedDisabling ?? {}),
+);
+
+/** With `BATCHYARD_WEBHOOKS_DISABLE_AFTER_MS` of 1.5 s (3 days by default) and a real receiver on loopback that answers 500. */
+function disablingTests(overrides: Partial<RuntimeConfig>) {
+  const DISABLE_AFTER_MS = 1500;
+  const by = useBatchyard(
+    { ...overrides, webhooksAllowPrivate: true, webhooksDisableAfterMs: DISABLE_AFTER_MS },
+    { keys: { acme: ['hooks-acme', 'operator'] }, testTimeout: 90_000 },
+  );
+  const headers = () => ({ authorization: by.keys.acme.key });
+  const api = (path: string, init: { method?: string; body?: unknown } = {}) => http(`${by.url}/batchyard/v1${path}`, { ...init, headers: headers() });
+  const hooks = new Receiver();
+  beforeAll(() => hooks.listen());
+  afterAll(() => hooks.close());
+
+  it('disables an endpoint whose deliveries failed for the configured time, sends it nothing more, and resumes when PATCH enables it', async () => {
+    hooks.status = 500;
+    const created = await api('/webhooks', { method: 'POST', body: { url: hooks.url, events: ['*'] } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ enabled: true, status: 'enabled' });
+    expect(created.body).not.toHaveProperty('disabledAt');
+    const id = created.body.id;
+    const batch = await http(`${by.url}/batches`, { method: 'POST', headers: headers(), body: { name: 'Broken receiver' } });
+    expect(batch.status).toBe(201);
+
+    const failing = await until('a first failed attempt', async () => ((await api(`/webhooks/${id}`)).body.failingSince ? (await api(`/webhooks/${id}`)).body : undefined));
+    expect(failing).toMatchObject({ status: 'enabled', failingSince: expect.any(String) });
+    const disabled = await until('the endpoint disabled', async () => {
+      const endpoint = (await api(`/webhooks/${id}`)).body;
+      return endpoint.status === 'disabled' ? endpoint : undefined;
+    });
+    expect(disabled).toMatchObject({ enabled: false, status: 'disabled', disabledAt: expect.any(String), disabledReason: expect.stringMatching(/failed for 1\.5 s .*HTTP 500/) });
+    expect(Date.parse(disabled.disabledAt) - Date.parse(failing.failingSince)).toBeGreaterThanOrEqual(DISABLE_AFTER_MS);
+    expect((await api('/webhooks')).body.find((e: any) => e.id === id)).toMatchObject({ status: 'disabled', disabledReason: disabled.disabledReason });
+    const [held] = (await api(`/webhooks/${id}/deliveries`)).body;
+    expect(held).toMatchObject({ type: 'BatchCreated', state: 'held' });
+    expect(held).not.toHaveProperty('nextAttemptAt');
+    expect(held.attempts.length).toBeGreaterThanOrEqual(2);
+    expect(held.attempts.every((a: any) => a.statusCode === 500)).toBe(true);
+
+    // Disabled: neither its held delivery, nor a redelivery asked for, nor a later event reaches the receiver.
+    hooks.status = 204;
+    const sent = hooks.received.length;
+    expect((await api(`/webhooks/${id}/deliveries/${held.id}/redeliver`, { method: 'POST' })).status).toBe(202);
+    expect((await http(`${by.url}/batches/${batch.body.id}`, { method: 'PUT', headers: headers(), body: { name: 'While disabled' } })).status).toBe(200);
+    await until('the feed has the update', async () => ((await api('/events?types=BatchUpdated')).body.events.length === 1 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(hooks.received.length).toBe(sent);
+    expect((await api(`/webhooks/${id}/deliveries`)).body.map((d: any) => [d.type, d.state])).toEqual([['BatchCreated', 'held']]);
+
+    // Enabled again by PATCH: it forgets the failure, its held delivery goes out with its event id, later events follow.
+    const enabled = await api(`/webhooks/${id}`, { method: 'PATCH', body: { enabled: true } });
+    expect(enabled.status).toBe(200);
+    expect(enabled.body).toMatchObject({ enabled: true, status: 'enabled' });
+    for (const gone of ['disabledAt', 'disabledReason', 'failingSince']) expect(enabled.body).not.toHaveProperty(gone);
+    const resent = await until('the held delivery', () => hooks.bodies().find((r) => r.event.id === held.eventId));
+    expect(resent.event.type).toBe('BatchCreated');
+    await until('delivered', async () => ((await api(`/webhooks/${id}/deliveries`)).body[0].state === 'delivered' ? true : undefined));
+    expect((await http(`${by.url}/batches/${batch.body.id}`, { method: 'PUT', headers: headers(), body: { name: 'Enabled again' } })).status).toBe(200);
+    const after = await until('an event after it was enabled', () => hooks.bodies().find((r) => r.event.type === 'BatchUpdated' && r.event.data.changes?.name === 'Enabled again'));
+    expect(after.event.data.batchId).toBe(batch.body.id);
+    expect(hooks.bodies().some((r) => r.event.data.changes?.name === 'While disabled')).toBe(false);
+
+    // Disabled through the API: shown so, with that reason.
+    const off = await api(`/webhooks/${id}`, { method: 'PATCH', body: { enabled: false } });
+    expect(off.body).toMatchObject({ status: 'disabled', disabledAt: expect.any(String), disabledReason: 'disabled through the API' });
+  });
+}
 
 function webhookTests(overrides: Partial<RuntimeConfig>) {
   const by = useBatchyard(

@@ -3,13 +3,17 @@ import type { DialectDoc } from './openapi';
 
 const endpointSchema = {
   type: 'object',
-  required: ['id', 'url', 'events', 'enabled', 'createdAt', 'updatedAt'],
+  required: ['id', 'url', 'events', 'enabled', 'status', 'createdAt', 'updatedAt'],
   properties: {
     id: { type: 'string' },
     url: { type: 'string' },
     events: { type: 'array', items: { type: 'string' } },
     description: { type: 'string' },
     enabled: { type: 'boolean' },
+    status: { type: 'string', enum: ['enabled', 'disabled'], description: 'disabled through PATCH, or after its deliveries failed for 3 days' },
+    disabledAt: { type: 'string', description: 'While disabled: since when' },
+    disabledReason: { type: 'string', description: 'While disabled: why (through the API, or how long which failures lasted)' },
+    failingSince: { type: 'string', description: 'The first failed attempt since the last delivered one; absent while deliveries succeed' },
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
   },
@@ -91,7 +95,7 @@ export const BATCHYARD_DOC: DialectDoc = {
     {
       method: 'patch',
       path: '/batchyard/v1/webhooks/{id}',
-      summary: 'Changes an endpoint’s url, events, description or enabled',
+      summary: 'Changes an endpoint’s url, events, description or enabled; enabled: true enables a disabled endpoint again and sends its held deliveries',
       pathParams: endpointId,
       body: webhookUpdateSchema(false),
       responses: { 200: { description: 'The endpoint', schema: endpointSchema } },
