@@ -22,6 +22,8 @@ export interface WebhookDeliveryOptions {
   /** An endpoint whose every attempt failed for this long is disabled (`BATCHYARD_WEBHOOKS_DISABLE_AFTER_MS`; 3 days). */
   disableAfterMs?: number;
   pollMs?: number;
+  /** false: only queue deliveries (the ops tool's standby, carrying out parked-event requests); nothing is sent. */
+  dispatch?: boolean;
   onError?: ProcessorOptions['onError'];
   onParked?: ProcessorOptions['onParked'];
 }
@@ -71,14 +73,14 @@ export class WebhookDelivery {
     await this.store.ensureIndexes();
     this.abort = new AbortController();
     this.processor.start();
-    this.loop = this.dispatchLoop(this.abort.signal);
+    if (this.options.dispatch !== false) this.loop = this.dispatchLoop(this.abort.signal);
   }
 
   async stop(): Promise<void> {
     this.abort.abort();
     this.wake?.();
     await Promise.all([this.processor.stop(), this.loop]);
-    await this.leases.release(DISPATCH_LEASE, this.owner).catch(() => undefined);
+    if (this.options.dispatch !== false) await this.leases.release(DISPATCH_LEASE, this.owner).catch(() => undefined);
   }
 
   /** Idempotent: a page handled again inserts nothing twice. */
