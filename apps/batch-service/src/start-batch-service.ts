@@ -42,7 +42,11 @@ export async function startBatchService(infra: Infrastructure): Promise<RunningA
   const relay = createEventRelay(events, readStore, bus, processorLogging(logger, 'relay'));
   relay.start();
   // Beside the relay, on the main thread: both follow the store and spend their time waiting on the network.
-  const webhooks = new WebhookDelivery(events, readStore, { allowPrivate: infra.config.webhooksAllowPrivate ?? false, ...processorLogging(logger, 'webhooks') });
+  const webhooks = new WebhookDelivery(events, readStore, {
+    allowPrivate: infra.config.webhooksAllowPrivate ?? false,
+    disableAfterMs: infra.config.webhooksDisableAfterMs,
+    ...processorLogging(logger, 'webhooks'),
+  });
   await webhooks.start();
   infra.roster.addProcessors(installationProcessors());
   infra.roster.addConsumer('batch-service');

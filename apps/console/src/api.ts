@@ -21,8 +21,12 @@ export interface Answer<T> {
   headers: Headers;
 }
 
-/** The message of an error in any dialect's shape (EVRYTHNG `errors: [string]`, PackageX `errors: [{field, message}]`). */
+/**
+ * The message of an error in any dialect's shape (EVRYTHNG `errors: [string]`, PackageX `errors: [{field, message}]`,
+ * Batchyard's own RFC 9457 problem `{title, detail, errors: [{field, detail}]}`).
+ */
 function messageOf(status: number, body: any): string {
+  if (typeof body?.detail === 'string') return body.detail;
   const first = Array.isArray(body?.errors) ? body.errors[0] : undefined;
   const detail = typeof first === 'string' ? first : first?.message ? `${first.field ? `${first.field}: ` : ''}${first.message}` : undefined;
   return detail ?? body?.message ?? `The gateway answered ${status}`;

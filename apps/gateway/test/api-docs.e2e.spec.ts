@@ -47,6 +47,11 @@ describe('API documents at /docs', () => {
       '/health',
     ]);
     expect(docs.batchyard.paths['/health'].get.security).toEqual([]);
+    // Its errors are RFC 9457 problem details, not a vendor's shape.
+    const problem = docs.batchyard.paths['/batchyard/v1/webhooks'].post.responses['4XX'].content;
+    expect(Object.keys(problem)).toEqual(['application/problem+json']);
+    expect(problem['application/problem+json'].schema.required).toEqual(['type', 'title', 'status', 'detail', 'code', 'errors']);
+    expect(problem['application/problem+json'].schema.properties.errors.items.required).toEqual(['field', 'pointer', 'code', 'detail']);
   });
 
   it('documents every EVRYTHNG route with its auth header and error shape', () => {

@@ -3,11 +3,13 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PublicEventTypes } from '@batchyard/contracts';
 import type { RuntimeConfig } from '@batchyard/runtime';
-import { NO_SERVERS, describeTier, distributedOverrides, http, runFixedAmountTask, useBatchyard } from '@batchyard/test-support';
+import { NO_SERVERS, describeTier, distributedOverrides, http, problemDetails, prototypeSnapshot, runFixedAmountTask, useBatchyard } from '@batchyard/test-support';
 
 /** A real receiver on loopback: records every request with its raw body; answers `status` while it listens. */
 class Receiver {
   readonly received: { headers: IncomingHttpHeaders; body: string }[] = [];
+  /** What it answers; 500 plays a receiver that is up and broken. */
+  status = 204;
   private server?: Server;
   constructor(public port = 0) {}
 
@@ -17,7 +19,7 @@ class Receiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         this.received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-        res.writeHead(204).end();
+        res.writeHead(this.status).end();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
@@ -66,6 +68,79 @@ function pythonVerifies(secret: string, header: string, body: string): boolean {
 describe('Webhooks and the events feed (embedded)', () => webhookTests({}));
 const distributed = distributedOverrides();
 describeTier('Webhooks and the events feed (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () => webhookTests(distributed ?? {}));
+
+describe('Webhooks: an endpoint that keeps failing is disabled (embedded)', () => disablingTests({}));
+const distributedDisabling = distributedOverrides();
+describeTier('Webhooks: an endpoint that keeps failing is disabled (Kafka + MongoDB wire)', Boolean(distributedDisabling), NO_SERVERS, () =>
+  disablingTests(distributedDisabling ?? {}),
+);
+
+/** With `BATCHYARD_WEBHOOKS_DISABLE_AFTER_MS` of 1.5 s (3 days by default) and a real receiver on loopback that answers 500. */
+function disablingTests(overrides: Partial<RuntimeConfig>) {
+  const DISABLE_AFTER_MS = 1500;
+  const by = useBatchyard(
+    { ...overrides, webhooksAllowPrivate: true, webhooksDisableAfterMs: DISABLE_AFTER_MS },
+    { keys: { acme: ['hooks-acme', 'operator'] }, testTimeout: 90_000 },
+  );
+  const headers = () => ({ authorization: by.keys.acme.key });
+  const api = (path: string, init: { method?: string; body?: unknown } = {}) => http(`${by.url}/batchyard/v1${path}`, { ...init, headers: headers() });
+  const hooks = new Receiver();
+  beforeAll(() => hooks.listen());
+  afterAll(() => hooks.close());
+
+  it('disables an endpoint whose deliveries failed for the configured time, sends it nothing more, and resumes when PATCH enables it', async () => {
+    hooks.status = 500;
+    const created = await api('/webhooks', { method: 'POST', body: { url: hooks.url, events: ['*'] } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ enabled: true, status: 'enabled' });
+    expect(created.body).not.toHaveProperty('disabledAt');
+    const id = created.body.id;
+    const batch = await http(`${by.url}/batches`, { method: 'POST', headers: headers(), body: { name: 'Broken receiver' } });
+    expect(batch.status).toBe(201);
+
+    const failing = await until('a first failed attempt', async () => ((await api(`/webhooks/${id}`)).body.failingSince ? (await api(`/webhooks/${id}`)).body : undefined));
+    expect(failing).toMatchObject({ status: 'enabled', failingSince: expect.any(String) });
+    const disabled = await until('the endpoint disabled', async () => {
+      const endpoint = (await api(`/webhooks/${id}`)).body;
+      return endpoint.status === 'disabled' ? endpoint : undefined;
+    });
+    expect(disabled).toMatchObject({ enabled: false, status: 'disabled', disabledAt: expect.any(String), disabledReason: expect.stringMatching(/failed for 1\.5 s .*HTTP 500/) });
+    expect(Date.parse(disabled.disabledAt) - Date.parse(failing.failingSince)).toBeGreaterThanOrEqual(DISABLE_AFTER_MS);
+    expect((await api('/webhooks')).body.find((e: any) => e.id === id)).toMatchObject({ status: 'disabled', disabledReason: disabled.disabledReason });
+    const [held] = (await api(`/webhooks/${id}/deliveries`)).body;
+    expect(held).toMatchObject({ type: 'BatchCreated', state: 'held' });
+    expect(held).not.toHaveProperty('nextAttemptAt');
+    expect(held.attempts.length).toBeGreaterThanOrEqual(2);
+    expect(held.attempts.every((a: any) => a.statusCode === 500)).toBe(true);
+
+    // Disabled: neither its held delivery, nor a redelivery asked for, nor a later event reaches the receiver.
+    hooks.status = 204;
+    const sent = hooks.received.length;
+    expect((await api(`/webhooks/${id}/deliveries/${held.id}/redeliver`, { method: 'POST' })).status).toBe(202);
+    expect((await http(`${by.url}/batches/${batch.body.id}`, { method: 'PUT', headers: headers(), body: { name: 'While disabled' } })).status).toBe(200);
+    await until('the feed has the update', async () => ((await api('/events?types=BatchUpdated')).body.events.length === 1 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(hooks.received.length).toBe(sent);
+    expect((await api(`/webhooks/${id}/deliveries`)).body.map((d: any) => [d.type, d.state])).toEqual([['BatchCreated', 'held']]);
+
+    // Enabled again by PATCH: it forgets the failure, its held delivery goes out with its event id, later events follow.
+    const enabled = await api(`/webhooks/${id}`, { method: 'PATCH', body: { enabled: true } });
+    expect(enabled.status).toBe(200);
+    expect(enabled.body).toMatchObject({ enabled: true, status: 'enabled' });
+    for (const gone of ['disabledAt', 'disabledReason', 'failingSince']) expect(enabled.body).not.toHaveProperty(gone);
+    const resent = await until('the held delivery', () => hooks.bodies().find((r) => r.event.id === held.eventId));
+    expect(resent.event.type).toBe('BatchCreated');
+    await until('delivered', async () => ((await api(`/webhooks/${id}/deliveries`)).body[0].state === 'delivered' ? true : undefined));
+    expect((await http(`${by.url}/batches/${batch.body.id}`, { method: 'PUT', headers: headers(), body: { name: 'Enabled again' } })).status).toBe(200);
+    const after = await until('an event after it was enabled', () => hooks.bodies().find((r) => r.event.type === 'BatchUpdated' && r.event.data.changes?.name === 'Enabled again'));
+    expect(after.event.data.batchId).toBe(batch.body.id);
+    expect(hooks.bodies().some((r) => r.event.data.changes?.name === 'While disabled')).toBe(false);
+
+    // Disabled through the API: shown so, with that reason.
+    const off = await api(`/webhooks/${id}`, { method: 'PATCH', body: { enabled: false } });
+    expect(off.body).toMatchObject({ status: 'disabled', disabledAt: expect.any(String), disabledReason: 'disabled through the API' });
+  });
+}
 
 function webhookTests(overrides: Partial<RuntimeConfig>) {
   const by = useBatchyard(
@@ -217,34 +292,67 @@ function webhookTests(overrides: Partial<RuntimeConfig>) {
     expect(only.body.events.map((e: any) => e.data.batchId)).not.toContain(theirs.body.id);
   });
 
-  it('answers hostile input with a 4xx and changes nothing; another tenant’s endpoint is not found', async () => {
+  it('answers hostile input with a 4xx problem (RFC 9457) and changes nothing; another tenant’s endpoint is not found', async () => {
+    const prototypes = prototypeSnapshot();
     const before = (await api('acme', '/webhooks')).body.length;
-    const bad: unknown[] = [
-      {},
-      { url: 'ftp://example.com/x', events: ['*'] },
-      { url: 'javascript:alert(1)', events: ['*'] },
-      { url: 'https://user:pw@example.com/', events: ['*'] },
-      { url: 'not a url', events: ['*'] },
-      { url: `https://example.com/${'a'.repeat(3000)}`, events: ['*'] },
-      { url: 'https://example.com/', events: [] },
-      { url: 'https://example.com/', events: ['NoSuchEvent'] },
-      { url: 'https://example.com/', events: ['ApiKeyCreated'] },
-      { url: 'https://example.com/', events: ['*', 'BatchCreated'] },
-      { url: 'https://example.com/', events: ['BatchCreated', 'BatchCreated'] },
-      { url: 'https://example.com/', events: '*' },
-      { url: 'https://example.com/', events: ['*'], description: 'x'.repeat(300) },
-      { url: 'https://example.com/', events: ['*'], secret: 'mine' },
-      JSON.parse('{"url":"https://example.com/","events":["*"],"__proto__":{"enabled":false}}'),
-      [],
-      'text',
+    const bad: [unknown, string[]][] = [
+      [{}, ['url', 'events']],
+      [{ url: 'ftp://example.com/x', events: ['*'] }, ['url']],
+      [{ url: 'javascript:alert(1)', events: ['*'] }, ['url']],
+      [{ url: 'https://user:pw@example.com/', events: ['*'] }, ['url']],
+      [{ url: 'not a url', events: ['*'] }, ['url']],
+      [{ url: `https://example.com/${'a'.repeat(3000)}`, events: ['*'] }, ['url']],
+      [{ url: 'https://example.com/', events: [] }, ['events']],
+      [{ url: 'https://example.com/', events: ['NoSuchEvent'] }, ['events']],
+      [{ url: 'https://example.com/', events: ['ApiKeyCreated'] }, ['events']],
+      [{ url: 'https://example.com/', events: ['*', 'BatchCreated'] }, ['events']],
+      [{ url: 'https://example.com/', events: ['BatchCreated', 'BatchCreated'] }, ['events']],
+      [{ url: 'https://example.com/', events: '*' }, ['events']],
+      [{ url: 'https://example.com/', events: ['*'], description: 'x'.repeat(300) }, ['description']],
+      [{ url: 'https://example.com/', events: ['*'], secret: 'mine' }, ['secret']],
+      [[], ['']],
+      ['text', []], // not an object or array: the JSON parser refuses it, naming no field
     ];
-    for (const body of bad) {
+    for (const [body, fields] of bad) {
       const res = await api('acme', '/webhooks', { method: 'POST', body });
-      expect({ body, status: res.status }).toEqual({ body, status: 400 });
-      expect(res.body).toMatchObject({ status: 400, errors: [expect.any(String)] });
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect({ body, status: res.status, problem: res.body }).toEqual({ body, status: 400, problem: problemDetails(400, 'BAD_REQUEST') });
+      expect({ body, fields: (res.body.errors ?? []).map((e: any) => e.field).sort() }).toEqual({ body, fields: [...fields].sort() });
     }
-    expect((await api('acme', '/webhooks', { method: 'POST', raw: 'url=x', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
+    const one = (await api('acme', '/webhooks', { method: 'POST', body: { url: 'https://example.com/', events: ['Nope'] } })).body;
+    expect(one).toEqual(problemDetails(400, 'BAD_REQUEST', ['events']));
+    expect(one).toMatchObject({
+      title: 'Bad Request',
+      instance: '/batchyard/v1/webhooks',
+      detail: expect.stringMatching(/^events: Must be \["\*"\] alone, or 1 to 50 distinct public event types/),
+    });
+    expect(one.errors[0].pointer).toBe('/events');
+
+    // Prototype keys, as the JSON arrives (an object literal cannot hold an own `__proto__`).
+    for (const raw of [
+      '{"url":"https://example.com/","events":["*"],"__proto__":{"enabled":false}}',
+      '{"url":"https://example.com/","events":["*"],"constructor":{"prototype":{"polluted":true}}}',
+      '{"__proto__":{"url":"https://example.com/","events":["*"]}}',
+      '{"url":"https://example.com/","events":["*"],"description":{"__proto__":"x"}}',
+      '{"url":"https://example.com/","events":{"__proto__":["*"]}}',
+    ]) {
+      const res = await api('acme', '/webhooks', { method: 'POST', raw, headers: { 'content-type': 'application/json' } });
+      expect({ raw, status: res.status, body: res.body }).toEqual({ raw, status: 400, body: problemDetails(400, 'BAD_REQUEST') });
+    }
+    const unsupported = await api('acme', '/webhooks', { method: 'POST', raw: 'url=x', headers: { 'content-type': 'text/plain' } });
+    expect({ status: unsupported.status, body: unsupported.body }).toEqual({ status: 415, body: problemDetails(415, 'UNSUPPORTED_MEDIA_TYPE') });
+    const malformed = await api('acme', '/webhooks', { method: 'POST', raw: '{"url":', headers: { 'content-type': 'application/json' } });
+    expect({ status: malformed.status, body: malformed.body }).toEqual({ status: 400, body: problemDetails(400, 'BAD_REQUEST') });
     expect((await api('acme', '/webhooks')).body.length).toBe(before);
+    expect(prototypeSnapshot()).toEqual(prototypes);
+
+    // No key, a wrong key, a route that is not there: the same shape.
+    const anonymous = await http(`${by.url}/batchyard/v1/webhooks`);
+    expect({ status: anonymous.status, body: anonymous.body }).toEqual({ status: 401, body: problemDetails(401) });
+    const wrong = await http(`${by.url}/batchyard/v1/events`, { headers: { authorization: 'Bearer not-a-key' } });
+    expect({ status: wrong.status, body: wrong.body }).toEqual({ status: 401, body: problemDetails(401) });
+    const nowhere = await api('acme', '/nothing-here');
+    expect({ status: nowhere.status, body: nowhere.body }).toEqual({ status: 404, body: problemDetails(404, 'NOT_FOUND') });
 
     const mine = (await api('acme', '/webhooks', { method: 'POST', body: { url: 'https://example.com/mine', events: ['BatchCreated'] } })).body;
     for (const [method, path] of [
@@ -253,14 +361,30 @@ function webhookTests(overrides: Partial<RuntimeConfig>) {
       ['DELETE', ''],
       ['POST', '/rotate-secret'],
       ['GET', '/deliveries'],
+      ['POST', '/deliveries/x/redeliver'],
     ] as const) {
       const res = await api('other', `/webhooks/${mine.id}${path}`, { method, body: method === 'PATCH' ? { enabled: false } : undefined });
-      expect({ method, path, status: res.status }).toEqual({ method, path, status: 404 });
+      expect({ method, path, status: res.status, body: res.body }).toEqual({ method, path, status: 404, body: problemDetails(404, 'NOT_FOUND') });
     }
-    for (const id of ['nope', '..', '__proto__', `${mine.id}x`]) expect((await api('acme', `/webhooks/${encodeURIComponent(id)}`)).status).toBe(404);
-    for (const body of [{}, { enabled: 'no' }, { events: ['Nope'] }, { url: 'file:///etc/passwd' }, { secret: 'x' }]) {
-      expect((await api('acme', `/webhooks/${mine.id}`, { method: 'PATCH', body })).status).toBe(400);
+    for (const id of ['nope', '..', '__proto__', 'constructor', 'prototype', 'hasOwnProperty', `${mine.id}x`, 'we_00000000-0000-0000-0000-000000000000']) {
+      const res = await api('acme', `/webhooks/${encodeURIComponent(id)}`);
+      expect({ id, status: res.status, body: res.body }).toEqual({ id, status: 404, body: problemDetails(404, 'NOT_FOUND') });
+      const deliveries = await api('acme', `/webhooks/${mine.id}/deliveries/${encodeURIComponent(id)}/redeliver`, { method: 'POST' });
+      expect({ id, status: deliveries.status, body: deliveries.body }).toEqual({ id, status: 404, body: problemDetails(404, 'NOT_FOUND') });
     }
+    for (const [body, fields] of [
+      [{}, ['']],
+      [{ enabled: 'no' }, ['enabled']],
+      [{ events: ['Nope'] }, ['events']],
+      [{ url: 'file:///etc/passwd' }, ['url']],
+      [{ secret: 'x' }, ['secret', '']], // an unknown field, and nothing to change
+      [{ status: 'active' }, ['status', '']],
+    ] as [unknown, string[]][]) {
+      const res = await api('acme', `/webhooks/${mine.id}`, { method: 'PATCH', body });
+      expect({ body, status: res.status, fields: res.body.errors?.map((e: any) => e.field) }).toEqual({ body, status: 400, fields });
+    }
+    const patchProto = await api('acme', `/webhooks/${mine.id}`, { method: 'PATCH', raw: '{"__proto__":{"enabled":false}}', headers: { 'content-type': 'application/json' } });
+    expect({ status: patchProto.status, body: patchProto.body }).toEqual({ status: 400, body: problemDetails(400, 'BAD_REQUEST') });
     expect((await api('acme', `/webhooks/${mine.id}`)).body).toEqual({ ...mine, secret: undefined, description: undefined });
 
     const patched = await api('acme', `/webhooks/${mine.id}`, { method: 'PATCH', body: { enabled: false, events: ['*'] } });
@@ -273,12 +397,26 @@ function webhookTests(overrides: Partial<RuntimeConfig>) {
       expect((await api('acme', '/webhooks', { method: 'POST', body: { url: `https://example.com/${created}`, events: ['*'] } })).status).toBe(201);
       created++;
     }
-    expect((await api('acme', '/webhooks', { method: 'POST', body: { url: 'https://example.com/21', events: ['*'] } })).status).toBe(409);
+    const full = await api('acme', '/webhooks', { method: 'POST', body: { url: 'https://example.com/21', events: ['*'] } });
+    expect({ status: full.status, body: full.body }).toEqual({ status: 409, body: problemDetails(409, 'CONFLICT') });
     expect((await api('other', '/webhooks', { method: 'POST', body: { url: 'https://example.com/other', events: ['*'] } })).status).toBe(201);
 
-    for (const query of ['after=-1', 'after=abc', 'types=Nope', 'types=ApiKeyCreated', 'limit=0', 'limit=5000', 'limit=x', 'other=1', 'after=1&after=2']) {
+    for (const query of [
+      'after=-1',
+      'after=abc',
+      'types=Nope',
+      'types=ApiKeyCreated',
+      'limit=0',
+      'limit=5000',
+      'limit=x',
+      'other=1',
+      'after=1&after=2',
+      '__proto__=1',
+      'constructor=1',
+      '__proto__[after]=1',
+    ]) {
       const res = await api('acme', `/events?${query}`);
-      expect({ query, status: res.status }).toEqual({ query, status: 400 });
+      expect({ query, status: res.status, body: res.body }).toEqual({ query, status: 400, body: problemDetails(400, 'BAD_REQUEST') });
     }
   });
 }

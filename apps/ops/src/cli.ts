@@ -12,6 +12,7 @@ import { parkedCommands } from './parked-commands';
 import { projectionCommands } from './projection-commands';
 import { readStoreCommands } from './read-store-commands';
 import { shortDomainCommands } from './short-domain-commands';
+import { webhookCommands } from './webhook-commands';
 
 const infra = new Infrastructure({ ...loadConfig(), logLevel: process.env.LOG_LEVEL || 'warn' });
 
@@ -80,6 +81,7 @@ program.addCommand(projectionCommands(infra));
 program.addCommand(deadLetterCommands(infra));
 program.addCommand(parkedCommands(infra));
 program.addCommand(readStoreCommands(infra));
+program.addCommand(webhookCommands(infra));
 
 program
   .parseAsync()

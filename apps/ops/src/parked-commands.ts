@@ -3,6 +3,7 @@ import { Leases, ParkedEvents, ParkedRequestError, parkedOutcomes, ProjectionRun
 import { Projections } from '@batchyard/read-models';
 import { installationProcessors, ReadStoreDeadLetters, type Infrastructure } from '@batchyard/runtime';
 import { createEventRelay } from '@batchyard/event-relay';
+import { WEBHOOKS_CHECKPOINT, WebhookDelivery } from '@batchyard/webhooks';
 import { nonNegativeInteger } from './arguments';
 import { held } from './projections';
 
@@ -22,13 +23,13 @@ const shown = (e: ParkedEvent) =>
   [e.id, e.parkedAt, `attempts=${e.attempts}`, e.type, `tenant=${e.tenant}`, `stream=${e.stream}`, e.heldBehind ? `held behind ${e.heldBehind}` : e.error].join('\t');
 
 export function parkedCommands(infra: Infrastructure): Command {
-  const parked = new Command('parked').description('events a processor (projection, relay) could not apply and went past');
+  const parked = new Command('parked').description('events a processor (projection, relay, webhooks) could not apply and went past');
   const store = async () => new ParkedEvents(await infra.readStore());
 
   parked
     .command('list')
     .description('parked events by processor and position, with their error; held ones name the event they wait behind')
-    .option('--processor <name>', 'only those of one processor (a projection, or relay)', processorNamed)
+    .option('--processor <name>', 'only those of one processor (a projection, relay or webhooks)', processorNamed)
     .option('--limit <n>', 'at most this many', nonNegativeInteger, 100)
     .option('--json', 'one JSON object per line, with the documents each writes')
     .action(async (opts: { processor?: string; limit: number; json?: boolean }) => {
@@ -90,6 +91,11 @@ async function standbysFor(infra: Infrastructure, asked: readonly ParkedEvent[])
       const runner = new ProjectionRunner(events, readStore, definition);
       await runner.start();
       standbys.push(runner);
+    } else if (processor === WEBHOOKS_CHECKPOINT) {
+      // It queues the deliveries; a running batch service sends them.
+      const webhooks = new WebhookDelivery(events, readStore, { allowPrivate: infra.config.webhooksAllowPrivate ?? false, dispatch: false });
+      await webhooks.start();
+      standbys.push(webhooks);
     } else {
       const relay = createEventRelay(events, readStore, await infra.bus());
       relay.start();

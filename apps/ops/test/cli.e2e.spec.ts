@@ -19,10 +19,11 @@ describe('ops command line (embedded, services stopped)', () => {
 
   it('lists every projection with its checkpoint, lag and status', async () => {
     const rows = await list();
-    expect(rows.map((r) => r.name)).toEqual([...Projections.map((p) => p.name), 'relay']);
+    expect(rows.map((r) => r.name)).toEqual([...Projections.map((p) => p.name), 'relay', 'webhooks']);
     // Two events: the event store's InstallationCreated (its identity, appended by the first process) and TenantCreated.
     expect(rows[0]).toMatchObject({ name: 'api-keys', generation: 0, checkpoint: 0, lag: 2, status: 'stopped', parked: 0 });
-    expect(rows.at(-1)).toEqual({ name: 'relay', checkpoint: 0, lag: 2, status: 'stopped', parked: 0, targets: [] });
+    expect(rows.at(-2)).toEqual({ name: 'relay', checkpoint: 0, lag: 2, status: 'stopped', parked: 0, targets: [] });
+    expect(rows.at(-1)).toEqual({ name: 'webhooks', checkpoint: 0, lag: 2, status: 'stopped', parked: 0, targets: [] });
   });
 
   it('rebuilds a projection with no service running, the ops tool swapping it in itself', async () => {
@@ -44,13 +45,16 @@ describe('ops command line (embedded, services stopped)', () => {
       ['dlq', 'list', '--limit', 'many'],
       ['dlq', 'redrive'],
       ['dlq', 'redrive', 'no-such-id'],
+      ['webhooks', 'deliveries', 'we_nope'],
+      ['webhooks', 'redeliver', 'we_nope', 'x'],
     ];
     for (const result of await Promise.all(refusals.map((args) => ops(...args)))) {
       expect(result.code).not.toBe(0);
-      expect(result.stderr).toMatch(/error: (unknown projection|give a projection name|option|required option|give dead-letter ids|no dead letter)/);
+      expect(result.stderr).toMatch(/error: (unknown projection|give a projection name|option|required option|give dead-letter ids|no dead letter|no webhook endpoint)/);
     }
     expect(await list()).toEqual(before);
     expect((await ops('dlq', 'list')).stdout.trim()).toBe('no dead letters');
+    expect((await ops('webhooks', 'list')).stdout.trim()).toBe('no webhook endpoints');
   });
 
   it('replays from 0 or from the position of an event, and from nowhere else', async () => {

@@ -59,7 +59,11 @@ function projectionTests(overrides: Partial<RuntimeConfig>) {
     }
     expect(documents).toBeGreaterThanOrEqual(6); // batches, keys, a resource, an item
     const statuses = await projectionStatuses(events, readStore);
-    expect(statuses.map((s) => [s.name, s.generation, s.status])).toEqual([...Projections.map((p) => [p.name, 1, 'running']), ['relay', undefined, 'running']]);
+    expect(statuses.map((s) => [s.name, s.generation, s.status])).toEqual([
+      ...Projections.map((p) => [p.name, 1, 'running']),
+      ['relay', undefined, 'running'],
+      ['webhooks', undefined, 'running'],
+    ]);
   });
 
   it('loses nothing written while a rebuild runs', async () => {

@@ -22,6 +22,8 @@ export interface RuntimeConfig {
   logLevel: string;
   /** Webhook deliveries may reach loopback and private addresses (`BATCHYARD_WEBHOOKS_ALLOW_PRIVATE=true`; tests). */
   webhooksAllowPrivate?: boolean;
+  /** An endpoint failing this long is disabled (`BATCHYARD_WEBHOOKS_DISABLE_AFTER_MS`; default 3 days). */
+  webhooksDisableAfterMs?: number;
   /** What one tenant may use (`BATCHYARD_LIMIT_*`). */
   limits: TenantLimits;
 }
@@ -43,8 +45,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     signingSecret: env.BATCHYARD_SIGNING_SECRET || undefined,
     logLevel: env.LOG_LEVEL || 'info',
     webhooksAllowPrivate: env.BATCHYARD_WEBHOOKS_ALLOW_PRIVATE === 'true',
+    webhooksDisableAfterMs: positiveMs(env, 'BATCHYARD_WEBHOOKS_DISABLE_AFTER_MS'),
     limits: loadTenantLimits(env),
   };
+}
+
+/** A positive whole number of milliseconds, or unset; anything else stops the start with its name. */
+function positiveMs(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const value = env[name]?.trim();
+  if (!value) return undefined;
+  if (!/^\d{1,15}$/.test(value) || Number(value) < 1) throw new Error(`${name} must be a positive number of milliseconds, not '${value}'`);
+  return Number(value);
 }
 
 /** What each port runs on, for /health and the start-up log. */

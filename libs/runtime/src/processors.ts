@@ -1,20 +1,22 @@
 import { projectionCheckpoint, type ProcessorOptions } from '@batchyard/projections';
 import { Projections } from '@batchyard/read-models';
+import { WEBHOOKS_CHECKPOINT } from '@batchyard/webhooks';
 import type { Logger } from './logger';
 
 export const RELAY_CHECKPOINT = 'relay:events';
 
 export interface ProcessorName {
-  /** What operators see: the projection's name, or `relay`. */
+  /** What operators see: the projection's name, `relay` or `webhooks`. */
   name: string;
   /** Its checkpoint, lease and parked-event name. */
   checkpoint: string;
 }
 
-/** Every processor of an installation: a runner per projection, and the relay. */
+/** Every processor of an installation: a runner per projection, the relay, and the webhook delivery processor. */
 export const installationProcessors = (): ProcessorName[] => [
   ...Projections.map((p) => ({ name: p.name, checkpoint: projectionCheckpoint(p) })),
   { name: 'relay', checkpoint: RELAY_CHECKPOINT },
+  { name: 'webhooks', checkpoint: WEBHOOKS_CHECKPOINT },
 ];
 
 /** What a process runs, for its `/health`: processors following the event store, and bus consumer groups. */

@@ -19,12 +19,21 @@ export interface WebhookDeliveryOptions {
   maxBackoffMs?: number;
   /** How long a delivery is retried before it is given up (`failed`). */
   giveUpAfterMs?: number;
+  /** An endpoint whose every attempt failed for this long is disabled (`BATCHYARD_WEBHOOKS_DISABLE_AFTER_MS`; 3 days). */
+  disableAfterMs?: number;
   pollMs?: number;
+  /** false: only queue deliveries (the ops tool's standby, carrying out parked-event requests); nothing is sent. */
+  dispatch?: boolean;
   onError?: ProcessorOptions['onError'];
   onParked?: ProcessorOptions['onParked'];
 }
 
 const DAY_MS = 86_400_000;
+export const DISABLE_AFTER_MS = 3 * DAY_MS;
+
+/** `259200000` → `3 days`, `1500` → `1.5 s`: for the reason an endpoint shows. */
+const duration = (ms: number) =>
+  ms >= DAY_MS && ms % DAY_MS === 0 ? `${ms / DAY_MS} day${ms === DAY_MS ? '' : 's'}` : ms >= 3_600_000 ? `${+(ms / 3_600_000).toFixed(1)} h` : `${+(ms / 1000).toFixed(1)} s`;
 
 const subscribes = (endpoint: WebhookEndpointDoc, type: string) => endpoint.enabled && (endpoint.events.includes('*') || endpoint.events.includes(type));
 
@@ -64,14 +73,14 @@ export class WebhookDelivery {
     await this.store.ensureIndexes();
     this.abort = new AbortController();
     this.processor.start();
-    this.loop = this.dispatchLoop(this.abort.signal);
+    if (this.options.dispatch !== false) this.loop = this.dispatchLoop(this.abort.signal);
   }
 
   async stop(): Promise<void> {
     this.abort.abort();
     this.wake?.();
     await Promise.all([this.processor.stop(), this.loop]);
-    await this.leases.release(DISPATCH_LEASE, this.owner).catch(() => undefined);
+    if (this.options.dispatch !== false) await this.leases.release(DISPATCH_LEASE, this.owner).catch(() => undefined);
   }
 
   /** Idempotent: a page handled again inserts nothing twice. */
@@ -148,6 +157,11 @@ export class WebhookDelivery {
   private async attempt(delivery: WebhookDeliveryDoc): Promise<void> {
     const endpoint = await this.store.get(delivery.tenant, delivery.endpointId);
     if (!endpoint) return;
+    if (!endpoint.enabled) {
+      // Disabled since it was queued (or redelivered while disabled): it waits for the endpoint to be enabled again.
+      await this.store.deliveries.updateOne(delivery._id, { state: 'pending' }, { set: { state: 'held', nextAttemptAt: 0 } });
+      return;
+    }
     const at = new Date();
     let result: PostResult;
     try {
@@ -158,7 +172,7 @@ export class WebhookDelivery {
     }
     const attempts = [...delivery.attempts, { at: at.toISOString(), ...result }];
     const delivered = result.statusCode !== undefined && result.statusCode >= 200 && result.statusCode < 300;
-    const { firstBackoffMs = 1000, maxBackoffMs = 3_600_000, giveUpAfterMs = 3 * DAY_MS } = this.options;
+    const { firstBackoffMs = 1000, maxBackoffMs = 3_600_000, giveUpAfterMs = 3 * DAY_MS, disableAfterMs = DISABLE_AFTER_MS } = this.options;
     const nextAttemptAt = at.getTime() + Math.min(maxBackoffMs, firstBackoffMs * 2 ** (attempts.length - 1));
     const givenUp = !delivered && nextAttemptAt - Date.parse(delivery.createdAt) > giveUpAfterMs;
     await this.store.deliveries.updateOne(
@@ -166,5 +180,12 @@ export class WebhookDelivery {
       { state: 'pending' },
       { set: { attempts, state: delivered ? 'delivered' : givenUp ? 'failed' : 'pending', nextAttemptAt: delivered || givenUp ? 0 : nextAttemptAt } },
     );
+    await this.store.recordOutcome(endpoint._id, delivered, at.getTime());
+    // Every attempt failed for `disableAfterMs`: the endpoint is disabled, and receives nothing until it is enabled again.
+    if (!delivered && endpoint.failingSince !== undefined && at.getTime() - endpoint.failingSince >= disableAfterMs) {
+      const last = result.statusCode !== undefined ? `HTTP ${result.statusCode}` : (result.error ?? 'no answer');
+      const reason = `every delivery failed for ${duration(disableAfterMs)} (since ${new Date(endpoint.failingSince).toISOString()}; last: ${last})`;
+      await this.store.disable(endpoint._id, reason, at);
+    }
   }
 }

@@ -13,6 +13,11 @@ export interface WebhookEndpointDoc extends Doc {
   description?: string;
   secret: string;
   enabled: boolean;
+  /** When and why it was disabled (through the API, or by the dispatcher after failing too long); absent while enabled. */
+  disabledAt?: string;
+  disabledReason?: string;
+  /** The first failed attempt since the last delivered one (epoch ms); absent while deliveries succeed. */
+  failingSince?: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -36,7 +41,8 @@ export interface WebhookDeliveryDoc extends Doc {
   position: number;
   /** The exact body sent every attempt, so a redelivery is the same event with the same id. */
   body: string;
-  state: 'pending' | 'delivered' | 'failed';
+  /** `held`: its endpoint is disabled; it is sent (as `pending`) once the endpoint is enabled again. */
+  state: 'pending' | 'held' | 'delivered' | 'failed';
   attempts: DeliveryAttempt[];
   nextAttemptAt: number;
   createdAt: string;
@@ -98,9 +104,47 @@ export class WebhookStore {
     return this.endpoints.find({ tenant }, { sort: [['createdAt', 1]] });
   }
 
-  async update(tenant: string, id: string, changes: Partial<EndpointFields> & { enabled?: boolean }): Promise<WebhookEndpointDoc | undefined> {
-    const set = { ...changes, updatedAt: new Date().toISOString() };
-    return (await this.endpoints.updateOne(id, { tenant }, { set })) ? this.get(tenant, id) : undefined;
+  /**
+   * Changes an endpoint. `enabled: false` disables it (its pending deliveries are held); `enabled: true` enables it
+   * again: it forgets why it was disabled and how long it failed, and its held deliveries are sent.
+   */
+  async update(tenant: string, id: string, changes: Partial<EndpointFields> & { enabled?: boolean }, now = new Date()): Promise<WebhookEndpointDoc | undefined> {
+    const before = await this.get(tenant, id);
+    if (!before) return undefined;
+    const set: Record<string, unknown> = { ...changes, updatedAt: now.toISOString() };
+    const unset: string[] = [];
+    if (changes.enabled === false && before.enabled) Object.assign(set, { disabledAt: now.toISOString(), disabledReason: 'disabled through the API' });
+    if (changes.enabled === true) unset.push('disabledAt', 'disabledReason', 'failingSince');
+    if (!(await this.endpoints.updateOne(id, { tenant }, { set, unset }))) return undefined;
+    if (changes.enabled === false) await this.moveDeliveries(id, 'pending', { state: 'held', nextAttemptAt: 0 });
+    if (changes.enabled === true) await this.moveDeliveries(id, 'held', { state: 'pending', nextAttemptAt: now.getTime() });
+    return this.get(tenant, id);
+  }
+
+  /**
+   * The dispatcher's: disables an endpoint that is still enabled and holds its pending deliveries; false when it was
+   * disabled (or removed) meanwhile.
+   */
+  async disable(endpointId: string, reason: string, now = new Date()): Promise<boolean> {
+    const at = now.toISOString();
+    const disabled = await this.endpoints.updateOne(endpointId, { enabled: true }, { set: { enabled: false, disabledAt: at, disabledReason: reason, updatedAt: at } });
+    if (disabled) await this.moveDeliveries(endpointId, 'pending', { state: 'held', nextAttemptAt: 0 });
+    return disabled;
+  }
+
+  /** Records an attempt's outcome on its endpoint: the first failure since a delivered one, or none after a delivered one. */
+  async recordOutcome(endpointId: string, delivered: boolean, at: number): Promise<void> {
+    if (delivered) await this.endpoints.updateOne(endpointId, { failingSince: { $exists: true } }, { unset: ['failingSince'] });
+    else await this.endpoints.updateOne(endpointId, { failingSince: { $exists: false } }, { set: { failingSince: at } });
+  }
+
+  /** Moves an endpoint's deliveries from one state to another, a page at a time (nothing else changes these states). */
+  private async moveDeliveries(endpointId: string, from: WebhookDeliveryDoc['state'], set: Partial<WebhookDeliveryDoc>): Promise<void> {
+    for (;;) {
+      const page = await this.deliveries.find({ endpointId, state: from }, { sort: [['position', 1]], limit: 500 });
+      for (const delivery of page) await this.deliveries.updateOne(delivery._id, { state: from }, { set });
+      if (page.length < 500) return;
+    }
   }
 
   async rotateSecret(tenant: string, id: string): Promise<WebhookEndpointDoc | undefined> {
@@ -114,7 +158,10 @@ export class WebhookStore {
     return removed;
   }
 
-  /** Sends a delivery again soon (with the same body and event id), whatever its state; false when it is not the endpoint's. */
+  /**
+   * Sends a delivery again soon (with the same body and event id), whatever its state (held while its endpoint is
+   * disabled); false when it is not the endpoint's.
+   */
   redeliver(tenant: string, endpointId: string, deliveryId: string): Promise<boolean> {
     return this.deliveries.updateOne(deliveryId, { tenant, endpointId }, { set: { state: 'pending', nextAttemptAt: Date.now() } });
   }

@@ -3,13 +3,17 @@ import type { DialectDoc } from './openapi';
 
 const endpointSchema = {
   type: 'object',
-  required: ['id', 'url', 'events', 'enabled', 'createdAt', 'updatedAt'],
+  required: ['id', 'url', 'events', 'enabled', 'status', 'createdAt', 'updatedAt'],
   properties: {
     id: { type: 'string' },
     url: { type: 'string' },
     events: { type: 'array', items: { type: 'string' } },
     description: { type: 'string' },
     enabled: { type: 'boolean' },
+    status: { type: 'string', enum: ['enabled', 'disabled'], description: 'disabled through PATCH, or after its deliveries failed for 3 days' },
+    disabledAt: { type: 'string', description: 'While disabled: since when' },
+    disabledReason: { type: 'string', description: 'While disabled: why (through the API, or how long which failures lasted)' },
+    failingSince: { type: 'string', description: 'The first failed attempt since the last delivered one; absent while deliveries succeed' },
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
   },
@@ -24,14 +28,32 @@ export const BATCHYARD_DOC: DialectDoc = {
     'Routes of Batchyard itself. The live progress of an EVRYTHNG task (server-sent events) is in the EVRYTHNG document, at the task’s path. The console is at /console.',
   servers: ['/'],
   security: { name: 'apiKey', scheme: { type: 'apiKey', in: 'header', name: 'Authorization' } },
+  // RFC 9457 problem details (docs/events.md, Errors of Batchyard's own API).
+  errorMediaType: 'application/problem+json',
   errorSchema: {
     type: 'object',
-    required: ['status', 'errors', 'code', 'moreInfo'],
+    required: ['type', 'title', 'status', 'detail', 'code', 'errors'],
     properties: {
+      type: { type: 'string', const: 'about:blank', description: 'No problem types of its own: `title` is the status’s phrase' },
+      title: { type: 'string', description: 'The HTTP status’s phrase (Bad Request, Not Found, …)' },
       status: { type: 'integer' },
-      errors: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 1 },
-      code: { type: 'string' },
-      moreInfo: { type: 'string' },
+      detail: { type: 'string', description: 'What went wrong, in one sentence' },
+      instance: { type: 'string', description: 'The path asked for' },
+      code: { type: 'string', description: 'BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, UNSUPPORTED_MEDIA_TYPE, TOO_MANY_REQUESTS, …' },
+      errors: {
+        type: 'array',
+        description: 'Each input problem, naming its field (empty for other problems)',
+        items: {
+          type: 'object',
+          required: ['field', 'pointer', 'code', 'detail'],
+          properties: {
+            field: { type: 'string', description: 'The field’s path, dotted (`events.0`; empty for the whole body or query)' },
+            pointer: { type: 'string', description: 'The same as a JSON Pointer (`/events/0`)' },
+            code: { type: 'string' },
+            detail: { type: 'string' },
+          },
+        },
+      },
     },
   },
   operations: [
@@ -73,7 +95,7 @@ export const BATCHYARD_DOC: DialectDoc = {
     {
       method: 'patch',
       path: '/batchyard/v1/webhooks/{id}',
-      summary: 'Changes an endpoint’s url, events, description or enabled',
+      summary: 'Changes an endpoint’s url, events, description or enabled; enabled: true enables a disabled endpoint again and sends its held deliveries',
       pathParams: endpointId,
       body: webhookUpdateSchema(false),
       responses: { 200: { description: 'The endpoint', schema: endpointSchema } },

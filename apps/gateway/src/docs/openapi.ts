@@ -23,6 +23,8 @@ export interface DialectDoc {
   servers: string[];
   security: { name: string; scheme: object };
   errorSchema: object;
+  /** The media type of error bodies (default `application/json`). */
+  errorMediaType?: string;
   operations: OperationDoc[];
 }
 
@@ -70,7 +72,7 @@ export function openApiDocument(doc: DialectDoc): object {
       ...(op.public && { security: [] }),
       ...(op.body && { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } }),
       ...(op.upload && { requestBody: { required: true, content: bytesOf(op.upload) } }),
-      responses: { ...responses, '4XX': { description: 'Client error', content: { 'application/json': { schema: doc.errorSchema } } } },
+      responses: { ...responses, '4XX': { description: 'Client error', content: { [doc.errorMediaType ?? 'application/json']: { schema: doc.errorSchema } } } },
     };
   }
   return {

@@ -5,7 +5,7 @@ import type { Logger } from '@batchyard/runtime';
 import type { AllowedMethods } from './allowed-methods';
 import { ApiError } from './api-error';
 import { dialectOf } from './dialect';
-import { errorBody } from './error-bodies';
+import { PROBLEM_JSON, errorBody } from './error-bodies';
 
 /** Maps whatever was thrown to an ApiError: ours as is, Nest's and body-parser's by status, the rest as 500. */
 export function toApiError(error: unknown): ApiError {
@@ -31,10 +31,11 @@ export function sendError(req: Request, res: Response, error: ApiError): void {
   if (res.headersSent) return;
   if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
   if (error.allow) res.setHeader('Allow', error.allow.join(', '));
+  const dialect = dialectOf(req.path);
   res
     .status(error.status)
-    .type('application/json')
-    .send(JSON.stringify(errorBody(dialectOf(req.path), error, req.path)));
+    .type(dialect === 'batchyard' ? PROBLEM_JSON : 'application/json')
+    .send(JSON.stringify(errorBody(dialect, error, req.path)));
 }
 
 /**

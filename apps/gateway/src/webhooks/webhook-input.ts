@@ -13,14 +13,17 @@ const webhookUrl = (allowPrivate: boolean) =>
     .refine((value) => allowPrivate || !URL.canParse(value) || !isPrivateHost(new URL(value).hostname), 'Must not be a loopback or private address');
 
 /** `["*"]` alone, or 1..50 distinct public event types. */
-const eventTypes = z.union([
-  z.tuple([z.literal('*')]),
-  z
-    .array(z.enum(PublicEventTypes as [string, ...string[]]))
-    .min(1)
-    .max(50)
-    .refine((types) => new Set(types).size === types.length, 'Event types must be distinct'),
-]);
+const eventTypes = z.union(
+  [
+    z.tuple([z.literal('*')]),
+    z
+      .array(z.enum(PublicEventTypes as [string, ...string[]]))
+      .min(1)
+      .max(50)
+      .refine((types) => new Set(types).size === types.length, 'Event types must be distinct'),
+  ],
+  { error: 'Must be ["*"] alone, or 1 to 50 distinct public event types (docs/events.md, Public events)' },
+);
 
 export const webhookCreateSchema = (allowPrivate: boolean) => z.strictObject({ url: webhookUrl(allowPrivate), events: eventTypes, description: z.string().max(256).optional() });
 

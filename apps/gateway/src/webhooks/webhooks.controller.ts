@@ -13,12 +13,16 @@ import { INFRASTRUCTURE, READ_STORE } from '../tokens';
 import { WEBHOOK_ID, eventsQuerySchema, webhookCreateSchema, webhookUpdateSchema } from './webhook-input';
 
 /** What the API shows of an endpoint: never its secret, which is answered once (create, rotate). */
-const endpointView = ({ _id, url, events, description, enabled, createdAt, updatedAt }: WebhookEndpointDoc) => ({
+const endpointView = ({ _id, url, events, description, enabled, disabledAt, disabledReason, failingSince, createdAt, updatedAt }: WebhookEndpointDoc) => ({
   id: _id,
   url,
   events,
   description,
   enabled,
+  status: enabled ? ('enabled' as const) : ('disabled' as const),
+  disabledAt,
+  disabledReason,
+  failingSince: failingSince === undefined ? undefined : new Date(failingSince).toISOString(),
   createdAt,
   updatedAt,
 });

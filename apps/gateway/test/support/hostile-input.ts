@@ -24,6 +24,7 @@ export const AUTH: Record<Dialect, (key: string) => Record<string, string>> = {
   evrythng: (key) => ({ authorization: key }),
   packagex: (key) => ({ 'px-api-key': key }),
   tofupilot: (key) => ({ authorization: `Bearer ${key}` }),
+  batchyard: (key) => ({ authorization: `Bearer ${key}` }),
 };
 
 /** Sends a case as the tenant of `key`. */
