@@ -34,10 +34,13 @@ describe('API documents at /docs', () => {
     expect(bundle.text).toContain('/docs/index.json');
   });
 
-  it('documents Batchyard’s own routes: the session the console signs in with, webhooks and the events feed', () => {
+  it('documents Batchyard’s own routes: the session the console signs in with, webhooks, the events feed and the operator’s status', () => {
     expect(Object.keys(docs.batchyard.paths).sort()).toEqual([
       '/asyncapi.json',
       '/batchyard/v1/events',
+      '/batchyard/v1/operator/dead-letters',
+      '/batchyard/v1/operator/parked-events',
+      '/batchyard/v1/operator/projections',
       '/batchyard/v1/session',
       '/batchyard/v1/webhooks',
       '/batchyard/v1/webhooks/{id}',
@@ -47,6 +50,8 @@ describe('API documents at /docs', () => {
       '/health',
     ]);
     expect(docs.batchyard.paths['/health'].get.security).toEqual([]);
+    expect(docs.batchyard.paths['/batchyard/v1/operator/parked-events'].get.parameters.map((p: any) => p.name)).toEqual(['processor', 'limit']);
+    expect(docs.batchyard.paths['/batchyard/v1/operator/projections'].get.summary).toMatch(/^Operator keys only/);
   });
 
   it('documents every EVRYTHNG route with its auth header and error shape', () => {
