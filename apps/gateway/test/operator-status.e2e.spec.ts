@@ -1,15 +1,19 @@
-import { appendUnappliableBatchEvent, http, publishUndigestibleCommand, useBatchyard } from '@batchyard/test-support';
-import { installationProcessors } from '@batchyard/runtime';
+import { NO_SERVERS, appendUnappliableBatchEvent, describeTier, distributedOverrides, http, publishUndigestibleCommand, useBatchyard } from '@batchyard/test-support';
+import { installationProcessors, type RuntimeConfig } from '@batchyard/runtime';
 
 /**
  * `/batchyard/v1/operator/*` (docs/operations.md, From the console): the processors' status, lag and parked counts,
  * and the caller's own tenant's parked events and dead letters, for operator keys only; read only.
  */
-describe('operator status over HTTP (embedded)', () => {
-  const by = useBatchyard(
-    {},
-    { keys: { acme: ['ops-acme', 'operator'], user: ['ops-acme', 'user'], station: ['ops-acme', 'station'], other: ['ops-other', 'operator'] }, testTimeout: 90_000 },
-  );
+describe('operator status over HTTP (embedded)', () => operatorStatusTests({}));
+const distributed = distributedOverrides();
+describeTier('operator status over HTTP (Kafka + MongoDB wire)', Boolean(distributed), NO_SERVERS, () => operatorStatusTests(distributed ?? {}));
+
+function operatorStatusTests(overrides: Partial<RuntimeConfig>) {
+  const by = useBatchyard(overrides, {
+    keys: { acme: ['ops-acme', 'operator'], user: ['ops-acme', 'user'], station: ['ops-acme', 'station'], other: ['ops-other', 'operator'] },
+    testTimeout: 90_000,
+  });
   const get = (name: 'acme' | 'user' | 'station' | 'other', path: string) => http(`${by.url}/batchyard/v1/operator${path}`, { headers: { authorization: by.keys[name].key } });
   const until = async <T>(what: string, check: () => Promise<T | undefined>): Promise<T> => {
     const deadline = Date.now() + 30_000;
@@ -93,7 +97,8 @@ describe('operator status over HTTP (embedded)', () => {
       {
         id: expect.any(String),
         groupId: expect.any(String),
-        topic: 'batchyard.commands.batch',
+        // Prefixed with the installation's namespace, when it has one.
+        topic: expect.stringMatching(/(^|\.)batchyard\.commands\.batch$/),
         partition: expect.any(Number),
         offset: expect.any(String),
         key: 'batch-ops-acme.poison',
@@ -111,4 +116,4 @@ describe('operator status over HTTP (embedded)', () => {
     });
     expect(other.map((d: any) => d.messageId)).toEqual([otherId]);
   });
-});
+}
