@@ -411,6 +411,24 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
         }),
       ).toBe(true);
       await checkView('batches-phone');
+      // Every other list view too: wide tables scroll inside their own box, never the page.
+      for (const [view, heading] of [
+        ['thngs', 'Thngs'],
+        ['units', 'Units'],
+        ['files', 'Files'],
+        ['bulk', 'Bulk jobs'],
+        ['webhooks', 'Webhooks'],
+        ['operations', 'Operations'],
+      ]) {
+        await page.goto(`${at.url}/console/#/${view}`);
+        await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+        const fits = await page.evaluate(() => {
+          const { documentElement } = (globalThis as any).document;
+          return documentElement.scrollWidth <= documentElement.clientWidth;
+        });
+        expect([view, fits]).toEqual([view, true]);
+      }
+      await checkView('operations-phone');
     });
 
     it('shows an operator the projections with status, lag and parked events, and the dead letters; a user key has no such view', async () => {
