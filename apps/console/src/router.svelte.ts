@@ -1,5 +1,5 @@
-// Hash routes (#/batches, #/batches/<id>, #/batches/<id>/tasks/<id>, #/bulk, #/bulk/<id>): the gateway serves one
-// page at /console, and a reload or a shared link lands on the same view.
+// Hash routes (#/batches, #/batches/<id>, #/batches/<id>/tasks/<id>, #/thngs, #/units, #/files, #/bulk, #/bulk/<id>,
+// #/webhooks, #/operations): the gateway serves one page at /console, and a reload or a shared link lands on the same view.
 function current(): string[] {
   return location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
 }

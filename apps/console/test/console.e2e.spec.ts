@@ -1,9 +1,20 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { newApiKey } from '@batchyard/contracts';
-import { describeTier, startAppCluster, startBatchyard, type AppCluster, type BatchyardUnderTest } from '@batchyard/test-support';
+import {
+  appendUnappliableBatchEvent,
+  describeTier,
+  http,
+  issueKey,
+  publishUndigestibleCommand,
+  startAppCluster,
+  startBatchyard,
+  type AppCluster,
+  type BatchyardUnderTest,
+} from '@batchyard/test-support';
 
 /**
  * The console (apps/console, built into dist/console by `npm run build`) driven in headless Chromium from Debian's
@@ -61,6 +72,16 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
     await page.keyboard.press('Enter');
   }
 
+  /** Clicks `refresh` until `done` holds (a view that is read on demand, not pushed). */
+  async function refreshUntil(refresh: string, done: () => Promise<boolean>, what: string): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (!(await done())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await page.waitForTimeout(250);
+      await page.getByRole('button', { name: refresh }).click();
+    }
+  }
+
   async function newBatch(name: string): Promise<string> {
     await page.getByLabel('Name', { exact: true }).fill(name);
     await page.getByRole('button', { name: 'Create batch' }).click();
@@ -71,7 +92,8 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
   describe('all apps in one process (npm start)', () => {
     let by: BatchyardUnderTest;
     beforeAll(async () => {
-      by = await startBatchyard();
+      // The webhook test's receiver listens on 127.0.0.1.
+      by = await startBatchyard({ webhooksAllowPrivate: true });
       at = { url: by.url, key: by.key };
     }, 120_000);
     afterAll(async () => {
@@ -201,6 +223,183 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
       expect(errors.trim().split(/\r?\n/)).toHaveLength(2);
     }, 120_000);
 
+    it('runs a SHORT_ID_GENERATION task from the form with its whole template, shows its progress pushed up to 100 %, and downloads its codes', async () => {
+      await signIn();
+      await newBatch('Codes');
+      await page.getByLabel(/^Type/).selectOption('SHORT_ID_GENERATION');
+      await page.getByLabel('Quantity').fill('100000');
+      await page.getByLabel(/^Codes/).selectOption('SEQUENTIAL');
+      await page.getByLabel(/^Code length/).fill('12');
+      await page.getByLabel(/^Prefix/).fill('LOT');
+      await page.getByLabel(/^Separator/).fill('-');
+      await page.getByLabel(/^Start/).fill('7');
+      await page.getByLabel(/^Increment/).fill('3');
+      await page.getByLabel(/^Padding/).selectOption('CHAR');
+      await page.getByLabel('Padding character').fill('x');
+      await checkView('batch-short-id-form');
+      const requests: string[] = [];
+      page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+      await page.getByRole('button', { name: 'Start task' }).click();
+      await page.getByTestId('task-percent').waitFor();
+      await page.evaluate(() => {
+        const { document, MutationObserver } = globalThis as any;
+        const seen: string[] = ((globalThis as any).seen = []);
+        const target = document.querySelector('[data-testid=task-percent]');
+        seen.push(target.textContent);
+        new MutationObserver(() => seen.push(target.textContent)).observe(target, { characterData: true, childList: true, subtree: true });
+      });
+      await page.getByTestId('task-percent').filter({ hasText: '100 %' }).waitFor({ timeout: 240_000 });
+      await expect(page.getByTestId('task-status').textContent()).resolves.toBe('EXECUTED');
+      expect(await page.locator('dd').first().textContent()).toBe('SHORT_ID_GENERATION');
+      const seen: string[] = await page.evaluate(() => (globalThis as any).seen);
+      expect(seen.some((s) => s !== '100 %' && s !== '0 %')).toBe(true);
+      const taskReads = requests.filter((p) => /\/tasks\/[^/]+(\/progress)?$/.test(p));
+      expect(taskReads).toEqual([expect.stringMatching(/\/progress$/)]);
+      await checkView('task-short-ids');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download result' }).click()]);
+      const lines = (await readFile((await download.path())!, 'utf8')).trim().split(/\r?\n/);
+      // start 7, increment 3, padded with x to a length of 12: LOT-xxxxxxx7, LOT-xxxxxx10, …
+      expect(lines.slice(0, 4)).toEqual(['SHORT_ID', 'LOT-xxxxxxx7', 'LOT-xxxxxx10', 'LOT-xxxxxx13']);
+      expect(lines).toHaveLength(100_001);
+      expect(lines.at(-1)).toBe(`LOT-${String(7 + 99_999 * 3).padStart(8, 'x')}`);
+    }, 300_000);
+
+    it('says why when the gateway refuses a short-ID template', async () => {
+      await signIn();
+      await newBatch('Too many codes');
+      await page.getByLabel(/^Type/).selectOption('SHORT_ID_GENERATION');
+      await page.getByLabel('Quantity').fill('1000');
+      await page.getByLabel(/^Codes/).selectOption('SEQUENTIAL');
+      await page.getByLabel(/^Code length/).fill('2');
+      await page.getByRole('button', { name: 'Start task' }).click();
+      await expect(page.getByRole('alert').textContent()).resolves.toMatch(/\S/);
+      expect(page.url()).not.toContain('/tasks/');
+    });
+
+    it('gives a batch a TofuPilot number, adds and removes its units, and lists units', async () => {
+      await signIn();
+      const batchId = await newBatch('Unit batch');
+      await page.getByLabel('TofuPilot number').fill('CON-UB-1');
+      await page.getByRole('button', { name: 'Set number' }).click();
+      await page.getByRole('button', { name: 'Add unit' }).waitFor();
+      await expect(page.locator('dd.mono').nth(1).textContent()).resolves.toBe('CON-UB-1');
+      for (const serial of ['CON-SN-1', 'CON-SN-2', 'CON-SN-3']) {
+        await page.getByLabel('Serial number').fill(serial);
+        await page.getByLabel('Part number (new unit)').fill('PCB-7');
+        await page.getByRole('button', { name: 'Add unit' }).click();
+        await page
+          .getByRole('status')
+          .filter({ hasText: `Unit ${serial} created in this batch.` })
+          .waitFor();
+      }
+      await page.getByRole('button', { name: 'Remove unit CON-SN-2 from the batch' }).click();
+      await page.getByRole('status').filter({ hasText: 'Unit CON-SN-2 removed from this batch.' }).waitFor();
+      const serials = () => page.locator('section[aria-labelledby=units] tbody tr td:first-child').allTextContents();
+      await expect(serials()).resolves.toEqual(['CON-SN-1', 'CON-SN-3']);
+      // An existing unit moves in again, as it is.
+      await page.getByLabel('Serial number').fill('CON-SN-2');
+      await page.getByRole('button', { name: 'Add unit' }).click();
+      await page.getByRole('status').filter({ hasText: 'Unit CON-SN-2 moved into this batch.' }).waitFor();
+      await expect(serials()).resolves.toEqual(['CON-SN-1', 'CON-SN-2', 'CON-SN-3']);
+      // The same batch through TofuPilot's own API.
+      const tofu = await http(`${at.url}/api/v2/batches/CON-UB-1`, { headers: { authorization: `Bearer ${at.key}` } });
+      expect(tofu.body.units.map((u: any) => u.serial_number).sort()).toEqual(['CON-SN-1', 'CON-SN-2', 'CON-SN-3']);
+      await checkView('batch-units');
+      await page.getByRole('button', { name: 'Remove unit CON-SN-3 from the batch' }).click();
+      await page.getByRole('status').filter({ hasText: 'Unit CON-SN-3 removed from this batch.' }).waitFor();
+
+      await page.getByRole('link', { name: 'Units' }).click();
+      await page.getByRole('heading', { name: 'Units', exact: true }).waitFor();
+      await page.getByLabel('Serial number contains').fill('CON-SN');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByRole('cell', { name: 'CON-SN-1' }).waitFor();
+      // Serial, part, revision and batch of each row, newest first.
+      const rows = () =>
+        page.evaluate(() =>
+          [...(globalThis as any).document.querySelectorAll('tbody tr')].map((tr: any) => [...tr.querySelectorAll('td')].slice(0, 4).map((td: any) => td.textContent.trim())),
+        );
+      await expect(rows()).resolves.toEqual([
+        ['CON-SN-3', 'PCB-7', 'A', '(none)'],
+        ['CON-SN-2', 'PCB-7', 'A', 'CON-UB-1'],
+        ['CON-SN-1', 'PCB-7', 'A', 'CON-UB-1'],
+      ]);
+      await page.getByLabel('In batch (TofuPilot number)').fill('CON-UB-1');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByRole('cell', { name: 'CON-SN-3' }).waitFor({ state: 'detached' });
+      await expect(page.locator('tbody tr').count()).resolves.toBe(2);
+      await checkView('units');
+      expect(batchId).toMatch(/\S/);
+    }, 120_000);
+
+    it('uploads a file, lists it with its size, downloads it from its content URL and deletes it', async () => {
+      await signIn();
+      await page.getByRole('link', { name: 'Files' }).click();
+      await page.getByRole('heading', { name: 'Files', exact: true }).waitFor();
+      const content = 'shortId\nCON-A1\nCON-A2\n';
+      await page.getByLabel('File to upload').setInputFiles({ name: 'short-ids.csv', mimeType: 'text/csv', buffer: Buffer.from(content) });
+      await page.getByRole('button', { name: 'Upload file' }).click();
+      await page.getByRole('status').filter({ hasText: 'File short-ids.csv uploaded' }).waitFor();
+      await page.getByRole('cell', { name: `${content.length} bytes` }).waitFor();
+      await checkView('files');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'short-ids.csv' }).click()]);
+      await expect(readFile((await download.path())!, 'utf8')).resolves.toBe(content);
+      await page.getByRole('button', { name: 'Delete file short-ids.csv' }).click();
+      await page.getByRole('status').filter({ hasText: 'File short-ids.csv deleted.' }).waitFor();
+      await page.getByText('No file yet.').waitFor();
+      expect((await http(`${at.url}/files`, { headers: { authorization: at.key } })).body).toEqual([]);
+    });
+
+    it('adds a webhook endpoint showing its secret once, shows its deliveries and the events feed, and deletes it', async () => {
+      const received: IncomingHttpHeaders[] = [];
+      const receiver: Server = createServer((req, res) => {
+        req.resume();
+        req.on('end', () => {
+          received.push(req.headers);
+          res.writeHead(200).end();
+        });
+      });
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+      const hookUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+      try {
+        await signIn();
+        await page.getByRole('link', { name: 'Webhooks' }).click();
+        await page.getByRole('heading', { name: 'Webhooks', exact: true }).waitFor();
+        await page.getByLabel('URL').fill(hookUrl);
+        await page.getByRole('textbox', { name: /^Events/ }).fill('BatchCreated');
+        await page.getByLabel('Description').fill('console test');
+        await page.getByRole('button', { name: 'Add endpoint' }).click();
+        const secret = /whsec_[0-9a-f]{48}/.exec((await page.getByTestId('webhook-secret').textContent())!)![0];
+        await page.getByRole('cell', { name: `${hookUrl} console test` }).waitFor();
+
+        const created = await http(`${at.url}/batches`, { method: 'POST', headers: { authorization: at.key }, body: { name: 'Hooked' } });
+        expect(created.status).toBe(201);
+        await page.getByRole('button', { name: `Deliveries to ${hookUrl}` }).click();
+        const deliveries = page.getByTestId('deliveries');
+        await refreshUntil('Refresh deliveries', async () => /delivered/.test((await deliveries.textContent()) ?? ''), 'the delivery');
+        await expect(deliveries.locator('tbody tr').first().textContent()).resolves.toMatch(/BatchCreated.*delivered.*200/s);
+        expect(received.some((h) => typeof h['batchyard-event-id'] === 'string')).toBe(true);
+
+        await page.getByLabel('Types (comma-separated, empty for all)').fill('BatchCreated');
+        await page.getByRole('button', { name: 'Show from the start' }).click();
+        const feed = page.getByTestId('events-feed');
+        await feed.getByRole('cell', { name: 'BatchCreated' }).first().waitFor();
+        const types = await feed.locator('tbody tr td:first-child').allTextContents();
+        expect(types.length).toBeGreaterThan(0);
+        expect(new Set(types)).toEqual(new Set(['BatchCreated']));
+        await checkView('webhooks');
+
+        // Once only: after a reload the secret is nowhere on the page.
+        await page.reload();
+        await page.getByRole('cell', { name: `${hookUrl} console test` }).waitFor();
+        expect(await page.content()).not.toContain(secret);
+        await page.getByRole('button', { name: `Delete endpoint ${hookUrl}` }).click();
+        await page.getByText('No endpoint.').waitFor();
+        expect((await http(`${at.url}/batchyard/v1/webhooks`, { headers: { authorization: at.key } })).body).toEqual([]);
+      } finally {
+        await new Promise((resolve) => receiver.close(resolve));
+      }
+    }, 120_000);
+
     it('works at a phone width without sideways scrolling', async () => {
       await page.setViewportSize({ width: 390, height: 844 });
       await signIn();
@@ -212,7 +411,58 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
         }),
       ).toBe(true);
       await checkView('batches-phone');
+      // Every other list view too: wide tables scroll inside their own box, never the page.
+      for (const [view, heading] of [
+        ['thngs', 'Thngs'],
+        ['units', 'Units'],
+        ['files', 'Files'],
+        ['bulk', 'Bulk jobs'],
+        ['webhooks', 'Webhooks'],
+        ['operations', 'Operations'],
+      ]) {
+        await page.goto(`${at.url}/console/#/${view}`);
+        await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+        const fits = await page.evaluate(() => {
+          const { documentElement } = (globalThis as any).document;
+          return documentElement.scrollWidth <= documentElement.clientWidth;
+        });
+        expect([view, fits]).toEqual([view, true]);
+      }
+      await checkView('operations-phone');
     });
+
+    it('shows an operator the projections with status, lag and parked events, and the dead letters; a user key has no such view', async () => {
+      const { tenant } = (await http(`${at.url}/batchyard/v1/session`, { headers: { authorization: at.key } })).body;
+      const created = await http(`${at.url}/batches`, { method: 'POST', headers: { authorization: at.key }, body: { name: 'Poisoned' } });
+      const position = await appendUnappliableBatchEvent(by.launched.infra, tenant, created.body.id);
+      const messageId = await publishUndigestibleCommand(by.launched.infra, tenant);
+      await signIn();
+      await page.getByRole('link', { name: 'Operations' }).click();
+      await page.getByRole('heading', { name: 'Operations' }).waitFor();
+      const processors = page.getByTestId('processors');
+      await processors.getByRole('cell', { name: 'relay', exact: true }).waitFor();
+      await refreshUntil(
+        'Refresh',
+        async () =>
+          /No dead letter/.test((await page.getByTestId('dead-letters').textContent()) ?? 'No dead letter') === false && /degraded/.test((await processors.textContent()) ?? ''),
+        'the parked event and the dead letter',
+      );
+      await expect(processors.getByRole('row', { name: /^batches / }).textContent()).resolves.toMatch(/batches\s*degraded\s*\d+\s*\d+\s*1$/);
+      await expect(page.getByTestId('parked-events').textContent()).resolves.toContain(`#${position}`);
+      await expect(page.getByTestId('parked-events').textContent()).resolves.toContain('_id cannot be patched');
+      await expect(page.getByTestId('dead-letters').textContent()).resolves.toContain('batchyard.commands.batch');
+      await checkView('operations');
+      expect(messageId).toMatch(/\S/);
+
+      const user = await issueKey(by.launched.infra, tenant, 'user');
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await signIn(user.key);
+      await expect(page.getByTestId('role').textContent()).resolves.toBe('user');
+      expect(await page.getByRole('link', { name: 'Operations' }).count()).toBe(0);
+      await page.goto(`${at.url}/console/#/operations`);
+      await page.getByRole('heading', { name: 'Batches', exact: true }).waitFor();
+      expect((await http(`${at.url}/batchyard/v1/operator/projections`, { headers: { authorization: user.key } })).status).toBe(403);
+    }, 120_000);
 
     it('serves /docs as a page listing every document for download as JSON', async () => {
       await page.goto(`${at.url}/docs`);

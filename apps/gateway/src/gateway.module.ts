@@ -18,6 +18,7 @@ import { RedirectionsModule } from './evrythng/redirections.module';
 import { HealthController } from './health/health.controller';
 import { DocsController } from './docs/docs.controller';
 import { SessionController } from './console/session.controller';
+import { OperatorController } from './operator/operator.controller';
 import { EventsFeedController, WebhooksController } from './webhooks/webhooks.controller';
 import { ServerSentEvents } from './http/server-sent-events';
 import { PackagexBatchesController } from './packagex/batches.controller';
@@ -47,6 +48,7 @@ export class GatewayModule {
         HealthController,
         DocsController,
         SessionController,
+        OperatorController,
         WebhooksController,
         EventsFeedController,
         SignedBlobsController,

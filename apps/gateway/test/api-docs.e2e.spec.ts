@@ -34,10 +34,13 @@ describe('API documents at /docs', () => {
     expect(bundle.text).toContain('/docs/index.json');
   });
 
-  it('documents Batchyard’s own routes: the session the console signs in with, webhooks and the events feed', () => {
+  it('documents Batchyard’s own routes: the session the console signs in with, webhooks, the events feed and the operator’s status', () => {
     expect(Object.keys(docs.batchyard.paths).sort()).toEqual([
       '/asyncapi.json',
       '/batchyard/v1/events',
+      '/batchyard/v1/operator/dead-letters',
+      '/batchyard/v1/operator/parked-events',
+      '/batchyard/v1/operator/projections',
       '/batchyard/v1/session',
       '/batchyard/v1/webhooks',
       '/batchyard/v1/webhooks/{id}',
@@ -52,6 +55,8 @@ describe('API documents at /docs', () => {
     expect(Object.keys(problem)).toEqual(['application/problem+json']);
     expect(problem['application/problem+json'].schema.required).toEqual(['type', 'title', 'status', 'detail', 'code', 'errors']);
     expect(problem['application/problem+json'].schema.properties.errors.items.required).toEqual(['field', 'pointer', 'code', 'detail']);
+    expect(docs.batchyard.paths['/batchyard/v1/operator/parked-events'].get.parameters.map((p: any) => p.name)).toEqual(['processor', 'limit']);
+    expect(docs.batchyard.paths['/batchyard/v1/operator/projections'].get.summary).toMatch(/^Operator keys only/);
   });
 
   it('documents every EVRYTHNG route with its auth header and error shape', () => {

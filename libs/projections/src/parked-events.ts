@@ -91,9 +91,12 @@ export class ParkedEvents {
     return (await this.collection.find({ processor }, { sort: [['position', 1]] })).map(toParked);
   }
 
-  /** By processor, then position. */
-  async list(query: { processor?: string; limit?: number } = {}): Promise<ParkedEvent[]> {
-    const filter = query.processor === undefined ? {} : { processor: query.processor };
+  /** By processor, then position; `tenant` keeps one tenant's events (the console's operator view). */
+  async list(query: { processor?: string; tenant?: string; limit?: number } = {}): Promise<ParkedEvent[]> {
+    const filter = {
+      ...(query.processor !== undefined && { processor: query.processor }),
+      ...(query.tenant !== undefined && { tenant: query.tenant }),
+    };
     return (
       await this.collection.find(filter, {
         sort: [

@@ -1,3 +1,4 @@
+import { MessageHeaders } from '@batchyard/contracts';
 import type { DeadLetter, DeadLetterSink } from '@batchyard/messaging';
 import type { Doc, Filter, KeptStateStore } from '@batchyard/read-store';
 
@@ -6,6 +7,8 @@ export type DeadLetterDoc = Doc & Omit<DeadLetter, 'id'>;
 export interface DeadLetterQuery {
   groupId?: string;
   topic?: string;
+  /** The message's `tenant` header (commands carry it). */
+  tenant?: string;
   limit?: number;
 }
 
@@ -26,6 +29,7 @@ export class ReadStoreDeadLetters implements DeadLetterSink {
     const filter: Filter = {
       ...(query.groupId !== undefined && { groupId: query.groupId }),
       ...(query.topic !== undefined && { topic: query.topic }),
+      ...(query.tenant !== undefined && { [`headers.${MessageHeaders.tenant}`]: query.tenant }),
     };
     const docs = await this.store.kept<DeadLetterDoc>(COLLECTION).find(filter, { sort: [['deadLetteredAt', 1]], limit: query.limit ?? 100 });
     return docs.map(toDeadLetter);

@@ -11,3 +11,4 @@ export * from './ops-cli';
 export * from './python-venv';
 export * from './use-batchyard';
 export * from './other-apps';
+export * from './operator-faults';

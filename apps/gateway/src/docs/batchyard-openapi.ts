@@ -1,3 +1,4 @@
+import { deadLettersQuery, parkedEventsQuery } from '../operator/operator-input';
 import { eventsQuerySchema, webhookCreateSchema, webhookUpdateSchema } from '../webhooks/webhook-input';
 import type { DialectDoc } from './openapi';
 
@@ -23,7 +24,7 @@ const endpointId = { id: 'The endpoint’s id (we_…)' };
 
 /** Batchyard's own routes, beside the three dialects: what the console uses and what operators read. */
 export const BATCHYARD_DOC: DialectDoc = {
-  title: 'Batchyard: its own API (session, webhooks, events feed, health, events catalogue)',
+  title: 'Batchyard: its own API (session, webhooks, events feed, operator status, health, events catalogue)',
   description:
     'Routes of Batchyard itself. The live progress of an EVRYTHNG task (server-sent events) is in the EVRYTHNG document, at the task’s path. The console is at /console.',
   servers: ['/'],
@@ -153,6 +154,53 @@ export const BATCHYARD_DOC: DialectDoc = {
           },
         },
       },
+    },
+    {
+      method: 'get',
+      path: '/batchyard/v1/operator/projections',
+      summary:
+        'Operator keys only (others 403): each projection, then the relay, with its status (running, degraded, stalled, rebuilding, stopped), checkpoint, lag (positions behind the furthest checkpoint) and parked count',
+      responses: {
+        200: {
+          description: 'The processors',
+          schema: {
+            type: 'object',
+            required: ['head', 'processors'],
+            properties: {
+              head: { type: 'integer' },
+              processors: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['name', 'status', 'checkpoint', 'lag', 'parked'],
+                  properties: {
+                    name: { type: 'string' },
+                    status: { type: 'string', enum: ['running', 'degraded', 'stalled', 'rebuilding', 'stopped'] },
+                    checkpoint: { type: 'integer' },
+                    lag: { type: 'integer' },
+                    parked: { type: 'integer' },
+                    stalledSince: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    {
+      method: 'get',
+      path: '/batchyard/v1/operator/parked-events',
+      summary: 'Operator keys only: the parked (or held) events of the key’s own tenant, by processor then position',
+      query: parkedEventsQuery,
+      responses: { 200: { description: 'Parked events', schema: { type: 'array', items: { type: 'object' } } } },
+    },
+    {
+      method: 'get',
+      path: '/batchyard/v1/operator/dead-letters',
+      summary: 'Operator keys only: the dead letters of the key’s own tenant (by the message’s tenant header), oldest first',
+      query: deadLettersQuery,
+      responses: { 200: { description: 'Dead letters', schema: { type: 'array', items: { type: 'object' } } } },
     },
     {
       method: 'get',
