@@ -23,7 +23,7 @@ describe('405 Method Not Allowed in every dialect (embedded)', () => {
   const keyed = (dialect: Dialect): Record<string, string> =>
     dialect === 'packagex' ? { 'px-api-key': by.key } : dialect === 'tofupilot' ? { authorization: `Bearer ${by.key}` } : { authorization: by.key };
 
-  // Batchyard's own /batchyard/v1 answers in the EVRYTHNG shape, as its other errors do.
+  // Batchyard's own /batchyard/v1 answers as problem details (docs/events.md), as its other errors do.
   const cases: [dialect: Dialect, method: string, path: string, allow: string][] = [
     ['evrythng', 'TRACE', '/batches', 'GET, HEAD, POST'],
     ['evrythng', 'PATCH', '/batches/abc', 'DELETE, GET, HEAD, PUT'],
@@ -37,8 +37,8 @@ describe('405 Method Not Allowed in every dialect (embedded)', () => {
     ['tofupilot', 'TRACE', '/v2/batches/B-1', 'DELETE, GET, HEAD, PATCH'],
     ['tofupilot', 'PUT', '/api/v2/units', 'DELETE, GET, HEAD, POST'],
     ['tofupilot', 'TRACE', '/api/v2/units/SN-1', 'GET, HEAD, PATCH'],
-    ['evrythng', 'TRACE', '/batchyard/v1/webhooks', 'GET, HEAD, POST'],
-    ['evrythng', 'PUT', '/batchyard/v1/webhooks/abc', 'DELETE, GET, HEAD, PATCH'],
+    ['batchyard', 'TRACE', '/batchyard/v1/webhooks', 'GET, HEAD, POST'],
+    ['batchyard', 'PUT', '/batchyard/v1/webhooks/abc', 'DELETE, GET, HEAD, PATCH'],
   ];
 
   it.each(cases)('%s: %s %s is 405 with Allow: %s', async (dialect, method, path, allow) => {
@@ -62,7 +62,7 @@ describe('405 Method Not Allowed in every dialect (embedded)', () => {
       ['TRACE', '/v1/nothing', 'packagex'],
       ['PUT', '/api/v2/nothing', 'tofupilot'],
       ['TRACE', '/v2/batches/B-1/more', 'tofupilot'],
-      ['DELETE', '/batchyard/v1/nothing', 'evrythng'],
+      ['DELETE', '/batchyard/v1/nothing', 'batchyard'],
     ] as const) {
       const res = await send(`${by.url}${path}`, method, keyed(dialect));
       expect({ path, status: res.status, allow: res.allow }).toEqual({ path, status: 404, allow: undefined });

@@ -1,4 +1,13 @@
-import { NO_SERVERS, appendUnappliableBatchEvent, describeTier, distributedOverrides, http, publishUndigestibleCommand, useBatchyard } from '@batchyard/test-support';
+import {
+  NO_SERVERS,
+  appendUnappliableBatchEvent,
+  describeTier,
+  distributedOverrides,
+  http,
+  problemDetails,
+  publishUndigestibleCommand,
+  useBatchyard,
+} from '@batchyard/test-support';
 import { installationProcessors, type RuntimeConfig } from '@batchyard/runtime';
 
 /**
@@ -42,12 +51,12 @@ function operatorStatusTests(overrides: Partial<RuntimeConfig>) {
     }
   });
 
-  it('refuses user and station keys (403) and no key (401), in the EVRYTHNG error shape, and bad queries (400)', async () => {
+  it('refuses user and station keys (403) and no key (401), as problem details, and bad queries (400)', async () => {
     for (const path of ['/projections', '/parked-events', '/dead-letters']) {
       for (const name of ['user', 'station'] as const) {
         const refused = await get(name, path);
         expect(refused.status).toBe(403);
-        expect(refused.body).toEqual({ status: 403, errors: [expect.any(String)], code: expect.any(String), moreInfo: expect.any(String) });
+        expect(refused.body).toEqual(problemDetails(403, 'FORBIDDEN'));
       }
       expect((await http(`${by.url}/batchyard/v1/operator${path}`)).status).toBe(401);
     }
@@ -55,7 +64,7 @@ function operatorStatusTests(overrides: Partial<RuntimeConfig>) {
     expect((await get('acme', '/dead-letters?limit=201')).status).toBe(400);
     const unknown = await get('acme', '/dead-letters?tenant=ops-other');
     expect(unknown.status).toBe(400);
-    expect(unknown.body.errors[0]).toMatch(/tenant/);
+    expect(unknown.body).toEqual(problemDetails(400, 'BAD_REQUEST', ['tenant']));
   });
 
   it('shows each tenant’s operator its own parked events only, and the projection degraded with the count', async () => {

@@ -63,8 +63,8 @@ const keyTo = (keys: readonly string[] | undefined, map: Map<string, string>, ro
  * What a processor does with an event it cannot handle. The event is tried again with backoff; then a probe
  * re-handles events it handled before that needed the same (and writes the processor's state). If the probe
  * fails too, or the error says a store did not answer (`retriable`), a store is at fault: the processor stalls,
- * trying again, and parks nothing. If the probe passes and the event, tried once more at once, fails again, the
- * event is at fault: it is parked and the processor goes on. Later events writing a document a parked event
+ * trying again, and parks nothing. If the probe passes and the event's last try, made after it, fails too, the event
+ * is at fault: it is parked and the processor goes on. Later events writing a document a parked event
  * writes are held behind it (parked without being tried), so every document shows a state it really had.
  * An event failing like one parked before (same type, same kind of error) is parked after one try.
  */
@@ -166,17 +166,19 @@ export class FailureIsolation {
       if (stalledSince) await this.options.onStalled(null).catch(() => undefined);
       return true;
     };
+    // The probe comes before the last try: an event is parked only for a failure after the stores answered it.
+    const probeAt = Math.max(1, attempts - 1);
     for (let attempt = 1; ; attempt++) {
-      if (attempt >= attempts) {
+      if (attempt >= probeAt) {
         if (!isRetriable(error) && (await this.probe(event))) {
-          // The stores answered the probe: one more try now tells an event at fault from a store that just came back.
           const again = await this.tryOnce(event);
           if (again === undefined) return handled();
+          attempt++;
           error = again.error;
           if (!isRetriable(error)) {
             if (stalledSince) await this.options.onStalled(null).catch(() => undefined);
             this.parkedAlike.add(alike);
-            await this.park(event, error, attempt + 1, keysOf(event));
+            await this.park(event, error, attempt, keysOf(event));
             return true;
           }
         }
@@ -186,7 +188,7 @@ export class FailureIsolation {
         }
       }
       const wait = stalledSince
-        ? backoffDelay(attempt - attempts + 1, { baseMs: this.policy.backoff.baseMs, maxMs: this.policy.stalledRetryMaxMs })
+        ? backoffDelay(attempt - probeAt + 1, { baseMs: this.policy.backoff.baseMs, maxMs: this.policy.stalledRetryMaxMs })
         : backoffDelay(attempt, this.policy.backoff);
       await sleep(wait, signal);
       if (signal.aborted || !(await this.options.stillOwned().catch(() => false))) return false;
