@@ -52,4 +52,9 @@ export class CommandsController {
   async fileCommand(@Payload() payload: unknown) {
     await this.handler.handle(CommandEnvelopeSchema.parse(payload));
   }
+
+  @EventPattern(Topics.commands(StreamCategory.redirection))
+  async redirectionCommand(@Payload() payload: unknown) {
+    await this.handler.handle(CommandEnvelopeSchema.parse(payload));
+  }
 }

@@ -15,6 +15,8 @@ import { EvrythngTasksController } from './evrythng/tasks.controller';
 import { TaskInputChecks } from './evrythng/task-input-checks';
 import { EvrythngShortDomainsController, ShortDomains } from './evrythng/short-domains';
 import { RedirectionsModule } from './evrythng/redirections.module';
+import { RedirectionHits, RedirectionReads } from './evrythng/redirection-reads';
+import { EvrythngRedirectionsController } from './evrythng/redirections-api.controller';
 import { HealthController } from './health/health.controller';
 import { DocsController } from './docs/docs.controller';
 import { SessionController } from './console/session.controller';
@@ -29,7 +31,7 @@ import { OpsModule } from './ops/ops.module';
 import { TofuPilotBatchesController } from './tofupilot/batches.controller';
 import { TofuPilotUnitsController } from './tofupilot/units.controller';
 import { TofuLookups } from './tofupilot/tofupilot-lookups';
-import { COMMAND_GATEWAY, INFRASTRUCTURE, READ_STORE, SIGNED_BLOBS } from './tokens';
+import { COMMAND_GATEWAY, INFRASTRUCTURE, READ_STORE, REDIRECTION_HITS, REDIRECTION_READS, SIGNED_BLOBS } from './tokens';
 
 export interface GatewayDependencies {
   infra: Infrastructure;
@@ -41,9 +43,12 @@ export interface GatewayDependencies {
 @Module({})
 export class GatewayModule {
   static register(deps: GatewayDependencies): DynamicModule {
+    // One hit counter for the 307 route and the API that reads the counts.
+    const reads = new RedirectionReads(deps.readStore);
+    const hits = new RedirectionHits(deps.readStore);
     return {
       module: GatewayModule,
-      imports: [OpsModule.register(deps), RedirectionsModule.register(deps.readStore)],
+      imports: [OpsModule.register(deps), RedirectionsModule.register(reads, hits)],
       controllers: [
         HealthController,
         DocsController,
@@ -58,6 +63,7 @@ export class GatewayModule {
         EvrythngThngsController,
         EvrythngFilesController,
         EvrythngShortDomainsController,
+        EvrythngRedirectionsController,
         PackagexBatchesController,
         PackagexUploadController,
         PackagexResourcesController,
@@ -69,6 +75,8 @@ export class GatewayModule {
         { provide: READ_STORE, useValue: deps.readStore },
         { provide: COMMAND_GATEWAY, useValue: deps.commands },
         { provide: SIGNED_BLOBS, useValue: deps.signedBlobs },
+        { provide: REDIRECTION_READS, useValue: reads },
+        { provide: REDIRECTION_HITS, useValue: hits },
         TofuLookups,
         TaskInputChecks,
         ShortDomains,

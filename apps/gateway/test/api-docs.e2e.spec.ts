@@ -78,8 +78,11 @@ describe('API documents at /docs', () => {
       '/files/{fileId}/content',
       '/files/{fileId}/upload',
       '/operators/{operatorId}',
+      '/redirections',
+      '/redirections/{shortId}',
       '/thngs',
       '/thngs/{thngId}',
+      '/thngs/{thngId}/redirector',
     ]);
     expect(Object.keys(doc.paths['/batches/{batchId}']).sort()).toEqual(['delete', 'get', 'put']);
     expect(doc.components.securitySchemes.apiKey).toEqual({ type: 'apiKey', in: 'header', name: 'Authorization' });

@@ -12,6 +12,7 @@ export * from './commands/resource-commands';
 export * from './commands/unit-commands';
 export * from './commands/task-commands';
 export * from './commands/file-commands';
+export * from './commands/redirection-commands';
 export * from './commands/short-domain-commands';
 export * from './commands/quota-commands';
 export * from './public-events';

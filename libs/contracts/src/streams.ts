@@ -11,6 +11,7 @@ export const StreamCategory = {
   reservation: 'reservation',
   task: 'task',
   file: 'file',
+  redirection: 'redirection',
 } as const;
 export type StreamCategory = (typeof StreamCategory)[keyof typeof StreamCategory];
 

@@ -3,6 +3,7 @@ import { ApiKeysProjection } from './api-keys.projection';
 import { BatchesProjection } from './batches.projection';
 import { BulkJobsProjection } from './bulk-jobs.projection';
 import { FilesProjection } from './files.projection';
+import { RedirectionsProjection } from './redirections.projection';
 import { ShortDomainsProjection } from './short-domains.projection';
 import { ItemsProjection } from './items.projection';
 import { ResourcesProjection } from './resources.projection';
@@ -13,6 +14,7 @@ export * from './api-keys.projection';
 export * from './batches.projection';
 export * from './bulk-jobs.projection';
 export * from './files.projection';
+export * from './redirections.projection';
 export * from './short-domains.projection';
 export * from './items.projection';
 export * from './resources.projection';
@@ -28,6 +30,7 @@ export const Projections: readonly ProjectionDefinition[] = [
   ItemsProjection,
   TasksProjection,
   FilesProjection,
+  RedirectionsProjection,
   ShortDomainsProjection,
   EventsFeedProjection,
 ];

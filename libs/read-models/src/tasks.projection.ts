@@ -100,7 +100,19 @@ export const TasksProjection = defineProjection({
         },
       ],
     },
-    { name: 'redirections', indexes: [] },
+    {
+      name: 'redirections',
+      // A Thng's redirector (`GET /thngs/:id/redirector`) is found by the Thng. An index only: no rebuild needed.
+      indexes: [
+        {
+          name: 'by_tenant_thng',
+          fields: [
+            ['tenant', 1],
+            ['thngId', 1],
+          ],
+        },
+      ],
+    },
   ],
   apply(event) {
     const at = Date.parse(event.occurredAt);

@@ -130,7 +130,7 @@ export interface Collection<T extends Doc = Doc> {
 
 /**
  * The state that no rebuild restores: the processes keep it to work (what a command answered, idempotency records,
- * processors' checkpoints, leases, parked events and controls, dead letters, short-ID claims, the installation
+ * processors' checkpoints, leases, parked events and controls, dead letters, short-ID claims, redirection hit counts, the installation
  * stamp, webhook endpoints and their deliveries), and no event holds it. Fixed names, never a client value; no projection writes them, and only dropping a
  * whole read store (`ops read-store drop`) removes them.
  */
@@ -147,6 +147,7 @@ export const KeptCollections = [
   'short_id_claims',
   '_webhook_endpoints',
   '_webhook_deliveries',
+  '_redirection_hits',
 ] as const;
 export type KeptCollection = (typeof KeptCollections)[number];
 

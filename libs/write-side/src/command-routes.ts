@@ -23,12 +23,14 @@ import {
   RequestBulkJob,
   ReserveBulkJobPayload,
   fileCommands,
+  redirectionCommands,
   taskCommands,
   type CommandDefinition,
 } from '@batchyard/contracts';
 import { batchDecider, batchReservations } from './batches/batch.decider';
 import { bulkJobCommands, bulkJobDecider, bulkJobReservations } from './bulk-jobs/bulk-job.decider';
 import { fileDecider, fileReservations } from './files/file.decider';
+import { redirectionDecider } from './redirections/redirection.decider';
 import { resourceCommands, resourceDecider } from './resources/resource.decider';
 import type { CommandRoute } from './command-handling/command-handler';
 import { taskDecider, taskReservations } from './tasks/task.decider';
@@ -64,4 +66,5 @@ export const commandRoutes: readonly CommandRoute[] = [
   ...bulkJobCommands.map((definition) => ({ definition, decider: bulkJobDecider, ...(reserving.has(definition) && { reserves: bulkJobReservations }) })),
   ...taskCommands.map((definition) => ({ definition, decider: taskDecider, ...(reserving.has(definition) && { reserves: taskReservations }) })),
   ...fileCommands.map((definition) => ({ definition, decider: fileDecider, ...(reserving.has(definition) && { reserves: fileReservations }) })),
+  ...redirectionCommands.map((definition) => ({ definition, decider: redirectionDecider })),
 ];

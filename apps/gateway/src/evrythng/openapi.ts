@@ -1,6 +1,7 @@
 import { SignedUrlQuery, type DialectDoc } from '../docs/openapi';
 import { BatchCreateSchema, BatchUpdateSchema } from './batch-document';
 import { FileCreateSchema } from './file-document';
+import { RedirectionCreateSchema, RedirectionQuerySchema, RedirectionUpdateSchema, redirectionSchema } from './redirection-document';
 import { ListQuerySchema } from './listing';
 import { WithScopesQuery } from './scopes-query';
 import { TaskCreateSchema } from './task-document';
@@ -91,10 +92,11 @@ const taskLog = {
 const page = { 'x-result-count': 'matching resources', link: '`<url-encoded absolute URL>; rel="next"` while a next page exists' };
 const batchId = { batchId: 'the batch’s 24-character id' };
 const fileId = { fileId: 'the file’s 24-character id' };
+const shortId = { shortId: 'the short ID (the path of the short URL)' };
 const taskIds = { ...batchId, taskId: 'the task’s 24-character id' };
 
 export const EVRYTHNG_DOC: DialectDoc = {
-  title: 'Batchyard: EVRYTHNG-compatible Batches API (batches, tasks, Thngs, files)',
+  title: 'Batchyard: EVRYTHNG-compatible Batches API (batches, tasks, Thngs, redirections, files)',
   description: 'Works with the `evrythng` npm SDK (Operator scope). See docs/production-batches.md and docs/tasks.md.',
   servers: ['/'],
   security: { name: 'apiKey', scheme: { type: 'apiKey', in: 'header', name: 'Authorization' } },
@@ -213,6 +215,57 @@ export const EVRYTHNG_DOC: DialectDoc = {
       responses: { 200: { description: 'A page', schema: { type: 'array', items: thng }, headers: page } },
     },
     { method: 'get', path: '/thngs/{thngId}', summary: 'Read a Thng', pathParams: { thngId: 'the Thng’s id' }, responses: { 200: { description: 'The Thng', schema: thng } } },
+    {
+      method: 'post',
+      path: '/redirections',
+      summary:
+        'Create a redirection (short ID on a short domain, optionally bound to a Thng); the short domain is the Host when it is one of the account’s, else `shortDomain`, else tn.gg; without `shortId`, 8 characters are drawn',
+      body: RedirectionCreateSchema,
+      query: RedirectionQuerySchema,
+      responses: {
+        201: { description: 'Created', schema: redirectionSchema, headers: { location: '/redirections/{shortId}' } },
+        409: { description: 'The short ID is taken on that short domain (by another account, or an existing redirection)' },
+      },
+    },
+    {
+      method: 'get',
+      path: '/redirections',
+      summary: 'A Thng’s redirections (`evrythngId` required), as the SDK’s `thng.redirection().read()` asks',
+      query: RedirectionQuerySchema,
+      responses: { 200: { description: 'Newest first', schema: { type: 'array', items: redirectionSchema } } },
+    },
+    {
+      method: 'get',
+      path: '/redirections/{shortId}',
+      summary: 'Read a redirection (a task’s too) with its hits',
+      pathParams: shortId,
+      query: RedirectionQuerySchema,
+      responses: { 200: { description: 'The redirection', schema: redirectionSchema } },
+    },
+    {
+      method: 'put',
+      path: '/redirections/{shortId}',
+      summary: 'Move a redirection’s target or Thng (`evrythngId: null` unbinds); the short ID and domain stay',
+      pathParams: shortId,
+      query: RedirectionQuerySchema,
+      body: RedirectionUpdateSchema,
+      responses: { 200: { description: 'The redirection', schema: redirectionSchema } },
+    },
+    {
+      method: 'delete',
+      path: '/redirections/{shortId}',
+      summary: 'Delete a redirection: its short URL answers 404, its hits go',
+      pathParams: shortId,
+      query: RedirectionQuerySchema,
+      responses: { 200: { description: 'Deleted, no body' } },
+    },
+    {
+      method: 'get',
+      path: '/thngs/{thngId}/redirector',
+      summary: 'A Thng’s redirection (its newest)',
+      pathParams: { thngId: 'the Thng’s id' },
+      responses: { 200: { description: 'The redirection', schema: redirectionSchema } },
+    },
     {
       method: 'get',
       path: '/accounts/{accountId}/shortDomains',

@@ -4,6 +4,7 @@ import { ApiKeyCreated, ApiKeyRevoked, TenantCreated } from './tenant-events';
 import { BulkLockAcquired, BulkLockReleased, bulkJobEvents } from './bulk-job-events';
 import { ResourceCreated, ResourceDeleted, ResourceUpdated } from './resource-events';
 import { FileCreated, FileDeleted, FileUploaded } from './file-events';
+import { RedirectionCreated, RedirectionDeleted, RedirectionUpdated } from './redirection-events';
 import { ItemsGenerated, TaskCancelRequested, TaskCompleted, TaskFailed, TaskQueued, TaskResultFileWritten, TaskStarted } from './task-events';
 import { TaskInputOpened } from './task-input-file';
 import { TenantShortDomainAdded, TenantShortDomainRemoved } from './short-domain-events';
@@ -18,6 +19,7 @@ export * from './resource-events';
 export * from './unit-events';
 export * from './task-events';
 export * from './file-events';
+export * from './redirection-events';
 export * from './task-input-file';
 export * from './short-domain-events';
 export * from './quota-events';
@@ -53,6 +55,9 @@ export const EventCatalogue: readonly EventDefinition[] = [
   FileCreated,
   FileUploaded,
   FileDeleted,
+  RedirectionCreated,
+  RedirectionUpdated,
+  RedirectionDeleted,
   TaskInputOpened,
   TenantShortDomainAdded,
   TenantShortDomainRemoved,
