@@ -1,4 +1,7 @@
+import { z } from 'zod';
+import { EVRYTHNG_ID_PATTERN } from '@batchyard/contracts';
 import { isGeneratedThng, type GeneratedThngDoc, type ItemDoc } from '@batchyard/read-models';
+import { TofuNumber } from '../batch-domain/batch-number';
 import { customFieldKey, filterFields, identifierKey, type FilterTarget, type ListingFields } from './listing';
 
 /**
@@ -50,3 +53,18 @@ export const THNG_FIELDS: ListingFields = {
   idPath: 'thngId',
   names: `${Object.keys(THNG_FILTER_PATHS).join(', ')}, identifiers.<key>, customFields.<key>`,
 };
+
+/**
+ * A PUT of a unit's Thng: what the unit has. `name` and `identifiers.serial_number` are its serial number (both given:
+ * they must agree), `identifiers.part_number` and `identifiers.revision_number` its part and revision, `batch` its
+ * batch (`null` takes it out). An identifier left out is kept. The read-only fields the SDK's `entity.update()` sends
+ * back are ignored; any other field is 400, as a unit holds nothing else.
+ */
+export const UnitThngUpdateSchema = z.strictObject({
+  name: TofuNumber.optional(),
+  identifiers: z.strictObject({ serial_number: TofuNumber.optional(), part_number: TofuNumber.optional(), revision_number: TofuNumber.optional() }).optional(),
+  batch: z.string().regex(EVRYTHNG_ID_PATTERN, 'batch must be a 24-character batch id').nullable().optional(),
+  id: z.string().optional(),
+  createdAt: z.number().optional(),
+  updatedAt: z.number().optional(),
+});
