@@ -35,6 +35,14 @@ const ROUTES: IdRoute[] = [
   route('evrythng', 'POST', '/batches/{batch}/tasks/{task}/cancel'),
   route('evrythng', 'GET', '/thngs/{thng}'),
   route('evrythng', 'GET', '/thngs/{unitThng}'),
+  route('evrythng', 'PUT', '/thngs/{unitThng}', { name: 'TAKEN-OVER' }),
+  route('evrythng', 'DELETE', '/thngs/{unitThng}'),
+  route('evrythng', 'PUT', '/thngs/{thng}', { name: 'TAKEN-OVER' }),
+  route('evrythng', 'DELETE', '/thngs/{thng}'),
+  route('evrythng', 'GET', '/thngs/{thng}/redirector'),
+  route('evrythng', 'GET', '/redirections/{shortId}'),
+  route('evrythng', 'PUT', '/redirections/{shortId}', { defaultRedirectUrl: 'https://taken.example/' }),
+  route('evrythng', 'DELETE', '/redirections/{shortId}'),
   route('evrythng', 'GET', '/files/{file}'),
   route('evrythng', 'DELETE', '/files/{file}'),
   route('evrythng', 'GET', '/operators/{keyId}'),
@@ -65,6 +73,7 @@ const LISTS: { dialect: Dialect; path: string }[] = [
     '/thngs?ids={thng},{unitThng}',
     '/files',
     '/files?ids={file}',
+    '/redirections?evrythngId={thng}',
     '/batches/{ownBatch}/tasks?filter=batch%3D{batch}',
   ].map((path) => ({ dialect: 'evrythng' as const, path })),
   ...['/v1/batches', '/v1/batches?resource=contact&status=completed', '/v1/contacts', '/v1/groups', '/v1/shipments', '/v1/trackers', '/v1/assets'].map((path) => ({
@@ -109,6 +118,8 @@ describe('Cross-tenant matrix through the gateway (embedded)', () => {
     await post('/api/v2/units', a('tofupilot'), { serial_number: ofA.serial, part_number: 'P', revision_number: 'A' });
     await http(`${by.url}/api/v2/units/${ofA.serial}`, { method: 'PATCH', headers: a('tofupilot'), body: { batch_number: ofA.number } });
     ofA.unitThng = (await http(`${by.url}/thngs?filter=identifiers.serial_number%3D${ofA.serial}`, { headers: a('evrythng') })).body[0].id;
+    ofA.shortId = 'AshortA1';
+    expect((await post('/redirections', a('evrythng'), { shortId: ofA.shortId, defaultRedirectUrl: 'https://a.example/', evrythngId: ofA.thng })).status).toBe(201);
     ofA.file = (await post('/files', a('evrythng'), { name: 'a.csv', type: 'text/csv', privateAccess: true })).body.id;
     ofA.contact = (await post('/v1/contacts', a('packagex'), { name: 'A contact', email: 'a@example.com' })).body.data.id;
     ofA.shipment = (await post('/v1/shipments', a('packagex'), { tracking_number: 'A-TRACK-1' })).body.data.id;
@@ -123,6 +134,7 @@ describe('Cross-tenant matrix through the gateway (embedded)', () => {
       task: newEvrythngId(),
       thng: newEvrythngId(),
       unitThng: newEvrythngId(),
+      shortId: 'NoShort1',
       file: newEvrythngId(),
       keyId: 'key_nothing',
       tenant: 'no-tenant',

@@ -7,6 +7,7 @@ import {
   DeleteRedirection,
   EVRYTHNG_ID_ALPHABET,
   EVRYTHNG_ID_PATTERN,
+  REDIRECTION_SHORT_ID_PATTERN,
   UpdateRedirection,
   evrythngIdFrom,
   redirectionIdOf,
@@ -139,7 +140,7 @@ export class EvrythngRedirectionsController {
   }
 
   private async find(caller: Caller, shortDomain: string, shortId: string): Promise<Redirection> {
-    const found = await this.reads.ofTenant(caller.tenant, shortDomain, shortId);
+    const found = REDIRECTION_SHORT_ID_PATTERN.test(shortId) ? await this.reads.ofTenant(caller.tenant, shortDomain, shortId) : undefined;
     if (!found) throw new ApiError('NOT_FOUND', `Redirection ${shortId} not found on ${shortDomain}`);
     return found;
   }
