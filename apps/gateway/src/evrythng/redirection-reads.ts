@@ -97,6 +97,8 @@ interface HitsDoc extends Doc {
  */
 export class RedirectionHits {
   private pending = new Map<string, number>();
+  /** The counts being written: still counted by `of` until the write is done. */
+  private inFlight = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
 
@@ -118,7 +120,7 @@ export class RedirectionHits {
   async of(shortDomain: string, shortId: string): Promise<number> {
     const id = redirectionDocId(shortDomain, shortId);
     const doc = await this.counts.get(id);
-    return (doc?.hits ?? 0) + (this.pending.get(id) ?? 0);
+    return (doc?.hits ?? 0) + (this.inFlight.get(id) ?? 0) + (this.pending.get(id) ?? 0);
   }
 
   /** A deleted redirection's count goes with it: one created again starts at 0. */
@@ -126,24 +128,31 @@ export class RedirectionHits {
     const id = redirectionDocId(shortDomain, shortId);
     this.pending.delete(id);
     await this.flushing;
+    this.pending.delete(id);
     await this.counts.bulkWrite([{ kind: 'delete', id }]);
   }
 
-  /** Writes the counts held so far; a failed write keeps them for the next. */
+  /** Writes the counts held so far, one write after the other; a failed write keeps them for the next. */
   async flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    await this.flushing;
-    if (!this.pending.size) return;
-    const batch = this.pending;
-    this.pending = new Map();
-    this.flushing = this.counts.bulkWrite([...batch].map(([id, n]) => ({ kind: 'patch' as const, id, inc: { hits: n }, upsert: true }))).then(
-      () => undefined,
-      () => {
+    const previous = this.flushing;
+    const next = (async () => {
+      await previous;
+      if (!this.pending.size) return;
+      const batch = this.pending;
+      this.pending = new Map();
+      this.inFlight = batch;
+      try {
+        await this.counts.bulkWrite([...batch].map(([id, n]) => ({ kind: 'patch' as const, id, inc: { hits: n }, upsert: true })));
+      } catch {
         for (const [id, n] of batch) this.pending.set(id, (this.pending.get(id) ?? 0) + n);
         this.timer ??= setTimeout(() => void this.flush(), this.flushMs).unref();
-      },
-    );
-    await this.flushing;
+      } finally {
+        this.inFlight = new Map();
+      }
+    })();
+    this.flushing = next;
+    await next;
   }
 }
