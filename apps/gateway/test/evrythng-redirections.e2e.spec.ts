@@ -128,7 +128,7 @@ function redirectionTests(overrides: Partial<RuntimeConfig>) {
     const deadline = Date.now() + 10_000;
     let types: string[] = [];
     while (Date.now() < deadline) {
-      const feed = await http(`${by.url}/batchyard/v1/events?limit=1000`, { headers: auth() });
+      const feed = await http(`${by.url}/batchyard/v1/events?types=RedirectionCreated,RedirectionUpdated,RedirectionDeleted&limit=500`, { headers: auth() });
       types = feed.body.events.map((e: { type: string }) => e.type);
       if (types.includes('RedirectionDeleted') && types.includes('RedirectionCreated')) break;
       await new Promise((r) => setTimeout(r, 200));
