@@ -64,7 +64,8 @@ function merged(managed: ManagedRedirectionDoc | undefined, made: RedirectionDoc
   if (managed) {
     if (managed.deleted || managed.url === undefined) return undefined;
     const { tenant, redirectionId, shortDomain, shortId, url, thngId, updatedAt } = managed;
-    const taskId = managed.taskId ?? made?.taskId;
+    // No createdAt: a task's, changed since, whose creation is the task's. With one: the API made it (again).
+    const taskId = managed.taskId ?? (managed.createdAt === undefined ? made?.taskId : undefined);
     return {
       tenant,
       redirectionId,
