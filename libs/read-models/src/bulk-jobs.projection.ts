@@ -61,7 +61,7 @@ export interface BulkJobDoc extends Doc {
   phases: Partial<Record<PhaseName, PhaseProgress>>;
   stats: BulkJobStats;
   upload?: BlobRef & { format: 'csv' | 'json' };
-  files: { errorsCsv?: BlobRef; errorsJson?: BlobRef; resultJson?: BlobRef };
+  files: { errorsCsv?: BlobRef; errorsJson?: BlobRef; resultJson?: BlobRef; resultCsv?: BlobRef; unprocessedCsv?: BlobRef; unprocessedJson?: BlobRef };
   expiresAt?: number;
   createdAt: number;
   updatedAt: number;

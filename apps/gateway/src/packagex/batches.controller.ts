@@ -69,6 +69,9 @@ export const IncludeSchema = z.object({
   include_errors_csv: flag,
   include_errors_json: flag,
   include_result_json: flag,
+  include_result_csv: flag,
+  include_unprocessed_csv: flag,
+  include_unprocessed_json: flag,
 });
 
 const MERGE_ONLY = new Set(['shipment', 'tracker', 'asset']);
@@ -154,6 +157,9 @@ export class PackagexBatchesController {
       include_errors_csv: query.include_errors_csv,
       include_errors_json: query.include_errors_json,
       include_result_json: query.include_result_json,
+      include_result_csv: query.include_result_csv,
+      include_unprocessed_csv: query.include_unprocessed_csv,
+      include_unprocessed_json: query.include_unprocessed_json,
     });
     const doc = await findJob(this.readStore, caller.tenant, id);
     const origin = publicBase(req, this.infra);
@@ -168,6 +174,9 @@ export class PackagexBatchesController {
       _errors_csv_url: url(doc.files.errorsCsv, include.include_errors_csv, `${id}-errors.csv`),
       _errors_json_url: url(doc.files.errorsJson, include.include_errors_json, `${id}-errors.json`),
       _result_json_url: url(doc.files.resultJson, include.include_result_json, `${id}-result.json`),
+      _result_csv_url: url(doc.files.resultCsv, include.include_result_csv, `${id}-result.csv`),
+      _unprocessed_csv_url: url(doc.files.unprocessedCsv, include.include_unprocessed_csv, `${id}-unprocessed.csv`),
+      _unprocessed_json_url: url(doc.files.unprocessedJson, include.include_unprocessed_json, `${id}-unprocessed.json`),
     };
     return envelope(req, 200, 'Batch retrieved', bulkJobDocument(doc, urls));
   }

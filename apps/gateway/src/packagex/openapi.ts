@@ -69,6 +69,9 @@ const bulkJob = {
     _errors_csv_url: nullableUrl,
     _errors_json_url: nullableUrl,
     _result_json_url: nullableUrl,
+    _result_csv_url: nullableUrl,
+    _unprocessed_csv_url: nullableUrl,
+    _unprocessed_json_url: nullableUrl,
   },
 };
 const resource = (type: ResourceType) => ({
