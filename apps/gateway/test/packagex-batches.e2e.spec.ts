@@ -442,9 +442,60 @@ function batchTests(overrides: Partial<RuntimeConfig>) {
       const again = await cancel(id);
       expect(again.status).toBe(409);
       expect(again.body).toMatchObject({ status: 409, code: 'conflict', data: null });
+
+      // retry_of: a new job of the same definition over the rows the cancelled one rejected or never reached.
+      delete process.env.BATCHYARD_BULK_CHUNK_ROWS;
+      const stranger = await issueKey(by.launched.infra, 'tenant-px-retry', 'user');
+      const foreign = await http(`${by.url}/v1/batches`, { method: 'POST', headers: { 'px-api-key': stranger.key }, body: { retry_of: id } });
+      expect(foreign.status).toBe(404);
+      expect(foreign.body).toMatchObject({ status: 404, code: 'not_found', data: null });
+      expect((await post({ retry_of: id, data: [{ name: 'x' }] })).status).toBe(400);
+      expect((await post({ retry_of: id, resource: 'contact' })).body).toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'resource' })] });
+      const retried = await post({ retry_of: id, save_result: true });
+      expect(retried.status).toBe(201);
+      expect(retried.body.data).toMatchObject({ resource: 'asset', action: 'merge', via: 'file', retry_of: id });
+      const retry = await ended(retried.body.data.id);
+      expect(retry.status).toBe('completed');
+      // Its rows: the 20 rejected again (nothing fixed them), and every unprocessed row, now created.
+      expect(retry.stats).toMatchObject({ created: done.stats.unprocessed, rejected: done.stats.rejected, ignored: 0, unprocessed: 0 });
+      expect(rowsAddUp(retry)).toBe(done.stats.rejected + done.stats.unprocessed);
+      const retried_ = done.stats.rejected + done.stats.unprocessed;
+      const last = (await get(`/v1/assets/${createdResourceIds('asset', done.organization_id, retry.id)(retried_ + 1)}`)).body.data;
+      expect(last).toMatchObject({ name: `Cancel ${rows - 1}`, serial_number: `CXL-${rows - 1}`, description: '-note' });
+      // Lines are the retry's own file's: its header, then the rows in their first order.
+      const retryErrors = (await http((await get(`/v1/batches/${retry.id}?include_errors_json=true`)).body.data._errors_json_url)).body as any[];
+      expect(retryErrors.map((e) => e.row)).toEqual(errors.map((e) => e.row));
+
+      // A job without rejected or unprocessed rows has nothing to retry: 400 on retry_of.
+      const clean = (await post({ resource: 'asset', action: 'merge', mode: 'sync', data: [{ name: 'Clean', serial_number: 'CLEAN-1' }] })).body.data;
+      const nothing = await post({ retry_of: clean.id });
+      expect(nothing.status).toBe(400);
+      expect(nothing.body).toMatchObject({ status: 400, code: 'bad_request', data: null, errors: [expect.objectContaining({ field: 'retry_of' })] });
     } finally {
       delete process.env.BATCHYARD_BULK_CHUNK_ROWS;
     }
+  });
+
+  it('retries a JSON batch’s rejected rows with retry_of, as sent, and refuses one that has not ended (409)', async () => {
+    const items = [
+      { name: 'Retry Json', email: 'retry-json@example.com' },
+      { name: 'Retry Bad', email: 'bad' },
+      { name: 'Retry Bad Too', metadata: { k: 1 }, email: 'worse' },
+    ];
+    const first = (await post({ resource: 'contact', action: 'merge', mode: 'sync', data: items, properties: { notes: 'from retry' } })).body.data;
+    expect(first.stats).toMatchObject({ created: 1, rejected: 2 });
+    const retry = (await post({ retry_of: first.id, mode: 'sync', validate_only: true })).body.data;
+    expect(retry).toMatchObject({ via: 'api', retry_of: first.id, status: 'completed', stats: { rejected: 2, created: 0 } });
+    const errors = (await http((await get(`/v1/batches/${retry.id}?include_errors_json=true`)).body.data._errors_json_url)).body as any[];
+    expect(errors.map((e) => [e.line, e.row])).toEqual([
+      [1, items[1]],
+      [2, items[2]],
+    ]);
+    const requested = (await post({ resource: 'contact', action: 'merge' })).body.data;
+    const running = await post({ retry_of: requested.id });
+    expect(running.status).toBe(409);
+    expect(running.body).toMatchObject({ status: 409, code: 'conflict', data: null });
+    expect((await post({ retry_of: 'batch_doesnotexist' })).status).toBe(404);
   });
 
   it('cancels a batch still waiting for its upload, giving its overwrite lock back', async () => {

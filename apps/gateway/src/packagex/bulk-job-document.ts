@@ -50,6 +50,7 @@ export function bulkJobDocument(doc: BulkJobDoc, urls: BulkJobUrls = NO_URLS) {
     status: doc.status,
     duplicate_handling: doc.duplicateHandling,
     reason: doc.reason,
+    retry_of: doc.retryOf ?? null,
     phases: phasesOf(doc).map((name) => ({
       name,
       mode: phaseMode(doc, name),

@@ -31,6 +31,8 @@ export const BulkJobSpecSchema = z.object({
   saveResult: z.boolean(),
   /** `validate_only`: parse and validate, write nothing, end BulkJobValidated. Absent in earlier events (false). */
   validateOnly: z.boolean().optional(),
+  /** `retry_of`: the ended job of the same tenant whose rejected and unprocessed rows this job's payload holds. Absent in earlier events. */
+  retryOf: z.string().optional(),
   createdBy: z.object({ keyId: z.string(), name: z.string(), role: z.string() }),
 });
 export type BulkJobSpec = z.infer<typeof BulkJobSpecSchema>;
