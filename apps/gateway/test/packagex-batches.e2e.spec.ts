@@ -171,7 +171,7 @@ function batchTests(overrides: Partial<RuntimeConfig>) {
       [JSON.stringify(items[0]), '1', 'created', createdResourceIds('contact', fromJson.organization_id, fromJson.id)(1)],
     ]);
     // Without save_result there is no result file; a bad flag is a 400 in PackageX's shape.
-    const plain = (await post({ resource: 'contact', action: 'merge', mode: 'sync', data: [{ name: 'Res Plain' }] })).body.data;
+    const plain = (await post({ resource: 'contact', action: 'merge', mode: 'sync', data: [{ name: 'Res Plain', email: 'res-plain@example.com' }] })).body.data;
     expect((await get(`/v1/batches/${plain.id}?include_result_csv=true`)).body.data._result_csv_url).toBeNull();
     const bad = await get(`/v1/batches/${plain.id}?include_unprocessed_json=maybe`);
     expect(bad.status).toBe(400);
