@@ -40,7 +40,7 @@ import {
 } from '@batchyard/bulk-jobs';
 import { workItems } from '@batchyard/observability';
 import { bulkJobDecider, isBulkJobTerminal as isTerminal, nextBulkJobStep, type AnyDecider, type BulkJobEnding, type BulkJobState } from '@batchyard/write-side';
-import { errorFiles, putJson, putJsonTexts, readBlob, resultFile } from './job-files';
+import { errorFiles, outcomesOf, putJson, putJsonTexts, readBlob, receivedRows, resultFiles, unprocessedFiles } from './job-files';
 import { JobCommands } from './job-commands';
 
 type PhaseData = EventData<typeof PhaseCompleted>;
@@ -305,15 +305,43 @@ export class JobRunner {
     await this.commands.send(RecordChunk, { phase: 'cleanup', chunk, resource: rules.resource, writes, errors: [] }, { ...job, step: `cleanup:${chunk}` });
   }
 
-  /** The error file (validation and processing errors) and, with save_result, the result file. */
-  private async files(state: BulkJobState, chunks: ChunkData[]) {
+  /**
+   * The job's files: the error file (validation and processing errors), with save_result the result files, and for a
+   * job that ended without reaching every row the unprocessed files. Every row received is in exactly one of result,
+   * errors and unprocessed (docs/bulk-jobs.md, "Files"). A completed job without errors or save_result reads nothing.
+   */
+  private async files(state: BulkJobState, chunks: ChunkData[], ending = false) {
     const validationErrors = state.phases.validation?.errors ? (JSON.parse((await readBlob(this.blobs, state.phases.validation.errors.hash)).toString('utf8')) as RowError[]) : [];
     const errors = [...validationErrors, ...chunks.flatMap((c) => c.errors)];
     const processed = chunks.filter((c) => c.phase === 'processing').flatMap((c) => c.writes);
+    const saveResult = Boolean(state.spec?.saveResult);
+    const upload = state.upload;
+    if (!upload || (errors.length === 0 && !saveResult && !ending)) return saveResult ? await resultFiles(this.blobs, outcomesOf(processed, []), undefined) : {};
+    let rows: InputRow[];
+    try {
+      rows = await this.uploadedRows(upload);
+    } catch (error) {
+      // An upload that cannot be read (the job failed for it) has no rows to list: its files stay empty.
+      if (error instanceof PayloadError || error instanceof BlobNotFoundError) return {};
+      throw error;
+    }
+    const ignored = state.phases.parsing?.ignored ? this.ignoredLines(state, rows) : [];
+    const settled = new Set<number>([...errors.map((e) => e.line), ...processed.map((w) => w.line), ...ignored]);
+    const unprocessed = rows.map((r) => r.line).filter((line) => !settled.has(line));
+    const wanted = new Set<number>([...errors.map((e) => e.line), ...unprocessed, ...(saveResult ? [...processed.map((w) => w.line), ...ignored] : [])]);
+    const received = await receivedRows(this.blobs, upload, wanted);
     return {
-      ...(await errorFiles(this.blobs, errors, state.upload!)),
-      ...(state.spec?.saveResult && { resultJson: await resultFile(this.blobs, processed) }),
+      ...(await errorFiles(this.blobs, errors, received)),
+      ...(saveResult && (await resultFiles(this.blobs, outcomesOf(processed, ignored), received))),
+      ...(await unprocessedFiles(this.blobs, unprocessed, received)),
     };
+  }
+
+  /** The lines the parsing phase ignored as duplicates: deduplication again, as it is decided from the rows alone. */
+  private ignoredLines(state: BulkJobState, rows: InputRow[]): number[] {
+    const { kept } = removeDuplicates(rows, this.rules(state), state.spec!.duplicateHandling);
+    const keptLines = new Set(kept.map((r) => r.line));
+    return rows.filter((r) => !keptLines.has(r.line)).map((r) => r.line);
   }
 
   /** Ends a job that cannot complete, or a dry run; rows it never reached (or a dry run's valid rows) are unprocessed. */
@@ -323,7 +351,7 @@ export class JobRunner {
     const validation = state.phases.validation;
     const settled = (parsing?.ignored ?? 0) + (validation?.error ?? 0) + state.rowsProcessed;
     const unprocessed = Math.max(0, rows - settled);
-    const files = await this.files(state, chunks);
+    const files = await this.files(state, chunks, true);
     await this.releaseLock(job, state);
     await this.returnQuota(job, state);
     await this.commands.send(EndBulkJob, { status, reason, unprocessed, files }, { ...job, step: 'end' });

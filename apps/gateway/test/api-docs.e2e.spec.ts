@@ -118,8 +118,11 @@ describe('API documents at /docs', () => {
       expect(Object.keys(doc.paths[`/v1/${r}/{id}`]).sort()).toEqual(['delete', 'get', 'post']);
     }
     expect(doc.components.securitySchemes.pxApiKey).toEqual({ type: 'apiKey', in: 'header', name: 'PX-API-KEY' });
-    const create = doc.paths['/v1/batches'].post.requestBody.content['application/json'].schema;
+    // A new batch, or a retry of an ended one (Batchyard's `retry_of`).
+    const [create, retry] = doc.paths['/v1/batches'].post.requestBody.content['application/json'].schema.anyOf;
     expect(create.required).toEqual(['resource', 'action']);
+    expect(retry.required).toEqual(['retry_of']);
+    expect(retry.additionalProperties).toBe(false);
     expect(create.properties.mode).toMatchObject({ enum: ['sync', 'mixed', 'async'], default: 'mixed' });
     const list = doc.paths['/v1/batches'].get.parameters.map((p: any) => p.name);
     expect(list).toEqual(['page', 'limit', 'resource', 'mode', 'via', 'status']);

@@ -123,11 +123,59 @@ function batchTests(overrides: Partial<RuntimeConfig>) {
     const withUrls = (await get(`/v1/batches/${batch.id}?include_upload_csv=true&include_result_json=true`)).body.data;
     expect((await http(withUrls._upload_csv_url)).text).toBe(csv);
     const result = (await http(withUrls._result_json_url)).body;
+    // Every row received that was not rejected or left unprocessed: the duplicate too, ignored, without an id.
     expect(result.map((r: any) => [r.line, r.result])).toEqual([
       [2, 'created'],
       [3, 'created'],
+      [4, 'ignored'],
     ]);
     expect(result[0].id).toMatch(/^track_/);
+    expect(result[2].id).toBeNull();
+  });
+
+  it('writes a result CSV with save_result: each row as received, then its line, outcome and resource id', async () => {
+    const existing = (await http(`${by.url}/v1/contacts`, { method: 'POST', headers: px(), body: { name: 'Res Old', email: 'res-old@example.com' } })).body.data;
+    const csv = [
+      'name,email,notes',
+      'Res New,res-new@example.com,@SUM(A1)',
+      'Res Old Renamed,RES-OLD@example.com,',
+      'Res Bad,not-an-email,',
+      'Res Dup,res-dup@example.com,first',
+      'Res Dup Again,res-dup@example.com,second',
+    ].join('\n');
+    const job = (await post({ resource: 'contact', action: 'merge', mode: 'sync', duplicate_handling: 'use_first', save_result: true, data: csvUrl(`${csv}\n`) })).body.data;
+    expect(job.stats).toMatchObject({ created: 2, updated: 1, ignored: 1, rejected: 1, unprocessed: 0 });
+    const urls = (await get(`/v1/batches/${job.id}?include_result_csv=true&include_result_json=true&include_unprocessed_csv=true`)).body.data;
+    expect(urls._unprocessed_csv_url).toBeNull(); // a completed job has none
+    const result = await http(urls._result_csv_url);
+    expect(result.status).toBe(200);
+    const records = parse(result.text) as string[][];
+    const created = createdResourceIds('contact', job.organization_id, job.id);
+    expect(records).toEqual([
+      ['name', 'email', 'notes', 'line', 'outcome', 'id'],
+      // A cell a spreadsheet would run is written as text, as in the error file.
+      ['Res New', 'res-new@example.com', "'@SUM(A1)", '2', 'created', created(2)],
+      ['Res Old Renamed', 'RES-OLD@example.com', '', '3', 'updated', existing.id],
+      ['Res Dup', 'res-dup@example.com', 'first', '5', 'created', created(5)],
+      ['Res Dup Again', 'res-dup@example.com', 'second', '6', 'ignored', ''],
+    ]);
+    // The JSON result holds the same rows; the rejected one is in the error file only.
+    expect((await http(urls._result_json_url)).body.map((r: any) => [r.line, r.result, r.id])).toEqual(records.slice(1).map((r) => [Number(r[3]), r[4], r[5] || null]));
+
+    // A JSON upload's result CSV holds each item as JSON text, as its error file does.
+    const items = [{ name: 'Res Json', email: 'res-json@example.com', metadata: { source: 'api' } }];
+    const fromJson = (await post({ resource: 'contact', action: 'merge', mode: 'sync', save_result: true, data: items })).body.data;
+    const jsonResult = (await get(`/v1/batches/${fromJson.id}?include_result_csv=true`)).body.data._result_csv_url;
+    expect(parse((await http(jsonResult)).text)).toEqual([
+      ['row', 'line', 'outcome', 'id'],
+      [JSON.stringify(items[0]), '1', 'created', createdResourceIds('contact', fromJson.organization_id, fromJson.id)(1)],
+    ]);
+    // Without save_result there is no result file; a bad flag is a 400 in PackageX's shape.
+    const plain = (await post({ resource: 'contact', action: 'merge', mode: 'sync', data: [{ name: 'Res Plain', email: 'res-plain@example.com' }] })).body.data;
+    expect((await get(`/v1/batches/${plain.id}?include_result_csv=true`)).body.data._result_csv_url).toBeNull();
+    const bad = await get(`/v1/batches/${plain.id}?include_unprocessed_json=maybe`);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ status: 400, code: 'bad_request', data: null, errors: [expect.objectContaining({ field: 'include_unprocessed_json' })] });
   });
 
   it('overwrites: writes the batch and deletes every other group, in a cleanup phase', async () => {
@@ -303,6 +351,12 @@ function batchTests(overrides: Partial<RuntimeConfig>) {
       expect(done).toMatchObject({ status: 'timed_out', reason: expect.any(String) });
       expect(done.stats).toMatchObject({ created: 0, unprocessed: 3 });
       expect(rowsAddUp(done)).toBe(3);
+      const unprocessed = (await get(`/v1/batches/${done.id}?include_unprocessed_json=true`)).body.data._unprocessed_json_url;
+      expect((await http(unprocessed)).body).toEqual([
+        { line: 1, row: { name: 'T1' } },
+        { line: 2, row: { name: 'T2' } },
+        { line: 3, row: { name: 'T3' } },
+      ]);
       expect((await overwrite()).status).toBe(201);
     } finally {
       delete process.env.BATCHYARD_BULK_JOB_DEADLINE_SECONDS;
@@ -324,9 +378,13 @@ function batchTests(overrides: Partial<RuntimeConfig>) {
     // Chunks of 5 rows make 400 steps, so the job is still processing when the cancel arrives.
     process.env.BATCHYARD_BULK_CHUNK_ROWS = '5';
     try {
+      // A CSV of 2,000 rows: every 100th without a name (rejected), every 250th repeating the row before's serial
+      // number (both ignored), so the cancelled job has rows in each of result, errors and unprocessed.
       const rows = 2000;
-      const data = Array.from({ length: rows }, (_, i) => ({ name: `Cancel ${i}`, serial_number: `CXL-${i}` }));
-      const res = await post({ resource: 'asset', action: 'merge', mode: 'async', data });
+      const serial = (i: number) => (i % 250 === 120 ? `CXL-${i - 1}` : `CXL-${i}`);
+      const lines = Array.from({ length: rows }, (_, i) => `${i % 100 === 50 ? '' : `Cancel ${i}`},${serial(i)},${i % 2 ? '-note' : ''}`);
+      const csv = `name,serial_number,description\n${lines.join('\n')}\n`;
+      const res = await post({ resource: 'asset', action: 'merge', mode: 'async', save_result: true, data: csvUrl(csv) });
       const id = res.body.data.id;
       await until(id, (b) => b.phases[2].processed > 0);
 
@@ -346,17 +404,98 @@ function batchTests(overrides: Partial<RuntimeConfig>) {
       expect(done.stats.unprocessed).toBeGreaterThan(0);
       expect(done.stats.created).toBe(done.phases[2].success);
       expect(rowsAddUp(done)).toBe(rows);
+      expect(done.stats).toMatchObject({ rejected: 20, ignored: 16 });
       // What it wrote stays; the rows it never reached were never written (ids derive from the line).
       const idOf = createdResourceIds('asset', done.organization_id, id);
       expect((await get(`/v1/assets/${idOf(2)}`)).status).toBe(200);
       expect((await get(`/v1/assets/${idOf(rows + 1)}`)).status).toBe(404);
 
+      // Every row received is in exactly one of the result, error and unprocessed files, each as counted.
+      const urls = (await get(`/v1/batches/${id}?${['result_csv', 'result_json', 'errors_json', 'unprocessed_csv', 'unprocessed_json'].map((f) => `include_${f}=true`).join('&')}`))
+        .body.data;
+      const result = parse((await http(urls._result_csv_url)).text) as string[][];
+      const errors = (await http(urls._errors_json_url)).body as any[];
+      const unprocessedCsv = parse((await http(urls._unprocessed_csv_url)).text) as string[][];
+      const unprocessedJson = (await http(urls._unprocessed_json_url)).body as any[];
+      expect(result[0]).toEqual(['name', 'serial_number', 'description', 'line', 'outcome', 'id']);
+      expect(unprocessedCsv[0]).toEqual(['name', 'serial_number', 'description', 'line']);
+      const outcomes = result.slice(1).map((r) => r[4]);
+      expect(outcomes.filter((o) => o === 'created')).toHaveLength(done.stats.created);
+      expect(outcomes.filter((o) => o === 'ignored')).toHaveLength(done.stats.ignored);
+      expect(outcomes.filter((o) => o === 'updated' || o === 'deleted')).toHaveLength(0);
+      expect(errors).toHaveLength(done.stats.rejected);
+      expect(unprocessedJson).toHaveLength(done.stats.unprocessed);
+      expect(unprocessedCsv.length - 1).toBe(done.stats.unprocessed);
+      expect(result.length - 1 + errors.length + unprocessedJson.length).toBe(rows);
+      const allLines = [...result.slice(1).map((r) => Number(r[3])), ...errors.map((e) => e.line), ...unprocessedJson.map((u) => u.line)].sort((a, b) => a - b);
+      expect(allLines).toEqual(Array.from({ length: rows }, (_, i) => i + 2));
+      // The result JSON lists the same rows; an unprocessed row is the row as received (its cells neutralised in CSV).
+      expect((await http(urls._result_json_url)).body).toHaveLength(result.length - 1);
+      const lastLine = rows + 1;
+      expect(unprocessedJson.at(-1)).toEqual({ line: lastLine, row: { name: `Cancel ${rows - 1}`, serial_number: `CXL-${rows - 1}`, description: '-note' } });
+      expect(unprocessedCsv.at(-1)).toEqual([`Cancel ${rows - 1}`, `CXL-${rows - 1}`, "'-note", String(lastLine)]);
+      // Nothing unprocessed was written; every created row was, at the id the result names.
+      expect((await get(`/v1/assets/${idOf(unprocessedJson[0].line)}`)).status).toBe(404);
+      const firstCreated = result.find((r) => r[4] === 'created')!;
+      expect((await get(`/v1/assets/${firstCreated[5]}`)).body.data).toMatchObject({ name: firstCreated[0], serial_number: firstCreated[1] });
+
       const again = await cancel(id);
       expect(again.status).toBe(409);
       expect(again.body).toMatchObject({ status: 409, code: 'conflict', data: null });
+
+      // retry_of: a new job of the same definition over the rows the cancelled one rejected or never reached.
+      delete process.env.BATCHYARD_BULK_CHUNK_ROWS;
+      const stranger = await issueKey(by.launched.infra, 'tenant-px-retry', 'user');
+      const foreign = await http(`${by.url}/v1/batches`, { method: 'POST', headers: { 'px-api-key': stranger.key }, body: { retry_of: id } });
+      expect(foreign.status).toBe(404);
+      expect(foreign.body).toMatchObject({ status: 404, code: 'not_found', data: null });
+      expect((await post({ retry_of: id, data: [{ name: 'x' }] })).status).toBe(400);
+      expect((await post({ retry_of: id, resource: 'contact' })).body).toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'resource' })] });
+      const retried = await post({ retry_of: id, save_result: true });
+      expect(retried.status).toBe(201);
+      expect(retried.body.data).toMatchObject({ resource: 'asset', action: 'merge', via: 'file', retry_of: id });
+      const retry = await ended(retried.body.data.id);
+      expect(retry.status).toBe('completed');
+      // Its rows: the 20 rejected again (nothing fixed them), and every unprocessed row, now created.
+      expect(retry.stats).toMatchObject({ created: done.stats.unprocessed, rejected: done.stats.rejected, ignored: 0, unprocessed: 0 });
+      expect(rowsAddUp(retry)).toBe(done.stats.rejected + done.stats.unprocessed);
+      const retried_ = done.stats.rejected + done.stats.unprocessed;
+      const last = (await get(`/v1/assets/${createdResourceIds('asset', done.organization_id, retry.id)(retried_ + 1)}`)).body.data;
+      expect(last).toMatchObject({ name: `Cancel ${rows - 1}`, serial_number: `CXL-${rows - 1}`, description: '-note' });
+      // Lines are the retry's own file's: its header, then the rows in their first order.
+      const retryErrors = (await http((await get(`/v1/batches/${retry.id}?include_errors_json=true`)).body.data._errors_json_url)).body as any[];
+      expect(retryErrors.map((e) => e.row)).toEqual(errors.map((e) => e.row));
+
+      // A job without rejected or unprocessed rows has nothing to retry: 400 on retry_of.
+      const clean = (await post({ resource: 'asset', action: 'merge', mode: 'sync', data: [{ name: 'Clean', serial_number: 'CLEAN-1' }] })).body.data;
+      const nothing = await post({ retry_of: clean.id });
+      expect(nothing.status).toBe(400);
+      expect(nothing.body).toMatchObject({ status: 400, code: 'bad_request', data: null, errors: [expect.objectContaining({ field: 'retry_of' })] });
     } finally {
       delete process.env.BATCHYARD_BULK_CHUNK_ROWS;
     }
+  });
+
+  it('retries a JSON batch’s rejected rows with retry_of, as sent, and refuses one that has not ended (409)', async () => {
+    const items = [
+      { name: 'Retry Json', email: 'retry-json@example.com' },
+      { name: 'Retry Bad', email: 'bad' },
+      { name: 'Retry Bad Too', metadata: { k: 1 }, email: 'worse' },
+    ];
+    const first = (await post({ resource: 'contact', action: 'merge', mode: 'sync', data: items, properties: { notes: 'from retry' } })).body.data;
+    expect(first.stats).toMatchObject({ created: 1, rejected: 2 });
+    const retry = (await post({ retry_of: first.id, mode: 'sync', validate_only: true })).body.data;
+    expect(retry).toMatchObject({ via: 'api', retry_of: first.id, status: 'completed', stats: { rejected: 2, created: 0 } });
+    const errors = (await http((await get(`/v1/batches/${retry.id}?include_errors_json=true`)).body.data._errors_json_url)).body as any[];
+    expect(errors.map((e) => [e.line, e.row])).toEqual([
+      [1, items[1]],
+      [2, items[2]],
+    ]);
+    const requested = (await post({ resource: 'contact', action: 'merge' })).body.data;
+    const running = await post({ retry_of: requested.id });
+    expect(running.status).toBe(409);
+    expect(running.body).toMatchObject({ status: 409, code: 'conflict', data: null });
+    expect((await post({ retry_of: 'batch_doesnotexist' })).status).toBe(404);
   });
 
   it('cancels a batch still waiting for its upload, giving its overwrite lock back', async () => {
@@ -383,6 +522,14 @@ function batchTests(overrides: Partial<RuntimeConfig>) {
       { line: 4, row: { id: '', name: 'Dry Two', email: 'not-an-email' }, errors: [{ field: 'email', code: expect.any(String), message: expect.any(String) }] },
     ]);
     // Nothing written: neither the creates nor the update.
+    // Its valid rows, which nothing wrote, are its unprocessed file, as received.
+    const unprocessed = await http((await get(`/v1/batches/${done.id}?include_unprocessed_csv=true`)).body.data._unprocessed_csv_url);
+    expect(parse(unprocessed.text)).toEqual([
+      ['id', 'name', 'email', 'line'],
+      [existing.id, 'Changed', '', '2'],
+      ['', 'Dry One', 'dry-one@example.com', '3'],
+      ['', 'Dry Three', 'dry-three@example.com', '5'],
+    ]);
     expect((await get(`/v1/contacts/${existing.id}`)).body.data.name).toBe('Kept As Is');
     expect((await allContacts()).filter((c) => c.email?.startsWith('dry-'))).toEqual([]);
     expect((await post({ resource: 'contact', action: 'merge', validate_only: 'yes', data: [{ name: 'X' }] })).status).toBe(400);

@@ -53,6 +53,10 @@ export interface BulkJobDoc extends Doc {
   duplicateHandling: BulkJobSpec['duplicateHandling'];
   saveUpload: boolean;
   saveResult: boolean;
+  /** The job's `properties` (defaults for rows without an id), for a retry; absent on jobs projected before it was kept. */
+  properties?: BulkJobSpec['properties'];
+  /** The job whose rejected and unprocessed rows this one retries (`retry_of`). */
+  retryOf?: string;
   status: BulkJobStatus;
   reason: string | null;
   /** Rows received. */
@@ -61,7 +65,7 @@ export interface BulkJobDoc extends Doc {
   phases: Partial<Record<PhaseName, PhaseProgress>>;
   stats: BulkJobStats;
   upload?: BlobRef & { format: 'csv' | 'json' };
-  files: { errorsCsv?: BlobRef; errorsJson?: BlobRef; resultJson?: BlobRef };
+  files: { errorsCsv?: BlobRef; errorsJson?: BlobRef; resultJson?: BlobRef; resultCsv?: BlobRef; unprocessedCsv?: BlobRef; unprocessedJson?: BlobRef };
   expiresAt?: number;
   createdAt: number;
   updatedAt: number;
@@ -84,6 +88,8 @@ function newJob(event: RecordedEvent, spec: BulkJobSpec, status: BulkJobStatus):
     duplicateHandling: spec.duplicateHandling,
     saveUpload: spec.saveUpload,
     saveResult: spec.saveResult,
+    properties: spec.properties,
+    ...(spec.retryOf && { retryOf: spec.retryOf }),
     status,
     reason: null,
     rows: 0,

@@ -13,7 +13,8 @@ import {
   newEvrythngId,
   uuidFrom,
 } from '@batchyard/contracts';
-import { BulkLimits, ResourceUpdateSchemas, decodeDataUrl, jobDeadlineSeconds, uploadExpirySeconds } from '@batchyard/bulk-jobs';
+import { BulkLimits, ResourceUpdateSchemas, csvRecordsAt, decodeDataUrl, jobDeadlineSeconds, readAllRows, uploadExpirySeconds, type PayloadFormat } from '@batchyard/bulk-jobs';
+import { BlobNotFoundError, type BlobStore } from '@batchyard/blob-store';
 import { signUrl } from '@batchyard/http';
 import { BulkJobsProjection, type BulkJobDoc } from '@batchyard/read-models';
 import type { ReadStore } from '@batchyard/read-store';
@@ -49,6 +50,22 @@ export const CreateBatchSchema = z.strictObject({
 });
 type CreateBatch = z.infer<typeof CreateBatchSchema>;
 
+/**
+ * `POST /v1/batches` with `retry_of` (Batchyard's addition): a new job of the same definition (resource, action,
+ * properties, duplicate handling) over the rejected and unprocessed rows of an ended job of the same tenant. Its
+ * payload is built from that job's upload, so `data`, `properties` and `duplicate_handling` are refused beside it.
+ */
+export const RetryBatchSchema = z.strictObject({
+  retry_of: z.string().min(1).max(100),
+  resource: ResourceTypeSchema.optional(),
+  action: BulkActionSchema.optional(),
+  mode: BulkModeSchema.default('mixed'),
+  save_upload: z.boolean().default(false),
+  save_result: z.boolean().default(false),
+  validate_only: z.boolean().default(false),
+});
+type RetryBatch = z.infer<typeof RetryBatchSchema>;
+
 /** `POST /v1/batches/:id/cancel`: an optional note, kept in the job's `reason` after who cancelled it. */
 export const CancelBatchSchema = z.strictObject({ reason: z.string().min(1).max(500).optional() });
 
@@ -69,6 +86,9 @@ export const IncludeSchema = z.object({
   include_errors_csv: flag,
   include_errors_json: flag,
   include_result_json: flag,
+  include_result_csv: flag,
+  include_unprocessed_csv: flag,
+  include_unprocessed_json: flag,
 });
 
 const MERGE_ONLY = new Set(['shipment', 'tracker', 'asset']);
@@ -90,8 +110,64 @@ export class PackagexBatchesController {
   @Post()
   @HttpCode(201)
   async create(@Body() body: unknown, @CurrentCaller() caller: Caller, @Req() req: IdempotentRequest) {
+    if (typeof body === 'object' && body !== null && 'retry_of' in body) return this.retry(parseInput(RetryBatchSchema, body), caller, req);
     const input = parseInput(CreateBatchSchema, body ?? {});
     this.checkRules(input);
+    return this.createJob(input, caller, req);
+  }
+
+  /** A job over the rows another job of this tenant rejected or never reached, read from that job's upload. */
+  private async retry(input: RetryBatch, caller: Caller, req: IdempotentRequest) {
+    const original = await findJob(this.readStore, caller.tenant, input.retry_of);
+    const refuse = (path: string, message: string, code = 'invalid_value') => ApiError.validation([{ code, path: [path], message }]);
+    for (const field of ['resource', 'action'] as const) {
+      if (input[field] !== undefined && input[field] !== original[field]) throw refuse(field, `a retry runs as ${input.retry_of} did: ${field} ${original[field]}`);
+    }
+    if (!isEnded(original)) throw new ApiError('CONFLICT', `Batch ${input.retry_of} has not ended: retry it once it has`);
+    if (!original.properties) throw refuse('retry_of', `batch ${input.retry_of} was recorded before retries were possible; send its rows again as data`);
+    const lines = await this.retryLines(original);
+    if (lines.size === 0 || !original.upload) throw refuse('retry_of', `batch ${input.retry_of} has no rejected or unprocessed rows to retry`);
+    const content = await readBlob(this.signed.blobs, original.upload.hash).catch((error: unknown) => {
+      if (error instanceof BlobNotFoundError) throw refuse('retry_of', `the upload of batch ${input.retry_of} is no longer stored`);
+      throw error;
+    });
+    const format = original.upload.format;
+    const payload = { content: format === 'csv' ? retryCsv(content, lines) : retryJson(content, lines), format };
+    return this.createJob(
+      {
+        resource: original.resource,
+        action: original.action,
+        mode: input.mode,
+        data: null,
+        properties: original.properties,
+        duplicate_handling: original.duplicateHandling,
+        save_upload: input.save_upload,
+        save_result: input.save_result,
+        validate_only: input.validate_only,
+      },
+      caller,
+      req,
+      { retryOf: original.jobId, via: original.via, payload },
+    );
+  }
+
+  /** The lines of a job's error and unprocessed files. */
+  private async retryLines(doc: BulkJobDoc): Promise<Set<number>> {
+    const lines = new Set<number>();
+    for (const ref of [doc.files.errorsJson, doc.files.unprocessedJson]) {
+      if (!ref) continue;
+      const entries = JSON.parse((await readBlob(this.signed.blobs, ref.hash)).toString('utf8')) as { line: number }[];
+      for (const { line } of entries) lines.add(line);
+    }
+    return lines;
+  }
+
+  private async createJob(
+    input: CreateBatch,
+    caller: Caller,
+    req: IdempotentRequest,
+    retry?: { retryOf: string; via: 'api' | 'file'; payload: { content: Buffer; format: PayloadFormat } },
+  ) {
     const jobId = `batch_${req.commandId ? evrythngIdFrom(`bulk:${req.commandId}`) : newEvrythngId()}`;
     const target = { caller, aggregateId: jobId, commandId: req.commandId, readModel: BulkJobsProjection };
     const spec = {
@@ -99,14 +175,15 @@ export class PackagexBatchesController {
       resource: input.resource,
       action: input.action,
       mode: input.mode,
-      via: Array.isArray(input.data) ? ('api' as const) : ('file' as const),
+      via: retry?.via ?? (Array.isArray(input.data) ? ('api' as const) : ('file' as const)),
       duplicateHandling: input.duplicate_handling,
       properties: input.properties,
       saveUpload: input.save_upload,
       saveResult: input.save_result,
       ...(input.validate_only && { validateOnly: true }),
+      ...(retry && { retryOf: retry.retryOf }),
     };
-    if (input.data === undefined || input.data === null) {
+    if (!retry && (input.data === undefined || input.data === null)) {
       // No data: the job waits for one upload to its signed URL (docs/bulk-jobs.md).
       const expiresAt = new Date(Date.now() + uploadExpirySeconds() * 1000).toISOString();
       await this.commands.execute(RequestBulkJob, { ...spec, expiresAt }, target);
@@ -114,7 +191,9 @@ export class PackagexBatchesController {
       return envelope(req, 201, 'Batch requested: upload the file to _upload_url', bulkJobDocument(doc, { ...NO_URLS, _upload_url: this.uploadUrl(req, doc) }));
     }
     const data = input.data;
-    const payload = checkedPayload('data', () => (Array.isArray(data) ? { content: Buffer.from(JSON.stringify(data)), format: 'json' } : decodeDataUrl(data)));
+    const payload = retry
+      ? checkedPayload('retry_of', () => retry.payload)
+      : checkedPayload('data', () => (Array.isArray(data) ? { content: Buffer.from(JSON.stringify(data)), format: 'json' } : decodeDataUrl(data!)));
     if (input.mode === 'sync' && payload.rows.length > BulkLimits.maxSyncRows) {
       throw ApiError.validation([{ code: 'too_big', path: ['mode'], message: `sync takes at most ${BulkLimits.maxSyncRows} rows; use mixed or async` }]);
     }
@@ -154,6 +233,9 @@ export class PackagexBatchesController {
       include_errors_csv: query.include_errors_csv,
       include_errors_json: query.include_errors_json,
       include_result_json: query.include_result_json,
+      include_result_csv: query.include_result_csv,
+      include_unprocessed_csv: query.include_unprocessed_csv,
+      include_unprocessed_json: query.include_unprocessed_json,
     });
     const doc = await findJob(this.readStore, caller.tenant, id);
     const origin = publicBase(req, this.infra);
@@ -168,6 +250,9 @@ export class PackagexBatchesController {
       _errors_csv_url: url(doc.files.errorsCsv, include.include_errors_csv, `${id}-errors.csv`),
       _errors_json_url: url(doc.files.errorsJson, include.include_errors_json, `${id}-errors.json`),
       _result_json_url: url(doc.files.resultJson, include.include_result_json, `${id}-result.json`),
+      _result_csv_url: url(doc.files.resultCsv, include.include_result_csv, `${id}-result.csv`),
+      _unprocessed_csv_url: url(doc.files.unprocessedCsv, include.include_unprocessed_csv, `${id}-unprocessed.csv`),
+      _unprocessed_json_url: url(doc.files.unprocessedJson, include.include_unprocessed_json, `${id}-unprocessed.json`),
     };
     return envelope(req, 200, 'Batch retrieved', bulkJobDocument(doc, urls));
   }
@@ -217,4 +302,27 @@ export class PackagexBatchesController {
     const properties = ResourceUpdateSchemas[input.resource].safeParse(input.properties);
     if (!properties.success) throw ApiError.validation(toIssues(properties.error).map((i) => ({ ...i, path: ['properties', ...i.path] })));
   }
+}
+
+async function readBlob(blobs: BlobStore, hash: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await blobs.get(hash)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * A CSV upload's header and its records at these lines, in line order. Every cell is quoted as it was read, without
+ * the error file's formula guard: this payload is read by the same parser as the first, never by a spreadsheet.
+ */
+function retryCsv(content: Buffer, lines: ReadonlySet<number>): Buffer {
+  const { header, records } = csvRecordsAt(content, lines);
+  const row = (cells: readonly string[]) => `${cells.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')}\n`;
+  const kept = [...records.keys()].sort((a, b) => a - b).map((line) => row(records.get(line)!));
+  return Buffer.from([row(header), ...kept].join(''));
+}
+
+/** A JSON upload's items at these lines (1-based), in order. */
+function retryJson(content: Buffer, lines: ReadonlySet<number>): Buffer {
+  const items = readAllRows(content, 'json', BulkLimits.maxRows).filter((r) => lines.has(r.line));
+  return Buffer.from(JSON.stringify(items.map((r) => r.value)));
 }

@@ -9,6 +9,9 @@ export interface BulkJobUrls {
   _errors_csv_url: string | null;
   _errors_json_url: string | null;
   _result_json_url: string | null;
+  _result_csv_url: string | null;
+  _unprocessed_csv_url: string | null;
+  _unprocessed_json_url: string | null;
 }
 
 export const NO_URLS: BulkJobUrls = {
@@ -18,6 +21,9 @@ export const NO_URLS: BulkJobUrls = {
   _errors_csv_url: null,
   _errors_json_url: null,
   _result_json_url: null,
+  _result_csv_url: null,
+  _unprocessed_csv_url: null,
+  _unprocessed_json_url: null,
 };
 
 /** A job's phases, in order; cleanup only for overwrite. */
@@ -44,6 +50,7 @@ export function bulkJobDocument(doc: BulkJobDoc, urls: BulkJobUrls = NO_URLS) {
     status: doc.status,
     duplicate_handling: doc.duplicateHandling,
     reason: doc.reason,
+    retry_of: doc.retryOf ?? null,
     phases: phasesOf(doc).map((name) => ({
       name,
       mode: phaseMode(doc, name),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ResourceCreateSchemas, ResourceUpdateSchemas } from '@batchyard/bulk-jobs';
 import type { ResourceType } from '@batchyard/contracts';
 import { SignedUrlQuery, type DialectDoc, type OperationDoc } from '../docs/openapi';
-import { CancelBatchSchema, CreateBatchSchema, IncludeSchema, ListFiltersSchema } from './batches.controller';
+import { CancelBatchSchema, CreateBatchSchema, IncludeSchema, ListFiltersSchema, RetryBatchSchema } from './batches.controller';
 import { PageQuerySchema } from './envelope';
 import { ResourcePaths } from './resource-document';
 
@@ -55,6 +55,7 @@ const bulkJob = {
     status: { enum: ['requested', 'queued', 'processing', 'completed', 'failed', 'timed_out', 'expired'] },
     duplicate_handling: { enum: ['ignore_all', 'use_first'] },
     reason: { type: ['string', 'null'] },
+    retry_of: { type: ['string', 'null'], description: 'Batchyard’s addition: the batch whose rejected and unprocessed rows this one retries' },
     phases: { type: 'array', items: phase },
     stats: { type: 'object', required: Object.keys(stats), properties: stats, description: '`ignored`, `rejected`, `unprocessed` are Batchyard’s additions' },
     has_upload_file: { type: 'boolean' },
@@ -69,6 +70,9 @@ const bulkJob = {
     _errors_csv_url: nullableUrl,
     _errors_json_url: nullableUrl,
     _result_json_url: nullableUrl,
+    _result_csv_url: nullableUrl,
+    _unprocessed_csv_url: nullableUrl,
+    _unprocessed_json_url: nullableUrl,
   },
 };
 const resource = (type: ResourceType) => ({
@@ -128,8 +132,9 @@ export const PACKAGEX_DOC: DialectDoc = {
     {
       method: 'post',
       path: '/v1/batches',
-      summary: 'Create a batch: `data` as items or a base64 data URL of a CSV/JSON file; none, and it waits for an upload to `_upload_url`',
-      body: CreateBatchSchema,
+      summary:
+        'Create a batch: `data` as items or a base64 data URL of a CSV/JSON file; none, and it waits for an upload to `_upload_url`; or `retry_of` an ended batch, over its rejected and unprocessed rows',
+      body: z.union([CreateBatchSchema, RetryBatchSchema]),
       responses: { 201: { description: 'Created (sync: completed; mixed: validated; async: queued)', schema: envelope(bulkJob) } },
     },
     {

@@ -31,6 +31,8 @@ export const BulkJobSpecSchema = z.object({
   saveResult: z.boolean(),
   /** `validate_only`: parse and validate, write nothing, end BulkJobValidated. Absent in earlier events (false). */
   validateOnly: z.boolean().optional(),
+  /** `retry_of`: the ended job of the same tenant whose rejected and unprocessed rows this job's payload holds. Absent in earlier events. */
+  retryOf: z.string().optional(),
   createdBy: z.object({ keyId: z.string(), name: z.string(), role: z.string() }),
 });
 export type BulkJobSpec = z.infer<typeof BulkJobSpecSchema>;
@@ -105,10 +107,19 @@ export const ChunkProcessed = defineEvent({
   }),
 });
 
+/**
+ * A job's files. `resultCsv`, `unprocessedCsv` and `unprocessedJson` were added later (issue 18): optional, absent
+ * from the events of jobs that ended before, so every earlier event still reads as it was (no new event version).
+ */
 export const BulkJobFilesSchema = z.object({
   errorsCsv: BlobRefSchema.optional(),
   errorsJson: BlobRefSchema.optional(),
   resultJson: BlobRefSchema.optional(),
+  /** With `save_result`: each row received that was written or ignored, its own cells, then `line,outcome,id`. */
+  resultCsv: BlobRefSchema.optional(),
+  /** The rows a cancelled, timed-out or failed job (or a dry run) never reached, as received. */
+  unprocessedCsv: BlobRefSchema.optional(),
+  unprocessedJson: BlobRefSchema.optional(),
 });
 
 export const BulkJobCompleted = defineEvent({
