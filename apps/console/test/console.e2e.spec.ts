@@ -26,6 +26,24 @@ const BUILT = path.resolve(__dirname, '../../../dist/console/index.html');
 const OUT = path.resolve(__dirname, '../../../test-output/console');
 const AXE = require.resolve('axe-core/axe.min.js');
 
+/**
+ * Reads until `check` passes, failing with the last reading after `timeoutMs`: a view renders after its data arrives,
+ * so a reading taken at once (after a click, a status message) may see the page before it.
+ */
+async function eventually<T>(read: () => Promise<T>, check: (value: T) => void, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    try {
+      check(value);
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium at ${CHROMIUM} (apt-get install chromium chromium-driver; .ci/run does it)`, () => {
   /** The installation under test: the gateway's URL and an operator key. */
   let at: { url: string; key: string };
@@ -102,14 +120,20 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
 
     it('says so when the key is wrong, and keeps nothing', async () => {
       await signIn('not-a-key-of-this-installation');
-      await expect(page.getByRole('alert').textContent()).resolves.toContain('not valid');
+      await eventually(
+        () => page.getByRole('alert').textContent(),
+        (value) => expect(value).toContain('not valid'),
+      );
       expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
       await checkView('sign-in-wrong-key');
     });
 
     it('signs in with the keyboard, shows the tenant and role, and keeps the key for the tab session only', async () => {
       await signIn();
-      await expect(page.getByTestId('role').textContent()).resolves.toBe('operator');
+      await eventually(
+        () => page.getByTestId('role').textContent(),
+        (value) => expect(value).toBe('operator'),
+      );
       expect(await page.getByTestId('tenant').textContent()).toMatch(/\S/);
       expect(await page.evaluate(() => Object.keys(localStorage).length)).toBe(0);
       expect(await page.evaluate(() => sessionStorage.getItem('batchyard.apiKey'))).toBe(at.key);
@@ -119,7 +143,10 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
     it('creates a batch, finds it by name, and pages the list with a keyset token', async () => {
       await signIn();
       const id = await newBatch('Console batch 1');
-      await expect(page.locator('dd.mono').first().textContent()).resolves.toBe(id);
+      await eventually(
+        () => page.locator('dd.mono').first().textContent(),
+        (value) => expect(value).toBe(id),
+      );
       await checkView('batch');
       for (let i = 2; i <= 22; i++) {
         await page.goto(`${at.url}/console/#/batches`);
@@ -128,11 +155,17 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
       await page.goto(`${at.url}/console/#/batches`);
       await page.getByLabel('Name is').fill('Console batch 1');
       await page.getByRole('button', { name: 'Search' }).click();
-      await expect(page.locator('tbody tr').count()).resolves.toBe(1);
+      await eventually(
+        () => page.locator('tbody tr').count(),
+        (value) => expect(value).toBe(1),
+      );
       await page.getByLabel('Name is').fill('');
       await page.getByRole('button', { name: 'Search' }).click();
       await page.getByRole('link', { name: 'Console batch 22' }).waitFor();
-      await expect(page.locator('tbody tr').count()).resolves.toBe(20);
+      await eventually(
+        () => page.locator('tbody tr').count(),
+        (value) => expect(value).toBe(20),
+      );
       await page.getByRole('button', { name: 'Next page' }).click();
       await page.getByText('Page 2').waitFor();
       await page.getByRole('link', { name: 'Console batch 1', exact: true }).waitFor();
@@ -156,7 +189,10 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
         new MutationObserver(() => seen.push(target.textContent)).observe(target, { characterData: true, childList: true, subtree: true });
       });
       await page.getByTestId('task-percent').filter({ hasText: '100 %' }).waitFor({ timeout: 240_000 });
-      await expect(page.getByTestId('task-status').textContent()).resolves.toBe('EXECUTED');
+      await eventually(
+        () => page.getByTestId('task-status').textContent(),
+        (value) => expect(value).toBe('EXECUTED'),
+      );
       const seen: string[] = await page.evaluate(() => (globalThis as any).seen);
       expect(seen.some((s) => s !== '100 %' && s !== '0 %')).toBe(true);
       // Pushed over one stream, not polled.
@@ -170,7 +206,10 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
       await page.getByLabel('In batch (id)').fill(batchId);
       await page.getByRole('button', { name: 'Search' }).click();
       await page.getByRole('link', { name: batchId }).first().waitFor();
-      await expect(page.locator('tbody tr').count()).resolves.toBe(30);
+      await eventually(
+        () => page.locator('tbody tr').count(),
+        (value) => expect(value).toBe(30),
+      );
       await checkView('thngs');
     }, 300_000);
 
@@ -183,7 +222,10 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
       await page.getByRole('button', { name: 'Cancel task' }).click();
       await page.getByTestId('task-status').filter({ hasText: 'FAILED' }).waitFor({ timeout: 120_000 });
       expect(Number.parseInt((await page.getByTestId('task-percent').textContent())!, 10)).toBeLessThan(100);
-      await expect(page.getByRole('alert').textContent()).resolves.toMatch(/cancel/i);
+      await eventually(
+        () => page.getByRole('alert').textContent(),
+        (value) => expect(value).toMatch(/cancel/i),
+      );
     }, 200_000);
 
     it('uploads a CSV with one bad row by drag and drop, shows the phases and stats, and downloads an error file that names the row', async () => {
@@ -211,8 +253,14 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
         .waitFor({ timeout: 60_000 });
       // Watched over one stream, not polled.
       expect(requests.filter((p) => /^\/v1\/batches\/[^/]+(\/progress)?$/.test(p))).toEqual([expect.stringMatching(/\/progress$/)]);
-      await expect(page.getByRole('row', { name: /^validation/ }).textContent()).resolves.toMatch(/validation\s*3\s*3\s*2\s*1/);
-      await expect(page.getByTestId('job-stats').textContent()).resolves.toMatch(/created\s*2.*rejected\s*1/s);
+      await eventually(
+        () => page.getByRole('row', { name: /^validation/ }).textContent(),
+        (value) => expect(value).toMatch(/validation\s*3\s*3\s*2\s*1/),
+      );
+      await eventually(
+        () => page.getByTestId('job-stats').textContent(),
+        (value) => expect(value).toMatch(/created\s*2.*rejected\s*1/s),
+      );
       await checkView('bulk-job');
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download error file (CSV)' }).click()]);
       const errors = await readFile((await download.path())!, 'utf8');
@@ -249,7 +297,10 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
         new MutationObserver(() => seen.push(target.textContent)).observe(target, { characterData: true, childList: true, subtree: true });
       });
       await page.getByTestId('task-percent').filter({ hasText: '100 %' }).waitFor({ timeout: 240_000 });
-      await expect(page.getByTestId('task-status').textContent()).resolves.toBe('EXECUTED');
+      await eventually(
+        () => page.getByTestId('task-status').textContent(),
+        (value) => expect(value).toBe('EXECUTED'),
+      );
       expect(await page.locator('dd').first().textContent()).toBe('SHORT_ID_GENERATION');
       const seen: string[] = await page.evaluate(() => (globalThis as any).seen);
       expect(seen.some((s) => s !== '100 %' && s !== '0 %')).toBe(true);
@@ -272,7 +323,10 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
       await page.getByLabel(/^Codes/).selectOption('SEQUENTIAL');
       await page.getByLabel(/^Code length/).fill('2');
       await page.getByRole('button', { name: 'Start task' }).click();
-      await expect(page.getByRole('alert').textContent()).resolves.toMatch(/\S/);
+      await eventually(
+        () => page.getByRole('alert').textContent(),
+        (value) => expect(value).toMatch(/\S/),
+      );
       expect(page.url()).not.toContain('/tasks/');
     });
 
@@ -282,7 +336,10 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
       await page.getByLabel('TofuPilot number').fill('CON-UB-1');
       await page.getByRole('button', { name: 'Set number' }).click();
       await page.getByRole('button', { name: 'Add unit' }).waitFor();
-      await expect(page.locator('dd.mono').nth(1).textContent()).resolves.toBe('CON-UB-1');
+      await eventually(
+        () => page.locator('dd.mono').nth(1).textContent(),
+        (value) => expect(value).toBe('CON-UB-1'),
+      );
       for (const serial of ['CON-SN-1', 'CON-SN-2', 'CON-SN-3']) {
         await page.getByLabel('Serial number').fill(serial);
         await page.getByLabel('Part number (new unit)').fill('PCB-7');
@@ -295,12 +352,12 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
       await page.getByRole('button', { name: 'Remove unit CON-SN-2 from the batch' }).click();
       await page.getByRole('status').filter({ hasText: 'Unit CON-SN-2 removed from this batch.' }).waitFor();
       const serials = () => page.locator('section[aria-labelledby=units] tbody tr td:first-child').allTextContents();
-      await expect(serials()).resolves.toEqual(['CON-SN-1', 'CON-SN-3']);
+      await eventually(serials, (value) => expect(value).toEqual(['CON-SN-1', 'CON-SN-3']));
       // An existing unit moves in again, as it is.
       await page.getByLabel('Serial number').fill('CON-SN-2');
       await page.getByRole('button', { name: 'Add unit' }).click();
       await page.getByRole('status').filter({ hasText: 'Unit CON-SN-2 moved into this batch.' }).waitFor();
-      await expect(serials()).resolves.toEqual(['CON-SN-1', 'CON-SN-2', 'CON-SN-3']);
+      await eventually(serials, (value) => expect(value).toEqual(['CON-SN-1', 'CON-SN-2', 'CON-SN-3']));
       // The same batch through TofuPilot's own API.
       const tofu = await http(`${at.url}/api/v2/batches/CON-UB-1`, { headers: { authorization: `Bearer ${at.key}` } });
       expect(tofu.body.units.map((u: any) => u.serial_number).sort()).toEqual(['CON-SN-1', 'CON-SN-2', 'CON-SN-3']);
@@ -318,15 +375,20 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
         page.evaluate(() =>
           [...(globalThis as any).document.querySelectorAll('tbody tr')].map((tr: any) => [...tr.querySelectorAll('td')].slice(0, 4).map((td: any) => td.textContent.trim())),
         );
-      await expect(rows()).resolves.toEqual([
-        ['CON-SN-3', 'PCB-7', 'A', '(none)'],
-        ['CON-SN-2', 'PCB-7', 'A', 'CON-UB-1'],
-        ['CON-SN-1', 'PCB-7', 'A', 'CON-UB-1'],
-      ]);
+      await eventually(rows, (value) =>
+        expect(value).toEqual([
+          ['CON-SN-3', 'PCB-7', 'A', '(none)'],
+          ['CON-SN-2', 'PCB-7', 'A', 'CON-UB-1'],
+          ['CON-SN-1', 'PCB-7', 'A', 'CON-UB-1'],
+        ]),
+      );
       await page.getByLabel('In batch (TofuPilot number)').fill('CON-UB-1');
       await page.getByRole('button', { name: 'Search' }).click();
       await page.getByRole('cell', { name: 'CON-SN-3' }).waitFor({ state: 'detached' });
-      await expect(page.locator('tbody tr').count()).resolves.toBe(2);
+      await eventually(
+        () => page.locator('tbody tr').count(),
+        (value) => expect(value).toBe(2),
+      );
       await checkView('units');
       expect(batchId).toMatch(/\S/);
     }, 120_000);
@@ -376,7 +438,10 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
         await page.getByRole('button', { name: `Deliveries to ${hookUrl}` }).click();
         const deliveries = page.getByTestId('deliveries');
         await refreshUntil('Refresh deliveries', async () => /delivered/.test((await deliveries.textContent()) ?? ''), 'the delivery');
-        await expect(deliveries.locator('tbody tr').first().textContent()).resolves.toMatch(/BatchCreated.*delivered.*200/s);
+        await eventually(
+          () => deliveries.locator('tbody tr').first().textContent(),
+          (value) => expect(value).toMatch(/BatchCreated.*delivered.*200/s),
+        );
         expect(received.some((h) => typeof h['batchyard-event-id'] === 'string')).toBe(true);
 
         await page.getByLabel('Types (comma-separated, empty for all)').fill('BatchCreated');
@@ -447,17 +512,32 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
           /No dead letter/.test((await page.getByTestId('dead-letters').textContent()) ?? 'No dead letter') === false && /degraded/.test((await processors.textContent()) ?? ''),
         'the parked event and the dead letter',
       );
-      await expect(processors.getByRole('row', { name: /^batches / }).textContent()).resolves.toMatch(/batches\s*degraded\s*\d+\s*\d+\s*1$/);
-      await expect(page.getByTestId('parked-events').textContent()).resolves.toContain(`#${position}`);
-      await expect(page.getByTestId('parked-events').textContent()).resolves.toContain('_id cannot be patched');
-      await expect(page.getByTestId('dead-letters').textContent()).resolves.toContain('batchyard.commands.batch');
+      await eventually(
+        () => processors.getByRole('row', { name: /^batches / }).textContent(),
+        (value) => expect(value).toMatch(/batches\s*degraded\s*\d+\s*\d+\s*1$/),
+      );
+      await eventually(
+        () => page.getByTestId('parked-events').textContent(),
+        (value) => expect(value).toContain(`#${position}`),
+      );
+      await eventually(
+        () => page.getByTestId('parked-events').textContent(),
+        (value) => expect(value).toContain('_id cannot be patched'),
+      );
+      await eventually(
+        () => page.getByTestId('dead-letters').textContent(),
+        (value) => expect(value).toContain('batchyard.commands.batch'),
+      );
       await checkView('operations');
       expect(messageId).toMatch(/\S/);
 
       const user = await issueKey(by.launched.infra, tenant, 'user');
       await page.getByRole('button', { name: 'Sign out' }).click();
       await signIn(user.key);
-      await expect(page.getByTestId('role').textContent()).resolves.toBe('user');
+      await eventually(
+        () => page.getByTestId('role').textContent(),
+        (value) => expect(value).toBe('user'),
+      );
       expect(await page.getByRole('link', { name: 'Operations' }).count()).toBe(0);
       await page.goto(`${at.url}/console/#/operations`);
       await page.getByRole('heading', { name: 'Batches', exact: true }).waitFor();
@@ -485,12 +565,18 @@ describeTier('Console in headless Chromium', existsSync(CHROMIUM), `no Chromium 
 
     it('serves the console and /docs from the gateway process, and pushes a task’s progress to 100 %', async () => {
       await signIn();
-      await expect(page.getByTestId('role').textContent()).resolves.toBe('operator');
+      await eventually(
+        () => page.getByTestId('role').textContent(),
+        (value) => expect(value).toBe('operator'),
+      );
       await newBatch('Across processes');
       await page.getByLabel('Quantity').fill('5000');
       await page.getByRole('button', { name: 'Start task' }).click();
       await page.getByTestId('task-percent').filter({ hasText: '100 %' }).waitFor({ timeout: 120_000 });
-      await expect(page.getByTestId('task-status').textContent()).resolves.toBe('EXECUTED');
+      await eventually(
+        () => page.getByTestId('task-status').textContent(),
+        (value) => expect(value).toBe('EXECUTED'),
+      );
       await page.goto(`${at.url}/docs`);
       await page.locator('.swagger-ui .opblock').first().waitFor({ timeout: 30_000 });
     }, 180_000);
