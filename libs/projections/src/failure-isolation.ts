@@ -162,10 +162,10 @@ export class FailureIsolation {
     let error = firstError;
     let stalledSince: string | undefined;
     const failingSince = new Date().toISOString();
-    const handled = async () => {
+    const endStall = async () => {
       if (stalledSince) await this.options.onStalled(null).catch(() => undefined);
-      return true;
     };
+    const handled = async () => (await endStall(), true);
     // The probe comes before the last try: an event is parked only for a failure after the stores answered it.
     const probeAt = Math.max(1, attempts - 1);
     for (let attempt = 1; ; attempt++) {
@@ -176,7 +176,7 @@ export class FailureIsolation {
           attempt++;
           error = again.error;
           if (!isRetriable(error)) {
-            if (stalledSince) await this.options.onStalled(null).catch(() => undefined);
+            await endStall();
             this.parkedAlike.add(alike);
             await this.park(event, error, attempt, keysOf(event));
             return true;

@@ -10,7 +10,7 @@ import {
   type NewEvent,
 } from '@batchyard/contracts';
 import { AppendTooLargeError, WrongExpectedRevisionError, type EventStore } from '@batchyard/event-store';
-import { AggregateCache } from './aggregate-cache';
+import { AggregateCache, type Aggregate } from './aggregate-cache';
 import { DomainError, type AnyDecider } from './decider';
 import type { CommandOutcomes } from '@batchyard/command-bus';
 import { NO_LIMITS, type ReservationStep, type ReserveContext, type Reserves } from '../reservations/reservations';
@@ -33,6 +33,25 @@ interface Decision {
  * command whose events would not is refused as too large; retrying would decide the same events.
  */
 const tooLarge = (commandId: string, message: string): CommandOutcome => ({ commandId, status: 'rejected', error: { code: 'too_large', message } });
+
+type Attempt = { events: ReturnType<AnyDecider['decide']> } | { rejected: CommandOutcome };
+
+/** What the route's decider says to `command` on `state`: its events, or its rejection as an outcome. */
+function decideOn(route: CommandRoute, command: CommandEnvelope, state: unknown): Attempt {
+  try {
+    return { events: route.decider.decide(command, state) };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return { rejected: { commandId: command.commandId, status: 'rejected', error: { code: error.code, message: error.message, field: error.field } } };
+  }
+}
+
+/** The rejection `command` meets if decided now on `aggregate`, without appending; undefined when it would pass or passed before. */
+function refusalIn(route: CommandRoute, command: CommandEnvelope, aggregate: Aggregate): CommandOutcome | undefined {
+  if (aggregate.causedBy.has(command.commandId)) return undefined;
+  const decided = decideOn(route, command, aggregate.state);
+  return 'rejected' in decided ? decided.rejected : undefined;
+}
 
 const eventVersions = new Map(EventCatalogue.map((d) => [d.type, d]));
 const MAX_CONFLICT_RETRIES = 20;
@@ -95,9 +114,14 @@ export class CommandHandler {
     // once, with nothing written (no take to give back). Not once a take is written (a redelivery after a crash): that
     // one goes the whole way, giving back what it took. A refusal only a race brings is caught below as before.
     const takes = take.map(({ step }) => this.stepOf(command, step, 'take'));
-    if (!(await this.anyWritten(takes))) {
-      for (const [stepRoute, stepCommand] of [[route, command] as const, ...takes]) {
-        const refused = await this.refusalOf(stepRoute, stepCommand);
+    const taking = await Promise.all(takes.map(([stepRoute, stepCommand]) => this.aggregates.load(this.streamOf(stepRoute, stepCommand), stepRoute.decider)));
+    if (!takes.some(([, stepCommand], i) => taking[i].causedBy.has(stepCommand.commandId))) {
+      const dryRun: [CommandRoute, CommandEnvelope, Aggregate][] = [
+        [route, command, aggregate],
+        ...takes.map(([r, c], i): [CommandRoute, CommandEnvelope, Aggregate] => [r, c, taking[i]]),
+      ];
+      for (const [stepRoute, stepCommand, stepAggregate] of dryRun) {
+        const refused = refusalIn(stepRoute, stepCommand, stepAggregate);
         if (refused) return { ...refused, commandId: command.commandId };
       }
     }
@@ -133,30 +157,6 @@ export class CommandHandler {
     ];
   }
 
-  private async anyWritten(steps: readonly (readonly [CommandRoute, CommandEnvelope])[]): Promise<boolean> {
-    for (const [route, command] of steps) {
-      if ((await this.aggregates.load(this.streamOf(route, command), route.decider)).causedBy.has(command.commandId)) return true;
-    }
-    return false;
-  }
-
-  /** The rejection `command` meets if decided now, without appending; undefined when it would pass or passed before. */
-  private async refusalOf(route: CommandRoute, command: CommandEnvelope): Promise<CommandOutcome | undefined> {
-    const aggregate = await this.aggregates.load(this.streamOf(route, command), route.decider);
-    if (aggregate.causedBy.has(command.commandId)) return undefined;
-    const decided = this.tryDecide(route, command, aggregate.state);
-    return 'rejected' in decided ? decided.rejected : undefined;
-  }
-
-  private tryDecide(route: CommandRoute, command: CommandEnvelope, state: unknown): { events: ReturnType<AnyDecider['decide']> } | { rejected: CommandOutcome } {
-    try {
-      return { events: route.decider.decide(command, state) };
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      return { rejected: { commandId: command.commandId, status: 'rejected', error: { code: error.code, message: error.message, field: error.field } } };
-    }
-  }
-
   /** The stream's state before the first event `commandId` appended to it. */
   private async stateBefore(stream: string, decider: AnyDecider<unknown>, commandId: string): Promise<unknown> {
     let state = decider.initialState();
@@ -180,7 +180,7 @@ export class CommandHandler {
       // A redelivery after the append but before the outcome was recorded: the events are there already.
       const earlier = aggregate.causedBy.get(commandId);
       if (earlier !== undefined) return { outcome: { commandId, status: 'accepted', position: earlier }, wrote: true };
-      const attempted = this.tryDecide(route, command, aggregate.state);
+      const attempted = decideOn(route, command, aggregate.state);
       if ('rejected' in attempted) return { outcome: attempted.rejected, wrote: false };
       const decided = attempted.events;
       if (decided.length === 0) return { outcome: { commandId, status: 'accepted', position: aggregate.position }, wrote: false };
